@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../src/config';
+import { createContext } from '../../src/context';
+import { listen } from '../../src/http/app';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP daemon')
+    .option('--data <dir>', 'data directory (IMGAPI_DATA, default ./data)')
+    .option('--host <host>', 'bind address (IMGAPI_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port, 0 picks a free one (IMGAPI_PORT, default 3000)')
+    .option('--public-url <url>', 'base for absolute URLs in responses (IMGAPI_PUBLIC_URL)')
+    .addHelpText('after', '\nExample:\n  imgapi serve --port 8080 --data /var/lib/imgapi')
+    .action(async (flags: { data?: string; host?: string; port?: string; publicUrl?: string }) => {
+      const config = loadConfig(process.env, flags);
+      const ctx = createContext(config);
+      const created = await ctx.accounts.bootstrap();
+      if (created) {
+        process.stdout.write(
+          [
+            'First start: created client, API key and dashboard user. Shown once — save them now:',
+            `  client:   ${created.clientId}`,
+            `  API key:  ${created.apiKey}`,
+            `  user:     ${created.username}`,
+            `  password: ${created.password}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      const server = listen(ctx, { host: config.host, port: config.port });
+      process.stdout.write(`imgapi listening on ${server.url} (data: ${config.dataDir})\n`);
+      const shutdown = async () => {
+        await server.stop();
+        ctx.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}

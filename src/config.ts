@@ -1,0 +1,50 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Every setting of SPEC §2, typed and validated once at start-up. */
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string | null;
+  maxUploadBytes: number;
+  maxPixels: number;
+  cacheMaxBytes: number;
+  concurrency: number;
+}
+
+/** Flags of `imgapi serve`; each wins over its environment variable. */
+export interface ConfigFlags {
+  data?: string;
+  host?: string;
+  port?: string | number;
+  publicUrl?: string;
+}
+
+export class ConfigError extends Error {}
+
+function positiveInteger(name: string, raw: string | number | undefined, fallback: number, min = 1): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = typeof raw === 'number' ? raw : /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
+  const port = positiveInteger('port', flags.port ?? env.IMGAPI_PORT, 3000, 0);
+  if (port > 65535) throw new ConfigError(`port must be at most 65535, got ${port}`);
+  const publicUrl = flags.publicUrl ?? env.IMGAPI_PUBLIC_URL ?? null;
+  if (publicUrl !== null && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError(`public URL must start with http:// or https://, got "${publicUrl}"`);
+  }
+  return {
+    dataDir: resolve(flags.data ?? env.IMGAPI_DATA ?? './data'),
+    host: flags.host ?? env.IMGAPI_HOST ?? '127.0.0.1',
+    port,
+    publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
+    maxUploadBytes: positiveInteger('IMGAPI_MAX_UPLOAD_BYTES', env.IMGAPI_MAX_UPLOAD_BYTES, 52_428_800),
+    maxPixels: positiveInteger('IMGAPI_MAX_PIXELS', env.IMGAPI_MAX_PIXELS, 100_000_000),
+    cacheMaxBytes: positiveInteger('IMGAPI_CACHE_MAX_BYTES', env.IMGAPI_CACHE_MAX_BYTES, 10 * 1024 ** 3),
+    concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
+  };
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { invalid, notFound } from './errors';
+import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
+import { isClientId, validateClientId } from './names';
+import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
+
+export interface AccountDeps {
+  repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users'>;
+  now: () => string;
+}
+
+export interface IssuedKey {
+  key: ApiKeyRecord;
+  /** The secret itself: shown once, never stored. */
+  apiKey: string;
+}
+
+// API keys carry ~238 random bits, so a fast hash is as strong as a slow one and allows lookup by hash.
+const hashApiKey = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
+
+// lastUsedAt is informational: write it at most once a minute per key, not on every request.
+const TOUCH_INTERVAL_MS = 60_000;
+
+function slugify(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32);
+}
+
+/** Clients (tenants), their API keys, and dashboard users. */
+export function createAccountService(deps: AccountDeps) {
+  const { repos, now } = deps;
+  // Delivery needs a client's secret on every request; clients are never deleted, so cache them.
+  const clientCache = new Map<string, ClientRecord>();
+
+  async function getClient(id: string): Promise<ClientRecord> {
+    const cached = clientCache.get(id);
+    if (cached) return cached;
+    const client = isClientId(id) ? await repos.clients.get(id) : null;
+    if (!client) throw notFound('Client');
+    clientCache.set(id, client);
+    return client;
+  }
+
+  async function createKey(clientId: string, name = 'default'): Promise<IssuedKey> {
+    await getClient(clientId);
+    const apiKey = newApiKey();
+    const key: ApiKeyRecord = {
+      id: newId(),
+      clientId,
+      name: name.trim().slice(0, 100) || 'default',
+      prefix: apiKey.slice(0, 10),
+      createdAt: now(),
+      lastUsedAt: null,
+    };
+    await repos.apiKeys.insert(key, hashApiKey(apiKey));
+    return { key, apiKey };
+  }
+
+  async function chooseClientId(name: string, requested?: string): Promise<string> {
+    if (requested !== undefined) return validateClientId(requested);
+    const slug = slugify(name);
+    if (isClientId(slug) && !(await repos.clients.get(slug))) return slug;
+    return `c-${newId().toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}`;
+  }
+
+  async function createClient(name: string, requestedId?: string): Promise<{ client: ClientRecord; apiKey: IssuedKey }> {
+    const displayName = name.trim();
+    if (!displayName) throw invalid('Client name is required');
+    const client: ClientRecord = {
+      id: await chooseClientId(displayName, requestedId),
+      name: displayName.slice(0, 200),
+      signingSecret: newSigningSecret(),
+      createdAt: now(),
+    };
+    await repos.clients.insert(client);
+    return { client, apiKey: await createKey(client.id, 'default') };
+  }
+
+  async function createUser(username: string, password: string): Promise<void> {
+    const name = username.trim();
+    if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(name)) throw invalid('Username must be 1–64 letters, digits or _ . @ -');
+    if (password.length < 8) throw invalid('Password must be at least 8 characters');
+    const passwordHash = await Bun.password.hash(password, { algorithm: 'argon2id' });
+    await repos.users.insert({ id: newId(), username: name, passwordHash, createdAt: now() });
+  }
+
+  return {
+    getClient,
+    createKey,
+    createClient,
+    createUser,
+    listClients: () => repos.clients.list(),
+
+    listKeys: (clientId: string) => repos.apiKeys.list(clientId),
+
+    async revokeKey(clientId: string, keyId: string): Promise<void> {
+      if (!(await repos.apiKeys.delete(clientId, keyId))) throw notFound('API key');
+    },
+
+    /** The key's record, or null for a missing, malformed, unknown or revoked key. */
+    async authenticate(apiKey: string | null | undefined): Promise<ApiKeyRecord | null> {
+      if (!apiKey || !apiKey.startsWith('isk_') || apiKey.length > 200) return null;
+      const key = await repos.apiKeys.findByHash(hashApiKey(apiKey));
+      if (!key) return null;
+      const at = now();
+      if (!key.lastUsedAt || Date.parse(at) - Date.parse(key.lastUsedAt) > TOUCH_INTERVAL_MS) {
+        await repos.apiKeys.touch(key.id, at);
+      }
+      return key;
+    },
+
+    async verifyUser(username: string, password: string): Promise<boolean> {
+      const user = await repos.users.findByUsername(username);
+      if (!user) return false;
+      return Bun.password.verify(password, user.passwordHash);
+    },
+
+    /**
+     * First start on an empty data directory: client `default`, an API key and user `admin`
+     * with a random password. Returns what was created so the caller can print it once.
+     */
+    async bootstrap(): Promise<{ clientId: string; apiKey: string; username: string; password: string } | null> {
+      if ((await repos.clients.list()).length > 0 || (await repos.users.count()) > 0) return null;
+      const { client, apiKey } = await createClient('default', 'default');
+      const password = newPassword();
+      await createUser('admin', password);
+      return { clientId: client.id, apiKey: apiKey.apiKey, username: 'admin', password };
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

@@ -1,0 +1,16 @@
+import { newId } from './ids';
+import type { ImageRecord } from './ports';
+
+/**
+ * Blob keys, built from ids and numbers only — never from a name a user typed.
+ * Originals get a fresh key per version; variants live under the image's version.
+ */
+export const newOriginalKey = (clientId: string, imageId: string) => `${clientId}/${imageId}/${newId()}`;
+
+export const variantsPrefix = (image: Pick<ImageRecord, 'clientId' | 'id'>) => `${image.clientId}/${image.id}`;
+
+export const variantBlobKey = (image: Pick<ImageRecord, 'clientId' | 'id' | 'version'>, variantKey: string) =>
+  `${variantsOfVersionPrefix(image)}/${variantKey}`;
+
+export const variantsOfVersionPrefix = (image: Pick<ImageRecord, 'clientId' | 'id' | 'version'>) =>
+  `${variantsPrefix(image)}/v${image.version}`;

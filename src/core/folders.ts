@@ -1,0 +1,67 @@
+import { notFound } from './errors';
+import { newId } from './ids';
+import { removeImageFiles, type MediaStores } from './media-store';
+import { parseFolderPath, validateFolderName } from './names';
+import type { FolderRecord, FolderWithCount, Repositories } from './ports';
+
+export interface FolderNode extends FolderWithCount {
+  children: FolderNode[];
+}
+
+export interface FolderDeps {
+  repos: Pick<Repositories, 'folders'>;
+  stores: MediaStores;
+  now: () => string;
+}
+
+export function createFolderService(deps: FolderDeps) {
+  const { repos, stores, now } = deps;
+
+  return {
+    /** Creates every missing level of `path`; null for the root. */
+    async ensure(clientId: string, path: string): Promise<{ folder: FolderRecord | null; created: boolean }> {
+      const segments = parseFolderPath(path);
+      if (segments.length === 0) return { folder: null, created: false };
+      return repos.folders.ensurePath(clientId, segments, newId, now());
+    },
+
+    async getByPath(clientId: string, path: string): Promise<FolderRecord> {
+      const folder = await repos.folders.getByPath(clientId, parseFolderPath(path).join('/'));
+      if (!folder) throw notFound('Folder');
+      return folder;
+    },
+
+    async get(clientId: string, id: string): Promise<FolderRecord> {
+      const folder = await repos.folders.get(clientId, id);
+      if (!folder) throw notFound('Folder');
+      return folder;
+    },
+
+    async tree(clientId: string): Promise<FolderNode[]> {
+      const nodes = new Map<string, FolderNode>();
+      const roots: FolderNode[] = [];
+      // Ordered by path, so a parent always comes before its children.
+      for (const folder of await repos.folders.listWithCounts(clientId)) {
+        const node: FolderNode = { ...folder, children: [] };
+        nodes.set(node.id, node);
+        const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+        (parent ? parent.children : roots).push(node);
+      }
+      return roots;
+    },
+
+    rename(clientId: string, id: string, name: string): Promise<FolderRecord> {
+      return repos.folders.rename(clientId, id, validateFolderName(name));
+    },
+
+    async delete(clientId: string, id: string): Promise<{ deletedImages: number }> {
+      const images = await repos.folders.delete(clientId, id);
+      for (const image of images) await removeImageFiles(stores, image);
+      return { deletedImages: images.length };
+    },
+
+    search: (clientId: string, q: string, limit: number) => repos.folders.search(clientId, q.toLowerCase(), limit),
+  };
+}
+
+export type FolderService = ReturnType<typeof createFolderService>;

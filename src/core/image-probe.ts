@@ -1,0 +1,49 @@
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from './errors';
+import { wrapSharpError } from './transform/execute';
+
+export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heif';
+
+export interface ProbedImage {
+  readonly format: SourceFormat;
+  /** Dimensions after EXIF orientation: what a viewer sees. */
+  readonly width: number;
+  readonly height: number;
+  readonly hasAlpha: boolean;
+}
+
+const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+
+/**
+ * Identifies an upload from its bytes alone (never its name or declared type) and reads its
+ * size from the header, so a pixel bomb is refused before anything is decoded.
+ */
+export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<ProbedImage> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new AppError('unsupported_media_type', 'Not a supported image (expected JPEG, PNG, WebP, AVIF, GIF or TIFF)');
+  }
+  const raw = meta.format as string | undefined;
+  if (!raw || !ACCEPTED.has(raw) || !meta.width || !meta.height) {
+    throw new AppError('unsupported_media_type', `Not a supported image format${raw ? ` (${raw})` : ''}`);
+  }
+  // libheif here decodes AV1 (AVIF) only; HEIC needs a decoder this build lacks.
+  let format = raw as SourceFormat;
+  if (format === 'heif') {
+    if (meta.compression !== 'av1') throw new AppError('unsupported_media_type', 'HEIC images are not supported by this build');
+    format = 'avif';
+  }
+  if (meta.width * meta.height > maxPixels) {
+    throw new AppError('limit_exceeded', `Image is ${meta.width}×${meta.height} pixels, over the limit of ${maxPixels}`);
+  }
+  // Confirm the pixels decode, cheaply: a tiny shrink-on-load thumbnail.
+  try {
+    await sharp(bytes, { limitInputPixels: maxPixels }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
+  } catch (error) {
+    throw wrapSharpError(error);
+  }
+  const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
+  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true };
+}

@@ -1,0 +1,155 @@
+import { newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
+import { AppError, invalid, notFound } from './errors';
+import type { FolderService } from './folders';
+import { newId } from './ids';
+import { checkUpload, removeImageFiles, type MediaLimits, type MediaStores } from './media-store';
+import { sanitizeFileName } from './names';
+import type { FolderScope, ImageRecord, Repositories } from './ports';
+
+export interface ImageDeps {
+  repos: Pick<Repositories, 'images'>;
+  folders: FolderService;
+  stores: MediaStores;
+  limits: MediaLimits;
+  now: () => string;
+}
+
+export interface ListImagesInput {
+  /** undefined or '': every image; '/': the root only; a path: that folder. */
+  folder?: string;
+  recursive?: boolean;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export function createImageService(deps: ImageDeps) {
+  const { repos, folders, stores, limits, now } = deps;
+
+  async function get(clientId: string, id: string): Promise<ImageRecord> {
+    const image = await repos.images.get(clientId, id);
+    if (!image) throw notFound('Image');
+    return image;
+  }
+
+  async function scopeOf(clientId: string, folder: string | undefined, recursive: boolean): Promise<FolderScope> {
+    if (folder === undefined || folder === '') return { kind: 'all' };
+    if (/^\/+$/.test(folder)) return { kind: 'root' };
+    return { kind: 'folder', folder: await folders.getByPath(clientId, folder), recursive };
+  }
+
+  /** Writes the row only after the original is durably in place; undoes the file if the row fails. */
+  async function storeThenCommit(key: string, data: Uint8Array, commit: () => Promise<void>): Promise<void> {
+    await stores.originals.put(key, data);
+    try {
+      await commit();
+    } catch (error) {
+      await stores.originals.delete(key);
+      throw error;
+    }
+  }
+
+  return {
+    get,
+
+    async upload(clientId: string, input: { data: Uint8Array; fileName?: string; folder?: string }): Promise<ImageRecord> {
+      const checked = await checkUpload(input.data, limits);
+      const { folder } = await folders.ensure(clientId, input.folder ?? '');
+      const id = newId();
+      const at = now();
+      const image: ImageRecord = {
+        id,
+        clientId,
+        folderId: folder?.id ?? null,
+        folderPath: folder?.path ?? '',
+        originalName: sanitizeFileName(input.fileName),
+        format: checked.format,
+        width: checked.width,
+        height: checked.height,
+        bytes: checked.bytes,
+        hasAlpha: checked.hasAlpha,
+        contentHash: checked.contentHash,
+        originalKey: newOriginalKey(clientId, id),
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await storeThenCommit(image.originalKey, input.data, () => repos.images.insert(image));
+      return image;
+    },
+
+    /** New pixels under the same id and URLs: version + 1, so ETags and variant keys change. */
+    async replace(clientId: string, id: string, data: Uint8Array): Promise<ImageRecord> {
+      const current = await get(clientId, id);
+      const checked = await checkUpload(data, limits);
+      const next: ImageRecord = {
+        ...current,
+        format: checked.format,
+        width: checked.width,
+        height: checked.height,
+        bytes: checked.bytes,
+        hasAlpha: checked.hasAlpha,
+        contentHash: checked.contentHash,
+        originalKey: newOriginalKey(clientId, id),
+        version: current.version + 1,
+        updatedAt: now(),
+      };
+      await storeThenCommit(next.originalKey, data, async () => {
+        if (!(await repos.images.update(next, current.version))) {
+          throw new AppError('conflict', 'The image was changed by another request; retry');
+        }
+      });
+      await stores.originals.delete(current.originalKey);
+      await stores.variants.deletePrefix(variantsOfVersionPrefix(current));
+      return next;
+    },
+
+    async update(clientId: string, id: string, patch: { originalName?: string; folder?: string }): Promise<ImageRecord> {
+      const current = await get(clientId, id);
+      let next: ImageRecord = { ...current, updatedAt: now() };
+      if (patch.originalName !== undefined) {
+        if (patch.originalName.trim() === '') throw invalid('originalName must not be empty');
+        next.originalName = sanitizeFileName(patch.originalName);
+      }
+      if (patch.folder !== undefined) {
+        const { folder } = await folders.ensure(clientId, patch.folder);
+        next = { ...next, folderId: folder?.id ?? null, folderPath: folder?.path ?? '' };
+      }
+      if (!(await repos.images.update(next, current.version))) {
+        throw new AppError('conflict', 'The image was changed by another request; retry');
+      }
+      return next;
+    },
+
+    async delete(clientId: string, id: string): Promise<void> {
+      const image = await get(clientId, id);
+      if (!(await repos.images.delete(clientId, id))) throw notFound('Image');
+      await removeImageFiles(stores, image);
+    },
+
+    async list(clientId: string, input: ListImagesInput) {
+      if (!Number.isInteger(input.page) || input.page < 1) throw invalid('page must be an integer ≥ 1');
+      if (!Number.isInteger(input.pageSize) || input.pageSize < 1 || input.pageSize > MAX_PAGE_SIZE) {
+        throw invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      }
+      const scope = await scopeOf(clientId, input.folder, input.recursive === true);
+      const { items, total } = await repos.images.list({
+        clientId,
+        scope,
+        nameContains: input.q ? input.q.toLowerCase() : undefined,
+        limit: input.pageSize,
+        offset: (input.page - 1) * input.pageSize,
+      });
+      return { items, total, page: input.page, pageSize: input.pageSize };
+    },
+
+    async search(clientId: string, q: string, limit: number): Promise<ImageRecord[]> {
+      const { items } = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: q.toLowerCase(), limit, offset: 0 });
+      return items;
+    },
+  };
+}
+
+export type ImageService = ReturnType<typeof createImageService>;

@@ -1,0 +1,159 @@
+/**
+ * The interfaces the core depends on. SQLite and the filesystem implement them today;
+ * PostgreSQL and S3 can implement them later without the core changing.
+ */
+import type { SourceFormat } from './image-probe';
+
+export interface ClientRecord {
+  id: string;
+  name: string;
+  signingSecret: string;
+  createdAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  clientId: string;
+  name: string;
+  /** The first characters of the key, shown so a user can tell keys apart. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface FolderRecord {
+  id: string;
+  clientId: string;
+  parentId: string | null;
+  name: string;
+  path: string;
+  createdAt: string;
+}
+
+export interface ImageRecord {
+  id: string;
+  clientId: string;
+  folderId: string | null;
+  /** Path of the folder, '' for the root. */
+  folderPath: string;
+  originalName: string;
+  format: SourceFormat;
+  width: number;
+  height: number;
+  bytes: number;
+  hasAlpha: boolean;
+  contentHash: string;
+  /** Blob key of the original; new for every version so concurrent replaces never share a file. */
+  originalKey: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PresetRecord {
+  id: string;
+  clientId: string;
+  name: string;
+  params: string;
+  createdAt: string;
+}
+
+/** Which images a listing covers. */
+export type FolderScope =
+  | { kind: 'all' }
+  | { kind: 'root' }
+  | { kind: 'folder'; folder: FolderRecord; recursive: boolean };
+
+export interface ImageQuery {
+  clientId: string;
+  scope: FolderScope;
+  /** Lower-cased substring of the original name. */
+  nameContains?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ClientRepository {
+  insert(client: ClientRecord): Promise<void>;
+  get(id: string): Promise<ClientRecord | null>;
+  list(): Promise<ClientRecord[]>;
+}
+
+export interface ApiKeyRepository {
+  insert(key: ApiKeyRecord, keyHash: string): Promise<void>;
+  findByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  list(clientId: string): Promise<ApiKeyRecord[]>;
+  /** Returns false when no such key belongs to the client. */
+  delete(clientId: string, id: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
+}
+
+export interface UserRepository {
+  insert(user: UserRecord): Promise<void>;
+  findByUsername(username: string): Promise<UserRecord | null>;
+  count(): Promise<number>;
+}
+
+export interface FolderWithCount extends FolderRecord {
+  imageCount: number;
+}
+
+export interface FolderRepository {
+  get(clientId: string, id: string): Promise<FolderRecord | null>;
+  getByPath(clientId: string, path: string): Promise<FolderRecord | null>;
+  /** Creates every missing level of the path; returns the leaf and whether it was new. */
+  ensurePath(clientId: string, segments: readonly string[], newId: () => string, now: string): Promise<{ folder: FolderRecord; created: boolean }>;
+  listWithCounts(clientId: string): Promise<FolderWithCount[]>;
+  /** Renames the folder; the paths of everything below follow. Throws conflict on a sibling clash. */
+  rename(clientId: string, id: string, name: string): Promise<FolderRecord>;
+  /** Deletes the folder, its sub-folders and their images; returns the deleted images. */
+  delete(clientId: string, id: string): Promise<ImageRecord[]>;
+  search(clientId: string, nameContains: string, limit: number): Promise<FolderRecord[]>;
+}
+
+export interface ImageRepository {
+  insert(image: ImageRecord): Promise<void>;
+  get(clientId: string, id: string): Promise<ImageRecord | null>;
+  list(query: ImageQuery): Promise<{ items: ImageRecord[]; total: number }>;
+  /** Writes the record if the stored version is still `expectedVersion`; false if it moved on. */
+  update(image: ImageRecord, expectedVersion: number): Promise<boolean>;
+  delete(clientId: string, id: string): Promise<boolean>;
+}
+
+export interface PresetRepository {
+  insert(preset: PresetRecord): Promise<void>;
+  list(clientId: string): Promise<PresetRecord[]>;
+  getByName(clientId: string, name: string): Promise<PresetRecord | null>;
+  delete(clientId: string, id: string): Promise<boolean>;
+}
+
+export interface Repositories {
+  clients: ClientRepository;
+  apiKeys: ApiKeyRepository;
+  users: UserRepository;
+  folders: FolderRepository;
+  images: ImageRepository;
+  presets: PresetRepository;
+}
+
+/**
+ * Whole-object blob storage. Keys are built by the core from ids and numbers only,
+ * `/`-separated. `put` is atomic: a reader sees the old object, the new one, or none.
+ */
+export interface BlobStore {
+  put(key: string, data: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array | null>;
+  /** A local file path for the key when the store has one (lets libvips shrink on load). */
+  localPath(key: string): string | null;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix/`. */
+  deletePrefix(prefix: string): Promise<void>;
+}

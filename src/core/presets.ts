@@ -1,0 +1,36 @@
+import { notFound } from './errors';
+import { newId } from './ids';
+import { validatePresetName } from './names';
+import type { PresetRecord, Repositories } from './ports';
+import { canonicalize } from './transform/parse';
+
+export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>; now: () => string }) {
+  const { repos, now } = deps;
+  return {
+    async create(clientId: string, name: string, params: string): Promise<PresetRecord> {
+      const preset: PresetRecord = {
+        id: newId(),
+        clientId,
+        name: validatePresetName(name),
+        params: canonicalize(params),
+        createdAt: now(),
+      };
+      await repos.presets.insert(preset);
+      return preset;
+    },
+
+    list: (clientId: string) => repos.presets.list(clientId),
+
+    async getByName(clientId: string, name: string): Promise<PresetRecord> {
+      const preset = await repos.presets.getByName(clientId, name);
+      if (!preset) throw notFound('Preset');
+      return preset;
+    },
+
+    async delete(clientId: string, id: string): Promise<void> {
+      if (!(await repos.presets.delete(clientId, id))) throw notFound('Preset');
+    },
+  };
+}
+
+export type PresetService = ReturnType<typeof createPresetService>;

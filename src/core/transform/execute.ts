@@ -1,0 +1,59 @@
+import sharp, { type Sharp } from 'sharp';
+import { AppError } from '../errors';
+import type { TransformPlan } from './plan';
+
+export interface ExecuteLimits {
+  readonly maxPixels: number;
+}
+
+const WHITE = { r: 255, g: 255, b: 255, alpha: 1 };
+const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
+
+function encode(pipeline: Sharp, plan: TransformPlan): Sharp {
+  switch (plan.format) {
+    case 'jpeg':
+      // JPEG has no alpha: flatten onto a defined background rather than libvips' black.
+      return pipeline.flatten({ background: WHITE }).jpeg({ quality: plan.quality });
+    case 'webp':
+      return pipeline.webp({ quality: plan.quality });
+    case 'avif':
+      return pipeline.avif({ quality: plan.quality });
+    case 'png':
+      return pipeline.png();
+  }
+}
+
+/**
+ * Runs one plan as one sharp pipeline. Reading from a file path (rather than a buffer)
+ * lets libvips shrink JPEGs on load. Metadata (EXIF, GPS, XMP) is never copied to the output.
+ */
+export async function executePlan(
+  input: string | Uint8Array,
+  source: { width: number; height: number },
+  plan: TransformPlan,
+  limits: ExecuteLimits,
+): Promise<Uint8Array> {
+  try {
+    let pipeline = sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient();
+    if (plan.width !== source.width || plan.height !== source.height || plan.fit !== 'scale') {
+      pipeline = pipeline.resize(plan.width, plan.height, {
+        fit: plan.fit === 'scale' ? 'fill' : plan.fit,
+        position: 'centre',
+        background: plan.format === 'jpeg' ? WHITE : TRANSPARENT,
+      });
+    }
+    const output = await encode(pipeline.toColourspace('srgb'), plan).toBuffer();
+    return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+  } catch (error) {
+    throw wrapSharpError(error);
+  }
+}
+
+export function wrapSharpError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new AppError('limit_exceeded', 'Image exceeds the pixel limit', { cause: error });
+  }
+  return new AppError('unsupported_media_type', 'Image could not be decoded', { cause: error });
+}

@@ -1,0 +1,63 @@
+import { AppError } from '../errors';
+import type { FormatChoice, OutputFormat, Transform } from './types';
+
+const EXTENSION_FORMATS: Record<string, OutputFormat> = {
+  webp: 'webp',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  png: 'png',
+  avif: 'avif',
+};
+
+export function formatOfExtension(ext: string): OutputFormat {
+  const format = Object.hasOwn(EXTENSION_FORMATS, ext) ? EXTENSION_FORMATS[ext] : undefined;
+  if (!format) throw new AppError('invalid_input', `Unsupported extension ".${ext}" (expected webp, jpg, jpeg, png or avif)`);
+  return format;
+}
+
+/** Does an Accept header name this media type with a non-zero quality? */
+function accepts(accept: string, mediaType: string): boolean {
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.trim().split(';');
+    if (type?.trim().toLowerCase() !== mediaType) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** True when the client states no image preference of its own (absent, `*\/*`, `image/*`). */
+function hasNoImagePreference(accept: string): boolean {
+  return !/image\/(?!\*)/i.test(accept);
+}
+
+/**
+ * f_auto: AVIF, then WebP, then JPEG (PNG when the source has alpha), as the
+ * request's Accept allows; WebP when the client states no preference (the seed's promise).
+ */
+export function negotiateFormat(accept: string | null | undefined, hasAlpha: boolean): OutputFormat {
+  const header = accept ?? '';
+  if (accepts(header, 'image/avif')) return 'avif';
+  if (accepts(header, 'image/webp') || hasNoImagePreference(header)) return 'webp';
+  return hasAlpha ? 'png' : 'jpeg';
+}
+
+/**
+ * The output format of a delivery request. Without `f` the extension decides; a concrete
+ * `f` must agree with the extension; `f_auto` accepts any extension and negotiates.
+ */
+export function resolveOutputFormat(
+  transform: Transform,
+  extension: string,
+  accept: string | null | undefined,
+  hasAlpha: boolean,
+): OutputFormat {
+  const fromExtension = formatOfExtension(extension);
+  const choice: FormatChoice | undefined = transform.f;
+  if (choice === undefined) return fromExtension;
+  if (choice === 'auto') return negotiateFormat(accept, hasAlpha);
+  if (choice !== fromExtension) {
+    throw new AppError('invalid_input', `Extension ".${extension}" does not match the transform's format f_${choice}`);
+  }
+  return choice;
+}

@@ -1,0 +1,34 @@
+export const FIT_MODES = ['fit', 'fill', 'cover', 'contain', 'inside'] as const;
+export type FitMode = (typeof FIT_MODES)[number];
+
+export const OUTPUT_FORMATS = ['webp', 'jpeg', 'png', 'avif'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type FormatChoice = OutputFormat | 'auto';
+
+/** A parsed, validated transform. Absent keys mean "not requested". */
+export interface Transform {
+  readonly w?: number;
+  readonly h?: number;
+  readonly c?: FitMode;
+  readonly f?: FormatChoice;
+  readonly q?: number;
+  readonly dpr?: number;
+}
+
+export const MAX_DIMENSION = 8192;
+export const MAX_TRANSFORM_LENGTH = 512;
+
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
+  webp: 'image/webp',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  avif: 'image/avif',
+};
+
+/** Generated URLs use `.jpg` for JPEG (SPEC §5). */
+export const URL_EXTENSIONS: Record<OutputFormat, string> = {
+  webp: 'webp',
+  jpeg: 'jpg',
+  png: 'png',
+  avif: 'avif',
+};

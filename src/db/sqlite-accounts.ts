@@ -1,0 +1,90 @@
+import type { Database } from 'bun:sqlite';
+import { conflict } from '../core/errors';
+import type {
+  ApiKeyRecord,
+  ApiKeyRepository,
+  ClientRecord,
+  ClientRepository,
+  UserRecord,
+  UserRepository,
+} from '../core/ports';
+import { isUniqueViolation } from './sqlite';
+
+interface ClientRow { id: string; name: string; signing_secret: string; created_at: string }
+interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
+interface UserRow { id: string; username: string; password_hash: string; created_at: string }
+
+const toClient = (r: ClientRow): ClientRecord => ({ id: r.id, name: r.name, signingSecret: r.signing_secret, createdAt: r.created_at });
+const toKey = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at,
+});
+const toUser = (r: UserRow): UserRecord => ({ id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at });
+
+export function createSqliteClientRepository(db: Database): ClientRepository {
+  const byId = db.query<ClientRow, [string]>('SELECT * FROM clients WHERE id = ?');
+  return {
+    async insert(c) {
+      try {
+        db.query('INSERT INTO clients (id, name, signing_secret, created_at) VALUES (?, ?, ?, ?)').run(c.id, c.name, c.signingSecret, c.createdAt);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`Client "${c.id}" already exists`);
+        throw error;
+      }
+    },
+    async get(id) {
+      const row = byId.get(id);
+      return row ? toClient(row) : null;
+    },
+    async list() {
+      return db.query<ClientRow, []>('SELECT * FROM clients ORDER BY created_at, id').all().map(toClient);
+    },
+  };
+}
+
+export function createSqliteApiKeyRepository(db: Database): ApiKeyRepository {
+  const byHash = db.query<KeyRow, [string]>(
+    'SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys WHERE key_hash = ?',
+  );
+  return {
+    async insert(k, keyHash) {
+      db.query('INSERT INTO api_keys (id, client_id, name, prefix, key_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(k.id, k.clientId, k.name, k.prefix, keyHash, k.createdAt, k.lastUsedAt);
+    },
+    async findByHash(keyHash) {
+      const row = byHash.get(keyHash);
+      return row ? toKey(row) : null;
+    },
+    async list(clientId) {
+      return db
+        .query<KeyRow, [string]>('SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys WHERE client_id = ? ORDER BY created_at, id')
+        .all(clientId)
+        .map(toKey);
+    },
+    async delete(clientId, id) {
+      return db.query('DELETE FROM api_keys WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
+    },
+    async touch(id, at) {
+      db.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+    },
+  };
+}
+
+export function createSqliteUserRepository(db: Database): UserRepository {
+  return {
+    async insert(u) {
+      try {
+        db.query('INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)').run(u.id, u.username, u.passwordHash, u.createdAt);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`User "${u.username}" already exists`);
+        throw error;
+      }
+    },
+    async findByUsername(username) {
+      const row = db.query<UserRow, [string]>('SELECT * FROM users WHERE username = ?').get(username);
+      return row ? toUser(row) : null;
+    },
+    async count() {
+      return db.query<{ n: number }, []>('SELECT count(*) AS n FROM users').get()!.n;
+    },
+  };
+}

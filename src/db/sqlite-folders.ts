@@ -1,0 +1,110 @@
+import type { Database } from 'bun:sqlite';
+import { conflict, notFound } from '../core/errors';
+import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
+import { IMAGE_SELECT, SUBTREE, subtreeArgs, toImage, type ImageRow } from './sqlite-images';
+import { isUniqueViolation } from './sqlite';
+
+interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
+
+const toFolder = (r: FolderRow): FolderRecord => ({
+  id: r.id, clientId: r.client_id, parentId: r.parent_id, name: r.name, path: r.path, createdAt: r.created_at,
+});
+
+const FOLDER_COLUMNS = 'id, client_id, parent_id, name, path, created_at';
+
+export function createSqliteFolderRepository(db: Database): FolderRepository {
+  const byId = db.query<FolderRow, [string, string]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND id = ?`);
+  const byPath = db.query<FolderRow, [string, string]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND path = ?`);
+  const insert = db.query(
+    'INSERT INTO folders (id, client_id, parent_id, name, path, name_lower, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+
+  const ensurePath = db.transaction((clientId: string, segments: readonly string[], newId: () => string, now: string) => {
+    let parent: FolderRecord | null = null;
+    let created = false;
+    for (const name of segments) {
+      const path: string = parent ? `${parent.path}/${name}` : name;
+      const existing = byPath.get(clientId, path);
+      if (existing) {
+        parent = toFolder(existing);
+        created = false;
+        continue;
+      }
+      const folder: FolderRecord = { id: newId(), clientId, parentId: parent?.id ?? null, name, path, createdAt: now };
+      insert.run(folder.id, clientId, folder.parentId, name, path, name.toLowerCase(), now);
+      parent = folder;
+      created = true;
+    }
+    return { folder: parent!, created };
+  });
+
+  const rename = db.transaction((clientId: string, id: string, name: string): FolderRecord => {
+    const row = byId.get(clientId, id);
+    if (!row) throw notFound('Folder');
+    const folder = toFolder(row);
+    const cut = folder.path.lastIndexOf('/');
+    const newPath = cut < 0 ? name : `${folder.path.slice(0, cut)}/${name}`;
+    if (newPath === folder.path) return folder;
+    try {
+      db.query('UPDATE folders SET name = ?, name_lower = ?, path = ? WHERE id = ?').run(name, name.toLowerCase(), newPath, id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A folder named "${name}" already exists there`);
+      throw error;
+    }
+    const [, from, to] = subtreeArgs(folder.path);
+    db.query('UPDATE folders SET path = ? || substr(path, ?) WHERE client_id = ? AND path >= ? AND path < ?')
+      .run(newPath, folder.path.length + 1, clientId, from, to);
+    return { ...folder, name, path: newPath };
+  });
+
+  const remove = db.transaction((clientId: string, id: string) => {
+    const row = byId.get(clientId, id);
+    if (!row) throw notFound('Folder');
+    const images = db
+      .query<ImageRow, string[]>(
+        `${IMAGE_SELECT} WHERE i.client_id = ? AND i.folder_id IN (SELECT id FROM folders WHERE client_id = ? AND ${SUBTREE})`,
+      )
+      .all(clientId, clientId, ...subtreeArgs(row.path))
+      .map(toImage);
+    // Sub-folders and their images go by ON DELETE CASCADE.
+    db.query('DELETE FROM folders WHERE id = ?').run(id);
+    return images;
+  });
+
+  return {
+    async get(clientId, id) {
+      const row = byId.get(clientId, id);
+      return row ? toFolder(row) : null;
+    },
+    async getByPath(clientId, path) {
+      const row = byPath.get(clientId, path);
+      return row ? toFolder(row) : null;
+    },
+    async ensurePath(clientId, segments, newId, now) {
+      return ensurePath(clientId, segments, newId, now);
+    },
+    async listWithCounts(clientId) {
+      return db
+        .query<FolderRow & { image_count: number }, [string]>(
+          `SELECT ${FOLDER_COLUMNS}, (SELECT count(*) FROM images i WHERE i.folder_id = folders.id) AS image_count
+           FROM folders WHERE client_id = ? ORDER BY path`,
+        )
+        .all(clientId)
+        .map((r): FolderWithCount => ({ ...toFolder(r), imageCount: r.image_count }));
+    },
+    async rename(clientId, id, name) {
+      return rename(clientId, id, name);
+    },
+    async delete(clientId, id) {
+      return remove(clientId, id);
+    },
+    async search(clientId, nameContains, limit) {
+      return db
+        .query<FolderRow, [string, string, number]>(
+          `SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND instr(name_lower, ?) > 0 ORDER BY path LIMIT ?`,
+        )
+        .all(clientId, nameContains, limit)
+        .map(toFolder);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Database } from 'bun:sqlite';
+import { conflict } from '../core/errors';
+import type { PresetRecord, PresetRepository } from '../core/ports';
+import { isUniqueViolation } from './sqlite';
+
+interface PresetRow { id: string; client_id: string; name: string; params: string; created_at: string }
+
+const toPreset = (r: PresetRow): PresetRecord => ({ id: r.id, clientId: r.client_id, name: r.name, params: r.params, createdAt: r.created_at });
+
+export function createSqlitePresetRepository(db: Database): PresetRepository {
+  const byName = db.query<PresetRow, [string, string]>('SELECT * FROM presets WHERE client_id = ? AND name = ?');
+  return {
+    async insert(p) {
+      try {
+        db.query('INSERT INTO presets (id, client_id, name, params, created_at) VALUES (?, ?, ?, ?, ?)').run(p.id, p.clientId, p.name, p.params, p.createdAt);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`A preset named "${p.name}" already exists`);
+        throw error;
+      }
+    },
+    async list(clientId) {
+      return db.query<PresetRow, [string]>('SELECT * FROM presets WHERE client_id = ? ORDER BY name').all(clientId).map(toPreset);
+    },
+    async getByName(clientId, name) {
+      const row = byName.get(clientId, name);
+      return row ? toPreset(row) : null;
+    },
+    async delete(clientId, id) {
+      return db.query('DELETE FROM presets WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Database } from 'bun:sqlite';
+import type { Repositories } from '../core/ports';
+import { createSqliteApiKeyRepository, createSqliteClientRepository, createSqliteUserRepository } from './sqlite-accounts';
+import { createSqliteFolderRepository } from './sqlite-folders';
+import { createSqliteImageRepository } from './sqlite-images';
+import { createSqlitePresetRepository } from './sqlite-presets';
+
+export function createSqliteRepositories(db: Database): Repositories {
+  return {
+    clients: createSqliteClientRepository(db),
+    apiKeys: createSqliteApiKeyRepository(db),
+    users: createSqliteUserRepository(db),
+    folders: createSqliteFolderRepository(db),
+    images: createSqliteImageRepository(db),
+    presets: createSqlitePresetRepository(db),
+  };
+}

@@ -1,0 +1,36 @@
+import { Database } from 'bun:sqlite';
+import init from './migrations/001_init.sql' with { type: 'text' };
+
+/** Versioned migrations, embedded as text so they ship inside the single executable. */
+const MIGRATIONS: readonly { version: number; sql: string }[] = [{ version: 1, sql: init }];
+
+export function openSqlite(file: string): Database {
+  const db = new Database(file, { create: true, strict: true });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = new Set(
+    db.query<{ version: number }, []>('SELECT version FROM schema_migrations').all().map((row) => row.version),
+  );
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.query('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        migration.version,
+        new Date().toISOString(),
+      );
+    })();
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed/.test(error.message);
+}

@@ -1,0 +1,65 @@
+import { Elysia } from 'elysia';
+import type { AppContext } from '../context';
+import { errorHandling } from './errors';
+import { deliveryRoutes } from './routes/delivery';
+import { folderRoutes } from './routes/folders';
+import { imageRoutes } from './routes/images';
+import { keyRoutes } from './routes/keys';
+import { presetRoutes } from './routes/presets';
+import { searchRoutes } from './routes/search';
+import { signRoutes } from './routes/sign';
+import { errorResponse } from './errors';
+
+// Multipart framing around the file: the body limit allows for it, the file itself is checked exactly.
+const MULTIPART_OVERHEAD = 1024 * 1024;
+
+/** The whole HTTP surface as one Elysia app. It never listens by itself: see `listen`. */
+export function createApp(ctx: AppContext) {
+  const bodyLimit = ctx.config.maxUploadBytes + MULTIPART_OVERHEAD;
+  return new Elysia()
+    .use(errorHandling)
+    .onRequest(({ request }) => {
+      // Refuse an oversized upload from its header, before reading it.
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > bodyLimit) return errorResponse(413, 'too_large', `Request body is larger than the limit of ${ctx.config.maxUploadBytes} bytes`);
+    })
+    .get('/healthz', async ({ set }) => {
+      const ok = await ctx.healthy();
+      set.status = ok ? 200 : 503;
+      set.headers['cache-control'] = 'no-store';
+      return { status: ok ? 'ok' : 'unavailable' };
+    })
+    .use(deliveryRoutes(ctx))
+    .group('/api/v1', (api) =>
+      api
+        .use(imageRoutes(ctx))
+        .use(folderRoutes(ctx))
+        .use(searchRoutes(ctx))
+        .use(signRoutes(ctx))
+        .use(presetRoutes(ctx))
+        .use(keyRoutes(ctx)),
+    );
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function listen(ctx: AppContext, options: { host: string; port: number }): RunningServer {
+  const app = createApp(ctx);
+  app.listen({
+    hostname: options.host,
+    port: options.port,
+    maxRequestBodySize: ctx.config.maxUploadBytes + MULTIPART_OVERHEAD,
+  });
+  const server = app.server!;
+  return {
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${server.port}`,
+    port: server.port!,
+    stop: async () => {
+      await app.stop(true);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Elysia } from 'elysia';
+import { AppError } from '../core/errors';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+function validationMessage(error: unknown): string {
+  // Elysia's validation error carries the TypeBox detail; name the field, not the schema dump.
+  const detail = (error as { all?: { path?: string; message?: string }[] }).all?.[0];
+  if (detail?.path) return `Invalid ${detail.path.replace(/^\//, '') || 'input'}: ${detail.message ?? 'wrong type'}`;
+  return 'Invalid input';
+}
+
+/** Maps every error to SPEC §6's `{ error: { code, message } }`, never cacheable, never a stack trace. */
+export const errorHandling = new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error }) => {
+  if (error instanceof AppError) return errorResponse(error.status, error.code, error.message);
+  switch (code) {
+    case 'VALIDATION':
+      return errorResponse(400, 'invalid_input', validationMessage(error));
+    case 'PARSE':
+      return errorResponse(400, 'invalid_input', 'Malformed request body');
+    case 'NOT_FOUND':
+      return errorResponse(404, 'not_found', 'No such route');
+    default:
+      console.error('Unhandled error:', error);
+      return errorResponse(500, 'internal', 'Internal server error');
+  }
+});

@@ -1,0 +1,66 @@
+import { Elysia, t } from 'elysia';
+import type { AppContext } from '../../context';
+import { apiKeyAuth, publicBase } from '../auth';
+import { presentImage } from '../present';
+
+const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
+
+export const imageRoutes = (ctx: AppContext) =>
+  new Elysia({ prefix: '/images' })
+    .use(apiKeyAuth(ctx))
+    .post(
+      '',
+      async ({ clientId, body, request, set }) => {
+        const image = await ctx.images.upload(clientId, { data: await bytesOf(body.file), fileName: body.file.name, folder: body.folder });
+        set.status = 201;
+        return presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+      },
+      { body: t.Object({ file: t.File(), folder: t.Optional(t.String()) }) },
+    )
+    .get(
+      '',
+      async ({ clientId, query, request }) => {
+        const page = await ctx.images.list(clientId, {
+          folder: query.folder,
+          recursive: query.recursive === 'true',
+          q: query.q,
+          page: query.page ?? 1,
+          pageSize: query.pageSize ?? 24,
+        });
+        const client = await ctx.accounts.getClient(clientId);
+        const base = publicBase(ctx, request);
+        return { ...page, items: page.items.map((image) => presentImage(image, client, base)) };
+      },
+      {
+        query: t.Object({
+          folder: t.Optional(t.String()),
+          q: t.Optional(t.String({ maxLength: 200 })),
+          page: t.Optional(t.Numeric()),
+          pageSize: t.Optional(t.Numeric()),
+          recursive: t.Optional(t.Union([t.Literal('true'), t.Literal('false')])),
+        }),
+      },
+    )
+    .get('/:id', async ({ clientId, params, request }) =>
+      presentImage(await ctx.images.get(clientId, params.id), await ctx.accounts.getClient(clientId), publicBase(ctx, request)),
+    )
+    .put(
+      '/:id',
+      async ({ clientId, params, body, request }) => {
+        const image = await ctx.images.replace(clientId, params.id, await bytesOf(body.file));
+        return presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+      },
+      { body: t.Object({ file: t.File() }) },
+    )
+    .patch(
+      '/:id',
+      async ({ clientId, params, body, request }) => {
+        const image = await ctx.images.update(clientId, params.id, body);
+        return presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+      },
+      { body: t.Object({ originalName: t.Optional(t.String({ maxLength: 1000 })), folder: t.Optional(t.String()) }) },
+    )
+    .delete('/:id', async ({ clientId, params, set }) => {
+      await ctx.images.delete(clientId, params.id);
+      set.status = 204;
+    });

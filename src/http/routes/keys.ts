@@ -1,0 +1,24 @@
+import { Elysia, t } from 'elysia';
+import type { ApiKeyRecord } from '../../core/ports';
+import type { AppContext } from '../../context';
+import { apiKeyAuth } from '../auth';
+
+const presentKey = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt });
+
+export const keyRoutes = (ctx: AppContext) =>
+  new Elysia({ prefix: '/keys' })
+    .use(apiKeyAuth(ctx))
+    .get('', async ({ clientId }) => ({ items: (await ctx.accounts.listKeys(clientId)).map(presentKey) }))
+    .post(
+      '',
+      async ({ clientId, body, set }) => {
+        const { key, apiKey } = await ctx.accounts.createKey(clientId, body?.name);
+        set.status = 201;
+        return { ...presentKey(key), apiKey };
+      },
+      { body: t.Optional(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) })) },
+    )
+    .delete('/:id', async ({ clientId, params, set }) => {
+      await ctx.accounts.revokeKey(clientId, params.id);
+      set.status = 204;
+    });

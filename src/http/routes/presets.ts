@@ -1,0 +1,24 @@
+import { Elysia, t } from 'elysia';
+import type { PresetRecord } from '../../core/ports';
+import type { AppContext } from '../../context';
+import { apiKeyAuth } from '../auth';
+
+const presentPreset = (p: PresetRecord) => ({ id: p.id, name: p.name, params: p.params, createdAt: p.createdAt });
+
+export const presetRoutes = (ctx: AppContext) =>
+  new Elysia({ prefix: '/presets' })
+    .use(apiKeyAuth(ctx))
+    .get('', async ({ clientId }) => ({ items: (await ctx.presets.list(clientId)).map(presentPreset) }))
+    .post(
+      '',
+      async ({ clientId, body, set }) => {
+        const preset = await ctx.presets.create(clientId, body.name, body.params);
+        set.status = 201;
+        return presentPreset(preset);
+      },
+      { body: t.Object({ name: t.String(), params: t.String() }) },
+    )
+    .delete('/:id', async ({ clientId, params, set }) => {
+      await ctx.presets.delete(clientId, params.id);
+      set.status = 204;
+    });

@@ -1,0 +1,75 @@
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { newId } from '../core/ids';
+import type { BlobStore } from '../core/ports';
+
+const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9_.,-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.,-]*)*$/;
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+/**
+ * Blobs as files under `root`. Writes go to `<root>/.tmp/`, are fsynced, then renamed into
+ * place, so a crash never leaves a half-written file under a real key.
+ */
+export function createFsBlobStore(options: { root: string }): BlobStore {
+  const { root } = options;
+  const tmpDir = join(root, '.tmp');
+
+  const pathOf = (key: string): string => {
+    // Keys come from ids, but a store that trusted its callers would be one bug from traversal.
+    if (!SAFE_KEY.test(key) || key.split('/').some((part) => part.startsWith('.'))) {
+      throw new Error(`Unsafe blob key: ${key}`);
+    }
+    return join(root, key);
+  };
+
+  return {
+    async put(key, data) {
+      const target = pathOf(key);
+      await mkdir(tmpDir, { recursive: true });
+      await mkdir(dirname(target), { recursive: true });
+      const tmp = join(tmpDir, `${newId()}.part`);
+      const handle = await open(tmp, 'wx', 0o644);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } catch (error) {
+        await handle.close();
+        await rm(tmp, { force: true });
+        throw error;
+      }
+      await handle.close();
+      await rename(tmp, target);
+    },
+
+    async get(key) {
+      try {
+        return new Uint8Array(await readFile(pathOf(key)));
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+
+    localPath: pathOf,
+
+    async exists(key) {
+      try {
+        return (await stat(pathOf(key))).isFile();
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw error;
+      }
+    },
+
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+
+    async deletePrefix(prefix) {
+      await rm(pathOf(prefix), { recursive: true, force: true });
+    },
+  };
+}
