@@ -7,10 +7,11 @@ import type { ImageRecord } from './ports';
  */
 export const newOriginalKey = (clientId: string, imageId: string) => `${clientId}/${imageId}/${newId()}`;
 
-export const variantsPrefix = (image: Pick<ImageRecord, 'clientId' | 'id'>) => `${image.clientId}/${image.id}`;
+/** Everything stored for one image, in either store: its originals or its variants. */
+export const imagePrefix = (image: Pick<ImageRecord, 'clientId' | 'id'>) => `${image.clientId}/${image.id}`;
 
 export const variantBlobKey = (image: Pick<ImageRecord, 'clientId' | 'id' | 'version'>, variantKey: string) =>
   `${variantsOfVersionPrefix(image)}/${variantKey}`;
 
 export const variantsOfVersionPrefix = (image: Pick<ImageRecord, 'clientId' | 'id' | 'version'>) =>
-  `${variantsPrefix(image)}/v${image.version}`;
+  `${imagePrefix(image)}/v${image.version}`;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { variantsPrefix } from './blob-keys';
+import { imagePrefix } from './blob-keys';
 import { AppError } from './errors';
 import { probeImage, type ProbedImage } from './image-probe';
 import type { BlobStore, ImageRecord } from './ports';
@@ -34,6 +34,6 @@ export async function checkUpload(data: Uint8Array, limits: MediaLimits): Promis
  * orphan files (harmless, swept by `doctor`), never a row pointing at a missing file.
  */
 export async function removeImageFiles(stores: MediaStores, image: ImageRecord): Promise<void> {
-  await stores.originals.delete(image.originalKey);
-  await stores.variants.deletePrefix(variantsPrefix(image));
+  await stores.originals.deletePrefix(imagePrefix(image));
+  await stores.variants.deletePrefix(imagePrefix(image));
 }
