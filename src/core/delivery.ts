@@ -70,6 +70,8 @@ export function createDeliveryService(deps: DeliveryDeps) {
 
   return {
     stats,
+    /** Transforms running now and waiting for a slot. */
+    load: () => ({ active: limiter.active, queued: limiter.queued }),
 
     /** Serves `/t/<path>`: authorize, look up, plan, then the cached or freshly computed variant. */
     async deliver(path: string, accept: string | null): Promise<DeliveredVariant> {

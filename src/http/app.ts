@@ -1,3 +1,4 @@
+import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import type { AppContext } from '../context';
 import { errorHandling } from './errors';
@@ -5,6 +6,7 @@ import { deliveryRoutes } from './routes/delivery';
 import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
 import { keyRoutes } from './routes/keys';
+import { metricsRoutes } from './routes/metrics';
 import { presetRoutes } from './routes/presets';
 import { searchRoutes } from './routes/search';
 import { signRoutes } from './routes/sign';
@@ -29,6 +31,18 @@ export function createApp(ctx: AppContext) {
       set.headers['cache-control'] = 'no-store';
       return { status: ok ? 'ok' : 'unavailable' };
     })
+    .use(
+      openapi({
+        path: '/docs',
+        exclude: { paths: ['/t/*', '/metrics'] },
+        documentation: {
+          info: { title: 'imgapi', version: '0.1.0', description: 'Management API: every /api/v1 route needs X-Api-Key.' },
+          components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
+          security: [{ apiKey: [] }],
+        },
+      }),
+    )
+    .use(metricsRoutes(ctx))
     .use(deliveryRoutes(ctx))
     .group('/api/v1', (api) =>
       api
@@ -52,7 +66,9 @@ export function listen(ctx: AppContext, options: { host: string; port: number })
   app.listen({
     hostname: options.host,
     port: options.port,
-    maxRequestBodySize: ctx.config.maxUploadBytes + MULTIPART_OVERHEAD,
+    // Bun's own hard stop answers with a bare 413; keep it above our limit so declared
+    // lengths get the JSON error from onRequest and only unannounced giant bodies hit it.
+    maxRequestBodySize: 2 * (ctx.config.maxUploadBytes + MULTIPART_OVERHEAD),
   });
   const server = app.server!;
   return {

@@ -116,10 +116,38 @@ describe('search', () => {
   });
 });
 
-describe('health', () => {
+describe('health, metrics, docs', () => {
   test('GET /healthz → 200', async () => {
     const response = await fetch(`${s.url}/healthz`);
     expect([response.status, (await response.json()).status]).toEqual([200, 'ok']);
+  });
+
+  test('GET /metrics is Prometheus text that counts transforms', async () => {
+    const { json } = await s.api('POST', '/sign', { imageId, transform: 'w_7' });
+    await fetch(json.url);
+    const text = await (await fetch(`${s.url}/metrics`)).text();
+    expect(text).toContain('# TYPE imgapi_variant_transforms_total counter');
+    expect(Number(/^imgapi_variant_transforms_total (\d+)$/m.exec(text)![1])).toBeGreaterThan(0);
+  });
+
+  test('GET /docs/json is an OpenAPI document of the management API', async () => {
+    const doc = await (await fetch(`${s.url}/docs/json`)).json();
+    expect(doc.openapi).toStartWith('3.');
+    for (const path of ['/api/v1/images', '/api/v1/images/{id}', '/api/v1/folders', '/api/v1/sign', '/api/v1/presets', '/api/v1/keys', '/api/v1/search']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+});
+
+describe('malformed requests', () => {
+  test('broken JSON → 400 invalid_input', async () => {
+    const response = await fetch(`${s.url}/api/v1/presets`, {
+      method: 'POST',
+      headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json' },
+      body: '{"name": "x", ',
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe('invalid_input');
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { decode, jpeg, png, webp } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -46,6 +47,26 @@ describe('POST /images', () => {
     expect(rotated.json).toMatchObject({ width: 20, height: 60 });
     const wp = await s.upload(await webp(10, 10), 'w.webp');
     expect(wp.json.format).toBe('webp');
+  });
+
+  test('AVIF, GIF and TIFF uploads are accepted and deliver', async () => {
+    const base = sharp({ create: { width: 32, height: 24, channels: 3, background: '#123456' } });
+    for (const [bytes, format] of [
+      [await base.clone().avif().toBuffer(), 'avif'],
+      [await base.clone().gif().toBuffer(), 'gif'],
+      [await base.clone().tiff().toBuffer(), 'tiff'],
+    ] as const) {
+      const { status, json } = await s.upload(new Uint8Array(bytes), `x.${format}`);
+      expect([status, json.format, json.width, json.height]).toEqual([201, format, 32, 24]);
+      const thumb = await fetch(json.thumbnailUrl);
+      expect((await decode(await thumb.arrayBuffer())).format).toBe('webp');
+    }
+  });
+
+  test('a body whose declared length is over the limit is refused from the header: 413', async () => {
+    const big = new Uint8Array(1_500_000);
+    const { status, json } = await s.upload(big, 'big.jpg');
+    expect([status, json.error.code]).toEqual([413, 'too_large']);
   });
 
   test('file names are sanitized to a base name', async () => {
