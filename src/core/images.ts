@@ -2,7 +2,7 @@ import { newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
 import { AppError, invalid, notFound } from './errors';
 import type { FolderService } from './folders';
 import { newId } from './ids';
-import { checkUpload, removeImageFiles, type MediaLimits, type MediaStores } from './media-store';
+import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
 import type { FolderScope, ImageRecord, Repositories } from './ports';
 
@@ -24,6 +24,16 @@ export interface ListImagesInput {
 }
 
 export const MAX_PAGE_SIZE = 100;
+
+/** The fields of an image record that come from its file. */
+const fileFields = (c: CheckedUpload) => ({
+  format: c.format,
+  width: c.width,
+  height: c.height,
+  bytes: c.bytes,
+  hasAlpha: c.hasAlpha,
+  contentHash: c.contentHash,
+});
 
 export function createImageService(deps: ImageDeps) {
   const { repos, folders, stores, limits, now } = deps;
@@ -65,12 +75,7 @@ export function createImageService(deps: ImageDeps) {
         folderId: folder?.id ?? null,
         folderPath: folder?.path ?? '',
         originalName: sanitizeFileName(input.fileName),
-        format: checked.format,
-        width: checked.width,
-        height: checked.height,
-        bytes: checked.bytes,
-        hasAlpha: checked.hasAlpha,
-        contentHash: checked.contentHash,
+        ...fileFields(checked),
         originalKey: newOriginalKey(clientId, id),
         version: 1,
         createdAt: at,
@@ -86,12 +91,7 @@ export function createImageService(deps: ImageDeps) {
       const checked = await checkUpload(data, limits);
       const next: ImageRecord = {
         ...current,
-        format: checked.format,
-        width: checked.width,
-        height: checked.height,
-        bytes: checked.bytes,
-        hasAlpha: checked.hasAlpha,
-        contentHash: checked.contentHash,
+        ...fileFields(checked),
         originalKey: newOriginalKey(clientId, id),
         version: current.version + 1,
         updatedAt: now(),

@@ -1,19 +1,23 @@
 import { Elysia, t } from 'elysia';
+import type { ImageRecord } from '../../core/ports';
 import type { AppContext } from '../../context';
 import { apiKeyAuth, publicBase } from '../auth';
 import { presentImage } from '../present';
 
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
-export const imageRoutes = (ctx: AppContext) =>
-  new Elysia({ prefix: '/images' })
+export const imageRoutes = (ctx: AppContext) => {
+  const present = async (clientId: string, request: Request, image: ImageRecord) =>
+    presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+
+  return new Elysia({ prefix: '/images' })
     .use(apiKeyAuth(ctx))
     .post(
       '',
       async ({ clientId, body, request, set }) => {
         const image = await ctx.images.upload(clientId, { data: await bytesOf(body.file), fileName: body.file.name, folder: body.folder });
         set.status = 201;
-        return presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+        return present(clientId, request, image);
       },
       { body: t.Object({ file: t.File(), folder: t.Optional(t.String()) }) },
     )
@@ -41,22 +45,18 @@ export const imageRoutes = (ctx: AppContext) =>
         }),
       },
     )
-    .get('/:id', async ({ clientId, params, request }) =>
-      presentImage(await ctx.images.get(clientId, params.id), await ctx.accounts.getClient(clientId), publicBase(ctx, request)),
-    )
+    .get('/:id', async ({ clientId, params, request }) => present(clientId, request, await ctx.images.get(clientId, params.id)))
     .put(
       '/:id',
       async ({ clientId, params, body, request }) => {
-        const image = await ctx.images.replace(clientId, params.id, await bytesOf(body.file));
-        return presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+        return present(clientId, request, await ctx.images.replace(clientId, params.id, await bytesOf(body.file)));
       },
       { body: t.Object({ file: t.File() }) },
     )
     .patch(
       '/:id',
       async ({ clientId, params, body, request }) => {
-        const image = await ctx.images.update(clientId, params.id, body);
-        return presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+        return present(clientId, request, await ctx.images.update(clientId, params.id, body));
       },
       { body: t.Object({ originalName: t.Optional(t.String({ maxLength: 1000 })), folder: t.Optional(t.String()) }) },
     )
@@ -64,3 +64,4 @@ export const imageRoutes = (ctx: AppContext) =>
       await ctx.images.delete(clientId, params.id);
       set.status = 204;
     });
+};
