@@ -1,0 +1,20 @@
+// npm run build → dist/imgapi: one self-contained Linux x64 executable (Bun runtime, our code,
+// sharp's addon and libvips embedded). No target is given, so Bun uses its own binary and
+// downloads nothing.
+import { sharpEmbedPlugin } from './sharp-embed-plugin';
+
+const result = await Bun.build({
+  entrypoints: ['cli/imgapi.ts'],
+  compile: { outfile: 'dist/imgapi' },
+  format: 'esm',
+  bytecode: true,
+  minify: true,
+  sourcemap: 'none',
+  plugins: [sharpEmbedPlugin()],
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+const size = Bun.file('dist/imgapi').size;
+console.error(`built dist/imgapi (${(size / 1024 / 1024).toFixed(1)} MiB)`);
