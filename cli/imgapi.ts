@@ -1,33 +1,48 @@
 #!/usr/bin/env bun
 import { Command, CommanderError } from 'commander';
+import sharp from 'sharp';
+import pkg from '../package.json' with { type: 'json' };
 import { ConfigError } from '../src/config';
 import { AppError } from '../src/core/errors';
 import { registerClient } from './commands/client';
+import { registerDoctor } from './commands/doctor';
+import { registerFolder } from './commands/folder';
+import { registerImage } from './commands/image';
+import { registerInit } from './commands/init';
 import { registerKey } from './commands/key';
+import { registerLogin } from './commands/login';
+import { registerPreset } from './commands/preset';
 import { registerServe } from './commands/serve';
+import { registerSign } from './commands/sign';
+import { registerSync } from './commands/sync';
+import { registerUpload } from './commands/upload';
 import { registerUser } from './commands/user';
+import { registerWatch } from './commands/watch';
+import { UsageError } from './errors';
+import { addGlobalOptions } from './options';
 
-const program = new Command('imgapi')
-  .description('Self-hosted image optimization and transformation service')
-  .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+const program = addGlobalOptions(
+  new Command('imgapi')
+    .description('Self-hosted image optimization and transformation service')
+    .version(`imgapi ${pkg.version} (sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips})`, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) }),
+);
 
-registerServe(program);
-registerClient(program);
-registerKey(program);
-registerUser(program);
+for (const register of [
+  registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
+  registerSign, registerPreset, registerFolder, registerImage, registerSync, registerWatch, registerDoctor,
+]) {
+  register(program);
+}
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error (SPEC §8). */
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  }
-  if (error instanceof ConfigError || (error instanceof AppError && error.code === 'invalid_input')) {
-    process.stderr.write(`imgapi: ${error.message}\n`);
-    process.exit(error instanceof ConfigError ? 2 : 1);
-  }
-  process.stderr.write(`imgapi: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  const usage = error instanceof UsageError || error instanceof ConfigError;
+  const message = error instanceof AppError || usage ? (error as Error).message : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`imgapi: ${message}\n`);
+  process.exit(usage ? 2 : 1);
 }

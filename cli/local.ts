@@ -1,17 +1,15 @@
-import { loadConfig, type ConfigFlags } from '../src/config';
-import { createContext, type AppContext } from '../src/context';
+import type { AppContext } from '../src/context';
+import { openLocalContext } from './backend/open';
+import type { GlobalOptions } from './options';
+import { UsageError } from './errors';
 
-/** Opens the local data directory for one command and always closes it. */
-export async function withLocalContext<T>(flags: ConfigFlags, run: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const ctx = createContext(loadConfig(process.env, flags));
+/** Commands that only make sense on a data directory (clients, users, doctor). */
+export async function withLocalContext<T>(options: GlobalOptions, run: (ctx: AppContext) => Promise<T>): Promise<T> {
+  if (options.url || process.env.IMGAPI_URL) throw new UsageError('This command works in local mode only (--data), not against a server');
+  const ctx = openLocalContext(options, process.env);
   try {
     return await run(ctx);
   } finally {
     ctx.close();
   }
-}
-
-/** Plain output to stdout, or exactly one JSON document with --json. */
-export function output(json: boolean | undefined, value: unknown, plain: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${plain}\n`);
 }

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Config } from './config';
 import { createAccountService } from './core/accounts';
 import { createDeliveryService } from './core/delivery';
+import { createDoctor } from './core/doctor';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createPresetService } from './core/presets';
+import { createUrlSigner } from './core/url-signer';
 import { openSqlite } from './db/sqlite';
 import { createSqliteRepositories } from './db/sqlite-repositories';
 import { createFsBlobStore } from './storage/fs-blob-store';
@@ -26,6 +28,7 @@ export function createContext(config: Config) {
   const folders = createFolderService({ repos, stores, now });
   const images = createImageService({ repos, folders, stores, limits, now });
   const presets = createPresetService({ repos, now });
+  const urls = createUrlSigner({ accounts, images, presets });
   const delivery = createDeliveryService({
     accounts,
     repos,
@@ -40,7 +43,9 @@ export function createContext(config: Config) {
     folders,
     images,
     presets,
+    urls,
     delivery,
+    doctor: createDoctor({ repos, stores }),
     /** True when the database answers and the data directory is writable. */
     async healthy(): Promise<boolean> {
       try {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { output, withLocalContext } from '../local';
+import { withLocalContext } from '../local';
+import { globals, print } from '../options';
 
 export function registerClient(program: Command): void {
   const client = program.command('client').description('tenants (local mode)');
@@ -7,38 +8,37 @@ export function registerClient(program: Command): void {
   client
     .command('create <name>')
     .description('create a client; prints its id and a first API key')
-    .option('--id <id>', 'client id ([a-z0-9][a-z0-9-]{1,31}); generated from the name if absent')
-    .option('--json', 'machine-readable output')
-    .option('--data <dir>', 'data directory (IMGAPI_DATA)')
+    .option('--id <id>', 'client id ([a-z0-9][a-z0-9-]{1,31}); derived from the name if absent')
     .addHelpText('after', '\nExample:\n  imgapi client create "Acme Inc" --id acme --json')
-    .action(async (name: string, opts: { id?: string; json?: boolean; data?: string }) => {
-      await withLocalContext({ data: opts.data }, async (ctx) => {
+    .action(async (name: string, opts: { id?: string }, cmd: Command) => {
+      const options = globals(cmd);
+      await withLocalContext(options, async (ctx) => {
         const { client: created, apiKey } = await ctx.accounts.createClient(name, opts.id);
-        output(opts.json, { clientId: created.id, apiKey: apiKey.apiKey }, `clientId: ${created.id}\napiKey:   ${apiKey.apiKey}`);
+        print(options, { clientId: created.id, apiKey: apiKey.apiKey }, `clientId: ${created.id}\napiKey:   ${apiKey.apiKey}`);
       });
     });
 
   client
     .command('list')
     .description('list clients')
-    .option('--json', 'machine-readable output')
-    .option('--data <dir>', 'data directory (IMGAPI_DATA)')
-    .action(async (opts: { json?: boolean; data?: string }) => {
-      await withLocalContext({ data: opts.data }, async (ctx) => {
+    .addHelpText('after', '\nExample:\n  imgapi client list --json')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const options = globals(cmd);
+      await withLocalContext(options, async (ctx) => {
         const clients = (await ctx.accounts.listClients()).map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt }));
-        output(opts.json, clients, clients.map((c) => `${c.id}\t${c.name}`).join('\n'));
+        print(options, clients, clients.map((c) => `${c.id}\t${c.name}`).join('\n'));
       });
     });
 
   client
     .command('secret <clientId>')
     .description("print the client's URL-signing secret (to sign URLs in your own backend)")
-    .option('--json', 'machine-readable output')
-    .option('--data <dir>', 'data directory (IMGAPI_DATA)')
-    .action(async (clientId: string, opts: { json?: boolean; data?: string }) => {
-      await withLocalContext({ data: opts.data }, async (ctx) => {
+    .addHelpText('after', '\nExample:\n  SECRET=$(imgapi client secret acme)')
+    .action(async (clientId: string, _opts: unknown, cmd: Command) => {
+      const options = globals(cmd);
+      await withLocalContext(options, async (ctx) => {
         const { signingSecret } = await ctx.accounts.getClient(clientId);
-        output(opts.json, { clientId, signingSecret }, signingSecret);
+        print(options, { clientId, signingSecret }, signingSecret);
       });
     });
 }

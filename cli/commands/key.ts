@@ -1,20 +1,44 @@
 import type { Command } from 'commander';
-import { output, withLocalContext } from '../local';
+import { withBackend } from '../backend/open';
+import { globals, print } from '../options';
 
 export function registerKey(program: Command): void {
-  const key = program.command('key').description('API keys (local mode)');
+  const key = program.command('key').description("API keys of a client (local: --client; remote: the key's own client)");
+
   key
     .command('create')
-    .description('create an API key for a client; the secret is shown once')
-    .requiredOption('--client <id>', 'client id')
+    .description('create an API key; the secret is shown once')
     .option('--name <name>', 'a name to tell keys apart', 'default')
-    .option('--json', 'machine-readable output')
-    .option('--data <dir>', 'data directory (IMGAPI_DATA)')
     .addHelpText('after', '\nExample:\n  imgapi key create --client acme --name ci --json')
-    .action(async (opts: { client: string; name: string; json?: boolean; data?: string }) => {
-      await withLocalContext({ data: opts.data }, async (ctx) => {
-        const issued = await ctx.accounts.createKey(opts.client, opts.name);
-        output(opts.json, { id: issued.key.id, apiKey: issued.apiKey }, `id:     ${issued.key.id}\napiKey: ${issued.apiKey}`);
+    .action(async (opts: { name: string }, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        const created = await backend.createKey(opts.name);
+        print(options, { id: created.id, apiKey: created.apiKey }, `id:     ${created.id}\napiKey: ${created.apiKey}`);
+      });
+    });
+
+  key
+    .command('list')
+    .description('list API keys (never their secrets)')
+    .addHelpText('after', '\nExample:\n  imgapi key list --client acme')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        const keys = await backend.listKeys();
+        print(options, keys, keys.map((k) => `${k.id}\t${k.prefix}…\t${k.name}\t${k.lastUsedAt ?? 'never used'}`).join('\n'));
+      });
+    });
+
+  key
+    .command('revoke <id>')
+    .description('revoke an API key')
+    .addHelpText('after', '\nExample:\n  imgapi key revoke 3fQ…')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        await backend.revokeKey(id);
+        print(options, { id, revoked: true }, `revoked ${id}`);
       });
     });
 }

@@ -2,18 +2,18 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../src/config';
 import { createContext } from '../../src/context';
 import { listen } from '../../src/http/app';
+import { globals } from '../options';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the HTTP daemon')
-    .option('--data <dir>', 'data directory (IMGAPI_DATA, default ./data)')
     .option('--host <host>', 'bind address (IMGAPI_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port, 0 picks a free one (IMGAPI_PORT, default 3000)')
     .option('--public-url <url>', 'base for absolute URLs in responses (IMGAPI_PUBLIC_URL)')
     .addHelpText('after', '\nExample:\n  imgapi serve --port 8080 --data /var/lib/imgapi')
-    .action(async (flags: { data?: string; host?: string; port?: string; publicUrl?: string }) => {
-      const config = loadConfig(process.env, flags);
+    .action(async (flags: { host?: string; port?: string; publicUrl?: string }, cmd: Command) => {
+      const config = loadConfig(process.env, { ...flags, data: globals(cmd).data });
       const ctx = createContext(config);
       const created = await ctx.accounts.bootstrap();
       if (created) {

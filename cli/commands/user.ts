@@ -1,9 +1,18 @@
+import { password as promptPassword, isCancel } from '@clack/prompts';
 import type { Command } from 'commander';
-import { AppError } from '../../src/core/errors';
-import { output, withLocalContext } from '../local';
+import { UsageError } from '../errors';
+import { withLocalContext } from '../local';
+import { globals, print } from '../options';
 
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   return (await new Response(Bun.stdin.stream()).text()).replace(/\r?\n$/, '');
+}
+
+export async function askPassword(message: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new UsageError('No terminal to ask for a password: use --password-stdin');
+  const answer = await promptPassword({ message, output: process.stderr });
+  if (isCancel(answer)) throw new UsageError('Cancelled');
+  return answer;
 }
 
 export function registerUser(program: Command): void {
@@ -12,15 +21,13 @@ export function registerUser(program: Command): void {
     .command('create <username>')
     .description('create a dashboard user')
     .option('--password-stdin', 'read the password from standard input')
-    .option('--json', 'machine-readable output')
-    .option('--data <dir>', 'data directory (IMGAPI_DATA)')
     .addHelpText('after', '\nExample:\n  printf %s "$PASSWORD" | imgapi user create alice --password-stdin')
-    .action(async (username: string, opts: { passwordStdin?: boolean; json?: boolean; data?: string }) => {
-      const password = opts.passwordStdin ? await readStdin() : prompt('Password:');
-      if (!password) throw new AppError('invalid_input', 'A password is required (--password-stdin or the prompt)');
-      await withLocalContext({ data: opts.data }, async (ctx) => {
+    .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
+      const options = globals(cmd);
+      const password = opts.passwordStdin ? await readStdin() : await askPassword(`Password for ${username}`);
+      await withLocalContext(options, async (ctx) => {
         await ctx.accounts.createUser(username, password);
-        output(opts.json, { username }, `created user ${username}`);
+        print(options, { username }, `created user ${username}`);
       });
     });
 }

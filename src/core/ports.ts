@@ -125,6 +125,8 @@ export interface ImageRepository {
   /** Writes the record if the stored version is still `expectedVersion`; false if it moved on. */
   update(image: ImageRecord, expectedVersion: number): Promise<boolean>;
   delete(clientId: string, id: string): Promise<boolean>;
+  /** Every image's identity and original key, for consistency checks. */
+  listAllRefs(): Promise<Pick<ImageRecord, 'clientId' | 'id' | 'version' | 'originalKey'>[]>;
 }
 
 export interface PresetRepository {
@@ -156,4 +158,8 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Deletes every object whose key starts with `prefix/`. */
   deletePrefix(prefix: string): Promise<void>;
+  /** Every stored key (not in-flight writes). */
+  list(): Promise<string[]>;
+  /** Removes in-flight-write leftovers older than `olderThanMs`; returns how many. */
+  sweepTemp(olderThanMs: number): Promise<number>;
 }

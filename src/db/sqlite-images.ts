@@ -113,5 +113,14 @@ export function createSqliteImageRepository(db: Database): ImageRepository {
     async delete(clientId, id) {
       return db.query('DELETE FROM images WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
     },
+
+    async listAllRefs() {
+      return db
+        .query<{ client_id: string; id: string; version: number; original_key: string }, []>(
+          'SELECT client_id, id, version, original_key FROM images',
+        )
+        .all()
+        .map((r) => ({ clientId: r.client_id, id: r.id, version: r.version, originalKey: r.original_key }));
+    },
   };
 }

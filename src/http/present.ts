@@ -1,4 +1,5 @@
-import type { ClientRecord, FolderRecord, ImageRecord } from '../core/ports';
+import type { FolderNode } from '../core/folders';
+import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageRecord, PresetRecord } from '../core/ports';
 import { signedDeliveryPath } from '../core/delivery-path';
 
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
@@ -14,6 +15,8 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     width: image.width,
     height: image.height,
     bytes: image.bytes,
+    /** SHA-256 of the original's bytes: lets sync tools skip unchanged files. */
+    contentHash: image.contentHash,
     version: image.version,
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
@@ -28,3 +31,29 @@ export const presentFolder = (folder: FolderRecord) => ({
   path: folder.path,
   parentId: folder.parentId,
 });
+
+export interface FolderTreeView extends ReturnType<typeof presentFolder> {
+  imageCount: number;
+  children: FolderTreeView[];
+}
+
+export const presentFolderNode = (node: FolderNode): FolderTreeView => ({
+  ...presentFolder(node),
+  imageCount: node.imageCount,
+  children: node.children.map(presentFolderNode),
+});
+
+export const presentPreset = (p: PresetRecord) => ({ id: p.id, name: p.name, params: p.params, createdAt: p.createdAt });
+
+export const presentKey = (k: ApiKeyRecord) => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+});
+
+export type ImageView = ReturnType<typeof presentImage>;
+export type FolderView = ReturnType<typeof presentFolder>;
+export type PresetView = ReturnType<typeof presentPreset>;
+export type KeyView = ReturnType<typeof presentKey>;

@@ -1,5 +1,5 @@
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import { newId } from '../core/ids';
 import type { BlobStore } from '../core/ports';
 
@@ -70,6 +70,41 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
 
     async deletePrefix(prefix) {
       await rm(pathOf(prefix), { recursive: true, force: true });
+    },
+
+    async list() {
+      let entries: string[];
+      try {
+        entries = await readdir(root, { recursive: true });
+      } catch (error) {
+        if (isMissing(error)) return [];
+        throw error;
+      }
+      const keys: string[] = [];
+      for (const entry of entries) {
+        const key = entry.split(sep).join('/');
+        if (key.startsWith('.tmp') || !(await stat(join(root, entry))).isFile()) continue;
+        keys.push(key);
+      }
+      return keys;
+    },
+
+    async sweepTemp(olderThanMs) {
+      let names: string[];
+      try {
+        names = await readdir(tmpDir);
+      } catch (error) {
+        if (isMissing(error)) return 0;
+        throw error;
+      }
+      let removed = 0;
+      for (const name of names) {
+        const path = join(tmpDir, name);
+        if (Date.now() - (await stat(path)).mtimeMs < olderThanMs) continue;
+        await rm(path, { force: true });
+        removed++;
+      }
+      return removed;
     },
   };
 }

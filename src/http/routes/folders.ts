@@ -1,15 +1,8 @@
 import { Elysia, t } from 'elysia';
 import { invalid } from '../../core/errors';
-import type { FolderNode } from '../../core/folders';
 import type { AppContext } from '../../context';
 import { apiKeyAuth } from '../auth';
-import { presentFolder } from '../present';
-
-const presentNode = (node: FolderNode): unknown => ({
-  ...presentFolder(node),
-  imageCount: node.imageCount,
-  children: node.children.map(presentNode),
-});
+import { presentFolder, presentFolderNode } from '../present';
 
 const renameBody = { body: t.Object({ name: t.String() }) };
 
@@ -19,7 +12,7 @@ export const folderRoutes = (ctx: AppContext) => {
 
   return new Elysia({ prefix: '/folders' })
     .use(apiKeyAuth(ctx))
-    .get('', async ({ clientId }) => ({ folders: (await ctx.folders.tree(clientId)).map(presentNode) }))
+    .get('', async ({ clientId }) => ({ folders: (await ctx.folders.tree(clientId)).map(presentFolderNode) }))
     .post(
       '',
       async ({ clientId, body, set }) => {

@@ -1,9 +1,7 @@
 import { Elysia, t } from 'elysia';
-import type { ApiKeyRecord } from '../../core/ports';
 import type { AppContext } from '../../context';
 import { apiKeyAuth } from '../auth';
-
-const presentKey = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt });
+import { presentKey } from '../present';
 
 export const keyRoutes = (ctx: AppContext) =>
   new Elysia({ prefix: '/keys' })

@@ -1,9 +1,7 @@
 import { Elysia, t } from 'elysia';
-import type { PresetRecord } from '../../core/ports';
 import type { AppContext } from '../../context';
 import { apiKeyAuth } from '../auth';
-
-const presentPreset = (p: PresetRecord) => ({ id: p.id, name: p.name, params: p.params, createdAt: p.createdAt });
+import { presentPreset } from '../present';
 
 export const presetRoutes = (ctx: AppContext) =>
   new Elysia({ prefix: '/presets' })

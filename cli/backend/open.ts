@@ -1,0 +1,58 @@
+import { loadConfig } from '../../src/config';
+import { createContext, type AppContext } from '../../src/context';
+import { UsageError } from '../errors';
+import type { GlobalOptions } from '../options';
+import { readProfile } from '../profile';
+import { createLocalBackend } from './local';
+import { createRemoteBackend } from './remote';
+import type { Backend } from './types';
+
+type Env = Record<string, string | undefined>;
+
+/** Local mode's client: --client / IMGAPI_CLIENT, else `default`, else the only one there is. */
+async function chooseClient(ctx: AppContext, requested: string | undefined): Promise<string> {
+  if (requested) return (await ctx.accounts.getClient(requested)).id;
+  const clients = await ctx.accounts.listClients();
+  const fallback = clients.find((c) => c.id === 'default') ?? (clients.length === 1 ? clients[0] : undefined);
+  if (fallback) return fallback.id;
+  if (clients.length === 0) throw new UsageError('No client yet: run `imgapi init` or `imgapi client create <name>` first');
+  throw new UsageError(`Several clients: choose one with --client (${clients.map((c) => c.id).join(', ')})`);
+}
+
+export function openLocalContext(options: GlobalOptions, env: Env): AppContext {
+  return createContext(loadConfig(env, { data: options.data }));
+}
+
+/**
+ * Remote when a URL is given (flag, env) or, with no data directory named, when a login
+ * profile exists; local otherwise.
+ */
+export async function openBackend(options: GlobalOptions, env: Env = process.env): Promise<Backend> {
+  const url = options.url ?? env.IMGAPI_URL;
+  const key = options.key ?? env.IMGAPI_KEY;
+  if (url) {
+    const apiKey = key ?? readProfile(env)?.key;
+    if (!apiKey) throw new UsageError('Remote mode needs an API key: --key, IMGAPI_KEY or `imgapi login`');
+    return createRemoteBackend({ url, apiKey });
+  }
+  if (!options.data && !env.IMGAPI_DATA) {
+    const profile = readProfile(env);
+    if (profile) return createRemoteBackend({ url: profile.url, apiKey: key ?? profile.key });
+  }
+  const ctx = openLocalContext(options, env);
+  try {
+    return createLocalBackend(ctx, await chooseClient(ctx, options.client ?? env.IMGAPI_CLIENT));
+  } catch (error) {
+    ctx.close();
+    throw error;
+  }
+}
+
+export async function withBackend<T>(options: GlobalOptions, run: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await openBackend(options);
+  try {
+    return await run(backend);
+  } finally {
+    backend.close();
+  }
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { withBackend } from '../backend/open';
+import type { ImageView } from '../backend/types';
+import { displayPath } from '../local-files';
+import { globals, print } from '../options';
+
+const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
+
+export function registerImage(program: Command): void {
+  const image = program.command('image').description('uploaded images');
+
+  image
+    .command('list')
+    .description('list images, newest first')
+    .option('--folder <path>', 'only this folder ("/" for the root)')
+    .option('--recursive', 'with --folder: and the folders below')
+    .option('--q <text>', 'name contains (case-insensitive)')
+    .option('--page <n>', 'page number', '1')
+    .option('--page-size <n>', 'images per page (max 100)', '24')
+    .addHelpText('after', '\nExample:\n  imgapi image list --folder products --recursive --q shoe')
+    .action(async (opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string }, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        const page = await backend.listImages({
+          folder: opts.folder,
+          recursive: opts.recursive,
+          q: opts.q,
+          page: Number(opts.page),
+          pageSize: Number(opts.pageSize),
+        });
+        print(options, page, page.items.map(line).join('\n'));
+      });
+    });
+
+  image
+    .command('get <id>')
+    .description("show one image's metadata")
+    .addHelpText('after', '\nExample:\n  imgapi image get AbC123 --json')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        const found = await backend.getImage(id);
+        print(options, found, line(found));
+      });
+    });
+
+  image
+    .command('delete <id>')
+    .description('delete an image and all its cached variants')
+    .addHelpText('after', '\nExample:\n  imgapi image delete AbC123')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        await backend.deleteImage(id);
+        print(options, { id, deleted: true }, `deleted ${id}`);
+      });
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { withBackend } from '../backend/open';
+import { globals, print } from '../options';
+
+export function registerSign(program: Command): void {
+  program
+    .command('sign <imageId> [transform]')
+    .description('print a public delivery URL: signed for a transform, or by preset')
+    .option('--preset <name>', 'a preset URL instead of a signed one')
+    .addHelpText('after', '\nExamples:\n  imgapi sign AbC123 w_600,f_webp,q_80\n  URL=$(imgapi sign AbC123 --preset thumb)')
+    .action(async (imageId: string, transform: string | undefined, opts: { preset?: string }, cmd: Command) => {
+      const options = globals(cmd);
+      await withBackend(options, async (backend) => {
+        const signed = await backend.sign({ imageId, transform, preset: opts.preset });
+        print(options, signed, signed.url);
+      });
+    });
+}

@@ -1,0 +1,50 @@
+import type { AccountService } from './accounts';
+import { signedDeliveryPath } from './delivery-path';
+import { invalid } from './errors';
+import type { ImageService } from './images';
+import type { PresetService } from './presets';
+import { canonicalTransform, parseTransform } from './transform/parse';
+import { URL_EXTENSIONS, type FormatChoice, type OutputFormat } from './transform/types';
+
+export interface SignedPath {
+  /** Path from the server root: `/t/<clientId>/…`. */
+  path: string;
+  canonical: string;
+  format: FormatChoice;
+}
+
+/** Without a concrete format a URL ends in .webp: full-size WebP, as the seed promises. */
+const extensionFormat = (f: FormatChoice | undefined): OutputFormat => (f === undefined || f === 'auto' ? 'webp' : f);
+
+/** Delivery URLs for the sign endpoint, the CLI and the dashboard: signed, or by preset. */
+export function createUrlSigner(deps: {
+  accounts: Pick<AccountService, 'getClient'>;
+  images: Pick<ImageService, 'get'>;
+  presets: Pick<PresetService, 'getByName'>;
+}) {
+  return {
+    async sign(clientId: string, input: { imageId: string; transform?: string; preset?: string }): Promise<SignedPath> {
+      if (input.transform !== undefined && input.preset !== undefined) throw invalid('Give a transform or a preset, not both');
+      await deps.images.get(clientId, input.imageId);
+      if (input.preset !== undefined) {
+        const preset = await deps.presets.getByName(clientId, input.preset);
+        const { f } = parseTransform(preset.params);
+        const format = extensionFormat(f);
+        return {
+          path: `/t/${clientId}/preset:${preset.name}/${input.imageId}.${URL_EXTENSIONS[format]}`,
+          canonical: preset.params,
+          format: f === 'auto' ? 'auto' : format,
+        };
+      }
+      const transform = parseTransform(input.transform ?? '');
+      const format = extensionFormat(transform.f);
+      return {
+        path: signedDeliveryPath(await deps.accounts.getClient(clientId), input.imageId, transform, format),
+        canonical: canonicalTransform(transform),
+        format: transform.f === 'auto' ? 'auto' : format,
+      };
+    },
+  };
+}
+
+export type UrlSigner = ReturnType<typeof createUrlSigner>;
