@@ -1,11 +1,27 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CLI = join(import.meta.dir, '../../cli/imgapi.ts');
 
+/** An empty HOME so profiles, watch state and caches never touch the real one. */
+export function isolatedHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'imgapi-home-'));
+  mkdirSync(join(home, '.config'), { recursive: true });
+  return home;
+}
+
+const cleanEnv = () => {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('IMGAPI_') || name.startsWith('XDG_')) delete env[name];
+  return env;
+};
+
 /** Runs `imgapi <args>` as a user would, with Bun, and collects its output. */
-export async function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
+export async function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {}) {
   const proc = Bun.spawn([process.execPath, CLI, ...args], {
-    env: { ...process.env, ...options.env },
+    env: { ...cleanEnv(), ...options.env },
+    cwd: options.cwd,
     stdin: options.stdin === undefined ? 'ignore' : new TextEncoder().encode(options.stdin),
     stdout: 'pipe',
     stderr: 'pipe',
@@ -14,24 +30,63 @@ export async function runCli(args: string[], options: { env?: Record<string, str
   return { stdout, stderr, code };
 }
 
-/** Starts `imgapi serve --port 0` and waits for the line that names its URL. */
-export async function spawnServe(dataDir: string) {
-  const proc = Bun.spawn([process.execPath, CLI, 'serve', '--port', '0', '--data', dataDir], { stdout: 'pipe', stderr: 'pipe' });
-  const reader = proc.stdout.getReader();
-  let text = '';
-  let match: RegExpExecArray | null = null;
-  while (!(match = /listening on (http:\/\/\S+)/.exec(text))) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`imgapi serve exited early: ${text}${await new Response(proc.stderr).text()}`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
+/** A long-running CLI command whose stdout lines can be awaited one by one. */
+export function spawnCli(args: string[], options: { env?: Record<string, string> } = {}) {
+  const proc = Bun.spawn([process.execPath, CLI, ...args], {
+    env: { ...cleanEnv(), ...options.env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let stderr = '';
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  (async () => {
+    for await (const chunk of proc.stdout) {
+      buffered += decoder.decode(chunk);
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      lines.push(...parts);
+      waiters.splice(0).forEach((wake) => wake());
+    }
+  })();
+  (async () => {
+    for await (const chunk of proc.stderr) {
+      stderr += decoder.decode(chunk);
+      waiters.splice(0).forEach((wake) => wake());
+    }
+  })();
   return {
-    url: match[1]!,
-    output: text,
-    async stop() {
-      proc.kill();
-      await proc.exited;
+    proc,
+    lines,
+    get stderr() {
+      return stderr;
     },
+    /** Resolves with the first line (stdout) or stderr text matching `pattern`, or fails after `ms`. */
+    async waitFor(pattern: RegExp, ms = 15_000, source: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const found = source === 'stdout' ? lines.find((line) => pattern.test(line)) : pattern.exec(stderr)?.[0];
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; stdout: ${lines.join('\n')}\nstderr: ${stderr}`);
+        await Promise.race([new Promise<void>((wake) => waiters.push(wake)), Bun.sleep(100)]);
+      }
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      proc.kill(signal);
+      return proc.exited;
+    },
+  };
+}
+
+/** Starts `imgapi serve` and waits for the line that names its URL. */
+export async function spawnServe(dataDir: string, port = 0) {
+  const server = spawnCli(['serve', '--port', String(port), '--data', dataDir]);
+  const line = await server.waitFor(/listening on (http:\/\/\S+)/);
+  return {
+    url: /listening on (http:\/\/\S+)/.exec(line)![1]!,
+    output: server.lines.join('\n'),
+    stop: () => server.stop(),
   };
 }

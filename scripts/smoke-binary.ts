@@ -1,0 +1,82 @@
+// Smoke test of the single executable, as a user without Node or Bun would run it:
+// copy dist/imgapi alone into an empty directory, clean environment, empty HOME; then
+// --version, client create, serve, upload a JPEG, sign a w_300,f_avif URL, fetch and check it.
+// Prints timings (first start with extraction, later starts) as JSON on stdout.
+// Usage: bun scripts/smoke-binary.ts [path/to/imgapi]   (default dist/imgapi)
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+
+const source = resolve(process.argv[2] ?? 'dist/imgapi');
+const dir = mkdtempSync(join(tmpdir(), 'imgapi-smoke-'));
+const home = join(dir, 'home');
+mkdirSync(home);
+const binary = join(dir, 'imgapi');
+copyFileSync(source, binary);
+const env = { PATH: '/usr/bin:/bin', HOME: home };
+
+function fail(message: string): never {
+  console.error(`smoke: ${message}`);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+}
+
+function run(args: string[]) {
+  const result = Bun.spawnSync([binary, ...args], { cwd: dir, env });
+  if (result.exitCode !== 0) fail(`imgapi ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+  return result.stdout.toString();
+}
+
+/** Starts `serve` and returns how long until the first HTTP 200 from /healthz. */
+async function startServe() {
+  const started = performance.now();
+  const proc = Bun.spawn([binary, 'serve', '--port', '0'], { cwd: dir, env, stdout: 'pipe', stderr: 'inherit' });
+  const reader = proc.stdout.getReader();
+  let text = '';
+  let match: RegExpExecArray | null = null;
+  while (!(match = /listening on (\S+)/.exec(text))) {
+    const { value, done } = await reader.read();
+    if (done) fail(`serve exited: ${text}`);
+    text += new TextDecoder().decode(value);
+  }
+  const url = match[1]!;
+  if ((await fetch(`${url}/healthz`)).status !== 200) fail('healthz is not 200');
+  return { proc, url, text, msToFirst200: performance.now() - started };
+}
+
+const version = run(['--version']).trim();
+if (!/libvips/.test(version)) fail(`--version says: ${version}`);
+const { clientId, apiKey } = JSON.parse(run(['client', 'create', 'Smoke', '--id', 'smoke', '--json']));
+
+// First start after `client create` already extracted the library; measure a truly cold one too.
+rmSync(join(home, '.cache'), { recursive: true, force: true });
+const cold = await startServe();
+cold.proc.kill();
+await cold.proc.exited;
+const warm = await startServe();
+const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
+const form = new FormData();
+form.append('file', new File([new Uint8Array(photo)], 'smoke.jpg'));
+const uploaded = await (await fetch(`${warm.url}/api/v1/images`, { method: 'POST', headers: { 'x-api-key': apiKey }, body: form })).json();
+if (!uploaded.id) fail(`upload failed: ${JSON.stringify(uploaded)}`);
+const signed = Bun.spawnSync([binary, 'sign', uploaded.id, 'w_300,f_avif', '--url', warm.url, '--key', apiKey], { cwd: dir, env });
+const url = signed.stdout.toString().trim();
+const avif = await fetch(url);
+const meta = await sharp(new Uint8Array(await avif.arrayBuffer())).metadata();
+warm.proc.kill();
+await warm.proc.exited;
+if (avif.status !== 200 || avif.headers.get('content-type') !== 'image/avif' || meta.width !== 300) {
+  fail(`expected a 300 px AVIF from ${url}, got ${avif.status} ${avif.headers.get('content-type')} ${meta.width}`);
+}
+console.log(
+  JSON.stringify({
+    version,
+    clientId,
+    binaryBytes: Bun.file(binary).size,
+    coldStartMsToFirst200: Math.round(cold.msToFirst200),
+    warmStartMsToFirst200: Math.round(warm.msToFirst200),
+    avif: [meta.format, meta.width, meta.height],
+  }),
+);
+rmSync(dir, { recursive: true, force: true });
