@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { withLocalContext } from '../local';
-import { globals, print } from '../options';
+import { localAction } from '../actions';
+import { print } from '../options';
 
 export function registerClient(program: Command): void {
   const client = program.command('client').description('tenants (local mode)');
@@ -10,35 +10,32 @@ export function registerClient(program: Command): void {
     .description('create a client; prints its id and a first API key')
     .option('--id <id>', 'client id ([a-z0-9][a-z0-9-]{1,31}); derived from the name if absent')
     .addHelpText('after', '\nExample:\n  imgapi client create "Acme Inc" --id acme --json')
-    .action(async (name: string, opts: { id?: string }, cmd: Command) => {
-      const options = globals(cmd);
-      await withLocalContext(options, async (ctx) => {
+    .action(
+      localAction(async (ctx, options, name: string, opts: { id?: string }) => {
         const { client: created, apiKey } = await ctx.accounts.createClient(name, opts.id);
         print(options, { clientId: created.id, apiKey: apiKey.apiKey }, `clientId: ${created.id}\napiKey:   ${apiKey.apiKey}`);
-      });
-    });
+      }),
+    );
 
   client
     .command('list')
     .description('list clients')
     .addHelpText('after', '\nExample:\n  imgapi client list --json')
-    .action(async (_opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withLocalContext(options, async (ctx) => {
+    .action(
+      localAction(async (ctx, options) => {
         const clients = (await ctx.accounts.listClients()).map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt }));
         print(options, clients, clients.map((c) => `${c.id}\t${c.name}`).join('\n'));
-      });
-    });
+      }),
+    );
 
   client
     .command('secret <clientId>')
     .description("print the client's URL-signing secret (to sign URLs in your own backend)")
     .addHelpText('after', '\nExample:\n  SECRET=$(imgapi client secret acme)')
-    .action(async (clientId: string, _opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withLocalContext(options, async (ctx) => {
+    .action(
+      localAction(async (ctx, options, clientId: string) => {
         const { signingSecret } = await ctx.accounts.getClient(clientId);
         print(options, { clientId, signingSecret }, signingSecret);
-      });
-    });
+      }),
+    );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { withLocalContext } from '../local';
-import { globals, print, say } from '../options';
+import { localAction } from '../actions';
+import { print, say } from '../options';
 
 export function registerDoctor(program: Command): void {
   program
@@ -8,9 +8,8 @@ export function registerDoctor(program: Command): void {
     .description('check the database against the files; repair what is safe (local mode)')
     .option('--dry-run', 'report only, change nothing')
     .addHelpText('after', '\nExample:\n  imgapi doctor --data /var/lib/imgapi')
-    .action(async (opts: { dryRun?: boolean }, cmd: Command) => {
-      const options = globals(cmd);
-      await withLocalContext(options, async (ctx) => {
+    .action(
+      localAction(async (ctx, options, opts: { dryRun?: boolean }) => {
         const report = await ctx.doctor.run({ repair: !opts.dryRun });
         const verb = report.repaired ? 'removed' : 'would remove';
         const lines = [
@@ -25,6 +24,6 @@ export function registerDoctor(program: Command): void {
           say(`${report.missingOriginals.length} problem(s) need attention`);
           process.exitCode = 1;
         }
-      });
-    });
+      }),
+    );
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { backendAction } from '../actions';
 import { notFound } from '../../src/core/errors';
-import { withBackend } from '../backend/open';
 import type { Backend, FolderTreeView } from '../backend/types';
-import { globals, print } from '../options';
+import { print } from '../options';
 import { findFolder } from '../remote-index';
 
 function flatten(nodes: FolderTreeView[]): FolderTreeView[] {
@@ -22,47 +22,43 @@ export function registerFolder(program: Command): void {
     .command('list')
     .description('list every folder with its image count')
     .addHelpText('after', '\nExample:\n  imgapi folder list --json')
-    .action(async (_opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options) => {
         const tree = await backend.folderTree();
         print(options, tree, flatten(tree).map((f) => `${f.path}\t${f.imageCount}`).join('\n'));
-      });
-    });
+      }),
+    );
 
   folder
     .command('create <path>')
     .description('create a folder and every missing parent')
     .addHelpText('after', '\nExample:\n  imgapi folder create clients/acme/logos')
-    .action(async (path: string, _opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, path: string) => {
         const created = await backend.createFolder(path);
         print(options, created, created.path);
-      });
-    });
+      }),
+    );
 
   folder
     .command('rename <path> <newName>')
     .description('rename the last segment of a folder; everything below follows')
     .addHelpText('after', '\nExample:\n  imgapi folder rename clients/acme clients-acme-old')
-    .action(async (path: string, newName: string, _opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, path: string, newName: string) => {
         const renamed = await backend.renameFolder((await folderAt(backend, path)).id, newName);
         print(options, renamed, renamed.path);
-      });
-    });
+      }),
+    );
 
   folder
     .command('delete <path>')
     .description('delete a folder with its sub-folders and images')
     .addHelpText('after', '\nExample:\n  imgapi folder delete clients/acme/old')
-    .action(async (path: string, _opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, path: string) => {
         await backend.deleteFolder((await folderAt(backend, path)).id);
         print(options, { path, deleted: true }, `deleted folder ${path}`);
-      });
-    });
+      }),
+    );
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { withBackend } from '../backend/open';
+import { backendAction } from '../actions';
 import type { ImageView } from '../backend/types';
 import { displayPath } from '../local-files';
-import { globals, print } from '../options';
+import { print } from '../options';
 
 const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
 
@@ -18,9 +18,8 @@ export function registerImage(program: Command): void {
     .option('--page <n>', 'page number', '1')
     .option('--page-size <n>', 'images per page (max 100)', '24')
     .addHelpText('after', '\nExample:\n  imgapi image list --folder products --recursive --q shoe')
-    .action(async (opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string }, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string }) => {
         const page = await backend.listImages({
           folder: opts.folder,
           recursive: opts.recursive,
@@ -29,30 +28,28 @@ export function registerImage(program: Command): void {
           pageSize: Number(opts.pageSize),
         });
         print(options, page, page.items.map(line).join('\n'));
-      });
-    });
+      }),
+    );
 
   image
     .command('get <id>')
     .description("show one image's metadata")
     .addHelpText('after', '\nExample:\n  imgapi image get AbC123 --json')
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, id: string) => {
         const found = await backend.getImage(id);
         print(options, found, line(found));
-      });
-    });
+      }),
+    );
 
   image
     .command('delete <id>')
     .description('delete an image and all its cached variants')
     .addHelpText('after', '\nExample:\n  imgapi image delete AbC123')
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, id: string) => {
         await backend.deleteImage(id);
         print(options, { id, deleted: true }, `deleted ${id}`);
-      });
-    });
+      }),
+    );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { withBackend } from '../backend/open';
-import { globals, print } from '../options';
+import { backendAction } from '../actions';
+import { print } from '../options';
 
 export function registerSign(program: Command): void {
   program
@@ -8,11 +8,10 @@ export function registerSign(program: Command): void {
     .description('print a public delivery URL: signed for a transform, or by preset')
     .option('--preset <name>', 'a preset URL instead of a signed one')
     .addHelpText('after', '\nExamples:\n  imgapi sign AbC123 w_600,f_webp,q_80\n  URL=$(imgapi sign AbC123 --preset thumb)')
-    .action(async (imageId: string, transform: string | undefined, opts: { preset?: string }, cmd: Command) => {
-      const options = globals(cmd);
-      await withBackend(options, async (backend) => {
+    .action(
+      backendAction(async (backend, options, imageId: string, transform: string | undefined, opts: { preset?: string }) => {
         const signed = await backend.sign({ imageId, transform, preset: opts.preset });
         print(options, signed, signed.url);
-      });
-    });
+      }),
+    );
 }

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { AppContext } from '../src/context';
+import { withBackend } from './backend/open';
+import type { Backend } from './backend/types';
+import { withLocalContext } from './local';
+import { globals, type GlobalOptions } from './options';
+
+/**
+ * Commander calls an action with the positional arguments, the command's options and the
+ * command itself; these adapters open what the command works on and always close it.
+ */
+export function backendAction<A extends unknown[]>(run: (backend: Backend, options: GlobalOptions, ...args: A) => Promise<void>) {
+  return async (...args: unknown[]) => {
+    const options = globals(args[args.length - 1] as Command);
+    await withBackend(options, (backend) => run(backend, options, ...(args.slice(0, -1) as A)));
+  };
+}
+
+export function localAction<A extends unknown[]>(run: (ctx: AppContext, options: GlobalOptions, ...args: A) => Promise<void>) {
+  return async (...args: unknown[]) => {
+    const options = globals(args[args.length - 1] as Command);
+    await withLocalContext(options, (ctx) => run(ctx, options, ...(args.slice(0, -1) as A)));
+  };
+}
