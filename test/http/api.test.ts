@@ -96,6 +96,16 @@ describe('sign', () => {
     expect((await s.api('POST', '/sign', {})).status).toBe(400);
   });
 
+  test('with a preset: the preset URL; a preset and a transform together → 400', async () => {
+    await s.api('POST', '/presets', { name: 'square', params: 'w_16,h_16,c_cover,f_png' });
+    const { status, json } = await s.api('POST', '/sign', { imageId, preset: 'square' });
+    expect(status).toBe(200);
+    expect(json).toEqual({ url: `${s.url}/t/${s.clientId}/preset:square/${imageId}.png`, canonical: 'w_16,h_16,c_cover,f_png', format: 'png' });
+    expect((await fetch(json.url)).headers.get('content-type')).toBe('image/png');
+    expect((await s.api('POST', '/sign', { imageId, preset: 'square', transform: 'w_1' })).status).toBe(400);
+    expect((await s.api('POST', '/sign', { imageId, preset: 'nope' })).status).toBe(404);
+  });
+
   test('IMGAPI_PUBLIC_URL is the base of absolute URLs', async () => {
     const t = await startServer({ IMGAPI_PUBLIC_URL: 'https://img.example.com/' });
     const id = (await t.upload(await png(4, 4), 'p.png')).json.id;
