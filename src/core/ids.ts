@@ -2,9 +2,15 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** 16 random bytes, base64url: 22 URL-safe characters, unguessable. */
+/**
+ * 16 random bytes, base64url: 22 URL-safe characters, unguessable. Drawn again when it would
+ * start with `-` or `_`, so an id never reads as a command-line option (`imgapi image get -x…`).
+ */
 export function newId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
 }
 
 /** 32 bytes of entropy as 43 base64url characters (SPEC §3 signing secret). */
