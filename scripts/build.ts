@@ -1,6 +1,7 @@
 // npm run build → dist/imgapi: one self-contained Linux x64 executable (Bun runtime, our code,
-// sharp's addon and libvips embedded). No target is given, so Bun uses its own binary and
+// the dashboard, sharp's addon and libvips embedded). No target is given, so Bun uses its own binary and
 // downloads nothing.
+import { dashboardEmbedPlugin } from './dashboard-embed-plugin';
 import { sharpEmbedPlugin } from './sharp-embed-plugin';
 
 const result = await Bun.build({
@@ -10,7 +11,7 @@ const result = await Bun.build({
   bytecode: true,
   minify: true,
   sourcemap: 'none',
-  plugins: [sharpEmbedPlugin()],
+  plugins: [sharpEmbedPlugin(), await dashboardEmbedPlugin()],
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

@@ -7,6 +7,7 @@ import { createDoctor } from './core/doctor';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createPresetService } from './core/presets';
+import { createSessionService } from './core/sessions';
 import { createUrlSigner } from './core/url-signer';
 import { openSqlite } from './db/sqlite';
 import { createSqliteRepositories } from './db/sqlite-repositories';
@@ -25,6 +26,7 @@ export function createContext(config: Config) {
   const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels };
 
   const accounts = createAccountService({ repos, now });
+  const sessions = createSessionService({ repos, verifyPassword: accounts.verifyUser, now });
   const folders = createFolderService({ repos, stores, now });
   const images = createImageService({ repos, folders, stores, limits, now });
   const presets = createPresetService({ repos, now });
@@ -40,6 +42,7 @@ export function createContext(config: Config) {
   return {
     config,
     accounts,
+    sessions,
     folders,
     images,
     presets,

@@ -30,6 +30,7 @@ export function createAccountService(deps: AccountDeps) {
   const { repos, now } = deps;
   // Delivery needs a client's secret on every request; clients are never deleted, so cache them.
   const clientCache = new Map<string, ClientRecord>();
+  let dummyHash: Promise<string> | undefined;
 
   async function getClient(id: string): Promise<ClientRecord> {
     const cached = clientCache.get(id);
@@ -110,7 +111,9 @@ export function createAccountService(deps: AccountDeps) {
 
     async verifyUser(username: string, password: string): Promise<boolean> {
       const user = await repos.users.findByUsername(username);
-      if (!user) return false;
+      // An unknown user costs the same argon2 work as a wrong password: timing tells nothing.
+      dummyHash ??= Bun.password.hash('imgapi-no-such-user', { algorithm: 'argon2id' });
+      if (!user) return Bun.password.verify(password, await dummyHash).then(() => false);
       return Bun.password.verify(password, user.passwordHash);
     },
 

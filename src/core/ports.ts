@@ -101,6 +101,20 @@ export interface UserRepository {
   count(): Promise<number>;
 }
 
+export interface SessionRecord {
+  userId: string;
+  username: string;
+  expiresAt: string;
+}
+
+export interface SessionRepository {
+  insert(tokenHash: string, userId: string, createdAt: string, expiresAt: string): Promise<void>;
+  /** The live session for a token hash, or null (unknown or expired at `now`). */
+  find(tokenHash: string, now: string): Promise<SessionRecord | null>;
+  delete(tokenHash: string): Promise<void>;
+  deleteExpired(now: string): Promise<void>;
+}
+
 export interface FolderWithCount extends FolderRecord {
   imageCount: number;
 }
@@ -140,6 +154,7 @@ export interface Repositories {
   clients: ClientRepository;
   apiKeys: ApiKeyRepository;
   users: UserRepository;
+  sessions: SessionRepository;
   folders: FolderRepository;
   images: ImageRepository;
   presets: PresetRepository;

@@ -5,6 +5,7 @@ import type {
   ApiKeyRepository,
   ClientRecord,
   ClientRepository,
+  SessionRepository,
   UserRecord,
   UserRepository,
 } from '../core/ports';
@@ -85,6 +86,28 @@ export function createSqliteUserRepository(db: Database): UserRepository {
     },
     async count() {
       return db.query<{ n: number }, []>('SELECT count(*) AS n FROM users').get()!.n;
+    },
+  };
+}
+
+export function createSqliteSessionRepository(db: Database): SessionRepository {
+  const find = db.query<{ user_id: string; username: string; expires_at: string }, [string, string]>(
+    `SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ? AND s.expires_at > ?`,
+  );
+  return {
+    async insert(tokenHash, userId, createdAt, expiresAt) {
+      db.query('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, userId, createdAt, expiresAt);
+    },
+    async find(tokenHash, now) {
+      const row = find.get(tokenHash, now);
+      return row ? { userId: row.user_id, username: row.username, expiresAt: row.expires_at } : null;
+    },
+    async delete(tokenHash) {
+      db.query('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    },
+    async deleteExpired(now) {
+      db.query('DELETE FROM sessions WHERE expires_at <= ?').run(now);
     },
   };
 }

@@ -1,6 +1,11 @@
 import type { Database } from 'bun:sqlite';
 import type { Repositories } from '../core/ports';
-import { createSqliteApiKeyRepository, createSqliteClientRepository, createSqliteUserRepository } from './sqlite-accounts';
+import {
+  createSqliteApiKeyRepository,
+  createSqliteClientRepository,
+  createSqliteSessionRepository,
+  createSqliteUserRepository,
+} from './sqlite-accounts';
 import { createSqliteFolderRepository } from './sqlite-folders';
 import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
@@ -10,6 +15,7 @@ export function createSqliteRepositories(db: Database): Repositories {
     clients: createSqliteClientRepository(db),
     apiKeys: createSqliteApiKeyRepository(db),
     users: createSqliteUserRepository(db),
+    sessions: createSqliteSessionRepository(db),
     folders: createSqliteFolderRepository(db),
     images: createSqliteImageRepository(db),
     presets: createSqlitePresetRepository(db),

@@ -1,8 +1,12 @@
 import { Database } from 'bun:sqlite';
 import init from './migrations/001_init.sql' with { type: 'text' };
+import sessions from './migrations/002_sessions.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
-const MIGRATIONS: readonly { version: number; sql: string }[] = [{ version: 1, sql: init }];
+const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  { version: 1, sql: init },
+  { version: 2, sql: sessions },
+];
 
 export function openSqlite(file: string): Database {
   const db = new Database(file, { create: true, strict: true });

@@ -5,10 +5,13 @@ import { errorHandling } from './errors';
 import { deliveryRoutes } from './routes/delivery';
 import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
+import { clientRoutes } from './routes/clients';
+import { dashboardRoutes } from './routes/dashboard';
 import { keyRoutes } from './routes/keys';
 import { metricsRoutes } from './routes/metrics';
 import { presetRoutes } from './routes/presets';
 import { searchRoutes } from './routes/search';
+import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
 import { errorResponse } from './errors';
 
@@ -34,7 +37,7 @@ export function createApp(ctx: AppContext) {
     .use(
       openapi({
         path: '/docs',
-        exclude: { paths: ['/t/*', '/metrics'] },
+        exclude: { paths: ['/t/*', '/metrics', '/', '/assets/:name'] },
         documentation: {
           info: { title: 'imgapi', version: '0.1.0', description: 'Management API: every /api/v1 route needs X-Api-Key.' },
           components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
@@ -44,8 +47,11 @@ export function createApp(ctx: AppContext) {
     )
     .use(metricsRoutes(ctx))
     .use(deliveryRoutes(ctx))
+    .use(sessionRoutes(ctx))
+    .use(dashboardRoutes(ctx))
     .group('/api/v1', (api) =>
       api
+        .use(clientRoutes(ctx))
         .use(imageRoutes(ctx))
         .use(folderRoutes(ctx))
         .use(searchRoutes(ctx))

@@ -1,16 +1,72 @@
 import { Elysia } from 'elysia';
 import { AppError } from '../core/errors';
+import type { SessionRecord } from '../core/ports';
 import type { AppContext } from '../context';
 
-/** Resolves `X-Api-Key` to the caller's client; every route module under /api/v1 uses it. */
-export const apiKeyAuth = (ctx: AppContext) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ headers }) => {
-    const key = await ctx.accounts.authenticate(headers['x-api-key']);
-    if (!key) throw new AppError('unauthorized', headers['x-api-key'] ? 'Unknown or revoked API key' : 'Missing X-Api-Key header');
-    return { clientId: key.clientId };
-  });
+export const SESSION_COOKIE = 'imgapi_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function readCookie(header: string | undefined | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
 
 /** Absolute URLs use IMGAPI_PUBLIC_URL when set, else the origin the request came to. */
 export function publicBase(ctx: AppContext, request: Request): string {
   return ctx.config.publicUrl ?? new URL(request.url).origin;
 }
+
+export function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+}
+
+/**
+ * CSRF defence for cookie-authenticated mutations, on top of SameSite: the browser's Origin
+ * must be this server (as reached, or as configured publicly).
+ */
+export function assertSameOrigin(ctx: AppContext, request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const origin = request.headers.get('origin');
+  const allowed = [new URL(request.url).origin, ctx.config.publicUrl ? new URL(ctx.config.publicUrl).origin : null];
+  if (!origin || !allowed.includes(origin)) throw new AppError('forbidden', 'Cross-site request refused');
+}
+
+async function sessionOf(ctx: AppContext, request: Request): Promise<SessionRecord | null> {
+  return ctx.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
+}
+
+/**
+ * Who is calling /api/v1: an API key (`X-Api-Key`, acting for its client), or a dashboard
+ * session cookie acting for the client named in `X-Imgapi-Client`.
+ */
+export const callerAuth = (ctx: AppContext) =>
+  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request }) => {
+    const apiKey = headers['x-api-key'];
+    if (apiKey) {
+      const key = await ctx.accounts.authenticate(apiKey);
+      if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
+      return { clientId: key.clientId };
+    }
+    const session = await sessionOf(ctx, request);
+    if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
+    assertSameOrigin(ctx, request);
+    const clientId = headers['x-imgapi-client'];
+    if (!clientId) throw new AppError('invalid_input', 'X-Imgapi-Client header is required with a session');
+    return { clientId: (await ctx.accounts.getClient(clientId)).id };
+  });
+
+/** Instance-level routes (clients): a dashboard session only, never an API key. */
+export const sessionAuth = (ctx: AppContext) =>
+  new Elysia().resolve({ as: 'scoped' }, async ({ request }) => {
+    const session = await sessionOf(ctx, request);
+    if (!session) {
+      if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'Managing clients needs a dashboard session, not an API key');
+      throw new AppError('unauthorized', 'Log in first');
+    }
+    assertSameOrigin(ctx, request);
+    return { session };
+  });

@@ -16,7 +16,10 @@ function validationMessage(error: unknown): string {
 
 /** Maps every error to SPEC §6's `{ error: { code, message } }`, never cacheable, never a stack trace. */
 export const errorHandling = new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error }) => {
-  if (error instanceof AppError) return errorResponse(error.status, error.code, error.message);
+  if (error instanceof AppError) {
+    const retryAfter = error.details?.retryAfterSeconds;
+    return errorResponse(error.status, error.code, error.message, retryAfter ? { 'retry-after': String(retryAfter) } : {});
+  }
   switch (code) {
     case 'VALIDATION':
       return errorResponse(400, 'invalid_input', validationMessage(error));

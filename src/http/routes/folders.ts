@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { invalid } from '../../core/errors';
 import type { AppContext } from '../../context';
-import { apiKeyAuth } from '../auth';
+import { callerAuth } from '../auth';
 import { presentFolder, presentFolderNode } from '../present';
 
 const renameBody = { body: t.Object({ name: t.String() }) };
@@ -11,7 +11,7 @@ export const folderRoutes = (ctx: AppContext) => {
     presentFolder(await ctx.folders.rename(clientId, params.id, body.name));
 
   return new Elysia({ prefix: '/folders' })
-    .use(apiKeyAuth(ctx))
+    .use(callerAuth(ctx))
     .get('', async ({ clientId }) => ({ folders: (await ctx.folders.tree(clientId)).map(presentFolderNode) }))
     .post(
       '',

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { ImageRecord } from '../../core/ports';
 import type { AppContext } from '../../context';
-import { apiKeyAuth, publicBase } from '../auth';
+import { callerAuth, publicBase } from '../auth';
 import { presentImage } from '../present';
 
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
@@ -11,7 +11,7 @@ export const imageRoutes = (ctx: AppContext) => {
     presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
 
   return new Elysia({ prefix: '/images' })
-    .use(apiKeyAuth(ctx))
+    .use(callerAuth(ctx))
     .post(
       '',
       async ({ clientId, body, request, set }) => {

@@ -1,11 +1,11 @@
 import { Elysia, t } from 'elysia';
 import type { AppContext } from '../../context';
-import { apiKeyAuth } from '../auth';
+import { callerAuth } from '../auth';
 import { presentKey } from '../present';
 
 export const keyRoutes = (ctx: AppContext) =>
   new Elysia({ prefix: '/keys' })
-    .use(apiKeyAuth(ctx))
+    .use(callerAuth(ctx))
     .get('', async ({ clientId }) => ({ items: (await ctx.accounts.listKeys(clientId)).map(presentKey) }))
     .post(
       '',

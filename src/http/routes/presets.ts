@@ -1,11 +1,11 @@
 import { Elysia, t } from 'elysia';
 import type { AppContext } from '../../context';
-import { apiKeyAuth } from '../auth';
+import { callerAuth } from '../auth';
 import { presentPreset } from '../present';
 
 export const presetRoutes = (ctx: AppContext) =>
   new Elysia({ prefix: '/presets' })
-    .use(apiKeyAuth(ctx))
+    .use(callerAuth(ctx))
     .get('', async ({ clientId }) => ({ items: (await ctx.presets.list(clientId)).map(presentPreset) }))
     .post(
       '',

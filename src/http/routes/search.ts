@@ -1,13 +1,13 @@
 import { Elysia, t } from 'elysia';
 import type { AppContext } from '../../context';
-import { apiKeyAuth, publicBase } from '../auth';
+import { callerAuth, publicBase } from '../auth';
 import { presentFolder, presentImage } from '../present';
 
 const SEARCH_LIMIT = 50;
 
 export const searchRoutes = (ctx: AppContext) =>
   new Elysia()
-    .use(apiKeyAuth(ctx))
+    .use(callerAuth(ctx))
     .get(
       '/search',
       async ({ clientId, query, request }) => {

@@ -1,10 +1,10 @@
 import { Elysia, t } from 'elysia';
 import type { AppContext } from '../../context';
-import { apiKeyAuth, publicBase } from '../auth';
+import { callerAuth, publicBase } from '../auth';
 
 export const signRoutes = (ctx: AppContext) =>
   new Elysia()
-    .use(apiKeyAuth(ctx))
+    .use(callerAuth(ctx))
     .post(
       '/sign',
       async ({ clientId, body, request }) => {

@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf, type KeyView } from './api';
+import { SecretBox } from './secret-box';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+
+export function KeysPage() {
+  const [keys, setKeys] = useState<KeyView[]>([]);
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState('');
+
+  const load = () => api<{ items: KeyView[] }>('GET', '/api/v1/keys').then((r) => setKeys(r.items));
+  useEffect(() => {
+    load();
+  }, []);
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const created = await api<KeyView & { apiKey: string }>('POST', '/api/v1/keys', { name: name || 'default' });
+      setSecret(created.apiKey);
+      setName('');
+      setError('');
+      await load();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const revoke = async (key: KeyView) => {
+    if (!confirm(`Revoke "${key.name}" (${key.prefix}…)? Programs using it will get 401.`)) return;
+    await api('DELETE', `/api/v1/keys/${key.id}`);
+    await load();
+  };
+
+  return (
+    <div class="page">
+      <section class="card">
+        <h2>API keys</h2>
+        <p class="muted">
+          Send a key as <code>X-Api-Key</code> to call <code>/api/v1</code>. Keys are stored hashed: a secret is shown once, at creation.
+        </p>
+        <form class="row" onSubmit={create}>
+          <input placeholder="Key name, e.g. ci" aria-label="Key name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <button class="primary" data-testid="key-create">
+            Create key
+          </button>
+        </form>
+        {error && <p class="error">{error}</p>}
+        {secret && <SecretBox label="Your new API key" secret={secret} testId="key-secret" />}
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Key</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr data-key-id={k.id}>
+                <td>{k.name}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{when(k.createdAt)}</td>
+                <td>{when(k.lastUsedAt)}</td>
+                <td>
+                  <button class="danger small" data-testid="key-revoke" onClick={() => revoke(k)}>
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

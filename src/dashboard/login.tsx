@@ -1,0 +1,47 @@
+import { useState } from 'preact/hooks';
+import { api, messageOf } from './api';
+
+export function Login({ onLogin }: { onLogin: (username: string) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      onLogin((await api<{ username: string }>('POST', '/auth/login', { username, password })).username);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="login">
+      <form class="card login-card" onSubmit={submit}>
+        <h1 class="brand">imgapi</h1>
+        <p class="muted">Sign in to manage your images.</p>
+        <label>
+          Username
+          <input data-testid="login-username" autocomplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required />
+        </label>
+        <label>
+          Password
+          <input data-testid="login-password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required />
+        </label>
+        {error && (
+          <p class="error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button class="primary" data-testid="login-submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

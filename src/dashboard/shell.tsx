@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf, useClient, type ClientView } from './api';
+import { KeysPage } from './keys-page';
+import { Library } from './library';
+import { PresetsPage } from './presets-page';
+import { SecretBox } from './secret-box';
+
+type Tab = 'images' | 'presets' | 'keys';
+const TABS: [Tab, string][] = [
+  ['images', 'Images'],
+  ['presets', 'Presets'],
+  ['keys', 'API keys'],
+];
+const tabFromHash = (): Tab => (['presets', 'keys'].includes(location.hash.slice(2)) ? (location.hash.slice(2) as Tab) : 'images');
+
+function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const created = await api<ClientView & { apiKey: string }>('POST', '/api/v1/clients', { name });
+      setApiKey(created.apiKey);
+      setName('');
+      setError('');
+      onCreated(created);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <div class="popover card">
+      <form class="row" onSubmit={submit}>
+        <input placeholder="New client name" aria-label="New client name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+        <button class="primary">Create client</button>
+      </form>
+      {error && <p class="error">{error}</p>}
+      {apiKey && <SecretBox label="The new client's first API key" secret={apiKey} />}
+    </div>
+  );
+}
+
+export function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
+  const [clients, setClients] = useState<ClientView[]>([]);
+  const [clientId, setClientId] = useState('');
+  const [tab, setTab] = useState<Tab>(tabFromHash());
+  const [adding, setAdding] = useState(false);
+
+  const choose = (id: string) => {
+    useClient(id);
+    localStorage.setItem('imgapi.client', id);
+    setClientId(id);
+  };
+
+  const loadClients = async (prefer?: string) => {
+    const { items } = await api<{ items: ClientView[] }>('GET', '/api/v1/clients');
+    setClients(items);
+    const wanted = prefer ?? localStorage.getItem('imgapi.client');
+    const next = items.find((c) => c.id === wanted) ?? items.find((c) => c.id === 'default') ?? items[0];
+    if (next) choose(next.id);
+  };
+
+  useEffect(() => {
+    loadClients().catch(() => onLogout());
+    const onHash = () => setTab(tabFromHash());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  const logout = async () => {
+    await api('POST', '/auth/logout').catch(() => undefined);
+    onLogout();
+  };
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">imgapi</span>
+        <label class="client-picker">
+          <span class="muted">Client</span>
+          <select data-testid="client-select" value={clientId} onChange={(e) => choose(e.currentTarget.value)}>
+            {clients.map((c) => (
+              <option value={c.id}>{c.name === c.id ? c.id : `${c.name} (${c.id})`}</option>
+            ))}
+          </select>
+        </label>
+        <button class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+          + Client
+        </button>
+        <nav class="tabs">
+          {TABS.map(([id, label]) => (
+            <a href={`#/${id}`} class={tab === id ? 'active' : ''} aria-current={tab === id ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <span class="muted user">{user}</span>
+        <button class="ghost" data-testid="logout" onClick={logout}>
+          Log out
+        </button>
+      </header>
+      {adding && <NewClient onCreated={(c) => loadClients(c.id)} />}
+      {clientId && (
+        <main class="content" key={clientId}>
+          {tab === 'images' && <Library />}
+          {tab === 'presets' && <PresetsPage />}
+          {tab === 'keys' && <KeysPage />}
+        </main>
+      )}
+    </div>
+  );
+}
