@@ -58,7 +58,7 @@ describe('dashboard sessions', () => {
         body: JSON.stringify({ path: 'from-dashboard' }),
       });
     expect((await create({ origin: s.url })).status).toBe(201);
-    for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
       const response = await create(headers);
       expect([JSON.stringify(headers), response.status]).toEqual([JSON.stringify(headers), 403]);
     }
