@@ -1,6 +1,7 @@
 // Smoke test of the single executable, as a user without Node or Bun would run it:
 // copy dist/imgapi alone into an empty directory, clean environment, empty HOME; then
-// --version, client create, serve, upload a JPEG, sign a w_300,f_avif URL, fetch and check it.
+// --version, client create, serve (and its dashboard), upload a JPEG, sign a w_300,f_avif URL,
+// fetch and check it.
 // Prints timings (first start with extraction, later starts) as JSON on stdout.
 // Usage: bun scripts/smoke-binary.ts [path/to/imgapi]   (default dist/imgapi)
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -55,6 +56,10 @@ const cold = await startServe();
 cold.proc.kill();
 await cold.proc.exited;
 const warm = await startServe();
+// The dashboard is embedded: its page and the script it names are served without any source files.
+const dashboard = await (await fetch(`${warm.url}/`)).text();
+const script = /src="(\/assets\/[^"]+\.js)"/.exec(dashboard)?.[1];
+if (!script || (await fetch(`${warm.url}${script}`)).status !== 200) fail('the dashboard is not served by the executable');
 const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
 const form = new FormData();
 form.append('file', new File([new Uint8Array(photo)], 'smoke.jpg'));
