@@ -20,6 +20,8 @@ export function Library() {
   const [open, setOpen] = useState<ImageView | null>(null);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
+  // Bumped after every change, so the list reloads with the state of the next render, not a stale one.
+  const [version, setVersion] = useState(0);
 
   const loadTree = () => api<{ folders: FolderTreeView[] }>('GET', '/api/v1/folders').then((r) => setTree(r.folders));
   const loadImages = async () => {
@@ -33,7 +35,10 @@ export function Library() {
       setError(messageOf(e));
     }
   };
-  const reload = () => Promise.all([loadTree(), loadImages()]);
+  const reload = async () => {
+    await loadTree();
+    setVersion((v) => v + 1);
+  };
 
   useEffect(() => {
     loadTree();
@@ -41,7 +46,7 @@ export function Library() {
   useEffect(() => {
     const timer = setTimeout(loadImages, q ? 200 : 0);
     return () => clearTimeout(timer);
-  }, [selected, q, page]);
+  }, [selected, q, page, version]);
 
   const select = (s: Selection) => {
     setSelected(s);

@@ -95,6 +95,30 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
   await shot('04-image-panel');
 
+  // A custom transform, signed for us.
+  await page.getByLabel('URL kind').selectOption('custom');
+  await page.getByLabel('Transform').fill('w_100,f_png');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="public-url"]') as HTMLInputElement).value.includes('/w_100,f_png/'));
+  const custom = await fetch(await page.getByTestId('public-url').inputValue());
+  const customMeta = await decode(await custom.arrayBuffer());
+  expect([customMeta.format, customMeta.width]).toEqual(['png', 100]);
+
+  // Rename and move the image; rename a folder; delete it after the confirmation.
+  await page.getByLabel('Name', { exact: true }).fill('sea.jpg');
+  await page.getByRole('button', { name: 'Rename' }).last().click();
+  await page.getByTestId('image-tile').filter({ hasText: 'sea.jpg' }).waitFor();
+  await page.getByLabel('Folder', { exact: true }).selectOption('');
+  await page.getByRole('button', { name: 'Move' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="image-tile"]').length === 1);
+  const moved = (await s.api('GET', '/images?folder=%2F')).json.items;
+  expect(moved.map((i: any) => i.originalName)).toEqual(['sea.jpg']);
+  await page.getByLabel('Close').click();
+  await page.getByTestId('folder-tree').getByRole('button', { name: 'Rename' }).click();
+  await page.getByPlaceholder('New name').fill('winter');
+  await page.getByPlaceholder('New name').press('Enter');
+  await page.getByTestId('folder-tree').getByRole('button', { name: /winter/ }).waitFor();
+  expect((await s.api('GET', '/images?folder=winter')).json.total).toBe(1);
+
   // A preset with its live preview.
   await page.getByRole('link', { name: 'Presets' }).click();
   await page.getByTestId('preset-name').fill('card');
@@ -122,6 +146,27 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   await page.locator('tr', { hasText: 'from-ui' }).waitFor({ state: 'detached' });
   expect((await s.api('GET', '/images', undefined, secret)).status).toBe(401);
 
+  // A new client from the dashboard: its first key shown once, and the picker switches to it.
+  await page.getByRole('button', { name: '+ Client' }).click();
+  await page.getByLabel('New client name').fill('Acme Studio');
+  await page.getByRole('button', { name: 'Create client' }).click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="client-select"]') as HTMLSelectElement).value === 'acme-studio');
+  expect(await page.getByLabel("The new client's first API key").inputValue()).toMatch(/^isk_/);
+  await page.getByRole('link', { name: 'Images' }).click();
+  await page.getByText('No images in all folders yet.').waitFor();
+  await shot('07-new-client');
+  await page.getByTestId('client-select').selectOption(s.clientId);
+  await page.getByTestId('image-tile').first().waitFor();
+
+  // Deleting a folder asks first (accepted by the dialog handler) and says how many images go.
+  let question = '';
+  page.once('dialog', (dialog) => (question = dialog.message()));
+  await page.getByTestId('folder-tree').getByRole('button', { name: /winter/ }).click();
+  await page.getByTestId('folder-tree').getByRole('button', { name: 'Delete' }).click();
+  await page.getByTestId('folder-tree').getByRole('button', { name: /winter/ }).waitFor({ state: 'detached' });
+  expect(question).toContain('1 image');
+  expect((await s.api('GET', '/images')).json.total).toBe(1);
+
   // Log out: the old cookie no longer opens /api/v1.
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'imgapi_session')!;
@@ -148,5 +193,5 @@ test('phone width: the library stays usable', async () => {
   await page.getByTestId('image-tile').first().waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  await shot('07-phone');
+  await shot('08-phone');
 }, 30_000);
