@@ -1,0 +1,69 @@
+// npm run bench: imgapi against baselines it starts itself, in one run on this machine.
+// Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
+// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload] [--seconds N]
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ROOT, hasCommand } from './harness';
+import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'memory', 'metadata', 'upload'];
+const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
+if (!hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
+
+const CORPUS = join(ROOT, '../shared/corpus');
+async function corpusOr(name: string, width: number, height: number): Promise<{ path: string; bytes: Uint8Array }> {
+  const path = join(CORPUS, name);
+  if (existsSync(path)) return { path, bytes: new Uint8Array(await Bun.file(path).arrayBuffer()) };
+  // No corpus: a generated photo-like (noisy) JPEG of the same size.
+  const generated = join(ROOT, 'bench-results', `generated-${name}`);
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  const noise = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  writeFileSync(generated, noise);
+  return { path: generated, bytes: new Uint8Array(noise) };
+}
+
+const source = await corpusOr('Wood.jpg', 2560, 1920);
+const results: Record<string, unknown> = { date: new Date().toISOString(), seconds, source: source.path };
+const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : 'n/a');
+
+if (only.includes('hit')) {
+  const hit = await hitScenario(source.bytes, seconds);
+  results.hit = hit;
+  const r = hit.results;
+  const base = r.nginx ?? r['bun-memory']!;
+  console.log(`\nCache hit (c=32, ${(hit.variantBytes / 1024).toFixed(1)} KB WebP)`);
+  console.table(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
+  console.log(`imgapi / ${r.nginx ? 'nginx' : 'bun-memory'}: ${ratio(r.imgapi!.requestsPerSecond, base.requestsPerSecond)}; imgapi / bun-memory: ${ratio(r.imgapi!.requestsPerSecond, r['bun-memory']!.requestsPerSecond)}; p99 imgapi / baseline: ${ratio(r.imgapi!.p99Ms, base.p99Ms)}`);
+}
+if (only.includes('miss')) {
+  const miss = await missScenario(source.path, source.bytes, seconds);
+  results.miss = miss;
+  console.log('\nCache miss (each request a new w≈600 WebP variant; baseline: bare Bun + sharp, same transform)');
+  console.table(Object.fromEntries(Object.entries(miss).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
+  for (const c of [2, 8]) console.log(`c=${c}: imgapi / bun-sharp = ${ratio(miss[`imgapi-c${c}`]!.requestsPerSecond, miss[`bun-sharp-c${c}`]!.requestsPerSecond)}`);
+}
+if (only.includes('memory')) {
+  const big = await corpusOr('Elephants_5640x3172.jpg', 5640, 3172);
+  results.memory = await memoryScenario(big.bytes);
+  console.log('\nMemory (8 concurrent misses of the 17.9 MP JPEG, then 1000 mixed requests)');
+  console.table(results.memory);
+}
+if (only.includes('metadata')) {
+  results.metadata = await metadataScenario(100_000);
+  console.log('\nMetadata at 100 000 images (60 sequential requests each)');
+  console.table(results.metadata);
+}
+if (only.includes('upload')) {
+  results.upload = await uploadScenario(200);
+  console.log('\nUpload through the API (200 small JPEGs, 4 in flight)');
+  console.table(results.upload);
+}
+
+mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+const out = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten ${out}`);
