@@ -15,7 +15,7 @@ const home = join(dir, 'home');
 mkdirSync(home);
 const binary = join(dir, 'imgapi');
 copyFileSync(source, binary);
-const env = { PATH: '/usr/bin:/bin', HOME: home };
+const env = { PATH: '/usr/bin:/bin', HOME: home, IMGAPI_LOG: 'off' };
 
 function fail(message: string): never {
   console.error(`smoke: ${message}`);

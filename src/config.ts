@@ -10,7 +10,11 @@ export interface Config {
   maxUploadBytes: number;
   maxPixels: number;
   cacheMaxBytes: number;
+  memoryCacheMaxBytes: number;
   concurrency: number;
+  queueMax: number;
+  /** Request logs on stderr: JSON lines, readable lines, or none. */
+  logFormat: 'json' | 'pretty' | 'off';
 }
 
 /** Flags of `imgapi serve`; each wins over its environment variable. */
@@ -30,6 +34,12 @@ function positiveInteger(name: string, raw: string | number | undefined, fallbac
   return value;
 }
 
+function logFormat(raw: string | undefined): Config['logFormat'] {
+  if (raw === undefined || raw === '') return process.stderr.isTTY ? 'pretty' : 'json';
+  if (raw === 'json' || raw === 'pretty' || raw === 'off') return raw;
+  throw new ConfigError(`IMGAPI_LOG must be json, pretty or off, got "${raw}"`);
+}
+
 export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
   const port = positiveInteger('port', flags.port ?? env.IMGAPI_PORT, 3000, 0);
   if (port > 65535) throw new ConfigError(`port must be at most 65535, got ${port}`);
@@ -45,6 +55,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     maxUploadBytes: positiveInteger('IMGAPI_MAX_UPLOAD_BYTES', env.IMGAPI_MAX_UPLOAD_BYTES, 52_428_800),
     maxPixels: positiveInteger('IMGAPI_MAX_PIXELS', env.IMGAPI_MAX_PIXELS, 100_000_000),
     cacheMaxBytes: positiveInteger('IMGAPI_CACHE_MAX_BYTES', env.IMGAPI_CACHE_MAX_BYTES, 10 * 1024 ** 3),
+    memoryCacheMaxBytes: positiveInteger('IMGAPI_MEMORY_CACHE_MAX_BYTES', env.IMGAPI_MEMORY_CACHE_MAX_BYTES, 128 * 1024 ** 2, 0),
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
+    queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
+    logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

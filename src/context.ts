@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
 import { createAccountService } from './core/accounts';
+import { createChangeFeed } from './core/change-feed';
 import { createDeliveryService } from './core/delivery';
 import { createDoctor } from './core/doctor';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createPresetService } from './core/presets';
 import { createSessionService } from './core/sessions';
+import { createTieredVariantStore } from './core/tiered-variant-store';
 import { createUrlSigner } from './core/url-signer';
 import { openSqlite } from './db/sqlite';
 import { createSqliteRepositories } from './db/sqlite-repositories';
@@ -18,25 +20,31 @@ export function createContext(config: Config) {
   mkdirSync(config.dataDir, { recursive: true });
   const db = openSqlite(join(config.dataDir, 'imgapi.db'));
   const repos = createSqliteRepositories(db);
-  const stores = {
-    originals: createFsBlobStore({ root: join(config.dataDir, 'originals') }),
-    variants: createFsBlobStore({ root: join(config.dataDir, 'cache') }),
-  };
+  const variants = createTieredVariantStore(createFsBlobStore({ root: join(config.dataDir, 'cache') }), {
+    maxDiskBytes: config.cacheMaxBytes,
+    maxMemoryBytes: config.memoryCacheMaxBytes,
+    maxMemoryItemBytes: 1024 * 1024,
+  });
+  const stores = { originals: createFsBlobStore({ root: join(config.dataDir, 'originals') }), variants };
+  const feed = createChangeFeed();
   const now = () => new Date().toISOString();
   const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels };
 
   const accounts = createAccountService({ repos, now });
   const sessions = createSessionService({ repos, verifyPassword: accounts.verifyUser, now });
-  const folders = createFolderService({ repos, stores, now });
-  const images = createImageService({ repos, folders, stores, limits, now });
-  const presets = createPresetService({ repos, now });
+  const folders = createFolderService({ repos, stores, feed, now });
+  const images = createImageService({ repos, folders, stores, feed, limits, now });
+  const presets = createPresetService({ repos, feed, now });
   const urls = createUrlSigner({ accounts, images, presets });
   const delivery = createDeliveryService({
     accounts,
     repos,
-    stores,
+    originals: stores.originals,
+    variants,
+    feed,
     maxPixels: config.maxPixels,
     concurrency: config.concurrency,
+    maxQueue: config.queueMax,
   });
 
   return {
@@ -48,6 +56,7 @@ export function createContext(config: Config) {
     presets,
     urls,
     delivery,
+    variants,
     doctor: createDoctor({ repos, stores }),
     /** True when the database answers and the data directory is writable. */
     async healthy(): Promise<boolean> {

@@ -1,11 +1,13 @@
 import type { AccountService } from './accounts';
 import { variantBlobKey } from './blob-keys';
+import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
 import { AppError, invalid, notFound } from './errors';
 import { createCoalescer, createLimiter } from './limiter';
-import type { MediaStores } from './media-store';
-import type { ImageRecord, Repositories } from './ports';
+import { createLru } from './lru';
+import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
+import type { TieredVariantStore } from './tiered-variant-store';
 import { executePlan } from './transform/execute';
 import { formatOfExtension, resolveOutputFormat } from './transform/format';
 import { parseTransform } from './transform/parse';
@@ -15,57 +17,109 @@ import { CONTENT_TYPES, type Transform } from './transform/types';
 export interface DeliveryDeps {
   accounts: Pick<AccountService, 'getClient'>;
   repos: Pick<Repositories, 'images' | 'presets'>;
-  stores: MediaStores;
+  originals: BlobStore;
+  variants: TieredVariantStore;
+  feed: ChangeFeed;
   maxPixels: number;
   concurrency: number;
+  maxQueue: number;
 }
+
+export type CacheOutcome = 'memory' | 'disk' | 'miss';
 
 export interface DeliveredVariant {
   body: Uint8Array;
   contentType: string;
   etag: string;
-  lastModified: Date;
+  /** HTTP date of the image version. */
+  lastModified: string;
   /** f_auto responses depend on the Accept header. */
   varyAccept: boolean;
+  cache: CacheOutcome;
 }
 
-export function createDeliveryService(deps: DeliveryDeps) {
-  const { accounts, repos, stores, maxPixels } = deps;
-  const limiter = createLimiter(deps.concurrency);
-  const coalescer = createCoalescer<Uint8Array>();
-  const stats = { transforms: 0, hits: 0 };
+/** A delivery path already parsed and, when signed, verified: signed paths never change meaning. */
+interface Route {
+  clientId: string;
+  imageId: string;
+  extension: string;
+  transform: Transform | null;
+  preset: string | null;
+}
 
-  /** Authorizes the request and returns its transform; the signature is checked before any other lookup. */
-  async function authorize(path: ReturnType<typeof parseDeliveryPath>): Promise<Transform> {
-    const client = await accounts.getClient(path.clientId);
-    if (path.auth.kind === 'signature') {
-      if (!verifyPath(client.signingSecret, client.id, path.rest, path.auth.signature)) {
+const ROUTE_CACHE_ENTRIES = 50_000;
+const IMAGE_CACHE_ENTRIES = 20_000;
+
+export function createDeliveryService(deps: DeliveryDeps) {
+  const { accounts, repos, originals, variants, maxPixels } = deps;
+  const limiter = createLimiter(deps.concurrency, deps.maxQueue);
+  const coalescer = createCoalescer<Uint8Array>();
+  const stats = { transforms: 0, coalesced: 0 };
+  // The hot path does no avoidable work: verified routes, image rows and presets stay in memory,
+  // and the change feed makes replaced or deleted images and removed presets drop out at once.
+  const routes = createLru<Route>({ maxWeight: ROUTE_CACHE_ENTRIES });
+  const images = createLru<ImageRecord>({ maxWeight: IMAGE_CACHE_ENTRIES });
+  const presets = createLru<Transform>({ maxWeight: 1_000 });
+  deps.feed.subscribe((change) => {
+    if (change.kind === 'image') images.delete(`${change.clientId}/${change.imageId}`);
+    else presets.delete(`${change.clientId}/${change.name}`);
+  });
+
+  async function routeOf(path: string): Promise<Route> {
+    const cached = routes.get(path);
+    if (cached) return cached;
+    const parsed = parseDeliveryPath(path);
+    // Unknown client → 404 before anything else; the signature is checked before any image lookup.
+    const client = await accounts.getClient(parsed.clientId);
+    let route: Route;
+    if (parsed.auth.kind === 'signature') {
+      if (!verifyPath(client.signingSecret, client.id, parsed.rest, parsed.auth.signature)) {
         throw new AppError('forbidden', 'Invalid signature');
       }
-      return parseTransform(path.transform);
+      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: parseTransform(parsed.transform), preset: null };
+    } else {
+      if (parsed.transform !== '') throw invalid('A preset URL takes no transform segment');
+      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name };
     }
-    if (path.transform !== '') throw invalid('A preset URL takes no transform segment');
-    const preset = await repos.presets.getByName(client.id, path.auth.name);
-    if (!preset) throw notFound('Preset');
-    return parseTransform(preset.params);
+    formatOfExtension(route.extension); // a bad extension is 400 whether or not the image exists
+    routes.set(path, route);
+    return route;
   }
 
-  async function render(image: ImageRecord, plan: TransformPlan, key: string): Promise<Uint8Array> {
-    const cached = await stores.variants.get(key);
-    if (cached) {
-      stats.hits++;
-      return cached;
-    }
-    return coalescer.run(key, () =>
+  async function presetTransform(clientId: string, name: string): Promise<Transform> {
+    const key = `${clientId}/${name}`;
+    const cached = presets.get(key);
+    if (cached) return cached;
+    const preset = await repos.presets.getByName(clientId, name);
+    if (!preset) throw notFound('Preset');
+    const transform = parseTransform(preset.params);
+    presets.set(key, transform);
+    return transform;
+  }
+
+  async function imageOf(clientId: string, imageId: string): Promise<ImageRecord> {
+    const key = `${clientId}/${imageId}`;
+    const cached = images.get(key);
+    if (cached) return cached;
+    const image = await repos.images.get(clientId, imageId);
+    if (!image) throw notFound('Image');
+    images.set(key, image);
+    return image;
+  }
+
+  async function compute(image: ImageRecord, plan: TransformPlan, key: string): Promise<Uint8Array> {
+    const { promise, joined } = coalescer.run(key, () =>
       limiter.run(async () => {
         stats.transforms++;
-        const input = stores.originals.localPath(image.originalKey) ?? (await stores.originals.get(image.originalKey));
+        const input = originals.localPath(image.originalKey) ?? (await originals.get(image.originalKey));
         if (input === null) throw notFound('Image');
         const body = await executePlan(input, image, plan, { maxPixels });
-        await stores.variants.put(key, body);
+        await variants.put(key, body);
         return body;
       }),
     );
+    if (joined) stats.coalesced++;
+    return promise;
   }
 
   return {
@@ -75,21 +129,21 @@ export function createDeliveryService(deps: DeliveryDeps) {
 
     /** Serves `/t/<path>`: authorize, look up, plan, then the cached or freshly computed variant. */
     async deliver(path: string, accept: string | null): Promise<DeliveredVariant> {
-      const parsed = parseDeliveryPath(path);
-      const transform = await authorize(parsed);
-      formatOfExtension(parsed.extension); // a bad extension is 400 whether or not the image exists
-      const image = await repos.images.get(parsed.clientId, parsed.imageId);
-      if (!image) throw notFound('Image');
-      const format = resolveOutputFormat(transform, parsed.extension, accept, image.hasAlpha);
+      const route = await routeOf(path);
+      const transform = route.transform ?? (await presetTransform(route.clientId, route.preset!));
+      const image = await imageOf(route.clientId, route.imageId);
+      const format = resolveOutputFormat(transform, route.extension, accept, image.hasAlpha);
       const plan = planTransform(transform, image, format);
       const key = variantKey(plan);
-      const body = await render(image, plan, variantBlobKey(image, key));
+      const blobKey = variantBlobKey(image, key);
+      const cached = await variants.lookup(blobKey);
       return {
-        body,
+        body: cached?.body ?? (await compute(image, plan, blobKey)),
         contentType: CONTENT_TYPES[format],
         etag: `"${image.id}-${image.version}-${key}"`,
-        lastModified: new Date(image.updatedAt),
+        lastModified: new Date(image.updatedAt).toUTCString(),
         varyAccept: transform.f === 'auto',
+        cache: cached?.tier ?? 'miss',
       };
     },
   };

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from './change-feed';
 import { notFound } from './errors';
 import { newId } from './ids';
 import { removeImageFiles, type MediaStores } from './media-store';
@@ -10,12 +11,13 @@ export interface FolderNode extends FolderWithCount {
 
 export interface FolderDeps {
   repos: Pick<Repositories, 'folders'>;
+  feed: ChangeFeed;
   stores: MediaStores;
   now: () => string;
 }
 
 export function createFolderService(deps: FolderDeps) {
-  const { repos, stores, now } = deps;
+  const { repos, stores, now, feed } = deps;
 
   return {
     /** Creates every missing level of `path`; null for the root. */
@@ -56,7 +58,10 @@ export function createFolderService(deps: FolderDeps) {
 
     async delete(clientId: string, id: string): Promise<{ deletedImages: number }> {
       const images = await repos.folders.delete(clientId, id);
-      for (const image of images) await removeImageFiles(stores, image);
+      for (const image of images) {
+        feed.publish({ kind: 'image', clientId, imageId: image.id });
+        await removeImageFiles(stores, image);
+      }
       return { deletedImages: images.length };
     },
 

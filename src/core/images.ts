@@ -1,4 +1,5 @@
 import { newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
+import type { ChangeFeed } from './change-feed';
 import { AppError, invalid, notFound } from './errors';
 import type { FolderService } from './folders';
 import { newId } from './ids';
@@ -8,6 +9,7 @@ import type { FolderScope, ImageRecord, Repositories } from './ports';
 
 export interface ImageDeps {
   repos: Pick<Repositories, 'images'>;
+  feed: ChangeFeed;
   folders: FolderService;
   stores: MediaStores;
   limits: MediaLimits;
@@ -36,7 +38,8 @@ const fileFields = (c: CheckedUpload) => ({
 });
 
 export function createImageService(deps: ImageDeps) {
-  const { repos, folders, stores, limits, now } = deps;
+  const { repos, folders, stores, limits, now, feed } = deps;
+  const changed = (image: ImageRecord) => feed.publish({ kind: 'image', clientId: image.clientId, imageId: image.id });
 
   async function get(clientId: string, id: string): Promise<ImageRecord> {
     const image = await repos.images.get(clientId, id);
@@ -101,6 +104,7 @@ export function createImageService(deps: ImageDeps) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });
+      changed(next);
       await stores.originals.delete(current.originalKey);
       await stores.variants.deletePrefix(variantsOfVersionPrefix(current));
       return next;
@@ -120,12 +124,14 @@ export function createImageService(deps: ImageDeps) {
       if (!(await repos.images.update(next, current.version))) {
         throw new AppError('conflict', 'The image was changed by another request; retry');
       }
+      changed(next);
       return next;
     },
 
     async delete(clientId: string, id: string): Promise<void> {
       const image = await get(clientId, id);
       if (!(await repos.images.delete(clientId, id))) throw notFound('Image');
+      changed(image);
       await removeImageFiles(stores, image);
     },
 

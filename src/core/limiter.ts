@@ -1,12 +1,22 @@
-/** Runs at most `concurrency` tasks at once; the rest wait in FIFO order. */
-export function createLimiter(concurrency: number) {
+import { AppError } from './errors';
+
+/**
+ * Runs at most `concurrency` tasks at once; up to `maxQueue` more wait in FIFO order, and
+ * beyond that a task is refused at once with 503 `overloaded` (Retry-After 1 s), so a burst
+ * of misses cannot pile up unbounded work or memory.
+ */
+export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_INFINITY) {
   let running = 0;
   const waiting: (() => void)[] = [];
 
   return {
     async run<T>(task: () => Promise<T>): Promise<T> {
-      if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-      else running++;
+      if (running >= concurrency) {
+        if (waiting.length >= maxQueue) {
+          throw new AppError('overloaded', 'Too many transforms in progress; retry shortly', { details: { retryAfterSeconds: 1 } });
+        }
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      } else running++;
       try {
         return await task();
       } finally {
@@ -28,12 +38,13 @@ export function createLimiter(concurrency: number) {
 export function createCoalescer<T>() {
   const inFlight = new Map<string, Promise<T>>();
   return {
-    run(key: string, task: () => Promise<T>): Promise<T> {
+    /** `joined` tells whether this call shared an existing computation. */
+    run(key: string, task: () => Promise<T>): { promise: Promise<T>; joined: boolean } {
       const existing = inFlight.get(key);
-      if (existing) return existing;
+      if (existing) return { promise: existing, joined: true };
       const promise = task().finally(() => inFlight.delete(key));
       inFlight.set(key, promise);
-      return promise;
+      return { promise, joined: false };
     },
   };
 }

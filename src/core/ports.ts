@@ -175,6 +175,7 @@ export interface BlobStore {
   deletePrefix(prefix: string): Promise<void>;
   /** Every stored key (not in-flight writes). */
   list(): Promise<string[]>;
+  listWithSizes(): Promise<{ key: string; size: number; mtimeMs: number }[]>;
   /** Removes in-flight-write leftovers older than `olderThanMs`; returns how many. */
   sweepTemp(olderThanMs: number): Promise<number>;
 }

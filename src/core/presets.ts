@@ -1,11 +1,12 @@
+import type { ChangeFeed } from './change-feed';
 import { notFound } from './errors';
 import { newId } from './ids';
 import { validatePresetName } from './names';
 import type { PresetRecord, Repositories } from './ports';
 import { canonicalize } from './transform/parse';
 
-export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>; now: () => string }) {
-  const { repos, now } = deps;
+export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>; feed: ChangeFeed; now: () => string }) {
+  const { repos, now, feed } = deps;
   return {
     async create(clientId: string, name: string, params: string): Promise<PresetRecord> {
       const preset: PresetRecord = {
@@ -16,6 +17,7 @@ export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>
         createdAt: now(),
       };
       await repos.presets.insert(preset);
+      feed.publish({ kind: 'preset', clientId, name: preset.name });
       return preset;
     },
 
@@ -28,7 +30,9 @@ export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>
     },
 
     async delete(clientId: string, id: string): Promise<void> {
-      if (!(await repos.presets.delete(clientId, id))) throw notFound('Preset');
+      const preset = (await repos.presets.list(clientId)).find((p) => p.id === id);
+      if (!preset || !(await repos.presets.delete(clientId, id))) throw notFound('Preset');
+      feed.publish({ kind: 'preset', clientId, name: preset.name });
     },
   };
 }

@@ -2,7 +2,6 @@ import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import type { AppContext } from '../context';
 import { errorHandling } from './errors';
-import { deliveryRoutes } from './routes/delivery';
 import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
 import { clientRoutes } from './routes/clients';
@@ -14,19 +13,42 @@ import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
 import { errorResponse } from './errors';
+import { createDeliveryHandler } from './delivery-handler';
+import { createObservability, type Observability } from './observability';
 
 // Multipart framing around the file: the body limit allows for it, the file itself is checked exactly.
 const MULTIPART_OVERHEAD = 1024 * 1024;
 
-/** The whole HTTP surface as one Elysia app. It never listens by itself: see `listen`. */
-export function createApp(ctx: AppContext) {
+/**
+ * The whole HTTP surface as one Elysia app, with delivery (`/t/*`) as a native Bun route in
+ * front of it. It never listens by itself: see `listen`.
+ */
+export function createApp(ctx: AppContext, observability: Observability = createObservability({ logFormat: ctx.config.logFormat })) {
   const bodyLimit = ctx.config.maxUploadBytes + MULTIPART_OVERHEAD;
-  return new Elysia()
+  const startedAt = new WeakMap<Request, { at: number; id: string }>();
+  return new Elysia({ serve: { routes: { '/t/*': createDeliveryHandler(ctx, observability) } } })
     .use(errorHandling)
-    .onRequest(({ request }) => {
+    .onRequest(({ request, set }) => {
+      const id = observability.requestId(request);
+      startedAt.set(request, { at: performance.now(), id });
+      set.headers['x-request-id'] = id;
       // Refuse an oversized upload from its header, before reading it.
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > bodyLimit) return errorResponse(413, 'too_large', `Request body is larger than the limit of ${ctx.config.maxUploadBytes} bytes`);
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, route, set, response }) => {
+      const started = startedAt.get(request);
+      if (!started) return;
+      const status = response instanceof Response ? response.status : typeof set.status === 'number' ? set.status : 200;
+      const matched = route || 'unmatched';
+      observability.record({
+        id: started.id,
+        method: request.method,
+        route: matched,
+        status,
+        durationMs: performance.now() - started.at,
+        kind: matched.startsWith('/api/') ? 'api' : 'other',
+      });
     })
     .get('/healthz', async ({ set }) => {
       const ok = await ctx.healthy();
@@ -45,8 +67,7 @@ export function createApp(ctx: AppContext) {
         },
       }),
     )
-    .use(metricsRoutes(ctx))
-    .use(deliveryRoutes(ctx))
+    .use(metricsRoutes(ctx, observability))
     .use(sessionRoutes(ctx))
     .use(dashboardRoutes(ctx))
     .group('/api/v1', (api) =>
@@ -68,10 +89,12 @@ export interface RunningServer {
 }
 
 export function listen(ctx: AppContext, options: { host: string; port: number }): RunningServer {
-  const app = createApp(ctx);
+  const observability = createObservability({ logFormat: ctx.config.logFormat });
+  const app = createApp(ctx, observability);
   app.listen({
     hostname: options.host,
     port: options.port,
+    development: false,
     // Bun's own hard stop answers with a bare 413; keep it above our limit so declared
     // lengths get the JSON error from onRequest and only unannounced giant bodies hit it.
     maxRequestBodySize: 2 * (ctx.config.maxUploadBytes + MULTIPART_OVERHEAD),
@@ -82,6 +105,7 @@ export function listen(ctx: AppContext, options: { host: string; port: number })
     port: server.port!,
     stop: async () => {
       await app.stop(true);
+      observability.flush();
     },
   };
 }

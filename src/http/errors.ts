@@ -15,7 +15,7 @@ function validationMessage(error: unknown): string {
 }
 
 /** Maps every error to SPEC §6's `{ error: { code, message } }`, never cacheable, never a stack trace. */
-export const errorHandling = new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error }) => {
+export function errorToResponse(error: unknown, code?: string | number): Response {
   if (error instanceof AppError) {
     const retryAfter = error.details?.retryAfterSeconds;
     return errorResponse(error.status, error.code, error.message, retryAfter ? { 'retry-after': String(retryAfter) } : {});
@@ -31,4 +31,6 @@ export const errorHandling = new Elysia({ name: 'error-handling' }).onError({ as
       console.error('Unhandled error:', error);
       return errorResponse(500, 'internal', 'Internal server error');
   }
-});
+}
+
+export const errorHandling = new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error }) => errorToResponse(error, code));

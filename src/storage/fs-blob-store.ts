@@ -25,6 +25,24 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
     return join(root, key);
   };
 
+  async function listWithSizes(): Promise<{ key: string; size: number; mtimeMs: number }[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(root, { recursive: true });
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    const files: { key: string; size: number; mtimeMs: number }[] = [];
+    for (const entry of entries) {
+      const key = entry.split(sep).join('/');
+      if (key.startsWith('.tmp')) continue;
+      const info = await stat(join(root, entry)).catch(() => null);
+      if (info?.isFile()) files.push({ key, size: info.size, mtimeMs: info.mtimeMs });
+    }
+    return files;
+  }
+
   return {
     async put(key, data) {
       const target = pathOf(key);
@@ -73,21 +91,11 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
     },
 
     async list() {
-      let entries: string[];
-      try {
-        entries = await readdir(root, { recursive: true });
-      } catch (error) {
-        if (isMissing(error)) return [];
-        throw error;
-      }
-      const keys: string[] = [];
-      for (const entry of entries) {
-        const key = entry.split(sep).join('/');
-        if (key.startsWith('.tmp') || !(await stat(join(root, entry))).isFile()) continue;
-        keys.push(key);
-      }
-      return keys;
+      return (await listWithSizes()).map((file) => file.key);
     },
+
+    listWithSizes,
+
 
     async sweepTemp(olderThanMs) {
       let names: string[];

@@ -1,21 +1,44 @@
 import { Elysia } from 'elysia';
 import type { AppContext } from '../../context';
+import type { Observability } from '../observability';
 
-function metric(name: string, type: 'counter' | 'gauge', help: string, value: number): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`;
+function metric(name: string, type: 'counter' | 'gauge', help: string, value: number, labels = ''): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name}${labels ? `{${labels}}` : ''} ${value}`];
 }
 
-/** Prometheus text exposition of the delivery path and the process. */
-export const metricsRoutes = (ctx: AppContext) =>
+/** Prometheus text exposition: requests, latencies, transforms, cache tiers, the process. */
+export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
   new Elysia().get('/metrics', () => {
-    const { stats } = ctx.delivery;
+    const { transforms, coalesced } = ctx.delivery.stats;
     const load = ctx.delivery.load();
+    const cache = ctx.variants.stats;
+    const tiers = ctx.variants.tiers();
+    const lookups = cache.memoryHits + cache.diskHits + cache.misses;
     const body = [
-      metric('imgapi_variant_transforms_total', 'counter', 'Variants computed (cache misses).', stats.transforms),
-      metric('imgapi_variant_cache_hits_total', 'counter', 'Variants served from the disk cache.', stats.hits),
-      metric('imgapi_transforms_active', 'gauge', 'Transforms running now.', load.active),
-      metric('imgapi_transforms_queued', 'gauge', 'Transforms waiting for a slot.', load.queued),
-      metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', process.memoryUsage.rss()),
-    ].join('');
-    return new Response(body, { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
+      ...observability.render(),
+      ...metric('imgapi_variant_transforms_total', 'counter', 'Variants computed (cache misses that ran a transform).', transforms),
+      ...metric('imgapi_variant_coalesced_total', 'counter', 'Requests that joined a transform already in flight.', coalesced),
+      ...metric('imgapi_transforms_active', 'gauge', 'Transforms running now.', load.active),
+      ...metric('imgapi_transforms_queued', 'gauge', 'Transforms waiting for a slot.', load.queued),
+      '# HELP imgapi_variant_cache_hits_total Variant lookups answered by a cache tier.',
+      '# TYPE imgapi_variant_cache_hits_total counter',
+      `imgapi_variant_cache_hits_total{tier="memory"} ${cache.memoryHits}`,
+      `imgapi_variant_cache_hits_total{tier="disk"} ${cache.diskHits}`,
+      ...metric('imgapi_variant_cache_misses_total', 'counter', 'Variant lookups found in no tier.', cache.misses),
+      ...metric('imgapi_variant_cache_hit_ratio', 'gauge', 'Hits over lookups since start.', lookups ? (cache.memoryHits + cache.diskHits) / lookups : 0),
+      '# HELP imgapi_variant_cache_bytes Bytes held in each cache tier.',
+      '# TYPE imgapi_variant_cache_bytes gauge',
+      `imgapi_variant_cache_bytes{tier="memory"} ${tiers.memoryBytes}`,
+      `imgapi_variant_cache_bytes{tier="disk"} ${tiers.diskBytes}`,
+      '# HELP imgapi_variant_cache_entries Variants held in each cache tier.',
+      '# TYPE imgapi_variant_cache_entries gauge',
+      `imgapi_variant_cache_entries{tier="memory"} ${tiers.memoryEntries}`,
+      `imgapi_variant_cache_entries{tier="disk"} ${tiers.diskEntries}`,
+      '# HELP imgapi_variant_cache_evictions_total Variants evicted from each tier (least recently used).',
+      '# TYPE imgapi_variant_cache_evictions_total counter',
+      `imgapi_variant_cache_evictions_total{tier="memory"} ${cache.memoryEvictions}`,
+      `imgapi_variant_cache_evictions_total{tier="disk"} ${cache.diskEvictions}`,
+      ...metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', process.memoryUsage.rss()),
+    ].join('\n');
+    return new Response(`${body}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
   });
