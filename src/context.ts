@@ -10,13 +10,18 @@ import { createImageService } from './core/images';
 import { createPresetService } from './core/presets';
 import { createSessionService } from './core/sessions';
 import { createTieredVariantStore } from './core/tiered-variant-store';
+import { configureSharp } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
 import { openSqlite } from './db/sqlite';
 import { createSqliteRepositories } from './db/sqlite-repositories';
+import { createMallocTuning } from './native/malloc';
 import { createFsBlobStore } from './storage/fs-blob-store';
 
 /** The composition root: config in, wired services out. Nothing here listens or prints. */
 export function createContext(config: Config) {
+  configureSharp();
+  const malloc = createMallocTuning();
+  malloc.limitArenas(2);
   mkdirSync(config.dataDir, { recursive: true });
   const db = openSqlite(join(config.dataDir, 'imgapi.db'));
   const repos = createSqliteRepositories(db);
@@ -45,6 +50,7 @@ export function createContext(config: Config) {
     maxPixels: config.maxPixels,
     concurrency: config.concurrency,
     maxQueue: config.queueMax,
+    onIdle: malloc.trim,
   });
 
   return {

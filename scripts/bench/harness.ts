@@ -18,7 +18,8 @@ export interface Running {
 
 /** Spawns a process and waits for a line of its stdout matching `ready`. */
 export async function start(cmd: string[], ready: RegExp, env: Record<string, string | undefined> = process.env): Promise<Running & { output: string }> {
-  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'inherit', env });
+  // Request logs (stderr) are written, as in production, but to /dev/null rather than this terminal.
+  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'ignore', env });
   const reader = proc.stdout.getReader();
   let output = '';
   while (!ready.test(output)) {

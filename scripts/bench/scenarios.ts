@@ -23,6 +23,11 @@ export async function hitScenario(source: Uint8Array, seconds: number) {
   const results: Record<string, ReturnType<typeof wrk>> = {};
   results.imgapi = wrk(url, { connections: 32, seconds });
   await imgapi.stop();
+  // The same with request logging off: what the logs cost.
+  const quiet = await startImgapi(join(dir, 'data'), { IMGAPI_LOG: 'off' });
+  await fetch(url.replace(imgapi.url, quiet.url));
+  results['imgapi-nolog'] = wrk(url.replace(imgapi.url, quiet.url), { connections: 32, seconds });
+  await quiet.stop();
   for (const mode of ['memory', 'file'] as const) {
     const port = freePort();
     const bare = await start([process.execPath, BARE, mode, file, String(port)], /ready/);

@@ -9,7 +9,7 @@ import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
 import type { TieredVariantStore } from './tiered-variant-store';
 import { executePlan } from './transform/execute';
-import { formatOfExtension, resolveOutputFormat } from './transform/format';
+import { formatOfExtension, negotiateFormat, resolveOutputFormat } from './transform/format';
 import { parseTransform } from './transform/parse';
 import { planTransform, variantKey, type TransformPlan } from './transform/plan';
 import { CONTENT_TYPES, type Transform } from './transform/types';
@@ -23,18 +23,25 @@ export interface DeliveryDeps {
   maxPixels: number;
   concurrency: number;
   maxQueue: number;
+  /** Called when the last queued transform finishes (lets the process return memory). */
+  onIdle?: () => void;
 }
 
 export type CacheOutcome = 'memory' | 'disk' | 'miss';
 
-export interface DeliveredVariant {
-  body: Uint8Array;
+/** Everything about a variant but its bytes; one object per resolution, reused by every hit. */
+export interface VariantMeta {
   contentType: string;
   etag: string;
   /** HTTP date of the image version. */
   lastModified: string;
   /** f_auto responses depend on the Accept header. */
   varyAccept: boolean;
+}
+
+export interface DeliveredVariant {
+  meta: VariantMeta;
+  body: Uint8Array;
   cache: CacheOutcome;
 }
 
@@ -50,6 +57,13 @@ interface Route {
 const ROUTE_CACHE_ENTRIES = 50_000;
 const IMAGE_CACHE_ENTRIES = 20_000;
 
+/** What a repeated request resolves to, valid while its image record is the cached one. */
+interface Resolved {
+  image: ImageRecord;
+  blobKey: string;
+  meta: VariantMeta;
+}
+
 export function createDeliveryService(deps: DeliveryDeps) {
   const { accounts, repos, originals, variants, maxPixels } = deps;
   const limiter = createLimiter(deps.concurrency, deps.maxQueue);
@@ -60,6 +74,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
   const routes = createLru<Route>({ maxWeight: ROUTE_CACHE_ENTRIES });
   const images = createLru<ImageRecord>({ maxWeight: IMAGE_CACHE_ENTRIES });
   const presets = createLru<Transform>({ maxWeight: 1_000 });
+  const resolved = createLru<Resolved>({ maxWeight: ROUTE_CACHE_ENTRIES });
   deps.feed.subscribe((change) => {
     if (change.kind === 'image') images.delete(`${change.clientId}/${change.imageId}`);
     else presets.delete(`${change.clientId}/${change.name}`);
@@ -113,17 +128,44 @@ export function createDeliveryService(deps: DeliveryDeps) {
         stats.transforms++;
         const input = originals.localPath(image.originalKey) ?? (await originals.get(image.originalKey));
         if (input === null) throw notFound('Image');
-        const body = await executePlan(input, image, plan, { maxPixels });
-        await variants.put(key, body);
-        return body;
+        try {
+          const body = await executePlan(input, image, plan, { maxPixels });
+          await variants.put(key, body);
+          return body;
+        } finally {
+          if (limiter.active <= 1 && limiter.queued === 0) queueMicrotask(() => deps.onIdle?.());
+        }
       }),
     );
     if (joined) stats.coalesced++;
     return promise;
   }
 
+  /** Requests that differ only in Accept share a resolution unless the transform is f_auto. */
+  const resolutionKey = (path: string, transform: Transform, accept: string | null, hasAlpha: boolean) =>
+    transform.f === 'auto' ? `${path}\n${negotiateFormat(accept, hasAlpha)}` : path;
+
   return {
     stats,
+
+    /**
+     * The hot path, synchronous: a repeated request whose variant is in the memory tier is
+     * answered from memory with no await at all. Null means "take the full path".
+     */
+    deliverFromMemory(path: string, accept: string | null): DeliveredVariant | null {
+      const route = routes.get(path);
+      if (!route) return null;
+      const transform = route.transform ?? presets.get(`${route.clientId}/${route.preset}`);
+      const image = transform && images.get(`${route.clientId}/${route.imageId}`);
+      if (!transform || !image) return null;
+      const hit = resolved.get(resolutionKey(path, transform, accept, image.hasAlpha));
+      // A replaced or deleted image left the image cache, so its old resolution no longer matches.
+      if (!hit || hit.image !== image) return null;
+      const body = variants.peekMemory(hit.blobKey);
+      if (!body) return null;
+      variants.stats.memoryHits++;
+      return { meta: hit.meta, body, cache: 'memory' };
+    },
     /** Transforms running now and waiting for a slot. */
     load: () => ({ active: limiter.active, queued: limiter.queued }),
 
@@ -136,15 +178,16 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const plan = planTransform(transform, image, format);
       const key = variantKey(plan);
       const blobKey = variantBlobKey(image, key);
-      const cached = await variants.lookup(blobKey);
-      return {
-        body: cached?.body ?? (await compute(image, plan, blobKey)),
+      const meta: VariantMeta = {
         contentType: CONTENT_TYPES[format],
         etag: `"${image.id}-${image.version}-${key}"`,
         lastModified: new Date(image.updatedAt).toUTCString(),
         varyAccept: transform.f === 'auto',
-        cache: cached?.tier ?? 'miss',
       };
+      const cached = await variants.lookup(blobKey);
+      const body = cached?.body ?? (await compute(image, plan, blobKey));
+      resolved.set(resolutionKey(path, transform, accept, image.hasAlpha), { image, blobKey, meta });
+      return { meta, body, cache: cached?.tier ?? 'miss' };
     },
   };
 }

@@ -44,12 +44,15 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
 
   const store: BlobStore & {
     lookup(key: string): Promise<{ body: Uint8Array; tier: 'memory' | 'disk' } | null>;
+    peekMemory(key: string): Uint8Array | undefined;
     ready: Promise<void>;
     stats: typeof stats;
     tiers(): { memoryBytes: number; memoryEntries: number; diskBytes: number; diskEntries: number };
   } = {
     ready,
     stats,
+
+    peekMemory: (key) => memory.get(key),
 
     async lookup(key) {
       const hot = memory.get(key);

@@ -1,4 +1,4 @@
-import type { DeliveredVariant } from '../core/delivery';
+import type { DeliveredVariant, VariantMeta } from '../core/delivery';
 import type { AppContext } from '../context';
 import { errorToResponse } from './errors';
 import type { Observability } from './observability';
@@ -20,19 +20,30 @@ function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
   });
 }
 
-function respond(variant: DeliveredVariant, request: Request, requestId: string): Response {
+function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
   const headers: Record<string, string> = {
-    'content-type': variant.contentType,
+    'content-type': meta.contentType,
     'cache-control': IMMUTABLE,
-    etag: variant.etag,
-    'last-modified': variant.lastModified,
+    etag: meta.etag,
+    'last-modified': meta.lastModified,
     'x-content-type-options': 'nosniff',
     'access-control-allow-origin': '*',
-    'x-cache': variant.cache === 'miss' ? 'MISS' : 'HIT',
-    'x-request-id': requestId,
+    'x-cache': cache === 'miss' ? 'MISS' : 'HIT',
   };
-  if (variant.varyAccept) headers.vary = 'Accept';
-  if (matchesEtag(request.headers.get('if-none-match'), variant.etag)) return new Response(null, { status: 304, headers });
+  if (meta.varyAccept) headers.vary = 'Accept';
+  return headers;
+}
+
+// Hit headers are built once per variant resolution and reused by every hit that follows.
+const hitHeaders = new WeakMap<VariantMeta, Record<string, string>>();
+
+function respond(variant: DeliveredVariant, request: Request): Response {
+  let headers = variant.cache === 'miss' ? undefined : hitHeaders.get(variant.meta);
+  if (!headers) {
+    headers = headersOf(variant.meta, variant.cache);
+    if (variant.cache !== 'miss') hitHeaders.set(variant.meta, headers);
+  }
+  if (matchesEtag(request.headers.get('if-none-match'), variant.meta.etag)) return new Response(null, { status: 304, headers });
   // Bun omits the body of a HEAD response itself and keeps the real Content-Length.
   return new Response(variant.body as Uint8Array<ArrayBuffer>, { headers });
 }
@@ -42,19 +53,37 @@ function respond(variant: DeliveredVariant, request: Request, requestId: string)
  * runs no framework hooks — authorize, look up, serve from the tiered cache or transform.
  */
 export function createDeliveryHandler(ctx: AppContext, observability: Observability) {
-  return async (request: Request): Promise<Response> => {
+  return (request: Request): Response | Promise<Response> => {
     const started = performance.now();
+    const path = deliveryPath(request.url);
+    const accept = request.headers.get('accept');
+    const hot = ctx.delivery.deliverFromMemory(path, accept);
+    if (!hot) return slowPath(request, path, accept, started);
+    const response = respond(hot, request);
+    observability.record({
+      id: observability.requestId(request),
+      method: request.method,
+      route: '/t/*',
+      status: response.status,
+      durationMs: performance.now() - started,
+      kind: 'delivery_hit',
+      cache: 'memory',
+    });
+    return response;
+  };
+
+  async function slowPath(request: Request, path: string, accept: string | null, started: number): Promise<Response> {
     const id = observability.requestId(request);
     let response: Response;
     let cache: string | undefined;
     try {
-      const variant = await ctx.delivery.deliver(deliveryPath(request.url), request.headers.get('accept'));
+      const variant = await ctx.delivery.deliver(path, accept);
       cache = variant.cache;
-      response = respond(variant, request, id);
+      response = respond(variant, request);
     } catch (error) {
       response = errorToResponse(error);
-      response.headers.set('x-request-id', id);
     }
+    response.headers.set('x-request-id', id);
     observability.record({
       id,
       method: request.method,
@@ -65,5 +94,5 @@ export function createDeliveryHandler(ctx: AppContext, observability: Observabil
       cache,
     });
     return response;
-  };
+  }
 }

@@ -9,15 +9,21 @@ export interface ExecuteLimits {
 const WHITE = { r: 255, g: 255, b: 255, alpha: 1 };
 const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
 
+/**
+ * Encoder settings, chosen from the time-vs-bytes table of `bun scripts/bench/encoders.ts`
+ * (README, "Encoder settings"): a variant is computed once and delivered many times, so bytes
+ * win unless the time cost is large. AVIF at libaom's default effort takes seconds on a 2-core
+ * VPS; effort 2 with SSIM tuning is 4–7× faster for about 10 % more bytes.
+ */
 function encode(pipeline: Sharp, plan: TransformPlan): Sharp {
   switch (plan.format) {
     case 'jpeg':
       // JPEG has no alpha: flatten onto a defined background rather than libvips' black.
-      return pipeline.flatten({ background: WHITE }).jpeg({ quality: plan.quality });
+      return pipeline.flatten({ background: WHITE }).jpeg({ quality: plan.quality, mozjpeg: true });
     case 'webp':
-      return pipeline.webp({ quality: plan.quality });
+      return pipeline.webp({ quality: plan.quality, effort: 4 });
     case 'avif':
-      return pipeline.avif({ quality: plan.quality });
+      return pipeline.avif({ quality: plan.quality, effort: 2, tune: 'ssim' });
     case 'png':
       return pipeline.png();
   }
@@ -56,4 +62,14 @@ export function wrapSharpError(error: unknown): AppError {
     return new AppError('limit_exceeded', 'Image exceeds the pixel limit', { cause: error });
   }
   return new AppError('unsupported_media_type', 'Image could not be decoded', { cause: error });
+}
+
+/**
+ * Process-wide libvips settings, set once at start-up: no operation cache (each variant is
+ * computed once, so cached operations only hold memory) and one thread per transform, since
+ * IMGAPI_CONCURRENCY transforms already run side by side.
+ */
+export function configureSharp(): void {
+  sharp.cache(false);
+  sharp.concurrency(1);
 }
