@@ -1,6 +1,9 @@
 import { AppError, type ErrorCode } from '../../src/core/errors';
 import type { Backend, ImagePage, ListImagesQuery } from './types';
 
+const CALL_TIMEOUT_MS = 30_000;
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+
 /** The server could not be reached at all (as opposed to answering with an error). */
 export class UnreachableError extends Error {}
 
@@ -18,7 +21,9 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     }
     let response: Response;
     try {
-      response = await fetch(base + path, { method, headers, body: payload });
+      // A server that dies mid-request must not leave the CLI (or `watch`) waiting forever.
+      const timeout = body instanceof FormData ? UPLOAD_TIMEOUT_MS : CALL_TIMEOUT_MS;
+      response = await fetch(base + path, { method, headers, body: payload, signal: AbortSignal.timeout(timeout) });
     } catch (error) {
       throw new UnreachableError(`Cannot reach ${options.url}: ${error instanceof Error ? error.message : String(error)}`);
     }

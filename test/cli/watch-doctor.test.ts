@@ -40,7 +40,7 @@ describe('watch (remote mode)', () => {
       await server.stop();
       mkdirSync(join(dir, 'later'));
       writeFileSync(join(dir, 'later', 'offline.png'), await png(20, 20));
-      await watcher.waitFor(/will retry/, 15_000, 'stderr');
+      await watcher.waitFor(/will retry/, 45_000, 'stderr');
       server = await spawnServe(data, port);
       await watcher.waitFor(/^uploaded\t\S+\tdropbox\/later\/offline\.png$/, 30_000);
 
@@ -59,7 +59,7 @@ describe('watch (remote mode)', () => {
       await server.stop();
       rmSync(work, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 150_000);
 });
 
 describe('doctor (local mode)', () => {
