@@ -1,8 +1,8 @@
 import type { Database } from 'bun:sqlite';
 import { conflict, notFound } from '../core/errors';
 import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
-import { IMAGE_SELECT, SUBTREE, subtreeArgs, toImage, type ImageRow } from './sqlite-images';
-import { isUniqueViolation } from './sqlite';
+import { IMAGE_SELECT, SUBTREE, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './sqlite-images';
+import { isUniqueViolation, trigramPhrase } from './sqlite';
 
 interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
 
@@ -12,7 +12,7 @@ const toFolder = (r: FolderRow): FolderRecord => ({
 
 const FOLDER_COLUMNS = 'id, client_id, parent_id, name, path, created_at';
 
-export function createSqliteFolderRepository(db: Database): FolderRepository {
+export function createSqliteFolderRepository(db: Database, counts: ImageCounts): FolderRepository {
   const byId = db.query<FolderRow, [string, string]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND id = ?`);
   const byPath = db.query<FolderRow, [string, string]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND path = ?`);
   const insert = db.query(
@@ -68,6 +68,7 @@ export function createSqliteFolderRepository(db: Database): FolderRepository {
       .map(toImage);
     // Sub-folders and their images go by ON DELETE CASCADE.
     db.query('DELETE FROM folders WHERE id = ?').run(id);
+    counts.changed(clientId);
     return images;
   });
 
@@ -99,11 +100,11 @@ export function createSqliteFolderRepository(db: Database): FolderRepository {
       return remove(clientId, id);
     },
     async search(clientId, nameContains, limit) {
+      const phrase = trigramPhrase(nameContains);
+      const match = phrase ? 'rowid IN (SELECT rowid FROM folders_name_fts WHERE folders_name_fts MATCH ?)' : 'instr(name_lower, ?) > 0';
       return db
-        .query<FolderRow, [string, string, number]>(
-          `SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND instr(name_lower, ?) > 0 ORDER BY path LIMIT ?`,
-        )
-        .all(clientId, nameContains, limit)
+        .query<FolderRow, [string, string, number]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND ${match} ORDER BY path LIMIT ?`)
+        .all(clientId, phrase ?? nameContains, limit)
         .map(toFolder);
     },
   };

@@ -1,6 +1,7 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import type { SourceFormat } from '../core/image-probe';
 import type { ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
+import { trigramPhrase } from './sqlite';
 
 export interface ImageRow {
   id: string;
@@ -53,7 +54,8 @@ function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBinding
     case 'root':
       return { sql: 'i.client_id = ? AND i.folder_id IS NULL', args: [clientId] };
     case 'folder':
-      if (!scope.recursive) return { sql: 'i.client_id = ? AND i.folder_id = ?', args: [clientId, scope.folder.id] };
+      // The folder was looked up within the client, so its id alone selects the client's images.
+      if (!scope.recursive) return { sql: 'i.folder_id = ?', args: [scope.folder.id] };
       return {
         sql: `i.client_id = ? AND i.folder_id IN (SELECT id FROM folders WHERE client_id = ? AND ${SUBTREE})`,
         args: [clientId, clientId, ...subtreeArgs(scope.folder.path)],
@@ -61,7 +63,37 @@ function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBinding
   }
 }
 
-export function createSqliteImageRepository(db: Database): ImageRepository {
+/**
+ * Counting 100 000 rows costs milliseconds on every page of a listing. Totals are remembered
+ * per client and query until that client's images change (any write bumps its generation).
+ */
+export function createImageCounts() {
+  const generations = new Map<string, number>();
+  const totals = new Map<string, { generation: number; total: number }>();
+  return {
+    changed(clientId: string): void {
+      generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
+    },
+    remember(clientId: string, key: string, count: () => number): number {
+      const generation = generations.get(clientId) ?? 0;
+      const cached = totals.get(key);
+      if (cached && cached.generation === generation) return cached.total;
+      const total = count();
+      if (totals.size > 10_000) totals.clear();
+      totals.set(key, { generation, total });
+      return total;
+    },
+  };
+}
+
+export type ImageCounts = ReturnType<typeof createImageCounts>;
+
+// Above this many name matches (in all clients), walking the client's newest-first index and
+// filtering is cheaper than sorting every match.
+const DENSE_MATCHES = 2_000;
+
+export function createSqliteImageRepository(db: Database, counts: ImageCounts = createImageCounts()): ImageRepository {
+  const globalMatches = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM images_name_fts WHERE images_name_fts MATCH ?');
   const byId = db.query<ImageRow, [string, string]>(`${IMAGE_SELECT} WHERE i.client_id = ? AND i.id = ?`);
   return {
     async insert(img) {
@@ -74,6 +106,7 @@ export function createSqliteImageRepository(db: Database): ImageRepository {
         img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version,
         img.createdAt, img.updatedAt,
       );
+      counts.changed(img.clientId);
     },
 
     async get(clientId, id) {
@@ -83,18 +116,38 @@ export function createSqliteImageRepository(db: Database): ImageRepository {
 
     async list(query) {
       const scope = scopeCondition(query);
+      let from = 'images i';
       let where = scope.sql;
-      const args = [...scope.args];
+      let args = [...scope.args];
       if (query.nameContains) {
-        where += ' AND instr(i.name_lower, ?) > 0';
-        args.push(query.nameContains);
+        const phrase = trigramPhrase(query.nameContains);
+        if (phrase && globalMatches.get(phrase)!.n <= DENSE_MATCHES) {
+          // Few matches: start from them (CROSS JOIN fixes that order) rather than scanning the client.
+          from = 'images_name_fts f CROSS JOIN images i ON i.rowid = f.rowid';
+          where = `f.images_name_fts MATCH ? AND ${where}`;
+          args = [phrase, ...args];
+        } else if (phrase) {
+          where += ' AND i.rowid IN (SELECT rowid FROM images_name_fts WHERE images_name_fts MATCH ?)';
+          args.push(phrase);
+        } else {
+          where += ' AND instr(i.name_lower, ?) > 0';
+          args.push(query.nameContains);
+        }
       }
-      const total = db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM images i WHERE ${where}`).get(...args)!.n;
-      const items = db
-        .query<ImageRow, SQLQueryBindings[]>(`${IMAGE_SELECT} WHERE ${where} ORDER BY i.created_at DESC, i.rowid DESC LIMIT ? OFFSET ?`)
+      const countKey = `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}`;
+      const total = counts.remember(query.clientId, countKey, () =>
+        db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...args)!.n,
+      );
+      // Page through the index alone (rowids), then read just the page's rows: a deep OFFSET
+      // then skips index entries, not whole rows and their folder joins.
+      const page = db
+        .query<{ rowid: number }, SQLQueryBindings[]>(`SELECT i.rowid FROM ${from} WHERE ${where} ORDER BY i.created_at DESC, i.rowid DESC LIMIT ? OFFSET ?`)
         .all(...args, query.limit, query.offset)
-        .map(toImage);
-      return { items, total };
+        .map((r) => r.rowid);
+      if (page.length === 0) return { items: [], total };
+      const rows = db.query<ImageRow & { rowid: number }, number[]>(`${IMAGE_SELECT.replace('SELECT i.*', 'SELECT i.rowid, i.*')} WHERE i.rowid IN (${page.map(() => '?').join(',')})`).all(...page);
+      const byRowid = new Map(rows.map((r) => [r.rowid, r]));
+      return { items: page.map((rowid) => toImage(byRowid.get(rowid)!)), total };
     },
 
     async update(img, expectedVersion) {
@@ -107,10 +160,12 @@ export function createSqliteImageRepository(db: Database): ImageRepository {
         img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version, img.updatedAt, img.clientId, img.id,
         expectedVersion,
       );
+      counts.changed(img.clientId);
       return result.changes > 0;
     },
 
     async delete(clientId, id) {
+      counts.changed(clientId);
       return db.query('DELETE FROM images WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
     },
 

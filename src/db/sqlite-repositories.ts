@@ -7,17 +7,18 @@ import {
   createSqliteUserRepository,
 } from './sqlite-accounts';
 import { createSqliteFolderRepository } from './sqlite-folders';
-import { createSqliteImageRepository } from './sqlite-images';
+import { createImageCounts, createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
 
 export function createSqliteRepositories(db: Database): Repositories {
+  const counts = createImageCounts();
   return {
     clients: createSqliteClientRepository(db),
     apiKeys: createSqliteApiKeyRepository(db),
     users: createSqliteUserRepository(db),
     sessions: createSqliteSessionRepository(db),
-    folders: createSqliteFolderRepository(db),
-    images: createSqliteImageRepository(db),
+    folders: createSqliteFolderRepository(db, counts),
+    images: createSqliteImageRepository(db, counts),
     presets: createSqlitePresetRepository(db),
   };
 }

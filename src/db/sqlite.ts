@@ -1,11 +1,13 @@
 import { Database } from 'bun:sqlite';
 import init from './migrations/001_init.sql' with { type: 'text' };
 import sessions from './migrations/002_sessions.sql' with { type: 'text' };
+import search from './migrations/003_search_and_paging.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 1, sql: init },
   { version: 2, sql: sessions },
+  { version: 3, sql: search },
 ];
 
 export function openSqlite(file: string): Database {
@@ -37,4 +39,12 @@ function migrate(db: Database): void {
 
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed/.test(error.message);
+}
+
+/**
+ * The MATCH expression for a substring, or null when the trigram index cannot answer it
+ * (fewer than 3 characters): the text is quoted, so FTS syntax in user input is literal.
+ */
+export function trigramPhrase(text: string): string | null {
+  return [...text].length >= 3 ? `"${text.replaceAll('"', '""')}"` : null;
 }

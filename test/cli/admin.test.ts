@@ -89,7 +89,8 @@ describe('serve on an empty data directory', () => {
       expect(first.output).toMatch(/user:\s+admin\n\s+password:\s+\S{12,}/);
       const listed = await fetch(`${first.url}/api/v1/images`, { headers: { 'x-api-key': apiKey } });
       expect(listed.status).toBe(200);
-      await first.stop();
+      // Graceful shutdown: SIGTERM stops the server and the process exits 0.
+      expect(await first.stop()).toBe(0);
       const second = await spawnServe(empty);
       expect(second.output).not.toContain('API key');
       await second.stop();

@@ -6,6 +6,9 @@ import { presentImage } from '../present';
 
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
+/** Browsers (and fetch) write `"`, CR and LF in multipart file names as %22, %0D, %0A: undo just that. */
+const multipartFileName = (name: string) => name.replace(/%22/g, '"').replace(/%0D|%0A/gi, ' ');
+
 export const imageRoutes = (ctx: AppContext) => {
   const present = async (clientId: string, request: Request, image: ImageRecord) =>
     presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
@@ -15,7 +18,7 @@ export const imageRoutes = (ctx: AppContext) => {
     .post(
       '',
       async ({ clientId, body, request, set }) => {
-        const image = await ctx.images.upload(clientId, { data: await bytesOf(body.file), fileName: body.file.name, folder: body.folder });
+        const image = await ctx.images.upload(clientId, { data: await bytesOf(body.file), fileName: multipartFileName(body.file.name), folder: body.folder });
         set.status = 201;
         return present(clientId, request, image);
       },
