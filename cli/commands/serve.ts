@@ -29,7 +29,7 @@ export function registerServe(program: Command): void {
         );
       }
       const server = listen(ctx, { host: config.host, port: config.port });
-      process.stdout.write(`imgapi listening on ${server.url} (data: ${config.dataDir})\n`);
+      // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
       const shutdown = async () => {
         await server.stop();
         ctx.close();
@@ -37,5 +37,6 @@ export function registerServe(program: Command): void {
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+      process.stdout.write(`imgapi listening on ${server.url} (data: ${config.dataDir})\n`);
     });
 }
