@@ -103,8 +103,10 @@ export function listen(ctx: AppContext, options: { host: string; port: number })
   return {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${server.port}`,
     port: server.port!,
+    /** Stops accepting, lets requests in flight finish (up to 10 s), then closes what is left. */
     stop: async () => {
-      await app.stop(true);
+      await Promise.race([app.stop(false), Bun.sleep(10_000)]);
+      if (app.server) await app.stop(true);
       observability.flush();
     },
   };
