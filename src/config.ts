@@ -55,7 +55,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     maxUploadBytes: positiveInteger('IMGAPI_MAX_UPLOAD_BYTES', env.IMGAPI_MAX_UPLOAD_BYTES, 52_428_800),
     maxPixels: positiveInteger('IMGAPI_MAX_PIXELS', env.IMGAPI_MAX_PIXELS, 100_000_000),
     cacheMaxBytes: positiveInteger('IMGAPI_CACHE_MAX_BYTES', env.IMGAPI_CACHE_MAX_BYTES, 10 * 1024 ** 3),
-    memoryCacheMaxBytes: positiveInteger('IMGAPI_MEMORY_CACHE_MAX_BYTES', env.IMGAPI_MEMORY_CACHE_MAX_BYTES, 128 * 1024 ** 2, 0),
+    memoryCacheMaxBytes: positiveInteger('IMGAPI_MEMORY_CACHE_MAX_BYTES', env.IMGAPI_MEMORY_CACHE_MAX_BYTES, 64 * 1024 ** 2, 0),
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
     queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
     logFormat: logFormat(env.IMGAPI_LOG),

@@ -34,18 +34,25 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
   return headers;
 }
 
-// Hit headers are built once per variant resolution and reused by every hit that follows.
-const hitHeaders = new WeakMap<VariantMeta, Record<string, string>>();
+/**
+ * Responses to hits are cloned from one template per variant: a clone shares the template's
+ * immutable body, where `new Response(bytes)` copies every byte on every request.
+ */
+const templates = new WeakMap<Uint8Array, { meta: VariantMeta; response: Response }>();
 
 function respond(variant: DeliveredVariant, request: Request): Response {
-  let headers = variant.cache === 'miss' ? undefined : hitHeaders.get(variant.meta);
-  if (!headers) {
-    headers = headersOf(variant.meta, variant.cache);
-    if (variant.cache !== 'miss') hitHeaders.set(variant.meta, headers);
+  if (matchesEtag(request.headers.get('if-none-match'), variant.meta.etag)) {
+    return new Response(null, { status: 304, headers: headersOf(variant.meta, variant.cache) });
   }
-  if (matchesEtag(request.headers.get('if-none-match'), variant.meta.etag)) return new Response(null, { status: 304, headers });
+  if (variant.cache === 'miss') return new Response(variant.body as Uint8Array<ArrayBuffer>, { headers: headersOf(variant.meta, 'miss') });
+  let template = templates.get(variant.body);
+  if (!template || template.meta !== variant.meta) {
+    const body = new Blob([variant.body as Uint8Array<ArrayBuffer>]);
+    template = { meta: variant.meta, response: new Response(body, { headers: headersOf(variant.meta, variant.cache) }) };
+    templates.set(variant.body, template);
+  }
   // Bun omits the body of a HEAD response itself and keeps the real Content-Length.
-  return new Response(variant.body as Uint8Array<ArrayBuffer>, { headers });
+  return template.response.clone();
 }
 
 /**
