@@ -68,7 +68,7 @@ export function createDeliveryHandler(ctx: AppContext, observability: Observabil
     if (!hot) return slowPath(request, path, accept, started);
     const response = respond(hot, request);
     observability.record({
-      id: observability.requestId(request),
+      id: observability.logging ? observability.requestId(request) : '',
       method: request.method,
       route: '/t/*',
       status: response.status,

@@ -79,9 +79,11 @@ export function createObservability(options: { logFormat: LogFormat; write?: (te
   }
 
   return {
-    /** The caller's X-Request-Id when it sent a sane one, else a new one ('' when nothing logs). */
+    /** True when request logs are written (ids are then worth making on the hot path). */
+    logging: options.logFormat !== 'off',
+
+    /** The caller's X-Request-Id when it sent a sane one, else a new one. */
     requestId(request: Request): string {
-      if (options.logFormat === 'off') return '';
       const given = request.headers.get('x-request-id');
       return given && /^[\w.-]{1,100}$/.test(given) ? given : `${boot}-${(++sequence).toString(36)}`;
     },

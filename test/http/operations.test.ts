@@ -32,6 +32,9 @@ describe('delivery tiers and headers', () => {
     expect((await fetch(url)).headers.get('x-cache')).toBe('MISS');
     const hit = await fetch(url);
     expect([hit.status, hit.headers.get('x-cache')]).toEqual([200, 'HIT']);
+    const api = await fetch(`${s.url}/api/v1/folders`, { headers: { 'x-api-key': s.apiKey, 'x-request-id': 'trace-42' } });
+    expect(api.headers.get('x-request-id')).toBe('trace-42');
+    expect((await fetch(`${s.url}/healthz`)).headers.get('x-request-id')).toMatch(/^[a-z0-9]+-[a-z0-9]+$/);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     for (const name of [
       'imgapi_http_requests_total{route="/t/*",status="200"}',
