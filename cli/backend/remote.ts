@@ -23,7 +23,8 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     try {
       // A server that dies mid-request must not leave the CLI (or `watch`) waiting forever.
       const timeout = body instanceof FormData ? UPLOAD_TIMEOUT_MS : CALL_TIMEOUT_MS;
-      response = await fetch(base + path, { method, headers, body: payload, signal: AbortSignal.timeout(timeout) });
+      // No pooled connections: a connection kept from before a server restart must not be reused.
+      response = await fetch(base + path, { method, headers, body: payload, signal: AbortSignal.timeout(timeout), keepalive: false });
     } catch (error) {
       throw new UnreachableError(`Cannot reach ${options.url}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -37,23 +37,27 @@ describe('watch (remote mode)', () => {
       writeFileSync(join(dir, 'readme.txt'), 'hello');
       await watcher.waitFor(/skipped dropbox\/readme\.txt/, 15_000, 'stderr');
 
-      await server.stop();
+      // A sub-directory made while watching maps to a sub-folder.
       mkdirSync(join(dir, 'later'));
-      writeFileSync(join(dir, 'later', 'offline.png'), await png(20, 20));
+      writeFileSync(join(dir, 'later', 'nested.png'), await png(10, 10));
+      await watcher.waitFor(/^uploaded\t\S+\tdropbox\/later\/nested\.png$/);
+
+      await server.stop();
+      writeFileSync(join(dir, 'offline.png'), await png(20, 20));
       await watcher.waitFor(/will retry/, 45_000, 'stderr');
       server = await spawnServe(data, port);
-      await watcher.waitFor(/^uploaded\t\S+\tdropbox\/later\/offline\.png$/, 30_000);
+      await watcher.waitFor(/^uploaded\t\S+\tdropbox\/offline\.png$/, 30_000);
 
       expect(await watcher.stop('SIGTERM')).toBe(0);
       const linesBefore = watcher.lines.length;
-      expect(linesBefore).toBe(3);
+      expect(linesBefore).toBe(4);
 
       watcher = spawnCli(['watch', dir, 'dropbox'], { env });
       await watcher.waitFor(/watching/, 15_000, 'stderr');
       await Bun.sleep(1500);
       expect(watcher.lines).toEqual([]);
       const listed = await fetch(`${server.url}/api/v1/images?folder=dropbox&recursive=true`, { headers: { 'x-api-key': apiKey } });
-      expect((await listed.json()).total).toBe(2);
+      expect((await listed.json()).total).toBe(3);
     } finally {
       await watcher.stop();
       await server.stop();
