@@ -7,7 +7,7 @@ import { withBackend } from '../backend/open';
 import { UnreachableError } from '../backend/remote';
 import type { Backend, ImageView } from '../backend/types';
 import { UsageError } from '../errors';
-import { displayPath, readWithHash, targetOf } from '../local-files';
+import { displayPath, readWithHash, targetOf, walk } from '../local-files';
 import { globals, print, say, type GlobalOptions } from '../options';
 import { allImages } from '../remote-index';
 import { openWatchState } from '../watch-state';
@@ -116,6 +116,16 @@ async function watch(backend: Backend, options: GlobalOptions, localDir: string,
     awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 50 },
   });
   watcher.on('add', enqueue).on('change', enqueue);
+  // A file written the instant its directory appears can slip past chokidar's scan of the new
+  // directory: look again once it has settled. Files already ingested are skipped by the state.
+  watcher.on('addDir', (path: string) => {
+    const rescan = setTimeout(() => {
+      timers.delete(`dir:${path}`);
+      if (!stopping) for (const file of walk(path, true)) enqueue(file.absolute);
+    }, 1000);
+    timers.set(`dir:${path}`, rescan);
+  });
+  watcher.on('error', (error) => say(`watch error: ${error instanceof Error ? error.message : String(error)}`));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   say(`watching ${localDir} → ${folder || '/'} (${backend.mode}); Ctrl-C to stop`);
 
