@@ -4,7 +4,7 @@ import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
 import { AppError, invalid, notFound } from './errors';
 import { createCoalescer, createLimiter } from './limiter';
-import { createLru } from './lru';
+import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
 import type { TieredVariantStore } from './tiered-variant-store';
@@ -101,26 +101,24 @@ export function createDeliveryService(deps: DeliveryDeps) {
     return route;
   }
 
-  async function presetTransform(clientId: string, name: string): Promise<Transform> {
-    const key = `${clientId}/${name}`;
-    const cached = presets.get(key);
-    if (cached) return cached;
-    const preset = await repos.presets.getByName(clientId, name);
-    if (!preset) throw notFound('Preset');
-    const transform = parseTransform(preset.params);
-    presets.set(key, transform);
-    return transform;
+  /** A value from its in-memory cache, else loaded (a missing one is a 404 and is not cached). */
+  async function cached<V>(cache: Lru<V>, key: string, load: () => Promise<V | null>, what: string): Promise<V> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const value = await load();
+    if (!value) throw notFound(what);
+    cache.set(key, value);
+    return value;
   }
 
-  async function imageOf(clientId: string, imageId: string): Promise<ImageRecord> {
-    const key = `${clientId}/${imageId}`;
-    const cached = images.get(key);
-    if (cached) return cached;
-    const image = await repos.images.get(clientId, imageId);
-    if (!image) throw notFound('Image');
-    images.set(key, image);
-    return image;
-  }
+  const presetTransform = (clientId: string, name: string) =>
+    cached(presets, `${clientId}/${name}`, async () => {
+      const preset = await repos.presets.getByName(clientId, name);
+      return preset && parseTransform(preset.params);
+    }, 'Preset');
+
+  const imageOf = (clientId: string, imageId: string) =>
+    cached(images, `${clientId}/${imageId}`, () => repos.images.get(clientId, imageId), 'Image');
 
   async function compute(image: ImageRecord, plan: TransformPlan, key: string): Promise<Uint8Array> {
     const { promise, joined } = coalescer.run(key, () =>
