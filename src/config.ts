@@ -13,6 +13,7 @@ export interface Config {
   memoryCacheMaxBytes: number;
   concurrency: number;
   queueMax: number;
+  transformTimeoutSeconds: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -58,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     memoryCacheMaxBytes: positiveInteger('IMGAPI_MEMORY_CACHE_MAX_BYTES', env.IMGAPI_MEMORY_CACHE_MAX_BYTES, 64 * 1024 ** 2, 0),
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
     queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
+    transformTimeoutSeconds: positiveInteger('IMGAPI_TRANSFORM_TIMEOUT_SECONDS', env.IMGAPI_TRANSFORM_TIMEOUT_SECONDS, 10),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

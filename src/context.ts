@@ -48,6 +48,7 @@ export function createContext(config: Config) {
     variants,
     feed,
     maxPixels: config.maxPixels,
+    transformTimeoutSeconds: config.transformTimeoutSeconds,
     concurrency: config.concurrency,
     maxQueue: config.queueMax,
     onIdle: malloc.trim,

@@ -21,6 +21,7 @@ export interface DeliveryDeps {
   variants: TieredVariantStore;
   feed: ChangeFeed;
   maxPixels: number;
+  transformTimeoutSeconds: number;
   concurrency: number;
   maxQueue: number;
   /** Called when the last queued transform finishes (lets the process return memory). */
@@ -127,7 +128,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
         const input = originals.localPath(image.originalKey) ?? (await originals.get(image.originalKey));
         if (input === null) throw notFound('Image');
         try {
-          const body = await executePlan(input, image, plan, { maxPixels });
+          const body = await executePlan(input, image, plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
           await variants.put(key, body);
           return body;
         } finally {

@@ -13,6 +13,8 @@ export interface ProbedImage {
 }
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+/** The largest side any accepted decoder handles safely (WebP's own limit). */
+const MAX_SIDE = 16383;
 
 /**
  * Identifies an upload from its bytes alone (never its name or declared type) and reads its
@@ -35,8 +37,16 @@ export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<
     if (meta.compression !== 'av1') throw new AppError('unsupported_media_type', 'HEIC images are not supported by this build');
     format = 'avif';
   }
+  if (meta.width > MAX_SIDE || meta.height > MAX_SIDE) {
+    throw new AppError('limit_exceeded', `Image is ${meta.width}×${meta.height} pixels; each side may be at most ${MAX_SIDE}`);
+  }
   if (meta.width * meta.height > maxPixels) {
     throw new AppError('limit_exceeded', `Image is ${meta.width}×${meta.height} pixels, over the limit of ${maxPixels}`);
+  }
+  // An animation counts every frame, even though delivery uses the first.
+  const frames = meta.pages ?? 1;
+  if (frames * meta.width * meta.height > maxPixels) {
+    throw new AppError('limit_exceeded', `Animation of ${frames} frames of ${meta.width}×${meta.height} is over the pixel limit of ${maxPixels}`);
   }
   // Confirm the pixels decode, cheaply: a tiny shrink-on-load thumbnail.
   try {

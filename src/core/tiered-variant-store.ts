@@ -23,18 +23,32 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
     weigh: (body) => body.byteLength,
     onEvict: () => stats.memoryEvictions++,
   });
+  // While the index is being rebuilt from a listing, remember what went away meanwhile, so the
+  // listing (a snapshot) does not bring back entries for files already deleted.
+  let rebuilding = true;
+  const goneKeys = new Set<string>();
+  const gonePrefixes: string[] = [];
+  const forget = (key: string) => rebuilding && goneKeys.add(key);
+
   const disk = createLru<number>({
     maxWeight: options.maxDiskBytes,
     weigh: (size) => size,
     onEvict: (key) => {
       stats.diskEvictions++;
       memory.delete(key);
+      forget(key);
       inner.delete(key).catch(() => {});
     },
   });
 
   const ready = inner.listWithSizes().then((files) => {
-    for (const file of files.sort((a, b) => a.mtimeMs - b.mtimeMs)) if (!disk.has(file.key)) disk.set(file.key, file.size);
+    for (const file of files.sort((a, b) => a.mtimeMs - b.mtimeMs)) {
+      if (disk.has(file.key) || goneKeys.has(file.key) || gonePrefixes.some((p) => file.key.startsWith(`${p}/`))) continue;
+      disk.set(file.key, file.size);
+    }
+    rebuilding = false;
+    goneKeys.clear();
+    gonePrefixes.length = 0;
   });
 
   const remember = (key: string, body: Uint8Array) => {
@@ -88,10 +102,12 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
     async delete(key) {
       memory.delete(key);
       disk.delete(key);
+      forget(key);
       await inner.delete(key);
     },
 
     async deletePrefix(prefix) {
+      if (rebuilding) gonePrefixes.push(prefix);
       memory.deleteWhere(under(prefix));
       disk.deleteWhere(under(prefix));
       await inner.deletePrefix(prefix);

@@ -4,6 +4,8 @@ import type { TransformPlan } from './plan';
 
 export interface ExecuteLimits {
   readonly maxPixels: number;
+  /** A transform running longer is abandoned (503). */
+  readonly timeoutSeconds: number;
 }
 
 const WHITE = { r: 255, g: 255, b: 255, alpha: 1 };
@@ -48,7 +50,7 @@ export async function executePlan(
         background: plan.format === 'jpeg' ? WHITE : TRANSPARENT,
       });
     }
-    const output = await encode(pipeline.toColourspace('srgb'), plan).toBuffer();
+    const output = await encode(pipeline.toColourspace('srgb'), plan).timeout({ seconds: limits.timeoutSeconds }).toBuffer();
     return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
   } catch (error) {
     throw wrapSharpError(error);
@@ -61,6 +63,9 @@ export function wrapSharpError(error: unknown): AppError {
   if (/pixel limit/i.test(message)) {
     return new AppError('limit_exceeded', 'Image exceeds the pixel limit', { cause: error });
   }
+  if (/timeout/i.test(message)) {
+    return new AppError('overloaded', 'The transform took too long; retry shortly', { cause: error, details: { retryAfterSeconds: 1 } });
+  }
   return new AppError('unsupported_media_type', 'Image could not be decoded', { cause: error });
 }
 
@@ -72,4 +77,8 @@ export function wrapSharpError(error: unknown): AppError {
 export function configureSharp(): void {
   sharp.cache(false);
   sharp.concurrency(1);
+  // Only the loaders of the formats we accept can ever run: no SVG, PDF, ImageMagick, FITS,
+  // OpenSlide or raw-matrix loader is reachable, whatever bytes arrive.
+  sharp.block({ operation: ['VipsForeignLoad'] });
+  sharp.unblock({ operation: ['VipsForeignLoadJpeg', 'VipsForeignLoadPng', 'VipsForeignLoadWebp', 'VipsForeignLoadNsgif', 'VipsForeignLoadTiff', 'VipsForeignLoadHeif'] });
 }

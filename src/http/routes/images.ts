@@ -31,8 +31,8 @@ export const imageRoutes = (ctx: AppContext) => {
           folder: query.folder,
           recursive: query.recursive === 'true',
           q: query.q,
-          page: query.page ?? 1,
-          pageSize: query.pageSize ?? 24,
+          page: query.page === undefined ? 1 : Number(query.page),
+          pageSize: query.pageSize === undefined ? 24 : Number(query.pageSize),
         });
         const client = await ctx.accounts.getClient(clientId);
         const base = publicBase(ctx, request);
@@ -42,8 +42,9 @@ export const imageRoutes = (ctx: AppContext) => {
         query: t.Object({
           folder: t.Optional(t.String()),
           q: t.Optional(t.String({ maxLength: 200 })),
-          page: t.Optional(t.Numeric()),
-          pageSize: t.Optional(t.Numeric()),
+          // Plain decimal integers only: 1e3, 0x10, +5 and 010 are refused, not guessed at.
+          page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$' })),
+          pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$' })),
           recursive: t.Optional(t.Union([t.Literal('true'), t.Literal('false')])),
         }),
       },

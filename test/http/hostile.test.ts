@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { signPath } from '../../src/core/signing';
+import { decode, jpeg } from '../helpers/fixtures';
+import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, png16, pngHeaderOnly, randomBytes, textFiles } from '../helpers/hostile-files';
+import { startServer, type TestServer } from '../helpers/server';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer({ IMGAPI_MAX_PIXELS: '2000000' });
+});
+afterAll(() => s.stop());
+
+const signed = (rest: string) => `${s.url}/t/${s.clientId}/${signPath(s.secret, s.clientId, rest)}/${rest}`;
+const originals = () => {
+  const root = join(s.dataDir, 'originals');
+  return existsSync(root) ? readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('.tmp')).length : 0;
+};
+
+describe('hostile uploads get a clear 4xx, and nothing is stored', () => {
+  test('every case', async () => {
+    const before = originals();
+    const cases: [string, Uint8Array | Promise<Uint8Array>, number][] = [
+      ['PNG header declaring 50000×50000', pngHeaderOnly(50_000, 50_000), 422],
+      ['PNG header with a side over 16383', pngHeaderOnly(20_000, 10), 422],
+      ['animation whose frames add up over the pixel limit', animatedGif(30, 300), 422],
+      ['HTML claiming to be a JPEG', textFiles.html, 415],
+      ['PDF', textFiles.pdf, 415],
+      ['ImageMagick MVG script', textFiles.mvg, 415],
+      ['SVG', textFiles.svg, 415],
+      ['HEIC without a decoder', textFiles.heicLike, 415],
+      ['BMP', bmp(4, 4), 415],
+      ['random bytes', randomBytes(4096), 415],
+      ['zero bytes', new Uint8Array(0), 415],
+      ['truncated JPEG', jpeg(400, 300).then((b) => b.slice(0, b.length / 3)), 415],
+    ];
+    for (const [label, bytes, status] of cases) {
+      const { status: got, json } = await s.upload(await bytes, 'evil.jpg');
+      expect([label, got]).toEqual([label, status]);
+      expect(typeof json.error.message).toBe('string');
+      expect(JSON.stringify(json)).not.toMatch(/\/tmp|\/work|node_modules|at .*\.ts/);
+    }
+    expect(originals()).toBe(before);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('awkward but valid images deliver correctly', () => {
+  test('CMYK JPEG and 16-bit PNG come out as 8-bit sRGB', async () => {
+    for (const bytes of [await cmykJpeg(120, 80), await png16(120, 80)]) {
+      const { id } = (await s.upload(bytes, 'odd.img')).json;
+      const response = await fetch(signed(`w_60/${id}.png`));
+      expect(response.status).toBe(200);
+      const meta = await decode(await response.arrayBuffer());
+      expect([meta.space, meta.depth, meta.width, meta.height]).toEqual(['srgb', 'uchar', 60, 40]);
+    }
+  });
+
+  test('a polyglot GIF is re-encoded on delivery, its payload gone', async () => {
+    const { status, json } = await s.upload(await gifHtmlPolyglot(), 'cute.gif');
+    expect([status, json.format]).toEqual([201, 'gif']);
+    for (const ext of ['webp', 'png']) {
+      const response = await fetch(signed(`${json.id}.${ext}`));
+      expect(response.headers.get('content-type')).toBe(`image/${ext}`);
+      expect(new TextDecoder('latin1').decode(await response.arrayBuffer())).not.toContain('<script>');
+    }
+  });
+
+  test('an animated GIF within the limit delivers its first frame', async () => {
+    const { status, json } = await s.upload(await animatedGif(4, 50), 'anim.gif');
+    expect(status).toBe(201);
+    const meta = await decode(await (await fetch(signed(`${json.id}.webp`))).arrayBuffer());
+    expect([meta.width, meta.height, meta.pages ?? 1]).toEqual([50, 50, 1]);
+  });
+});
+
+describe('hostile URLs get 4xx', () => {
+  test('traversal and junk in every position', async () => {
+    const { id } = (await s.upload(await jpeg(50, 50), 'ok.jpg')).json;
+    const raw = [
+      `/t/${s.clientId}/preset:..%2F..%2Fetc/${id}.webp`,
+      `/t/..%2F..%2Fetc/${signPath(s.secret, s.clientId, `${id}.webp`)}/${id}.webp`,
+      `/t/${s.clientId}/${signPath(s.secret, s.clientId, `w_10/..%2F${id}.webp`)}/w_10/..%2F${id}.webp`,
+      `/t/${s.clientId}/${signPath(s.secret, s.clientId, `w_10/${id}%00.webp`)}/w_10/${id}%00.webp`,
+      `/t/${s.clientId}/${signPath(s.secret, s.clientId, `w_10/..\\${id}.webp`)}/w_10/..\\${id}.webp`,
+    ];
+    for (const path of raw) {
+      const response = await fetch(`${s.url}${path}`);
+      expect([path, response.status >= 400 && response.status < 500]).toEqual([path, true]);
+    }
+    const transforms = ['w_1e5', 'w_0x64', 'w_Infinity', 'w_+10', 'w_010', `w_1,${'q_1,'.repeat(200)}`, 'w_8193', 'dpr_9', '__proto___1'];
+    for (const transform of transforms) {
+      const response = await fetch(signed(`${transform}/${id}.webp`));
+      expect([transform, response.status]).toEqual([transform, 400]);
+    }
+    for (const path of [`/api/v1/images/..%2F..%2Fetc%2Fpasswd`, '/api/v1/images/%00', '/api/v1/folders/..']) {
+      const response = await fetch(`${s.url}${path}`, { headers: { 'x-api-key': s.apiKey } });
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+  });
+
+  test('odd list parameters and SQL-ish search text', async () => {
+    for (const query of ['?page=1e3', '?pageSize=-5', '?page=99999999999999999999', '?pageSize=1e2']) {
+      expect((await s.api('GET', `/images${query}`)).status).toBe(400);
+    }
+    for (const q of ["' OR 1=1 --", '%_%', '"); DROP TABLE images; --', 'NEAR(a b)', '*']) {
+      const { status, json } = await s.api('GET', `/images?q=${encodeURIComponent(q)}`);
+      expect([q, status, json.total]).toEqual([q, 200, 0]);
+    }
+    expect((await s.api('POST', '/folders', { path: '__proto__/constructor' })).status).toBe(201);
+    expect((await s.api('POST', '/presets', { name: 'constructor', params: 'w_10' })).status).toBe(201);
+    expect((await s.api('POST', '/presets', { name: ['x'], params: 'w_10' })).status).toBe(400);
+    expect((await s.api('POST', '/sign', { imageId: { $ne: 1 } })).status).toBe(400);
+  });
+});
