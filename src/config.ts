@@ -14,6 +14,8 @@ export interface Config {
   concurrency: number;
   queueMax: number;
   transformTimeoutSeconds: number;
+  /** Management API requests a minute, per API key and per client address (0: no limit). */
+  rateLimitPerMinute: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
     queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
     transformTimeoutSeconds: positiveInteger('IMGAPI_TRANSFORM_TIMEOUT_SECONDS', env.IMGAPI_TRANSFORM_TIMEOUT_SECONDS, 10),
+    rateLimitPerMinute: positiveInteger('IMGAPI_RATE_LIMIT_PER_MINUTE', env.IMGAPI_RATE_LIMIT_PER_MINUTE, 1200, 0),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

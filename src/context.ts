@@ -8,6 +8,7 @@ import { createDoctor } from './core/doctor';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createPresetService } from './core/presets';
+import { createRateLimiter } from './core/rate-limiter';
 import { createSessionService } from './core/sessions';
 import { createTieredVariantStore } from './core/tiered-variant-store';
 import { configureSharp } from './core/transform/execute';
@@ -65,6 +66,7 @@ export function createContext(config: Config) {
     delivery,
     variants,
     doctor: createDoctor({ repos, stores }),
+    rateLimits: config.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: config.rateLimitPerMinute }) : { take: () => {} },
     /** True when the database answers and the data directory is writable. */
     async healthy(): Promise<boolean> {
       try {

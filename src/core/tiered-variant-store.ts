@@ -29,6 +29,9 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
   const goneKeys = new Set<string>();
   const gonePrefixes: string[] = [];
   const forget = (key: string) => rebuilding && goneKeys.add(key);
+  // Deletions started by evictions; the put that caused them waits for them, so the budget
+  // holds on disk by the time a response goes out.
+  let evicting: Promise<void>[] = [];
 
   const disk = createLru<number>({
     maxWeight: options.maxDiskBytes,
@@ -37,7 +40,7 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
       stats.diskEvictions++;
       memory.delete(key);
       forget(key);
-      inner.delete(key).catch(() => {});
+      evicting.push(inner.delete(key).catch(() => {}));
     },
   });
 
@@ -94,6 +97,9 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
       await inner.put(key, data);
       disk.set(key, data.byteLength);
       remember(key, data);
+      const pending = evicting;
+      evicting = [];
+      await Promise.all(pending);
     },
 
     localPath: (key) => inner.localPath(key),

@@ -41,14 +41,17 @@ async function sessionOf(ctx: AppContext, request: Request): Promise<SessionReco
 
 /**
  * Who is calling /api/v1: an API key (`X-Api-Key`, acting for its client), or a dashboard
- * session cookie acting for the client named in `X-Imgapi-Client`.
+ * session cookie acting for the client named in `X-Imgapi-Client`. Both are rate limited, per
+ * client address before anything else and per key once it is known.
  */
 export const callerAuth = (ctx: AppContext) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request }) => {
+  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }) => {
+    ctx.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
     const apiKey = headers['x-api-key'];
     if (apiKey) {
       const key = await ctx.accounts.authenticate(apiKey);
       if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
+      ctx.rateLimits.take(`key:${key.id}`);
       return { clientId: key.clientId };
     }
     const session = await sessionOf(ctx, request);

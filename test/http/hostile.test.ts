@@ -114,3 +114,26 @@ describe('hostile URLs get 4xx', () => {
     expect((await s.api('POST', '/sign', { imageId: { $ne: 1 } })).status).toBe(400);
   });
 });
+
+describe('rate limits', () => {
+  test('beyond IMGAPI_RATE_LIMIT_PER_MINUTE a key gets 429 with Retry-After; delivery is not limited', async () => {
+    const t = await startServer({ IMGAPI_RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      const { id } = (await t.upload(await jpeg(20, 20), 'r.jpg')).json;
+      const statuses: number[] = [];
+      let refused: { status: number; json: any; headers: Headers } | undefined;
+      for (let i = 0; i < 6; i++) {
+        const response = await t.api('GET', '/folders');
+        statuses.push(response.status);
+        if (response.status === 429) refused = response;
+      }
+      expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      expect(refused?.json.error.code).toBe('rate_limited');
+      expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
+      const url = `${t.url}/t/${t.clientId}/${signPath(t.secret, t.clientId, `${id}.webp`)}/${id}.webp`;
+      for (let i = 0; i < 10; i++) expect((await fetch(url)).status).toBe(200);
+    } finally {
+      await t.stop();
+    }
+  });
+});
