@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'limit_exceeded'
   | 'rate_limited'
   | 'overloaded'
+  | 'insufficient_storage'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   limit_exceeded: 422,
   rate_limited: 429,
   overloaded: 503,
+  insufficient_storage: 507,
   internal: 500,
 };
 
@@ -43,3 +45,12 @@ export class AppError extends Error {
 export const invalid = (message: string) => new AppError('invalid_input', message);
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const conflict = (message: string) => new AppError('conflict', message);
+
+/** A full disk (or quota) as the one error type: 507, with a message a user can act on. */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || (error instanceof Error && /database or disk is full|SQLITE_FULL/i.test(error.message));
+}
+
+export const outOfSpace = (cause: unknown) =>
+  new AppError('insufficient_storage', 'The server is out of disk space; nothing was stored', { cause });

@@ -1,5 +1,6 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import type { SourceFormat } from '../core/image-probe';
+import { isOutOfSpace, outOfSpace } from '../core/errors';
 import type { ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
 import { trigramPhrase } from './sqlite';
 
@@ -97,15 +98,19 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
   const byId = db.query<ImageRow, [string, string]>(`${IMAGE_SELECT} WHERE i.client_id = ? AND i.id = ?`);
   return {
     async insert(img) {
-      db.query(
-        `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-           has_alpha, content_hash, original_key, version, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
-        img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version,
-        img.createdAt, img.updatedAt,
-      );
+      try {
+        db.query(
+          `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
+             has_alpha, content_hash, original_key, version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
+          img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version,
+          img.createdAt, img.updatedAt,
+        );
+      } catch (error) {
+        throw isOutOfSpace(error) ? outOfSpace(error) : error;
+      }
       counts.changed(img.clientId);
     },
 

@@ -1,9 +1,20 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
+import { isOutOfSpace, outOfSpace } from '../core/errors';
 import { newId } from '../core/ids';
 import type { BlobStore } from '../core/ports';
 
 const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9_.,-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.,-]*)*$/;
+
+/** fsync of the directory makes the rename itself durable, not just the file's bytes. */
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
@@ -46,20 +57,23 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
   return {
     async put(key, data) {
       const target = pathOf(key);
-      await mkdir(tmpDir, { recursive: true });
-      await mkdir(dirname(target), { recursive: true });
       const tmp = join(tmpDir, `${newId()}.part`);
-      const handle = await open(tmp, 'wx', 0o644);
       try {
-        await handle.writeFile(data);
-        await handle.sync();
+        await mkdir(tmpDir, { recursive: true });
+        await mkdir(dirname(target), { recursive: true });
+        const handle = await open(tmp, 'wx', 0o644);
+        try {
+          await handle.writeFile(data);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(tmp, target);
+        await syncDirectory(dirname(target));
       } catch (error) {
-        await handle.close();
         await rm(tmp, { force: true });
-        throw error;
+        throw isOutOfSpace(error) ? outOfSpace(error) : error;
       }
-      await handle.close();
-      await rename(tmp, target);
     },
 
     async get(key) {
