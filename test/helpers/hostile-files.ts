@@ -73,3 +73,22 @@ export const textFiles = {
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
 }
+
+/** A valid small PNG carrying a zTXt chunk that inflates to `inflatedBytes` (a metadata bomb). */
+export async function pngWithTextBomb(inflatedBytes: number): Promise<Uint8Array> {
+  const { deflateSync } = await import('node:zlib');
+  const png = new Uint8Array(await sharp({ create: { width: 16, height: 16, channels: 3, background: '#abcdef' } }).png().toBuffer());
+  const text = deflateSync(Buffer.alloc(inflatedBytes, 65), { level: 9 });
+  const payload = new Uint8Array(Buffer.concat([Buffer.from('Comment\0\0'), text]));
+  const afterIhdr = 8 + 25;
+  return new Uint8Array(Buffer.concat([png.subarray(0, afterIhdr), pngChunk('zTXt', payload), png.subarray(afterIhdr)]));
+}
+
+/** A JPEG whose EXIF block is as large as a JPEG segment allows. */
+export async function jpegWithHugeExif(): Promise<Uint8Array> {
+  const jpegBytes = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#345678' } })
+    .jpeg()
+    .withExif({ IFD0: { ImageDescription: 'x'.repeat(60_000) } })
+    .toBuffer();
+  return new Uint8Array(jpegBytes);
+}

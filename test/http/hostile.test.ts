@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { signPath } from '../../src/core/signing';
 import { decode, jpeg } from '../helpers/fixtures';
-import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, png16, pngHeaderOnly, randomBytes, textFiles } from '../helpers/hostile-files';
+import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, jpegWithHugeExif, png16, pngHeaderOnly, pngWithTextBomb, randomBytes, textFiles } from '../helpers/hostile-files';
 import { startServer, type TestServer } from '../helpers/server';
 
 let s: TestServer;
@@ -43,6 +43,23 @@ describe('hostile uploads get a clear 4xx, and nothing is stored', () => {
     }
     expect(originals()).toBe(before);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('metadata bombs', () => {
+  test('a zTXt chunk inflating to 200 MB and a 60 KB EXIF block: handled, memory bounded, no metadata delivered', async () => {
+    const rssBefore = process.memoryUsage.rss();
+    for (const bytes of [await pngWithTextBomb(200 * 1024 * 1024), await jpegWithHugeExif()]) {
+      // Both are valid images: accepted, and their metadata never reaches a delivered variant.
+      const { status, json } = await s.upload(bytes, 'meta.png');
+      expect(status).toBe(201);
+      const response = await fetch(signed(`${json.id}.png`));
+      expect(response.status).toBe(200);
+      const delivered = new Uint8Array(await response.arrayBuffer());
+      expect(delivered.byteLength).toBeLessThan(20_000);
+      expect((await decode(delivered)).exif).toBeUndefined();
+    }
+    expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(150 * 1024 * 1024);
   });
 });
 
