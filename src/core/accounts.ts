@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { invalid, notFound } from './errors';
 import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
+import { createLru } from './lru';
 import { isClientId, validateClientId } from './names';
 import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
 
@@ -30,13 +31,22 @@ export function createAccountService(deps: AccountDeps) {
   const { repos, now } = deps;
   // Delivery needs a client's secret on every request; clients are never deleted, so cache them.
   const clientCache = new Map<string, ClientRecord>();
+  // Unknown ids too, briefly, so a flood of URLs with made-up clients costs no database work;
+  // briefly, because `imgapi client create` in another process may add the client any time.
+  const unknownClients = createLru<number>({ maxWeight: 10_000 });
+  const UNKNOWN_TTL_MS = 10_000;
   let dummyHash: Promise<string> | undefined;
 
   async function getClient(id: string): Promise<ClientRecord> {
     const cached = clientCache.get(id);
     if (cached) return cached;
+    const unknownSince = unknownClients.get(id);
+    if (unknownSince !== undefined && Date.now() - unknownSince < UNKNOWN_TTL_MS) throw notFound('Client');
     const client = isClientId(id) ? await repos.clients.get(id) : null;
-    if (!client) throw notFound('Client');
+    if (!client) {
+      if (isClientId(id)) unknownClients.set(id, Date.now());
+      throw notFound('Client');
+    }
     clientCache.set(id, client);
     return client;
   }
@@ -73,6 +83,7 @@ export function createAccountService(deps: AccountDeps) {
       createdAt: now(),
     };
     await repos.clients.insert(client);
+    unknownClients.delete(client.id);
     return { client, apiKey: await createKey(client.id, 'default') };
   }
 

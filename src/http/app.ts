@@ -32,6 +32,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
       const id = observability.requestId(request);
       startedAt.set(request, { at: performance.now(), id });
       set.headers['x-request-id'] = id;
+      set.headers['x-content-type-options'] = 'nosniff';
       // Refuse an oversized upload from its header, before reading it.
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > bodyLimit) return errorResponse(413, 'too_large', `Request body is larger than the limit of ${ctx.config.maxUploadBytes} bytes`);

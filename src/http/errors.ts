@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import { AppError } from '../core/errors';
 
-const NO_STORE = { 'cache-control': 'no-store' };
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 export function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
   return Response.json({ error: { code, message } }, { status, headers: { ...NO_STORE, ...headers } });

@@ -22,8 +22,14 @@ describe('authentication', () => {
   });
 
   test('unknown routes → 404 JSON', async () => {
-    const { status, json } = await s.api('GET', '/nothing-here');
+    const { status, json, headers } = await s.api('GET', '/nothing-here');
     expect([status, json.error.code]).toEqual([404, 'not_found']);
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  test('every API response says nosniff', async () => {
+    const { headers } = await s.api('GET', '/folders');
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 
