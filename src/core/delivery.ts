@@ -3,7 +3,7 @@ import { variantBlobKey } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
 import { AppError, invalid, notFound } from './errors';
-import { createCoalescer, createLimiter } from './limiter';
+import { createCoalescer, createLimiter, withDeadline } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
@@ -184,7 +184,9 @@ export function createDeliveryService(deps: DeliveryDeps) {
         varyAccept: transform.f === 'auto',
       };
       const cached = await variants.lookup(blobKey);
-      const body = cached?.body ?? (await compute(image, plan, blobKey));
+      const body =
+        cached?.body ??
+        (await withDeadline(compute(image, plan, blobKey), deps.transformTimeoutSeconds * 1000, 'The transform took too long; retry shortly'));
       resolved.set(resolutionKey(path, transform, accept, image.hasAlpha), { image, blobKey, meta });
       return { meta, body, cache: cached?.tier ?? 'miss' };
     },

@@ -48,3 +48,16 @@ export function createCoalescer<T>() {
     },
   };
 }
+
+/**
+ * Rejects with 503 `overloaded` when `promise` has not settled within `ms`. The work itself goes
+ * on (an encoder that cannot be interrupted still holds its slot, so the concurrency bound
+ * stays true) and its result is kept for the next request.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: Timer | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('overloaded', message, { details: { retryAfterSeconds: 1 } })), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

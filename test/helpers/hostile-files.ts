@@ -92,3 +92,11 @@ export async function jpegWithHugeExif(): Promise<Uint8Array> {
     .toBuffer();
   return new Uint8Array(jpegBytes);
 }
+
+/** A real JPEG with a <script> payload in a comment (COM) segment. */
+export async function jpegWithScriptComment(): Promise<Uint8Array> {
+  const jpegBytes = new Uint8Array(await sharp({ create: { width: 24, height: 24, channels: 3, background: '#ff8800' } }).jpeg().toBuffer());
+  const text = new TextEncoder().encode('<script>alert(document.domain)</script>');
+  const segment = new Uint8Array([0xff, 0xfe, 0, text.length + 2, ...text]);
+  return new Uint8Array(Buffer.concat([jpegBytes.subarray(0, 2), segment, jpegBytes.subarray(2)]));
+}

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { signPath } from '../../src/core/signing';
-import { decode, jpeg } from '../helpers/fixtures';
-import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, jpegWithHugeExif, png16, pngHeaderOnly, pngWithTextBomb, randomBytes, textFiles } from '../helpers/hostile-files';
+import sharp from 'sharp';
+import { decode, jpeg, png } from '../helpers/fixtures';
+import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, jpegWithHugeExif, jpegWithScriptComment, png16, pngHeaderOnly, pngWithTextBomb, randomBytes, textFiles } from '../helpers/hostile-files';
 import { startServer, type TestServer } from '../helpers/server';
 
 let s: TestServer;
@@ -74,13 +75,41 @@ describe('awkward but valid images deliver correctly', () => {
     }
   });
 
-  test('a polyglot GIF is re-encoded on delivery, its payload gone', async () => {
-    const { status, json } = await s.upload(await gifHtmlPolyglot(), 'cute.gif');
-    expect([status, json.format]).toEqual([201, 'gif']);
-    for (const ext of ['webp', 'png']) {
-      const response = await fetch(signed(`${json.id}.${ext}`));
-      expect(response.headers.get('content-type')).toBe(`image/${ext}`);
-      expect(new TextDecoder('latin1').decode(await response.arrayBuffer())).not.toContain('<script>');
+  test('polyglots (HTML after a GIF trailer, script in a JPEG comment) are re-encoded on delivery, the payload gone', async () => {
+    for (const [bytes, format] of [[await gifHtmlPolyglot(), 'gif'], [await jpegWithScriptComment(), 'jpeg']] as const) {
+      const { status, json } = await s.upload(bytes, 'cute.img');
+      expect([status, json.format]).toEqual([201, format]);
+      for (const ext of ['webp', 'png', 'jpg']) {
+        const response = await fetch(signed(`${json.id}.${ext}`));
+        expect(response.headers.get('content-type')).toBe(`image/${ext === 'jpg' ? 'jpeg' : ext}`);
+        expect(new TextDecoder('latin1').decode(await response.arrayBuffer())).not.toContain('<script>');
+      }
+    }
+  });
+
+  test('a 16000×1 image: computed sizes are clamped to at least 1 px', async () => {
+    const line = await sharp({ create: { width: 16000, height: 1, channels: 3, background: '#010203' } }).png().toBuffer();
+    const { status, json } = await s.upload(new Uint8Array(line), 'line.png');
+    expect(status).toBe(201);
+    const meta = await decode(await (await fetch(signed(`w_100/${json.id}.webp`))).arrayBuffer());
+    expect([meta.width, meta.height]).toEqual([100, 1]);
+  });
+
+  test('hostile file names are stored as sanitized display text', async () => {
+    const cases: [string, string][] = [
+      ['../../etc/passwd', 'passwd'],
+      ['C:\\Windows\\evil.png', 'evil.png'],
+      ['bad\u0000name.png', 'badname.png'],
+      ['line\r\nbreak.png', 'line break.png'],
+      ['abc\u202egnp.exe', 'abcgnp.exe'],
+      ['<img src=x onerror=alert(1)>.png', '<img src=x onerror=alert(1)>.png'],
+      ['<script>alert(1)</script>.png', 'script>.png'], // a slash is a path separator: base name only
+      ['cafe\u0301.png', 'caf\u00e9.png'],
+      [`${'a'.repeat(300)}.png`, 'a'.repeat(255)],
+    ];
+    for (const [name, stored] of cases) {
+      const { status, json } = await s.upload(await png(2, 2), name);
+      expect([name, status, json.originalName]).toEqual([name, 201, stored]);
     }
   });
 
@@ -130,6 +159,26 @@ describe('hostile URLs get 4xx', () => {
     expect((await s.api('POST', '/presets', { name: ['x'], params: 'w_10' })).status).toBe(400);
     expect((await s.api('POST', '/sign', { imageId: { $ne: 1 } })).status).toBe(400);
   });
+});
+
+describe('transform timeout', () => {
+  test('a transform over IMGAPI_TRANSFORM_TIMEOUT_SECONDS is abandoned with 503 and Retry-After', async () => {
+    const t = await startServer({ IMGAPI_TRANSFORM_TIMEOUT_SECONDS: '1', IMGAPI_MAX_PIXELS: '50000000' });
+    try {
+      const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#777', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+        .jpeg({ quality: 95 })
+        .toBuffer();
+      const { id } = (await t.upload(new Uint8Array(big), 'slow.jpg')).json;
+      const rest = `f_avif,q_90/${id}.avif`;
+      const response = await fetch(`${t.url}/t/${t.clientId}/${signPath(t.secret, t.clientId, rest)}/${rest}`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect((await response.json()).error.code).toBe('overloaded');
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    } finally {
+      await t.stop();
+    }
+  }, 60_000);
 });
 
 describe('rate limits', () => {

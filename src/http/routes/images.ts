@@ -7,7 +7,7 @@ import { presentImage } from '../present';
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
 /** Browsers (and fetch) write `"`, CR and LF in multipart file names as %22, %0D, %0A: undo just that. */
-const multipartFileName = (name: string) => name.replace(/%22/g, '"').replace(/%0D|%0A/gi, ' ');
+const multipartFileName = (name: string) => name.replace(/%22/g, '"').replace(/(%0D|%0A)+/gi, ' ');
 
 export const imageRoutes = (ctx: AppContext) => {
   const present = async (clientId: string, request: Request, image: ImageRecord) =>
