@@ -13,7 +13,7 @@ import { createSessionService } from './core/sessions';
 import { createTieredVariantStore } from './core/tiered-variant-store';
 import { configureSharp } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
-import { openSqlite } from './db/sqlite';
+import { openSqlite, watchExternalCommits } from './db/sqlite';
 import { createSqliteRepositories } from './db/sqlite-repositories';
 import { createMallocTuning } from './native/malloc';
 import { createFsBlobStore } from './storage/fs-blob-store';
@@ -42,6 +42,7 @@ export function createContext(config: Config) {
   const images = createImageService({ repos, folders, stores, feed, limits, now });
   const presets = createPresetService({ repos, feed, now });
   const urls = createUrlSigner({ accounts, images, presets });
+  const stopWatching = watchExternalCommits(db, () => feed.publish({ kind: 'external' }));
   const delivery = createDeliveryService({
     accounts,
     repos,
@@ -78,6 +79,7 @@ export function createContext(config: Config) {
       }
     },
     close(): void {
+      stopWatching();
       db.close();
     },
   };

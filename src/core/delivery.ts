@@ -78,7 +78,11 @@ export function createDeliveryService(deps: DeliveryDeps) {
   const resolved = createLru<Resolved>({ maxWeight: ROUTE_CACHE_ENTRIES });
   deps.feed.subscribe((change) => {
     if (change.kind === 'image') images.delete(`${change.clientId}/${change.imageId}`);
-    else presets.delete(`${change.clientId}/${change.name}`);
+    else if (change.kind === 'preset') presets.delete(`${change.clientId}/${change.name}`);
+    else {
+      images.deleteWhere(() => true);
+      presets.deleteWhere(() => true);
+    }
   });
 
   async function routeOf(path: string): Promise<Route> {

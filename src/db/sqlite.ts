@@ -48,3 +48,22 @@ export function isUniqueViolation(error: unknown): boolean {
 export function trigramPhrase(text: string): string | null {
   return [...text].length >= 3 ? `"${text.replaceAll('"', '""')}"` : null;
 }
+
+/**
+ * Calls `onChange` when another connection (another process: the CLI in local mode, `doctor`)
+ * has committed to the database. SQLite's data_version moves only for other connections'
+ * commits, so this process's own writes never trigger it. Returns a stop function.
+ */
+export function watchExternalCommits(db: Database, onChange: () => void, intervalMs = 500): () => void {
+  const version = db.query<{ data_version: number }, []>('PRAGMA data_version');
+  let last = version.get()!.data_version;
+  const timer = setInterval(() => {
+    const current = version.get()!.data_version;
+    if (current !== last) {
+      last = current;
+      onChange();
+    }
+  }, intervalMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}
