@@ -1,5 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from './errors';
+import { guardPngText } from './png-text-guard';
 import { wrapSharpError } from './transform/execute';
 
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heif';
@@ -21,6 +22,7 @@ const MAX_SIDE = 16383;
  * size from the header, so a pixel bomb is refused before anything is decoded.
  */
 export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<ProbedImage> {
+  guardPngText(bytes);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
