@@ -100,3 +100,18 @@ export async function jpegWithScriptComment(): Promise<Uint8Array> {
   const segment = new Uint8Array([0xff, 0xfe, 0, text.length + 2, ...text]);
   return new Uint8Array(Buffer.concat([jpegBytes.subarray(0, 2), segment, jpegBytes.subarray(2)]));
 }
+
+/** A JPEG carrying a ~8 MB ICC profile of junk, split over APP2 segments as the format allows. */
+export async function jpegWithGiantIcc(): Promise<Uint8Array> {
+  const base = new Uint8Array(await sharp({ create: { width: 32, height: 32, channels: 3, background: '#456789' } }).jpeg().toBuffer());
+  const profile = crypto.getRandomValues(new Uint8Array(65_000 - 16)).subarray(0, 60_000);
+  const count = 130;
+  const segments: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const header = new TextEncoder().encode('ICC_PROFILE\0');
+    const body = new Uint8Array([...header, i + 1, count, ...profile]);
+    const length = body.length + 2;
+    segments.push(new Uint8Array([0xff, 0xe2, length >> 8, length & 0xff, ...body]));
+  }
+  return new Uint8Array(Buffer.concat([base.subarray(0, 2), ...segments, base.subarray(2)]));
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { signPath } from '../../src/core/signing';
 import sharp from 'sharp';
 import { decode, jpeg, png } from '../helpers/fixtures';
-import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, jpegWithHugeExif, jpegWithScriptComment, png16, pngHeaderOnly, pngWithTextBomb, randomBytes, textFiles } from '../helpers/hostile-files';
+import { animatedGif, bmp, cmykJpeg, gifHtmlPolyglot, jpegWithGiantIcc, jpegWithHugeExif, jpegWithScriptComment, png16, pngHeaderOnly, pngWithTextBomb, randomBytes, textFiles } from '../helpers/hostile-files';
 import { startServer, type TestServer } from '../helpers/server';
 
 let s: TestServer;
@@ -48,7 +48,7 @@ describe('hostile uploads get a clear 4xx, and nothing is stored', () => {
 });
 
 describe('metadata bombs', () => {
-  test('a zTXt chunk inflating to 200 MB is refused before decoding; a 60 KB EXIF block is accepted but never delivered', async () => {
+  test('a zTXt chunk inflating to 200 MB is refused before decoding; giant EXIF and ICC blocks are accepted but never delivered', async () => {
     const bombBytes = await pngWithTextBomb(200 * 1024 * 1024);
     Bun.gc(true);
     const rssBefore = process.memoryUsage.rss();
@@ -57,14 +57,16 @@ describe('metadata bombs', () => {
     expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(100 * 1024 * 1024);
     const modest = await s.upload(await pngWithTextBomb(100 * 1024), 'notes.png');
     expect(modest.status).toBe(201);
-    for (const bytes of [await jpegWithHugeExif()]) {
+    // A 60 KB EXIF block and an 8 MB junk ICC profile: valid images, accepted, metadata never delivered.
+    for (const bytes of [await jpegWithHugeExif(), await jpegWithGiantIcc()]) {
       const { status, json } = await s.upload(bytes, 'meta.jpg');
       expect(status).toBe(201);
       const response = await fetch(signed(`${json.id}.png`));
       expect(response.status).toBe(200);
       const delivered = new Uint8Array(await response.arrayBuffer());
       expect(delivered.byteLength).toBeLessThan(20_000);
-      expect((await decode(delivered)).exif).toBeUndefined();
+      const meta = await decode(delivered);
+      expect([meta.exif, meta.icc]).toEqual([undefined, undefined]);
     }
   });
 });
