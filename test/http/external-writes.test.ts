@@ -14,7 +14,7 @@ test('an image deleted by the CLI in local mode, while the server runs, stops be
     expect((await fetch(url)).headers.get('x-cache')).toBe('HIT');
     const deleted = await runCli(['image', 'delete', id, '--client', s.clientId], { env: { IMGAPI_DATA: s.dataDir, HOME: s.dataDir } });
     expect(deleted.code).toBe(0);
-    await Bun.sleep(700); // the server notices another process's commit within 500 ms
+    await Bun.sleep(1500); // the server notices another process's commit within 500 ms
     expect((await fetch(url)).status).toBe(404);
   } finally {
     await s.stop();
