@@ -96,6 +96,9 @@ export function listen(ctx: AppContext, options: { host: string; port: number })
     hostname: options.host,
     port: options.port,
     development: false,
+    // Elysia turns SO_REUSEPORT on by default: a second `imgapi serve` on the same port would
+    // then start silently and share the traffic. It must fail instead.
+    reusePort: false,
     // Bun's own hard stop answers with a bare 413; keep it above our limit so declared
     // lengths get the JSON error from onRequest and only unannounced giant bodies hit it.
     maxRequestBodySize: 2 * (ctx.config.maxUploadBytes + MULTIPART_OVERHEAD),

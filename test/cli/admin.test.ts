@@ -93,6 +93,10 @@ describe('serve on an empty data directory', () => {
       expect(await first.stop()).toBe(0);
       const second = await spawnServe(empty);
       expect(second.output).not.toContain('API key');
+      // A second daemon on a port in use fails loudly instead of sharing it.
+      const port = /:(\d+)$/.exec(second.url)![1]!;
+      const clash = await runCli(['serve', '--port', port, '--data', empty]);
+      expect([clash.code, clash.stderr]).toEqual([1, expect.stringContaining('in use')]);
       await second.stop();
     } finally {
       rmSync(empty, { recursive: true, force: true });
