@@ -1,38 +1,22 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, type KeyView } from './api';
+import { useState } from 'preact/hooks';
+import { api, type KeyView } from './api';
+import { useCollection } from './use-collection';
 import { SecretBox } from './secret-box';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 export function KeysPage() {
-  const [keys, setKeys] = useState<KeyView[]>([]);
+  const keys = useCollection<KeyView>('/api/v1/keys');
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
-  const [error, setError] = useState('');
 
-  const load = () => api<{ items: KeyView[] }>('GET', '/api/v1/keys').then((r) => setKeys(r.items));
-  useEffect(() => {
-    load();
-  }, []);
+  const create = keys.submit(async () => {
+    const created = await api<KeyView & { apiKey: string }>('POST', '/api/v1/keys', { name: name || 'default' });
+    setSecret(created.apiKey);
+    setName('');
+  });
 
-  const create = async (event: Event) => {
-    event.preventDefault();
-    try {
-      const created = await api<KeyView & { apiKey: string }>('POST', '/api/v1/keys', { name: name || 'default' });
-      setSecret(created.apiKey);
-      setName('');
-      setError('');
-      await load();
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
-
-  const revoke = async (key: KeyView) => {
-    if (!confirm(`Revoke "${key.name}" (${key.prefix}…)? Programs using it will get 401.`)) return;
-    await api('DELETE', `/api/v1/keys/${key.id}`);
-    await load();
-  };
+  const revoke = (key: KeyView) => keys.remove(key, `Revoke "${key.name}" (${key.prefix}…)? Programs using it will get 401.`);
 
   return (
     <div class="page">
@@ -47,7 +31,7 @@ export function KeysPage() {
             Create key
           </button>
         </form>
-        {error && <p class="error">{error}</p>}
+        {keys.error && <p class="error">{keys.error}</p>}
         {secret && <SecretBox label="Your new API key" secret={secret} testId="key-secret" />}
         <table>
           <thead>
@@ -60,7 +44,7 @@ export function KeysPage() {
             </tr>
           </thead>
           <tbody>
-            {keys.map((k) => (
+            {keys.items.map((k) => (
               <tr data-key-id={k.id}>
                 <td>{k.name}</td>
                 <td>

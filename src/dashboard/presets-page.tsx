@@ -1,19 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf, signUrl, type ImagePage, type ImageView, type PresetView } from './api';
+import { useCollection } from './use-collection';
 
 export function PresetsPage() {
-  const [presets, setPresets] = useState<PresetView[]>([]);
+  const presets = useCollection<PresetView>('/api/v1/presets');
   const [images, setImages] = useState<ImageView[]>([]);
   const [sample, setSample] = useState('');
   const [name, setName] = useState('');
   const [params, setParams] = useState('w_400,h_300,c_cover,f_webp,q_80');
   const [preview, setPreview] = useState('');
   const [previewError, setPreviewError] = useState('');
-  const [error, setError] = useState('');
 
-  const load = () => api<{ items: PresetView[] }>('GET', '/api/v1/presets').then((r) => setPresets(r.items));
   useEffect(() => {
-    load();
     api<ImagePage>('GET', '/api/v1/images?pageSize=50').then((r) => {
       setImages(r.items);
       if (r.items[0]) setSample(r.items[0].id);
@@ -40,30 +38,19 @@ export function PresetsPage() {
     return () => clearTimeout(timer);
   }, [sample, params]);
 
-  const create = async (event: Event) => {
-    event.preventDefault();
-    try {
-      await api('POST', '/api/v1/presets', { name, params });
-      setName('');
-      setError('');
-      await load();
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
+  const create = presets.submit(async () => {
+    await api('POST', '/api/v1/presets', { name, params });
+    setName('');
+  });
 
-  const remove = async (preset: PresetView) => {
-    if (!confirm(`Delete preset "${preset.name}"? Its URLs will answer 404.`)) return;
-    await api('DELETE', `/api/v1/presets/${preset.id}`);
-    await load();
-  };
+  const remove = (preset: PresetView) => presets.remove(preset, `Delete preset "${preset.name}"? Its URLs will answer 404.`);
 
   return (
     <div class="page two-columns">
       <section class="card">
         <h2>Presets</h2>
         <p class="muted">A preset is a named transform: anyone can build its URLs without a signature.</p>
-        {presets.length === 0 ? (
+        {presets.items.length === 0 ? (
           <p class="empty">No presets yet. Create one on the right.</p>
         ) : (
           <table>
@@ -75,7 +62,7 @@ export function PresetsPage() {
               </tr>
             </thead>
             <tbody>
-              {presets.map((p) => (
+              {presets.items.map((p) => (
                 <tr>
                   <td>
                     <code>{p.name}</code>
@@ -105,7 +92,7 @@ export function PresetsPage() {
             Transform
             <input data-testid="preset-params" value={params} onInput={(e) => setParams(e.currentTarget.value)} required />
           </label>
-          {error && <p class="error">{error}</p>}
+          {presets.error && <p class="error">{presets.error}</p>}
           <button class="primary" data-testid="preset-create">
             Create preset
           </button>
