@@ -1,25 +1,8 @@
 import type { Database } from 'bun:sqlite';
 import { conflict } from '../core/errors';
-import type {
-  ApiKeyRecord,
-  ApiKeyRepository,
-  ClientRecord,
-  ClientRepository,
-  SessionRepository,
-  UserRecord,
-  UserRepository,
-} from '../core/ports';
+import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
+import { KEY_COLUMNS, toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
 import { isUniqueViolation } from './sqlite';
-
-interface ClientRow { id: string; name: string; signing_secret: string; created_at: string }
-interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
-interface UserRow { id: string; username: string; password_hash: string; created_at: string }
-
-const toClient = (r: ClientRow): ClientRecord => ({ id: r.id, name: r.name, signingSecret: r.signing_secret, createdAt: r.created_at });
-const toKey = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at,
-});
-const toUser = (r: UserRow): UserRecord => ({ id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at });
 
 export function createSqliteClientRepository(db: Database): ClientRepository {
   const byId = db.query<ClientRow, [string]>('SELECT * FROM clients WHERE id = ?');
@@ -44,7 +27,7 @@ export function createSqliteClientRepository(db: Database): ClientRepository {
 
 export function createSqliteApiKeyRepository(db: Database): ApiKeyRepository {
   const byHash = db.query<KeyRow, [string]>(
-    'SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys WHERE key_hash = ?',
+    `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = ?`,
   );
   return {
     async insert(k, keyHash) {
@@ -57,7 +40,7 @@ export function createSqliteApiKeyRepository(db: Database): ApiKeyRepository {
     },
     async list(clientId) {
       return db
-        .query<KeyRow, [string]>('SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys WHERE client_id = ? ORDER BY created_at, id')
+        .query<KeyRow, [string]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE client_id = ? ORDER BY created_at, id`)
         .all(clientId)
         .map(toKey);
     },

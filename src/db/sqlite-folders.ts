@@ -1,16 +1,9 @@
 import type { Database } from 'bun:sqlite';
 import { conflict, notFound } from '../core/errors';
 import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
-import { IMAGE_SELECT, SUBTREE, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './sqlite-images';
+import { FOLDER_COLUMNS, IMAGE_SELECT, renamedPath, subtreeArgs, toFolder, toImage, type FolderRow, type ImageCounts, type ImageRow } from './rows';
+import { SUBTREE } from './sqlite-images';
 import { isUniqueViolation, trigramPhrase } from './sqlite';
-
-interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
-
-const toFolder = (r: FolderRow): FolderRecord => ({
-  id: r.id, clientId: r.client_id, parentId: r.parent_id, name: r.name, path: r.path, createdAt: r.created_at,
-});
-
-const FOLDER_COLUMNS = 'id, client_id, parent_id, name, path, created_at';
 
 export function createSqliteFolderRepository(db: Database, counts: ImageCounts): FolderRepository {
   const byId = db.query<FolderRow, [string, string]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = ? AND id = ?`);
@@ -42,8 +35,7 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     const row = byId.get(clientId, id);
     if (!row) throw notFound('Folder');
     const folder = toFolder(row);
-    const cut = folder.path.lastIndexOf('/');
-    const newPath = cut < 0 ? name : `${folder.path.slice(0, cut)}/${name}`;
+    const newPath = renamedPath(folder.path, name);
     if (newPath === folder.path) return folder;
     try {
       db.query('UPDATE folders SET name = ?, name_lower = ?, path = ? WHERE id = ?').run(name, name.toLowerCase(), newPath, id);

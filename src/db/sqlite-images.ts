@@ -1,51 +1,11 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
-import type { SourceFormat } from '../core/image-probe';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import type { ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
+import { countKey, createImageCounts, IMAGE_SELECT, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 import { trigramPhrase } from './sqlite';
-
-export interface ImageRow {
-  id: string;
-  client_id: string;
-  folder_id: string | null;
-  folder_path: string;
-  original_name: string;
-  format: string;
-  width: number;
-  height: number;
-  bytes: number;
-  has_alpha: number;
-  content_hash: string;
-  original_key: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export const IMAGE_SELECT =
-  "SELECT i.*, coalesce(f.path, '') AS folder_path FROM images i LEFT JOIN folders f ON f.id = i.folder_id";
-
-export const toImage = (r: ImageRow): ImageRecord => ({
-  id: r.id,
-  clientId: r.client_id,
-  folderId: r.folder_id,
-  folderPath: r.folder_path,
-  originalName: r.original_name,
-  format: r.format as SourceFormat,
-  width: r.width,
-  height: r.height,
-  bytes: r.bytes,
-  hasAlpha: r.has_alpha === 1,
-  contentHash: r.content_hash,
-  originalKey: r.original_key,
-  version: r.version,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 /** SQL condition selecting a folder and everything below it by materialized path. */
 export const SUBTREE = '(path = ? OR (path >= ? AND path < ?))';
-export const subtreeArgs = (path: string): [string, string, string] => [path, `${path}/`, `${path}0`];
 
 function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBindings[] } {
   const { scope, clientId } = query;
@@ -63,31 +23,6 @@ function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBinding
       };
   }
 }
-
-/**
- * Counting 100 000 rows costs milliseconds on every page of a listing. Totals are remembered
- * per client and query until that client's images change (any write bumps its generation).
- */
-export function createImageCounts() {
-  const generations = new Map<string, number>();
-  const totals = new Map<string, { generation: number; total: number }>();
-  return {
-    changed(clientId: string): void {
-      generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
-    },
-    remember(clientId: string, key: string, count: () => number): number {
-      const generation = generations.get(clientId) ?? 0;
-      const cached = totals.get(key);
-      if (cached && cached.generation === generation) return cached.total;
-      const total = count();
-      if (totals.size > 10_000) totals.clear();
-      totals.set(key, { generation, total });
-      return total;
-    },
-  };
-}
-
-export type ImageCounts = ReturnType<typeof createImageCounts>;
 
 // Above this many name matches (in all clients), walking the client's newest-first index and
 // filtering is cheaper than sorting every match.
@@ -139,8 +74,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
           args.push(query.nameContains);
         }
       }
-      const countKey = `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}`;
-      const total = counts.remember(query.clientId, countKey, () =>
+      const total = await counts.remember(query.clientId, countKey(query), () =>
         db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...args)!.n,
       );
       // Page through the index alone (rowids), then read just the page's rows: a deep OFFSET

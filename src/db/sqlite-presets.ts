@@ -1,11 +1,8 @@
 import type { Database } from 'bun:sqlite';
 import { conflict } from '../core/errors';
-import type { PresetRecord, PresetRepository } from '../core/ports';
+import type { PresetRepository } from '../core/ports';
+import { toPreset, type PresetRow } from './rows';
 import { isUniqueViolation } from './sqlite';
-
-interface PresetRow { id: string; client_id: string; name: string; params: string; created_at: string }
-
-const toPreset = (r: PresetRow): PresetRecord => ({ id: r.id, clientId: r.client_id, name: r.name, params: r.params, createdAt: r.created_at });
 
 export function createSqlitePresetRepository(db: Database): PresetRepository {
   const byName = db.query<PresetRow, [string, string]>('SELECT * FROM presets WHERE client_id = ? AND name = ?');

@@ -7,7 +7,8 @@ import {
   createSqliteUserRepository,
 } from './sqlite-accounts';
 import { createSqliteFolderRepository } from './sqlite-folders';
-import { createImageCounts, createSqliteImageRepository } from './sqlite-images';
+import { createImageCounts } from './rows';
+import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
 
 export function createSqliteRepositories(db: Database): Repositories {

@@ -1,0 +1,96 @@
+import type { SQL } from 'bun';
+import { conflict } from '../core/errors';
+import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
+import { isUniqueViolation } from './postgres';
+import { toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
+
+/** Runs an insert; a duplicate key becomes a 409 with `message`. */
+export async function insertUnique(run: () => Promise<unknown>, message: string): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(message);
+    throw error;
+  }
+}
+
+export function createPostgresClientRepository(sql: SQL): ClientRepository {
+  return {
+    async insert(c) {
+      await insertUnique(
+        () => sql`INSERT INTO clients (id, name, signing_secret, created_at) VALUES (${c.id}, ${c.name}, ${c.signingSecret}, ${c.createdAt})`,
+        `Client "${c.id}" already exists`,
+      );
+    },
+    async get(id) {
+      const [row] = await sql<ClientRow[]>`SELECT * FROM clients WHERE id = ${id}`;
+      return row ? toClient(row) : null;
+    },
+    async list() {
+      return (await sql<ClientRow[]>`SELECT * FROM clients ORDER BY created_at, id`).map(toClient);
+    },
+  };
+}
+
+export function createPostgresApiKeyRepository(sql: SQL): ApiKeyRepository {
+  return {
+    async insert(k, keyHash) {
+      await sql`INSERT INTO api_keys (id, client_id, name, prefix, key_hash, created_at, last_used_at)
+        VALUES (${k.id}, ${k.clientId}, ${k.name}, ${k.prefix}, ${keyHash}, ${k.createdAt}, ${k.lastUsedAt})`;
+    },
+    async findByHash(keyHash) {
+      const [row] = await sql<KeyRow[]>`SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys WHERE key_hash = ${keyHash}`;
+      return row ? toKey(row) : null;
+    },
+    async list(clientId) {
+      const rows = await sql<KeyRow[]>`SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys
+        WHERE client_id = ${clientId} ORDER BY created_at, id`;
+      return rows.map(toKey);
+    },
+    async delete(clientId, id) {
+      return (await sql`DELETE FROM api_keys WHERE client_id = ${clientId} AND id = ${id}`).count > 0;
+    },
+    async touch(id, at) {
+      await sql`UPDATE api_keys SET last_used_at = ${at} WHERE id = ${id}`;
+    },
+  };
+}
+
+export function createPostgresUserRepository(sql: SQL): UserRepository {
+  return {
+    async insert(u) {
+      await insertUnique(
+        () => sql`INSERT INTO users (id, username, password_hash, created_at) VALUES (${u.id}, ${u.username}, ${u.passwordHash}, ${u.createdAt})`,
+        `User "${u.username}" already exists`,
+      );
+    },
+    async findByUsername(username) {
+      const [row] = await sql<UserRow[]>`SELECT * FROM users WHERE username = ${username}`;
+      return row ? toUser(row) : null;
+    },
+    async count() {
+      const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM users`;
+      return row!.n;
+    },
+  };
+}
+
+export function createPostgresSessionRepository(sql: SQL): SessionRepository {
+  return {
+    async insert(tokenHash, userId, createdAt, expiresAt) {
+      await sql`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (${tokenHash}, ${userId}, ${createdAt}, ${expiresAt})`;
+    },
+    async find(tokenHash, now) {
+      const [row] = await sql<{ user_id: string; username: string; expires_at: string }[]>`
+        SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now}`;
+      return row ? { userId: row.user_id, username: row.username, expiresAt: row.expires_at } : null;
+    },
+    async delete(tokenHash) {
+      await sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`;
+    },
+    async deleteExpired(now) {
+      await sql`DELETE FROM sessions WHERE expires_at <= ${now}`;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { SQL } from 'bun';
+import { conflict, notFound } from '../core/errors';
+import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
+import { containsPattern, isUniqueViolation } from './postgres';
+import { FOLDER_COLUMNS, IMAGE_SELECT, renamedPath, subtreeArgs, toFolder, toImage, type FolderRow, type ImageCounts, type ImageRow } from './rows';
+
+export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): FolderRepository {
+  const byId = async (db: SQL, clientId: string, id: string) =>
+    (await db.unsafe<FolderRow[]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = $1 AND id = $2`, [clientId, id]))[0];
+  const byPath = async (db: SQL, clientId: string, path: string) =>
+    (await db.unsafe<FolderRow[]>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = $1 AND path = $2`, [clientId, path]))[0];
+
+  return {
+    async get(clientId, id) {
+      const row = await byId(sql, clientId, id);
+      return row ? toFolder(row) : null;
+    },
+    async getByPath(clientId, path) {
+      const row = await byPath(sql, clientId, path);
+      return row ? toFolder(row) : null;
+    },
+    async ensurePath(clientId, segments, newId, now) {
+      return sql.begin(async (tx) => {
+        let parent: FolderRecord | null = null;
+        let created = false;
+        for (const name of segments) {
+          const path: string = parent ? `${parent.path}/${name}` : name;
+          // Another node may create the same level at the same moment: the unique path decides.
+          const [inserted] = await tx.unsafe<FolderRow[]>(
+            `INSERT INTO folders (id, client_id, parent_id, name, path, name_lower, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (client_id, path) DO NOTHING RETURNING ${FOLDER_COLUMNS}`,
+            [newId(), clientId, parent?.id ?? null, name, path, name.toLowerCase(), now],
+          );
+          created = inserted !== undefined;
+          parent = toFolder(inserted ?? (await byPath(tx, clientId, path))!);
+        }
+        return { folder: parent!, created };
+      });
+    },
+    async listWithCounts(clientId) {
+      const rows = await sql.unsafe<(FolderRow & { image_count: number })[]>(
+        `SELECT ${FOLDER_COLUMNS}, (SELECT count(*)::int FROM images i WHERE i.folder_id = folders.id) AS image_count
+         FROM folders WHERE client_id = $1 ORDER BY path`,
+        [clientId],
+      );
+      return rows.map((r): FolderWithCount => ({ ...toFolder(r), imageCount: r.image_count }));
+    },
+    async rename(clientId, id, name) {
+      return sql.begin(async (tx) => {
+        const row = await byId(tx, clientId, id);
+        if (!row) throw notFound('Folder');
+        const folder = toFolder(row);
+        const newPath = renamedPath(folder.path, name);
+        if (newPath === folder.path) return folder;
+        try {
+          await tx`UPDATE folders SET name = ${name}, name_lower = ${name.toLowerCase()}, path = ${newPath} WHERE id = ${id}`;
+        } catch (error) {
+          if (isUniqueViolation(error)) throw conflict(`A folder named "${name}" already exists there`);
+          throw error;
+        }
+        const [, from, to] = subtreeArgs(folder.path);
+        await tx`UPDATE folders SET path = ${newPath} || substr(path, ${folder.path.length + 1})
+          WHERE client_id = ${clientId} AND path >= ${from} AND path < ${to}`;
+        return { ...folder, name, path: newPath };
+      });
+    },
+    async delete(clientId, id) {
+      const images = await sql.begin(async (tx) => {
+        const row = await byId(tx, clientId, id);
+        if (!row) throw notFound('Folder');
+        const [path, from, to] = subtreeArgs(row.path);
+        const rows = await tx.unsafe<ImageRow[]>(
+          `${IMAGE_SELECT} WHERE i.client_id = $1 AND i.folder_id IN
+             (SELECT id FROM folders WHERE client_id = $1 AND (path = $2 OR (path >= $3 AND path < $4)))`,
+          [clientId, path, from, to],
+        );
+        // Sub-folders and their images go by ON DELETE CASCADE.
+        await tx`DELETE FROM folders WHERE id = ${id}`;
+        return rows.map(toImage);
+      });
+      counts.changed(clientId);
+      return images;
+    },
+    async search(clientId, nameContains, limit) {
+      const rows = await sql.unsafe<FolderRow[]>(
+        `SELECT ${FOLDER_COLUMNS} FROM folders WHERE client_id = $1 AND name_lower LIKE $2 ORDER BY path LIMIT $3`,
+        [clientId, containsPattern(nameContains), limit],
+      );
+      return rows.map(toFolder);
+    },
+  };
+}

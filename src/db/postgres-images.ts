@@ -1,0 +1,87 @@
+import type { SQL } from 'bun';
+import type { ImageQuery, ImageRepository } from '../core/ports';
+import { containsPattern } from './postgres';
+import { countKey, createImageCounts, IMAGE_SELECT, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
+
+/** Numbered parameters for a query assembled from parts. */
+function parameters() {
+  const values: unknown[] = [];
+  return { values, add: (value: unknown) => `$${values.push(value)}` };
+}
+
+/** The WHERE clause of a listing: its scope and name filter. */
+function listCondition(query: ImageQuery, p: ReturnType<typeof parameters>): string {
+  const { scope } = query;
+  const parts: string[] = [];
+  if (scope.kind === 'folder' && !scope.recursive) {
+    // The folder was looked up within the client, so its id alone selects the client's images.
+    parts.push(`i.folder_id = ${p.add(scope.folder.id)}`);
+  } else {
+    const client = p.add(query.clientId);
+    parts.push(`i.client_id = ${client}`);
+    if (scope.kind === 'root') parts.push('i.folder_id IS NULL');
+    if (scope.kind === 'folder') {
+      const [path, from, to] = subtreeArgs(scope.folder.path).map(p.add);
+      parts.push(`i.folder_id IN (SELECT id FROM folders WHERE client_id = ${client} AND (path = ${path} OR (path >= ${from} AND path < ${to})))`);
+    }
+  }
+  // pg_trgm's GIN index answers LIKE '%…%' for three characters or more.
+  if (query.nameContains) parts.push(`i.name_lower LIKE ${p.add(containsPattern(query.nameContains))}`);
+  return parts.join(' AND ');
+}
+
+export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = createImageCounts()): ImageRepository {
+  return {
+    async insert(img) {
+      await sql`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
+          has_alpha, content_hash, original_key, version, created_at, updated_at)
+        VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
+          ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.contentHash}, ${img.originalKey}, ${img.version},
+          ${img.createdAt}, ${img.updatedAt})`;
+      counts.changed(img.clientId);
+    },
+
+    async get(clientId, id) {
+      const [row] = await sql.unsafe<ImageRow[]>(`${IMAGE_SELECT} WHERE i.client_id = $1 AND i.id = $2`, [clientId, id]);
+      return row ? toImage(row) : null;
+    },
+
+    async list(query) {
+      const p = parameters();
+      const where = listCondition(query, p);
+      const total = await counts.remember(query.clientId, countKey(query), async () => {
+        const [row] = await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM images i WHERE ${where}`, p.values);
+        return row!.n;
+      });
+      // The page is found on the index alone, then only its rows are read and joined.
+      const rows = await sql.unsafe<ImageRow[]>(
+        `WITH page AS (SELECT i.id, i.created_at FROM images i WHERE ${where}
+           ORDER BY i.created_at DESC, i.id DESC LIMIT ${p.add(query.limit)} OFFSET ${p.add(query.offset)})
+         ${IMAGE_SELECT} JOIN page ON page.id = i.id ORDER BY page.created_at DESC, page.id DESC`,
+        p.values,
+      );
+      return { items: rows.map(toImage), total };
+    },
+
+    async update(img, expectedVersion) {
+      const result = await sql`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
+          name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
+          bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
+          version = ${img.version}, updated_at = ${img.updatedAt}
+        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`;
+      counts.changed(img.clientId);
+      return result.count > 0;
+    },
+
+    async delete(clientId, id) {
+      counts.changed(clientId);
+      return (await sql`DELETE FROM images WHERE client_id = ${clientId} AND id = ${id}`).count > 0;
+    },
+
+    async listAllRefs() {
+      const rows = await sql<{ client_id: string; id: string; version: number; original_key: string }[]>`
+        SELECT client_id, id, version, original_key FROM images`;
+      return rows.map((r) => ({ clientId: r.client_id, id: r.id, version: r.version, originalKey: r.original_key }));
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { SQL } from 'bun';
+import init from './migrations/postgres/001_init.sql' with { type: 'text' };
+
+/** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
+const MIGRATIONS: readonly { version: number; sql: string }[] = [{ version: 1, sql: init }];
+
+// Any constant shared by every node: nodes starting together migrate one after another.
+const MIGRATION_LOCK = 0x1a6a9;
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<SQL> {
+  const sql = new SQL({ url, max: options.max ?? 20, idleTimeout: 60, connectionTimeout: 10 });
+  await migrate(sql);
+  return sql;
+}
+
+async function migrate(sql: SQL): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`;
+    const applied = new Set((await tx`SELECT version FROM schema_migrations`).map((row: { version: number }) => row.version));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await tx.unsafe(migration.sql);
+      await tx`INSERT INTO schema_migrations (version, applied_at) VALUES (${migration.version}, ${new Date().toISOString()})`;
+    }
+  });
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof SQL.PostgresError && error.errno === '23505';
+}
+
+/** A LIKE pattern matching `text` anywhere, its wildcards taken literally (escape character `\`). */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,0 +1,104 @@
+import type { SourceFormat } from '../core/image-probe';
+import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageQuery, ImageRecord, PresetRecord, UserRecord } from '../core/ports';
+
+/** Rows as both databases return them (snake_case), and their records. */
+export interface ClientRow { id: string; name: string; signing_secret: string; created_at: string }
+export interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
+export interface UserRow { id: string; username: string; password_hash: string; created_at: string }
+export interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
+export interface PresetRow { id: string; client_id: string; name: string; params: string; created_at: string }
+export interface ImageRow {
+  id: string;
+  client_id: string;
+  folder_id: string | null;
+  folder_path: string;
+  original_name: string;
+  format: string;
+  width: number;
+  height: number;
+  /** PostgreSQL's BIGINT arrives as a string. */
+  bytes: number | string;
+  /** SQLite stores 0/1, PostgreSQL a boolean. */
+  has_alpha: number | boolean;
+  content_hash: string;
+  original_key: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const FOLDER_COLUMNS = 'id, client_id, parent_id, name, path, created_at';
+export const KEY_COLUMNS = 'id, client_id, name, prefix, created_at, last_used_at';
+export const IMAGE_SELECT =
+  "SELECT i.*, coalesce(f.path, '') AS folder_path FROM images i LEFT JOIN folders f ON f.id = i.folder_id";
+
+export const toClient = (r: ClientRow): ClientRecord => ({ id: r.id, name: r.name, signingSecret: r.signing_secret, createdAt: r.created_at });
+export const toKey = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at,
+});
+export const toUser = (r: UserRow): UserRecord => ({ id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at });
+export const toFolder = (r: FolderRow): FolderRecord => ({
+  id: r.id, clientId: r.client_id, parentId: r.parent_id, name: r.name, path: r.path, createdAt: r.created_at,
+});
+export const toPreset = (r: PresetRow): PresetRecord => ({ id: r.id, clientId: r.client_id, name: r.name, params: r.params, createdAt: r.created_at });
+
+export const toImage = (r: ImageRow): ImageRecord => ({
+  id: r.id,
+  clientId: r.client_id,
+  folderId: r.folder_id,
+  folderPath: r.folder_path,
+  originalName: r.original_name,
+  format: r.format as SourceFormat,
+  width: r.width,
+  height: r.height,
+  bytes: Number(r.bytes),
+  hasAlpha: r.has_alpha === 1 || r.has_alpha === true,
+  contentHash: r.content_hash,
+  originalKey: r.original_key,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The new path of a folder renamed to `name`. */
+export function renamedPath(path: string, name: string): string {
+  const cut = path.lastIndexOf('/');
+  return cut < 0 ? name : `${path.slice(0, cut)}/${name}`;
+}
+
+/** Condition selecting a folder and everything below it by materialized path (3 parameters). */
+export const subtreeArgs = (path: string): [string, string, string] => [path, `${path}/`, `${path}0`];
+
+/** The key under which a listing's total is remembered. */
+export const countKey = (query: ImageQuery) =>
+  `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}`;
+
+/**
+ * Counting 100 000 rows costs milliseconds on every page of a listing. Totals are remembered
+ * per client and query until that client's images change (any write bumps its generation;
+ * with several nodes, the change feed tells the others).
+ */
+export function createImageCounts() {
+  const generations = new Map<string, number>();
+  const totals = new Map<string, { generation: string; total: number }>();
+  let epoch = 0;
+  return {
+    changed(clientId: string): void {
+      generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
+    },
+    changedAll(): void {
+      epoch++;
+    },
+    async remember(clientId: string, key: string, count: () => number | Promise<number>): Promise<number> {
+      const generation = `${epoch}.${generations.get(clientId) ?? 0}`;
+      const cached = totals.get(key);
+      if (cached && cached.generation === generation) return cached.total;
+      const total = await count();
+      if (totals.size > 10_000) totals.clear();
+      totals.set(key, { generation, total });
+      return total;
+    },
+  };
+}
+
+export type ImageCounts = ReturnType<typeof createImageCounts>;

@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppError } from '../../src/core/errors';
+import type { FolderRecord, ImageRecord, Repositories } from '../../src/core/ports';
+import { openPostgres } from '../../src/db/postgres';
+import { createPostgresRepositories } from '../../src/db/postgres-repositories';
+import { createImageCounts } from '../../src/db/rows';
+import { openSqlite } from '../../src/db/sqlite';
+import { createSqliteRepositories } from '../../src/db/sqlite-repositories';
+import { freshDatabase } from '../helpers/postgres';
+
+/**
+ * Every query the core makes, against both metadata stores: the same calls must give the
+ * same answers on SQLite and on a real PostgreSQL.
+ */
+interface Backend {
+  name: string;
+  open(): Promise<{ repos: Repositories; close(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'SQLite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'imgapi-repo-'));
+      const db = openSqlite(join(dir, 'imgapi.db'));
+      return {
+        repos: createSqliteRepositories(db),
+        async close() {
+          db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    async open() {
+      const sql = await openPostgres(await freshDatabase(), { max: 4 });
+      return { repos: createPostgresRepositories(sql, createImageCounts()), close: () => sql.close() };
+    },
+  },
+];
+
+let seq = 0;
+const id = (prefix: string) => `${prefix}${(++seq).toString(36).padStart(6, '0')}`;
+const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
+
+function image(clientId: string, folder: FolderRecord | null, name: string, n: number): ImageRecord {
+  const imageId = id('img');
+  return {
+    id: imageId,
+    clientId,
+    folderId: folder?.id ?? null,
+    folderPath: folder?.path ?? '',
+    originalName: name,
+    format: 'jpeg',
+    width: 640,
+    height: 480,
+    bytes: 5_000_000_000 + n, // beyond 32 bits: BIGINT must come back as the same number
+    hasAlpha: n % 2 === 0,
+    contentHash: `hash${n}`,
+    originalKey: `${clientId}/${imageId}/k${n}`,
+    version: 1,
+    createdAt: at(n),
+    updatedAt: at(n),
+  };
+}
+
+async function expectConflict(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe('conflict');
+}
+
+describe.each(backends)('repositories on $name', (backend) => {
+  let repos: Repositories;
+  let close: () => Promise<void>;
+  const clientId = 'acme';
+  const other = 'other';
+
+  beforeAll(async () => {
+    ({ repos, close } = await backend.open());
+    for (const c of [clientId, other]) {
+      await repos.clients.insert({ id: c, name: c.toUpperCase(), signingSecret: `secret-${c}`, createdAt: at(0) });
+    }
+  });
+  afterAll(() => close());
+
+  test('clients: insert, get, list in creation order, duplicate id is a conflict', async () => {
+    expect(await repos.clients.get(clientId)).toEqual({ id: clientId, name: 'ACME', signingSecret: 'secret-acme', createdAt: at(0) });
+    expect(await repos.clients.get('nobody')).toBeNull();
+    expect((await repos.clients.list()).map((c) => c.id)).toEqual(['acme', 'other']);
+    await expectConflict(repos.clients.insert({ id: clientId, name: 'again', signingSecret: 'x', createdAt: at(1) }));
+  });
+
+  test('API keys: found by hash only, listed per client, touched, deleted within their client', async () => {
+    const key = { id: id('key'), clientId, name: 'ci', prefix: 'ik_abc', createdAt: at(1), lastUsedAt: null };
+    await repos.apiKeys.insert(key, 'hash-1');
+    expect(await repos.apiKeys.findByHash('hash-1')).toEqual(key);
+    expect(await repos.apiKeys.findByHash('hash-2')).toBeNull();
+    await repos.apiKeys.touch(key.id, at(5));
+    expect((await repos.apiKeys.list(clientId))).toEqual([{ ...key, lastUsedAt: at(5) }]);
+    expect(await repos.apiKeys.list(other)).toEqual([]);
+    expect(await repos.apiKeys.delete(other, key.id)).toBe(false);
+    expect(await repos.apiKeys.delete(clientId, key.id)).toBe(true);
+    expect(await repos.apiKeys.findByHash('hash-1')).toBeNull();
+  });
+
+  test('users and sessions: unique names, live sessions only, expiry sweep', async () => {
+    const user = { id: id('usr'), username: 'admin', passwordHash: '$argon2id$x', createdAt: at(1) };
+    expect(await repos.users.count()).toBe(0);
+    await repos.users.insert(user);
+    await expectConflict(repos.users.insert({ ...user, id: id('usr') }));
+    expect(await repos.users.findByUsername('admin')).toEqual(user);
+    expect(await repos.users.findByUsername('Admin')).toBeNull();
+    expect(await repos.users.count()).toBe(1);
+
+    await repos.sessions.insert('live', user.id, at(1), at(100));
+    await repos.sessions.insert('old', user.id, at(1), at(10));
+    expect(await repos.sessions.find('live', at(50))).toEqual({ userId: user.id, username: 'admin', expiresAt: at(100) });
+    expect(await repos.sessions.find('old', at(50))).toBeNull();
+    await repos.sessions.deleteExpired(at(50));
+    expect(await repos.sessions.find('old', at(5))).toBeNull();
+    await repos.sessions.delete('live');
+    expect(await repos.sessions.find('live', at(50))).toBeNull();
+  });
+
+  test('presets: per client, sorted by name, unique names', async () => {
+    const thumb = { id: id('pre'), clientId, name: 'thumb', params: 'w_200', createdAt: at(1) };
+    const hero = { id: id('pre'), clientId, name: 'Hero', params: 'w_1600', createdAt: at(2) };
+    await repos.presets.insert(thumb);
+    await repos.presets.insert(hero);
+    await expectConflict(repos.presets.insert({ ...thumb, id: id('pre') }));
+    await repos.presets.insert({ ...thumb, id: id('pre'), clientId: other });
+    expect((await repos.presets.list(clientId)).map((p) => p.name)).toEqual(['Hero', 'thumb']);
+    expect(await repos.presets.getByName(clientId, 'thumb')).toEqual(thumb);
+    expect(await repos.presets.getByName(clientId, 'missing')).toBeNull();
+    expect(await repos.presets.delete(other, hero.id)).toBe(false);
+    expect(await repos.presets.delete(clientId, hero.id)).toBe(true);
+    expect(await repos.presets.getByName(clientId, 'Hero')).toBeNull();
+  });
+
+  test('folders and images: nested paths, listing scopes, paging, search, rename, move, replace, delete', async () => {
+    const ensure = (path: string, n: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(n));
+    const acme = await ensure('clients/acme', 1);
+    expect(acme.created).toBe(true);
+    expect(acme.folder).toMatchObject({ clientId, name: 'acme', path: 'clients/acme' });
+    const again = await ensure('clients/acme', 2);
+    expect(again).toEqual({ folder: acme.folder, created: false });
+    const clients = (await repos.folders.getByPath(clientId, 'clients'))!;
+    expect(acme.folder.parentId).toBe(clients.id);
+    const deep = (await ensure('clients/acme/2026', 3)).folder;
+    // "clients/acme-old" sorts between "clients/acme" and "clients/acme/…" byte-wise: not in the sub-tree.
+    const sibling = (await ensure('clients/acme-old', 4)).folder;
+    expect(await repos.folders.get(other, acme.folder.id)).toBeNull();
+    expect(await repos.folders.getByPath(other, 'clients')).toBeNull();
+
+    const rootImage = image(clientId, null, 'Logo.PNG', 10);
+    const inAcme = image(clientId, acme.folder, 'Team_Photo 100%.jpg', 11);
+    const inDeep = image(clientId, deep, 'team-offsite.jpg', 12);
+    const inSibling = image(clientId, sibling, 'old-team.jpg', 13);
+    const foreign = image(other, null, 'team.jpg', 14);
+    for (const img of [rootImage, inAcme, inDeep, inSibling, foreign]) await repos.images.insert(img);
+
+    expect(await repos.images.get(clientId, inAcme.id)).toEqual(inAcme);
+    expect(await repos.images.get(other, inAcme.id)).toBeNull();
+
+    const list = async (scope: Parameters<typeof repos.images.list>[0]['scope'], extra: { nameContains?: string; limit?: number; offset?: number } = {}) => {
+      const { items, total } = await repos.images.list({ clientId, scope, limit: extra.limit ?? 50, offset: extra.offset ?? 0, nameContains: extra.nameContains });
+      return { ids: items.map((i) => i.id), total };
+    };
+    expect(await list({ kind: 'all' })).toEqual({ ids: [inSibling.id, inDeep.id, inAcme.id, rootImage.id], total: 4 });
+    expect(await list({ kind: 'root' })).toEqual({ ids: [rootImage.id], total: 1 });
+    expect(await list({ kind: 'folder', folder: acme.folder, recursive: false })).toEqual({ ids: [inAcme.id], total: 1 });
+    expect(await list({ kind: 'folder', folder: acme.folder, recursive: true })).toEqual({ ids: [inDeep.id, inAcme.id], total: 2 });
+    expect(await list({ kind: 'all' }, { limit: 2, offset: 1 })).toEqual({ ids: [inDeep.id, inAcme.id], total: 4 });
+    expect(await list({ kind: 'all' }, { limit: 2, offset: 8 })).toEqual({ ids: [], total: 4 });
+    // Substring search on the lower-cased name, short and long, wildcards literal.
+    expect(await list({ kind: 'all' }, { nameContains: 'team' })).toEqual({ ids: [inSibling.id, inDeep.id, inAcme.id], total: 3 });
+    expect(await list({ kind: 'all' }, { nameContains: 'am' })).toEqual({ ids: [inSibling.id, inDeep.id, inAcme.id], total: 3 });
+    expect(await list({ kind: 'all' }, { nameContains: '100%' })).toEqual({ ids: [inAcme.id], total: 1 });
+    expect(await list({ kind: 'all' }, { nameContains: 'm_p' })).toEqual({ ids: [inAcme.id], total: 1 });
+    expect(await list({ kind: 'all' }, { nameContains: '_' })).toEqual({ ids: [inAcme.id], total: 1 });
+    expect(await list({ kind: 'all' }, { nameContains: 'offsite' })).toEqual({ ids: [inDeep.id], total: 1 });
+    expect(await list({ kind: 'folder', folder: acme.folder, recursive: true }, { nameContains: 'team' })).toEqual({ ids: [inDeep.id, inAcme.id], total: 2 });
+    expect((await repos.folders.search(clientId, 'acm', 10)).map((f) => f.path)).toEqual(['clients/acme', 'clients/acme-old']);
+    expect((await repos.folders.search(clientId, '20', 10)).map((f) => f.path)).toEqual(['clients/acme/2026']);
+    expect(await repos.folders.search(other, 'acm', 10)).toEqual([]);
+
+    const counts = Object.fromEntries((await repos.folders.listWithCounts(clientId)).map((f) => [f.path, f.imageCount]));
+    expect(counts).toEqual({ clients: 0, 'clients/acme': 1, 'clients/acme-old': 1, 'clients/acme/2026': 1 });
+
+    // Replace (optimistic on version): the stale writer loses.
+    const replaced = { ...inAcme, version: 2, originalKey: `${clientId}/${inAcme.id}/k2`, updatedAt: at(30) };
+    expect(await repos.images.update(replaced, 1)).toBe(true);
+    expect(await repos.images.update({ ...inAcme, version: 2 }, 1)).toBe(false);
+    expect(await repos.images.get(clientId, inAcme.id)).toEqual(replaced);
+
+    // Rename and move: the search index and the listing follow.
+    await repos.images.update({ ...inDeep, originalName: 'Banner.webp', folderId: null, folderPath: '' }, 1);
+    expect(await list({ kind: 'root' })).toEqual({ ids: [inDeep.id, rootImage.id], total: 2 });
+    expect(await list({ kind: 'all' }, { nameContains: 'banner' })).toEqual({ ids: [inDeep.id], total: 1 });
+    expect(await list({ kind: 'all' }, { nameContains: 'offsite' })).toEqual({ ids: [], total: 0 });
+
+    // Folder rename carries the sub-tree; a sibling clash is a conflict.
+    await expectConflict(repos.folders.rename(clientId, acme.folder.id, 'acme-old'));
+    const renamed = await repos.folders.rename(clientId, acme.folder.id, 'ACME Corp');
+    expect(renamed.path).toBe('clients/ACME Corp');
+    expect((await repos.folders.get(clientId, deep.id))!.path).toBe('clients/ACME Corp/2026');
+    expect((await repos.images.get(clientId, inAcme.id))!.folderPath).toBe('clients/ACME Corp');
+    expect((await repos.folders.search(clientId, 'corp', 10)).map((f) => f.id)).toEqual([acme.folder.id]);
+    await expect(repos.folders.rename(other, acme.folder.id, 'x')).rejects.toMatchObject({ code: 'not_found' });
+
+    // Recursive delete returns the images it took; nothing of another folder goes.
+    await repos.images.insert(image(clientId, deep, 'deep.jpg', 15));
+    const gone = await repos.folders.delete(clientId, acme.folder.id);
+    expect(gone.map((i) => i.originalName).sort()).toEqual(['Team_Photo 100%.jpg', 'deep.jpg']);
+    expect(await repos.folders.get(clientId, deep.id)).toBeNull();
+    expect(await repos.images.get(clientId, inAcme.id)).toBeNull();
+    expect(await repos.images.get(clientId, inSibling.id)).toEqual(inSibling);
+    expect(await list({ kind: 'all' })).toEqual({ ids: [inSibling.id, inDeep.id, rootImage.id], total: 3 });
+
+    expect(await repos.images.delete(other, rootImage.id)).toBe(false);
+    expect(await repos.images.delete(clientId, rootImage.id)).toBe(true);
+    const refs = await repos.images.listAllRefs();
+    expect(refs.map((r) => r.id).sort()).toEqual([inDeep.id, inSibling.id, foreign.id].sort());
+    expect(refs.find((r) => r.id === foreign.id)).toEqual({ clientId: other, id: foreign.id, version: 1, originalKey: foreign.originalKey });
+  });
+
+  test('ensurePath from many callers at once makes each level once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => repos.folders.ensurePath(clientId, ['race', 'a', 'b'], () => id('fld'), at(40 + n))),
+    );
+    expect(new Set(results.map((r) => r.folder.id)).size).toBe(1);
+    expect((await repos.folders.listWithCounts(clientId)).filter((f) => f.path.startsWith('race')).map((f) => f.path)).toEqual([
+      'race',
+      'race/a',
+      'race/a/b',
+    ]);
+  });
+});
