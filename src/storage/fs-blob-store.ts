@@ -3,8 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import { newId } from '../core/ids';
 import type { BlobStore } from '../core/ports';
-
-const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9_.,-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.,-]*)*$/;
+import { checkBlobKey } from './blob-key';
 
 /** fsync of the directory makes the rename itself durable, not just the file's bytes. */
 async function syncDirectory(path: string): Promise<void> {
@@ -28,13 +27,7 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
   const { root } = options;
   const tmpDir = join(root, '.tmp');
 
-  const pathOf = (key: string): string => {
-    // Keys come from ids, but a store that trusted its callers would be one bug from traversal.
-    if (!SAFE_KEY.test(key) || key.split('/').some((part) => part.startsWith('.'))) {
-      throw new Error(`Unsafe blob key: ${key}`);
-    }
-    return join(root, key);
-  };
+  const pathOf = (key: string): string => join(root, checkBlobKey(key));
 
   async function listWithSizes(): Promise<{ key: string; size: number; mtimeMs: number }[]> {
     let entries: string[];

@@ -1,0 +1,76 @@
+import { S3Client } from 'bun';
+import type { BlobStore } from '../core/ports';
+import { checkBlobKey } from './blob-key';
+import type { S3Location } from './s3-location';
+
+// Deletes of a prefix go out this many at a time: quick, without a burst the service throttles.
+const DELETE_PARALLELISM = 16;
+
+function isMissing(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'NoSuchKey';
+}
+
+/**
+ * Blobs as objects in an S3-compatible bucket, under `location.prefix/<area>`. A PUT is atomic
+ * (readers see the old object or the new one), so no temp objects are needed; keys are
+ * version-scoped and write-once in meaning, so two nodes writing the same key write the same thing.
+ */
+export function createS3BlobStore(location: S3Location, area: string): BlobStore {
+  const client = new S3Client({
+    bucket: location.bucket,
+    endpoint: location.endpoint,
+    region: location.region,
+    accessKeyId: location.accessKeyId,
+    secretAccessKey: location.secretAccessKey,
+    virtualHostedStyle: location.virtualHostedStyle,
+  });
+  const root = [location.prefix, area].filter(Boolean).join('/');
+  const full = (key: string) => `${root}/${checkBlobKey(key)}`;
+
+  async function listUnder(prefix: string): Promise<{ key: string; size: number; mtimeMs: number }[]> {
+    const found: { key: string; size: number; mtimeMs: number }[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await client.list({ prefix, continuationToken });
+      for (const object of page.contents ?? []) {
+        found.push({
+          key: object.key.slice(root.length + 1),
+          size: object.size ?? 0,
+          mtimeMs: object.lastModified ? Date.parse(object.lastModified) : 0,
+        });
+      }
+      continuationToken = page.isTruncated ? page.nextContinuationToken : undefined;
+    } while (continuationToken);
+    return found;
+  }
+
+  return {
+    async put(key, data) {
+      await client.write(full(key), data);
+    },
+    async get(key) {
+      try {
+        return await client.file(full(key)).bytes();
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+    localPath: () => null,
+    exists: (key) => client.exists(full(key)),
+    async delete(key) {
+      await client.delete(full(key));
+    },
+    async deletePrefix(prefix) {
+      const keys = (await listUnder(`${full(prefix)}/`)).map((object) => object.key);
+      for (let i = 0; i < keys.length; i += DELETE_PARALLELISM) {
+        await Promise.all(keys.slice(i, i + DELETE_PARALLELISM).map((key) => client.delete(full(key))));
+      }
+    },
+    async list() {
+      return (await listUnder(`${root}/`)).map((object) => object.key);
+    },
+    listWithSizes: () => listUnder(`${root}/`),
+    sweepTemp: async () => 0,
+  };
+}

@@ -1,0 +1,45 @@
+/** Where a bucket is and how to reach it, from `s3://[key:secret@]bucket/prefix?endpoint=…&region=…`. */
+export interface S3Location {
+  bucket: string;
+  /** Key prefix inside the bucket, without slashes at either end; '' for the whole bucket. */
+  prefix: string;
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** `?style=virtual` for services that need the bucket in the host name. */
+  virtualHostedStyle: boolean;
+}
+
+const OPTIONS = new Set(['endpoint', 'region', 'style']);
+
+export function parseStorageUrl(text: string, env: { accessKeyId?: string; secretAccessKey?: string } = {}): S3Location {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`IMGAPI_STORAGE_URL is not a URL: ${text}`);
+  }
+  if (url.protocol !== 's3:') throw new Error(`IMGAPI_STORAGE_URL must start with s3:// (got ${url.protocol}//)`);
+  if (!url.hostname) throw new Error('IMGAPI_STORAGE_URL names no bucket: s3://bucket/prefix');
+  for (const name of url.searchParams.keys()) {
+    if (!OPTIONS.has(name)) throw new Error(`IMGAPI_STORAGE_URL: unknown option "${name}" (known: ${[...OPTIONS].join(', ')})`);
+  }
+  const endpoint = url.searchParams.get('endpoint') ?? undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new Error(`IMGAPI_STORAGE_URL: endpoint must be an http(s) URL (got ${endpoint})`);
+  return {
+    bucket: url.hostname,
+    prefix: decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, ''),
+    endpoint,
+    region: url.searchParams.get('region') ?? undefined,
+    accessKeyId: url.username ? decodeURIComponent(url.username) : env.accessKeyId,
+    secretAccessKey: url.password ? decodeURIComponent(url.password) : env.secretAccessKey,
+    virtualHostedStyle: url.searchParams.get('style') === 'virtual',
+  };
+}
+
+/** The URL with its secret hidden, for logs and `doctor`. */
+export function describeLocation(location: S3Location): string {
+  const where = location.endpoint ? ` at ${location.endpoint}` : '';
+  return `s3://${location.bucket}/${location.prefix}${where}`;
+}
