@@ -6,10 +6,10 @@ import { UsageError } from './errors';
 /** Commands that only make sense on a data directory (clients, users, doctor). */
 export async function withLocalContext<T>(options: GlobalOptions, run: (ctx: AppContext) => Promise<T>): Promise<T> {
   if (options.url || process.env.IMGAPI_URL) throw new UsageError('This command works in local mode only (--data), not against a server');
-  const ctx = openLocalContext(options, process.env);
+  const ctx = await openLocalContext(options, process.env);
   try {
     return await run(ctx);
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }

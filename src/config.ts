@@ -1,9 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { parseStorageUrl, type S3Location } from './storage/s3-location';
 
 /** Every setting of SPEC §2, typed and validated once at start-up. */
 export interface Config {
   dataDir: string;
+  /** PostgreSQL for the metadata (IMGAPI_DATABASE_URL); null: SQLite in the data directory. */
+  databaseUrl: string | null;
+  /** A bucket for originals and shared variants (IMGAPI_STORAGE_URL); null: the data directory. */
+  storage: S3Location | null;
+  /** Local copies of originals kept by a node that reads them from a bucket. */
+  originalsCacheMaxBytes: number;
   host: string;
   port: number;
   publicUrl: string | null;
@@ -43,6 +50,21 @@ function logFormat(raw: string | undefined): Config['logFormat'] {
   throw new ConfigError(`IMGAPI_LOG must be json, pretty or off, got "${raw}"`);
 }
 
+function databaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^postgres(ql)?:\/\/./.test(raw)) throw new ConfigError('IMGAPI_DATABASE_URL must be a postgres:// URL');
+  return raw;
+}
+
+function storage(env: Record<string, string | undefined>): S3Location | null {
+  if (!env.IMGAPI_STORAGE_URL) return null;
+  try {
+    return parseStorageUrl(env.IMGAPI_STORAGE_URL, { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
   const port = positiveInteger('port', flags.port ?? env.IMGAPI_PORT, 3000, 0);
   if (port > 65535) throw new ConfigError(`port must be at most 65535, got ${port}`);
@@ -52,6 +74,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   }
   return {
     dataDir: resolve(flags.data ?? env.IMGAPI_DATA ?? './data'),
+    databaseUrl: databaseUrl(env.IMGAPI_DATABASE_URL),
+    storage: storage(env),
+    originalsCacheMaxBytes: positiveInteger('IMGAPI_ORIGINALS_CACHE_MAX_BYTES', env.IMGAPI_ORIGINALS_CACHE_MAX_BYTES, 2 * 1024 ** 3),
     host: flags.host ?? env.IMGAPI_HOST ?? '127.0.0.1',
     port,
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from './config';
 import { createAccountService } from './core/accounts';
 import { createChangeFeed } from './core/change-feed';
@@ -10,29 +9,33 @@ import { createImageService } from './core/images';
 import { createPresetService } from './core/presets';
 import { createRateLimiter } from './core/rate-limiter';
 import { createSessionService } from './core/sessions';
-import { createTieredVariantStore } from './core/tiered-variant-store';
 import { configureSharp } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
-import { openSqlite, watchExternalCommits } from './db/sqlite';
-import { createSqliteRepositories } from './db/sqlite-repositories';
+import { openMetadata } from './db/open-metadata';
 import { createMallocTuning } from './native/malloc';
-import { createFsBlobStore } from './storage/fs-blob-store';
+import { openStorage } from './storage/open-storage';
 
-/** The composition root: config in, wired services out. Nothing here listens or prints. */
-export function createContext(config: Config) {
+/**
+ * The composition root: config in, wired services out. Nothing here listens or prints.
+ * Metadata in SQLite or PostgreSQL, blobs in the data directory or a bucket: the services
+ * cannot tell which.
+ */
+export async function createContext(config: Config) {
   configureSharp();
   const malloc = createMallocTuning();
   malloc.limitArenas(2);
   mkdirSync(config.dataDir, { recursive: true });
-  const db = openSqlite(join(config.dataDir, 'imgapi.db'));
-  const repos = createSqliteRepositories(db);
-  const variants = createTieredVariantStore(createFsBlobStore({ root: join(config.dataDir, 'cache') }), {
-    maxDiskBytes: config.cacheMaxBytes,
-    maxMemoryBytes: config.memoryCacheMaxBytes,
-    maxMemoryItemBytes: 1024 * 1024,
-  });
-  const stores = { originals: createFsBlobStore({ root: join(config.dataDir, 'originals') }), variants };
+  const metadata = await openMetadata(config);
+  const { repos } = metadata;
+  const storage = openStorage(config);
+  const { variants } = storage;
+  const stores = { originals: storage.originals, variants };
   const feed = createChangeFeed();
+  // Listing totals are remembered per client; what other nodes change must reset them too.
+  feed.subscribe((change) => {
+    if (change.kind === 'image') metadata.counts.changed(change.clientId);
+    else if (change.kind === 'external') metadata.counts.changedAll();
+  });
   const now = () => new Date().toISOString();
   const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels };
 
@@ -42,7 +45,13 @@ export function createContext(config: Config) {
   const images = createImageService({ repos, folders, stores, feed, limits, now });
   const presets = createPresetService({ repos, feed, now });
   const urls = createUrlSigner({ accounts, images, presets });
-  const stopWatching = watchExternalCommits(db, () => feed.publish({ kind: 'external' }));
+  let disconnect: () => Promise<void>;
+  try {
+    disconnect = await feed.connect(metadata.bus);
+  } catch (error) {
+    await metadata.close();
+    throw error;
+  }
   const delivery = createDeliveryService({
     accounts,
     repos,
@@ -58,6 +67,8 @@ export function createContext(config: Config) {
 
   return {
     config,
+    /** Where metadata and blobs live, for the start-up line and `doctor`. */
+    backends: { metadata: metadata.description, storage: storage.description },
     accounts,
     sessions,
     folders,
@@ -68,21 +79,21 @@ export function createContext(config: Config) {
     variants,
     doctor: createDoctor({ repos, stores }),
     rateLimits: config.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: config.rateLimitPerMinute }) : { take: () => {} },
-    /** True when the database answers and the data directory is writable. */
+    /** True when the database answers and the originals store takes a write. */
     async healthy(): Promise<boolean> {
       try {
-        db.query('SELECT 1').get();
+        await metadata.ping();
         await stores.originals.put('health', new Uint8Array([1]));
         return true;
       } catch {
         return false;
       }
     },
-    close(): void {
-      stopWatching();
-      db.close();
+    async close(): Promise<void> {
+      await disconnect().catch(() => {});
+      await metadata.close();
     },
   };
 }
 
-export type AppContext = ReturnType<typeof createContext>;
+export type AppContext = Awaited<ReturnType<typeof createContext>>;

@@ -19,7 +19,7 @@ async function chooseClient(ctx: AppContext, requested: string | undefined): Pro
   throw new UsageError(`Several clients: choose one with --client (${clients.map((c) => c.id).join(', ')})`);
 }
 
-export function openLocalContext(options: GlobalOptions, env: Env): AppContext {
+export function openLocalContext(options: GlobalOptions, env: Env): Promise<AppContext> {
   return createContext(loadConfig(env, { data: options.data }));
 }
 
@@ -39,11 +39,11 @@ export async function openBackend(options: GlobalOptions, env: Env = process.env
     const profile = readProfile(env);
     if (profile) return createRemoteBackend({ url: profile.url, apiKey: key ?? profile.key });
   }
-  const ctx = openLocalContext(options, env);
+  const ctx = await openLocalContext(options, env);
   try {
     return createLocalBackend(ctx, await chooseClient(ctx, options.client ?? env.IMGAPI_CLIENT));
   } catch (error) {
-    ctx.close();
+    await ctx.close();
     throw error;
   }
 }
@@ -53,6 +53,6 @@ export async function withBackend<T>(options: GlobalOptions, run: (backend: Back
   try {
     return await run(backend);
   } finally {
-    backend.close();
+    await backend.close();
   }
 }

@@ -69,7 +69,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     listKeys: async () => (await call<{ items: Awaited<ReturnType<Backend['listKeys']>> }>('GET', '/keys')).items,
     createKey: (name) => call('POST', '/keys', { name }),
     revokeKey: (id) => call('DELETE', `/keys/${encodeURIComponent(id)}`),
-    close: () => {},
+    close: async () => {},
   };
 }
 

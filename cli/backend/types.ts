@@ -39,5 +39,5 @@ export interface Backend {
   listKeys(): Promise<KeyView[]>;
   createKey(name: string): Promise<KeyView & { apiKey: string }>;
   revokeKey(id: string): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }

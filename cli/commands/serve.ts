@@ -14,7 +14,7 @@ export function registerServe(program: Command): void {
     .addHelpText('after', '\nExample:\n  imgapi serve --port 8080 --data /var/lib/imgapi')
     .action(async (flags: { host?: string; port?: string; publicUrl?: string }, cmd: Command) => {
       const config = loadConfig(process.env, { ...flags, data: globals(cmd).data });
-      const ctx = createContext(config);
+      const ctx = await createContext(config);
       const created = await ctx.accounts.bootstrap();
       if (created) {
         process.stdout.write(
@@ -32,11 +32,11 @@ export function registerServe(program: Command): void {
       // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
       const shutdown = async () => {
         await server.stop();
-        ctx.close();
+        await ctx.close();
         process.exit(0);
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
-      process.stdout.write(`imgapi listening on ${server.url} (data: ${config.dataDir})\n`);
+      process.stdout.write(`imgapi listening on ${server.url} (data: ${config.dataDir}; metadata: ${ctx.backends.metadata}; blobs: ${ctx.backends.storage})\n`);
     });
 }

@@ -7,7 +7,7 @@ import { createCoalescer, createLimiter, withDeadline } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
-import type { TieredVariantStore } from './tiered-variant-store';
+import type { Tier, TieredVariantStore } from './tiered-variant-store';
 import { executePlan } from './transform/execute';
 import { formatOfExtension, negotiateFormat, resolveOutputFormat } from './transform/format';
 import { parseTransform } from './transform/parse';
@@ -28,7 +28,7 @@ export interface DeliveryDeps {
   onIdle?: () => void;
 }
 
-export type CacheOutcome = 'memory' | 'disk' | 'miss';
+export type CacheOutcome = Tier | 'miss';
 
 /** Everything about a variant but its bytes; one object per resolution, reused by every hit. */
 export interface VariantMeta {

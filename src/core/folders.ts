@@ -59,7 +59,7 @@ export function createFolderService(deps: FolderDeps) {
     async delete(clientId: string, id: string): Promise<{ deletedImages: number }> {
       const images = await repos.folders.delete(clientId, id);
       for (const image of images) {
-        feed.publish({ kind: 'image', clientId, imageId: image.id });
+        await feed.publish({ kind: 'image', clientId, imageId: image.id });
         await removeImageFiles(stores, image);
       }
       return { deletedImages: images.length };

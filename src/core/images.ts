@@ -104,7 +104,7 @@ export function createImageService(deps: ImageDeps) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });
-      changed(next);
+      await changed(next);
       await stores.originals.delete(current.originalKey);
       await stores.variants.deletePrefix(variantsOfVersionPrefix(current));
       return next;
@@ -124,14 +124,14 @@ export function createImageService(deps: ImageDeps) {
       if (!(await repos.images.update(next, current.version))) {
         throw new AppError('conflict', 'The image was changed by another request; retry');
       }
-      changed(next);
+      await changed(next);
       return next;
     },
 
     async delete(clientId: string, id: string): Promise<void> {
       const image = await get(clientId, id);
       if (!(await repos.images.delete(clientId, id))) throw notFound('Image');
-      changed(image);
+      await changed(image);
       await removeImageFiles(stores, image);
     },
 

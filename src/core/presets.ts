@@ -17,7 +17,7 @@ export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>
         createdAt: now(),
       };
       await repos.presets.insert(preset);
-      feed.publish({ kind: 'preset', clientId, name: preset.name });
+      await feed.publish({ kind: 'preset', clientId, name: preset.name });
       return preset;
     },
 
@@ -32,7 +32,7 @@ export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>
     async delete(clientId: string, id: string): Promise<void> {
       const preset = (await repos.presets.list(clientId)).find((p) => p.id === id);
       if (!preset || !(await repos.presets.delete(clientId, id))) throw notFound('Preset');
-      feed.publish({ kind: 'preset', clientId, name: preset.name });
+      await feed.publish({ kind: 'preset', clientId, name: preset.name });
     },
   };
 }

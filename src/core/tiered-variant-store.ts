@@ -8,16 +8,24 @@ export interface TierOptions {
   maxMemoryBytes: number;
   /** Larger variants stay on disk only. */
   maxMemoryItemBytes: number;
+  /**
+   * The store shared by every node (S3), behind this node's tiers: written first on a put,
+   * read (and copied into the local tiers) when they miss, purged with them.
+   */
+  shared?: BlobStore;
 }
+
+export type Tier = 'memory' | 'disk' | 'shared';
 
 /**
  * The variant cache: a bounded in-memory tier in front of a bounded store, both least
- * recently used. It is itself a BlobStore, so purges by the image services reach every tier.
- * The disk index is rebuilt from the store at start (oldest files first), so the budget
- * survives restarts.
+ * recently used, optionally in front of a shared store. It is itself a BlobStore, so purges
+ * by the image services reach every tier. The disk index is rebuilt from the store at start
+ * (oldest files first), so the budget survives restarts.
  */
 export function createTieredVariantStore(inner: BlobStore, options: TierOptions) {
-  const stats = { memoryHits: 0, diskHits: 0, misses: 0, memoryEvictions: 0, diskEvictions: 0 };
+  const { shared } = options;
+  const stats = { memoryHits: 0, diskHits: 0, sharedHits: 0, misses: 0, memoryEvictions: 0, diskEvictions: 0 };
   const memory = createLru<Uint8Array>({
     maxWeight: options.maxMemoryBytes,
     weigh: (body) => body.byteLength,
@@ -57,10 +65,18 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
   const remember = (key: string, body: Uint8Array) => {
     if (body.byteLength <= options.maxMemoryItemBytes) memory.set(key, body);
   };
+  const putLocal = async (key: string, body: Uint8Array) => {
+    await inner.put(key, body);
+    disk.set(key, body.byteLength);
+    remember(key, body);
+    const pending = evicting;
+    evicting = [];
+    await Promise.all(pending);
+  };
   const under = (prefix: string) => (key: string) => key.startsWith(`${prefix}/`);
 
   const store: BlobStore & {
-    lookup(key: string): Promise<{ body: Uint8Array; tier: 'memory' | 'disk' } | null>;
+    lookup(key: string): Promise<{ body: Uint8Array; tier: Tier } | null>;
     peekMemory(key: string): Uint8Array | undefined;
     ready: Promise<void>;
     stats: typeof stats;
@@ -78,15 +94,22 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
         return { body: hot, tier: 'memory' };
       }
       const body = await inner.get(key);
-      if (!body) {
+      if (body) {
+        stats.diskHits++;
+        if (disk.get(key) === undefined) disk.set(key, body.byteLength);
+        remember(key, body);
+        return { body, tier: 'disk' };
+      }
+      disk.delete(key);
+      const fromShared = shared && (await shared.get(key));
+      if (!fromShared) {
         stats.misses++;
-        disk.delete(key);
         return null;
       }
-      stats.diskHits++;
-      if (disk.get(key) === undefined) disk.set(key, body.byteLength);
-      remember(key, body);
-      return { body, tier: 'disk' };
+      stats.sharedHits++;
+      // A full local disk must not fail a request the shared store can answer.
+      await putLocal(key, fromShared).catch(() => remember(key, fromShared));
+      return { body: fromShared, tier: 'shared' };
     },
 
     async get(key) {
@@ -94,21 +117,20 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
     },
 
     async put(key, data) {
-      await inner.put(key, data);
-      disk.set(key, data.byteLength);
-      remember(key, data);
-      const pending = evicting;
-      evicting = [];
-      await Promise.all(pending);
+      // The shared copy first: once a node has answered with a variant, every node can find it.
+      await shared?.put(key, data);
+      await putLocal(key, data);
     },
 
-    localPath: (key) => inner.localPath(key),
-    exists: (key) => (memory.has(key) ? Promise.resolve(true) : inner.exists(key)),
+    /** A local file only when this node holds it (with a shared store, it may not). */
+    localPath: (key) => (shared && !disk.has(key) ? null : inner.localPath(key)),
+    exists: async (key) => memory.has(key) || (await inner.exists(key)) || (shared !== undefined && (await shared.exists(key))),
 
     async delete(key) {
       memory.delete(key);
       disk.delete(key);
       forget(key);
+      await shared?.delete(key);
       await inner.delete(key);
     },
 
@@ -116,12 +138,14 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
       if (rebuilding) gonePrefixes.push(prefix);
       memory.deleteWhere(under(prefix));
       disk.deleteWhere(under(prefix));
+      await shared?.deletePrefix(prefix);
       await inner.deletePrefix(prefix);
     },
 
-    list: () => inner.list(),
-    listWithSizes: () => inner.listWithSizes(),
-    sweepTemp: (olderThanMs) => inner.sweepTemp(olderThanMs),
+    // What is stored is the shared store's contents when there is one; this node's tiers are copies.
+    list: () => (shared ?? inner).list(),
+    listWithSizes: () => (shared ?? inner).listWithSizes(),
+    sweepTemp: async (olderThanMs) => (await inner.sweepTemp(olderThanMs)) + ((await shared?.sweepTemp(olderThanMs)) ?? 0),
 
     tiers: () => ({ memoryBytes: memory.weight, memoryEntries: memory.size, diskBytes: disk.weight, diskEntries: disk.size }),
   };

@@ -11,8 +11,7 @@ import { createImageCounts } from './rows';
 import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
 
-export function createSqliteRepositories(db: Database): Repositories {
-  const counts = createImageCounts();
+export function createSqliteRepositories(db: Database, counts = createImageCounts()): Repositories {
   return {
     clients: createSqliteClientRepository(db),
     apiKeys: createSqliteApiKeyRepository(db),

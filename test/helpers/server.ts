@@ -21,7 +21,7 @@ export interface TestServer {
 /** A real daemon on a loopback port over a fresh temporary data directory. */
 export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgapi-test-'));
-  const ctx = createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', ...env }, { data: dataDir, port: 0 }));
+  const ctx = await createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', ...env }, { data: dataDir, port: 0 }));
   const { client, apiKey } = await ctx.accounts.createClient('Test client', 'test');
   const server = listen(ctx, { host: '127.0.0.1', port: 0 });
 
@@ -55,7 +55,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     },
     async stop() {
       await server.stop();
-      ctx.close();
+      await ctx.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

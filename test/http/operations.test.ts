@@ -107,11 +107,11 @@ describe('variant cache budget', () => {
       expect(Number(/^imgapi_variant_cache_evictions_total\{tier="disk"\} (\d+)$/m.exec(metrics)![1])).toBeGreaterThan(0);
 
       // A new process on the same directory rebuilds its index from the files there.
-      const again = createContext(loadConfig({ IMGAPI_CACHE_MAX_BYTES: '2500', IMGAPI_LOG: 'off' }, { data: s.dataDir }));
+      const again = await createContext(loadConfig({ IMGAPI_CACHE_MAX_BYTES: '2500', IMGAPI_LOG: 'off' }, { data: s.dataDir }));
       await again.variants.ready;
       expect(again.variants.tiers().diskBytes).toBe(cacheBytes(s.dataDir));
       expect(again.variants.tiers().diskEntries).toBeGreaterThan(0);
-      again.close();
+      await again.close();
     } finally {
       await s.stop();
     }

@@ -13,7 +13,8 @@ export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
     const load = ctx.delivery.load();
     const cache = ctx.variants.stats;
     const tiers = ctx.variants.tiers();
-    const lookups = cache.memoryHits + cache.diskHits + cache.misses;
+    const hits = cache.memoryHits + cache.diskHits + cache.sharedHits;
+    const lookups = hits + cache.misses;
     const body = [
       ...observability.render(),
       ...metric('imgapi_variant_transforms_total', 'counter', 'Variants computed (cache misses that ran a transform).', transforms),
@@ -24,8 +25,9 @@ export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
       '# TYPE imgapi_variant_cache_hits_total counter',
       `imgapi_variant_cache_hits_total{tier="memory"} ${cache.memoryHits}`,
       `imgapi_variant_cache_hits_total{tier="disk"} ${cache.diskHits}`,
+      `imgapi_variant_cache_hits_total{tier="shared"} ${cache.sharedHits}`,
       ...metric('imgapi_variant_cache_misses_total', 'counter', 'Variant lookups found in no tier.', cache.misses),
-      ...metric('imgapi_variant_cache_hit_ratio', 'gauge', 'Hits over lookups since start.', lookups ? (cache.memoryHits + cache.diskHits) / lookups : 0),
+      ...metric('imgapi_variant_cache_hit_ratio', 'gauge', 'Hits over lookups since start.', lookups ? hits / lookups : 0),
       '# HELP imgapi_variant_cache_bytes Bytes held in each cache tier.',
       '# TYPE imgapi_variant_cache_bytes gauge',
       `imgapi_variant_cache_bytes{tier="memory"} ${tiers.memoryBytes}`,
