@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { invalid, notFound } from './errors';
+import { AppError, invalid, notFound } from './errors';
 import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
 import { isClientId, validateClientId } from './names';
@@ -134,7 +134,15 @@ export function createAccountService(deps: AccountDeps) {
      */
     async bootstrap(): Promise<{ clientId: string; apiKey: string; username: string; password: string } | null> {
       if ((await repos.clients.list()).length > 0 || (await repos.users.count()) > 0) return null;
-      const { client, apiKey } = await createClient('default', 'default');
+      let issued: Awaited<ReturnType<typeof createClient>>;
+      try {
+        issued = await createClient('default', 'default');
+      } catch (error) {
+        // Another node sharing the database, started at the same moment, got there first.
+        if (error instanceof AppError && error.code === 'conflict') return null;
+        throw error;
+      }
+      const { client, apiKey } = issued;
       const password = newPassword();
       await createUser('admin', password);
       return { clientId: client.id, apiKey: apiKey.apiKey, username: 'admin', password };

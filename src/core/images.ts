@@ -85,6 +85,8 @@ export function createImageService(deps: ImageDeps) {
         updatedAt: at,
       };
       await storeThenCommit(image.originalKey, input.data, () => repos.images.insert(image));
+      // Nothing cached knows this id yet, but listing totals on every node must move.
+      await changed(image);
       return image;
     },
 

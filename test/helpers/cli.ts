@@ -81,8 +81,8 @@ export function spawnCli(args: string[], options: { env?: Record<string, string>
 }
 
 /** Starts `imgapi serve` and waits for the line that names its URL. */
-export async function spawnServe(dataDir: string, port = 0) {
-  const server = spawnCli(['serve', '--port', String(port), '--data', dataDir]);
+export async function spawnServe(dataDir: string, port = 0, env: Record<string, string> = {}) {
+  const server = spawnCli(['serve', '--port', String(port), '--data', dataDir], { env });
   const line = await server.waitFor(/listening on (http:\/\/\S+)/);
   return {
     url: /listening on (http:\/\/\S+)/.exec(line)![1]!,

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseStorageUrl } from '../../src/storage/s3-location';
+import { createS3BlobStore } from '../../src/storage/s3-blob-store';
+import { spawnServe } from '../helpers/cli';
+import { decode, jpeg, png } from '../helpers/fixtures';
+import { freshDatabase } from '../helpers/postgres';
+import { startBucket, type TestBucket } from '../helpers/s3';
+
+/**
+ * Two `imgapi serve` processes on different ports, each with its own data directory (its local
+ * cache tiers), sharing one PostgreSQL database and one bucket: what one node does, the other
+ * sees at once.
+ */
+type Node = Awaited<ReturnType<typeof spawnServe>>;
+
+let bucket: TestBucket;
+let storageUrl: string;
+let a: Node;
+let b: Node;
+let apiKey: string;
+const dirs: string[] = [];
+
+async function call(node: Node, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = { 'x-api-key': apiKey };
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(`${node.url}/api/v1${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+async function upload(node: Node, file: Uint8Array, name: string, folder?: string) {
+  const form = new FormData();
+  form.append('file', new File([file as Uint8Array<ArrayBuffer>], name));
+  if (folder) form.append('folder', folder);
+  const { status, json } = await call(node, 'POST', '/images', form);
+  expect(status).toBe(201);
+  return json as { id: string };
+}
+
+/** The same delivery path on another node's host. */
+const on = (node: Node, url: string) => `${node.url}${new URL(url).pathname}`;
+
+async function signed(node: Node, imageId: string, transform: string): Promise<string> {
+  const { status, json } = await call(node, 'POST', '/sign', { imageId, transform });
+  expect(status).toBe(200);
+  return json.url;
+}
+
+async function fetchImage(url: string) {
+  const response = await fetch(url);
+  const body = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, etag: response.headers.get('etag'), cache: response.headers.get('x-cache'), body };
+}
+
+beforeAll(async () => {
+  bucket = await startBucket();
+  storageUrl = bucket.storageUrl('cluster');
+  const env = { IMGAPI_DATABASE_URL: await freshDatabase(), IMGAPI_STORAGE_URL: storageUrl, IMGAPI_LOG: 'off', IMGAPI_CONCURRENCY: '2' };
+  for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'imgapi-node-')));
+  // Both start at once on the empty database: exactly one of them makes the first client.
+  [a, b] = await Promise.all([spawnServe(dirs[0]!, 0, env), spawnServe(dirs[1]!, 0, env)]);
+  const outputs = [a.output, b.output];
+  expect(outputs.filter((out) => out.includes('First start')).length).toBe(1);
+  apiKey = /API key:\s+(\S+)/.exec(outputs.join('\n'))![1]!;
+  for (const node of [a, b]) expect(node.output).toContain('metadata: postgres://');
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await bucket?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two nodes on one PostgreSQL and one bucket', () => {
+  test('upload on A is delivered by B, from the shared variant A made', async () => {
+    const { id } = await upload(a, await jpeg(800, 600), 'shared.jpg', 'clients/acme');
+    const url = await signed(a, id, 'w_200,f_webp');
+    const first = await fetchImage(url);
+    expect(first.status).toBe(200);
+    expect(first.cache).toBe('MISS');
+    const fromB = await fetchImage(on(b, url));
+    expect(fromB.status).toBe(200);
+    expect(fromB.cache).toBe('HIT'); // from the bucket: B ran no transform
+    expect(fromB.body).toEqual(first.body);
+    expect(fromB.etag).toBe(first.etag);
+    expect(await decode(fromB.body)).toMatchObject({ format: 'webp', width: 200, height: 150 });
+    // B's metadata API sees the upload and its folder.
+    expect((await call(b, 'GET', `/images/${id}`)).json).toMatchObject({ id, originalName: 'shared.jpg', folder: 'clients/acme' });
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toMatch(/^imgapi_variant_cache_hits_total\{tier="shared"\} [1-9]/m);
+    expect(metrics).toMatch(/^imgapi_variant_transforms_total 0$/m);
+  });
+
+  test('replace on B: A serves the new pixels and ETag at once', async () => {
+    const { id } = await upload(a, await jpeg(800, 600), 'replace-me.jpg');
+    const url = await signed(a, id, 'w_400');
+    const before = await fetchImage(url);
+    await fetchImage(url); // now in A's memory tier
+    expect(await decode(before.body)).toMatchObject({ width: 400, height: 300 });
+
+    const form = new FormData();
+    form.append('file', new File([await png(400, 800)], 'tall.png'));
+    const replaced = await call(b, 'PUT', `/images/${id}`, form);
+    expect(replaced.status).toBe(200);
+    expect(replaced.json.version).toBe(2);
+
+    const after = await fetchImage(url);
+    expect(after.status).toBe(200);
+    expect(after.etag).not.toBe(before.etag);
+    expect(await decode(after.body)).toMatchObject({ width: 400, height: 800 });
+    expect((await call(a, 'GET', `/images/${id}`)).json.version).toBe(2);
+  });
+
+  test('delete on A: B answers 404 at once, though it had the variant cached', async () => {
+    const { id } = await upload(b, await jpeg(300, 300), 'delete-me.jpg');
+    const url = on(b, await signed(b, id, 'w_100'));
+    expect((await fetchImage(url)).status).toBe(200);
+    expect((await fetchImage(url)).status).toBe(200);
+    expect((await call(a, 'DELETE', `/images/${id}`)).status).toBe(204);
+    const gone = await fetchImage(url);
+    expect(gone.status).toBe(404);
+    expect((await call(b, 'GET', `/images/${id}`)).status).toBe(404);
+    // Its originals and variants are gone from the bucket too.
+    const location = parseStorageUrl(storageUrl);
+    expect((await createS3BlobStore(location, 'originals').list()).filter((key) => key.includes(id))).toEqual([]);
+    expect((await createS3BlobStore(location, 'variants').list()).filter((key) => key.includes(id))).toEqual([]);
+  });
+
+  test('a preset made on B works on A; deleted on A, it stops on B', async () => {
+    const { id } = await upload(a, await jpeg(1000, 500), 'preset.jpg');
+    const created = await call(b, 'POST', '/presets', { name: 'card', params: 'w_250,h_250,c_fill,f_png' });
+    expect(created.status).toBe(201);
+    const onA = await fetchImage(`${a.url}/t/default/preset:card/${id}.png`);
+    expect(onA.status).toBe(200);
+    expect(await decode(onA.body)).toMatchObject({ format: 'png', width: 250, height: 250 });
+    const onB = await fetchImage(`${b.url}/t/default/preset:card/${id}.png`);
+    expect(onB.status).toBe(200);
+    expect((await call(a, 'DELETE', `/presets/${created.json.id}`)).status).toBe(204);
+    expect((await fetchImage(`${b.url}/t/default/preset:card/${id}.png`)).status).toBe(404);
+  });
+
+  test('listing totals follow uploads made on the other node', async () => {
+    const listed = async (node: Node) => (await call(node, 'GET', '/images?folder=counted')).json?.total ?? 0;
+    await upload(a, await jpeg(64, 64), 'one.jpg', 'counted');
+    expect(await listed(b)).toBe(1); // B remembers this total…
+    await upload(a, await jpeg(64, 64), 'two.jpg', 'counted');
+    expect(await listed(b)).toBe(2); // …until A's change reaches it
+    expect((await call(b, 'GET', '/search?q=two')).json.images.map((i: { originalName: string }) => i.originalName)).toEqual(['two.jpg']);
+  });
+
+  test('concurrent misses on both nodes for the same variants: every answer whole, the bucket holds one good copy', async () => {
+    const { id } = await upload(a, await jpeg(1200, 900), 'race.jpg');
+    const urls = await Promise.all(['w_300', 'w_301,f_webp', 'w_302,f_avif'].map((t) => signed(a, id, t)));
+    const results = await Promise.all(urls.flatMap((url) => [a, b, a, b].map((node) => fetchImage(on(node, url)))));
+    for (const result of results) expect(result.status).toBe(200);
+    for (let i = 0; i < urls.length; i++) {
+      const answers = results.slice(i * 4, i * 4 + 4);
+      expect(new Set(answers.map((r) => r.etag)).size).toBe(1);
+      const meta = await decode(answers[0]!.body);
+      expect(meta.width).toBe(300 + i);
+    }
+    const variants = createS3BlobStore(parseStorageUrl(storageUrl), 'variants');
+    const keys = (await variants.list()).filter((key) => key.includes(id));
+    expect(keys.length).toBe(3);
+    for (const key of keys) {
+      const stored = (await variants.get(key))!;
+      const meta = await decode(stored);
+      expect([300, 301, 302]).toContain(meta.width!);
+    }
+  });
+});
