@@ -11,6 +11,7 @@ import { registerImage } from './commands/image';
 import { registerInit } from './commands/init';
 import { registerKey } from './commands/key';
 import { registerLogin } from './commands/login';
+import { registerMigrate } from './commands/migrate';
 import { registerPreset } from './commands/preset';
 import { registerServe } from './commands/serve';
 import { registerSign } from './commands/sign';
@@ -31,7 +32,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerFolder, registerImage, registerSync, registerWatch, registerDoctor,
+  registerSign, registerPreset, registerFolder, registerImage, registerSync, registerWatch, registerDoctor, registerMigrate,
 ]) {
   register(program);
 }

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createS3BlobStore } from '../../src/storage/s3-blob-store';
+import { parseStorageUrl } from '../../src/storage/s3-location';
+import { runCli, spawnServe } from '../helpers/cli';
+import { decode, jpeg, png } from '../helpers/fixtures';
+import { freshDatabase } from '../helpers/postgres';
+import { startBucket, type TestBucket } from '../helpers/s3';
+
+/**
+ * `imgapi migrate`: a single-node installation (SQLite + files) copied into PostgreSQL and a
+ * bucket, then served from there by a node with an empty data directory.
+ */
+let bucket: TestBucket;
+let source: string;
+let apiKey = '';
+let password = '';
+const dirs: string[] = [];
+const images: { id: string; url: string; width: number }[] = [];
+
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imgapi-migrate-'));
+  dirs.push(dir);
+  return dir;
+};
+
+async function api(base: string, method: string, path: string, body?: unknown) {
+  const headers: Record<string, string> = { 'x-api-key': apiKey };
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(`${base}/api/v1${path}`, { method, headers, body: payload });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+const migrate = (args: string[]) => runCli(['migrate', '--data', source, '--json', ...args]);
+
+beforeAll(async () => {
+  bucket = await startBucket();
+  source = tempDir();
+  // A single node, used for a while: folders, images, a replaced one, a preset, a second key.
+  const node = await spawnServe(source, 0, { IMGAPI_LOG: 'off' });
+  try {
+    apiKey = /API key:\s+(\S+)/.exec(node.output)![1]!;
+    password = /password:\s+(\S+)/.exec(node.output)![1]!;
+    for (const [i, folder] of ['clients/acme', 'clients/acme/2026', '', 'clients/zeta'].entries()) {
+      const form = new FormData();
+      form.append('file', new File([await jpeg(400 + i * 10, 300)], `photo-${i}.jpg`));
+      if (folder) form.append('folder', folder);
+      const { json } = await api(node.url, 'POST', '/images', form);
+      const signed = await api(node.url, 'POST', '/sign', { imageId: json.id, transform: 'f_png' });
+      images.push({ id: json.id, url: signed.json.url, width: 400 + i * 10 });
+    }
+    const form = new FormData();
+    form.append('file', new File([await png(200, 100, { alpha: true })], 'new.png'));
+    expect((await api(node.url, 'PUT', `/images/${images[0]!.id}`, form)).json.version).toBe(2);
+    images[0]!.width = 200;
+    expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50' })).status).toBe(201);
+    expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);
+  } finally {
+    await node.stop();
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await bucket?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('imgapi migrate', () => {
+  test('copies rows and originals, verifies them, resumes, and a PostgreSQL + S3 node serves the same URLs', async () => {
+    const database = await freshDatabase();
+    const storageUrl = bucket.storageUrl('migrated');
+    const first = await migrate(['--to-database', database, '--to-storage', storageUrl]);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.ok).toBe(true);
+    const rows = Object.fromEntries(report.tables.map((t: { table: string; source: number; verified: number }) => [t.table, [t.source, t.verified]]));
+    expect(rows).toMatchObject({ clients: [1, 1], users: [1, 1], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1] });
+    expect(report.originals).toMatchObject({ total: 4, copied: 4, skipped: 0, verified: 4, failures: [] });
+
+    // An interrupted copy (one original missing in the bucket) resumes: only it is sent again.
+    const originals = createS3BlobStore(parseStorageUrl(storageUrl), 'originals');
+    const keys = await originals.list();
+    expect(keys.length).toBe(4);
+    await originals.delete(keys[0]!);
+    const again = await migrate(['--to-database', database, '--to-storage', storageUrl]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).originals).toMatchObject({ copied: 1, skipped: 3, verified: 4 });
+
+    // A node with an empty data directory serves everything from PostgreSQL and the bucket.
+    const node = await spawnServe(tempDir(), 0, { IMGAPI_DATABASE_URL: database, IMGAPI_STORAGE_URL: storageUrl, IMGAPI_LOG: 'off' });
+    try {
+      expect(node.output).not.toContain('First start');
+      for (const image of images) {
+        const response = await fetch(`${node.url}${new URL(image.url).pathname}`);
+        expect(response.status).toBe(200);
+        expect((await decode(new Uint8Array(await response.arrayBuffer()))).width).toBe(image.width);
+      }
+      const thumb = await fetch(`${node.url}/t/default/preset:thumb/${images[1]!.id}.webp`);
+      expect(await decode(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ format: 'webp', width: 50 });
+      const listed = await api(node.url, 'GET', '/images?folder=clients/acme&recursive=true');
+      expect(listed.json.total).toBe(2);
+      expect((await api(node.url, 'GET', '/search?q=photo-3')).json.images.map((i: { id: string }) => i.id)).toEqual([images[3]!.id]);
+      const login = await fetch(`${node.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: node.url },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      await node.stop();
+    }
+  }, 60_000);
+
+  test('an original that no longer matches its recorded hash is reported and the exit status is 1', async () => {
+    const database = await freshDatabase();
+    const storageUrl = bucket.storageUrl('damaged');
+    // Damage the file behind one image (its key starts with the client and image id).
+    const damaged = (await Array.fromAsync(new Bun.Glob(`default/${images[2]!.id}/*`).scan({ cwd: join(source, 'originals') })))[0]!;
+    const path = join(source, 'originals', damaged);
+    const original = await Bun.file(path).bytes();
+    writeFileSync(path, new Uint8Array([...original.slice(0, 100), 0, 0, 0]));
+    try {
+      const result = await migrate(['--to-database', database, '--to-storage', storageUrl]);
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout);
+      expect(report.ok).toBe(false);
+      expect(report.originals.failures).toEqual([{ key: damaged, reason: 'the source does not match its recorded hash' }]);
+      expect(report.originals.verified).toBe(3);
+    } finally {
+      writeFileSync(path, original);
+    }
+  }, 60_000);
+
+  test('a database that already holds another installation is refused, and bad targets are usage errors', async () => {
+    const database = await freshDatabase();
+    const other = await spawnServe(tempDir(), 0, { IMGAPI_DATABASE_URL: database, IMGAPI_LOG: 'off' });
+    await other.stop();
+    const refused = await migrate(['--to-database', database]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already holds another installation');
+
+    expect((await migrate([])).code).toBe(2);
+    const badStorage = await migrate(['--to-storage', 'https://bucket/x']);
+    expect(badStorage.code).toBe(2);
+    expect(badStorage.stderr).toContain('--to-storage must start with s3://');
+    expect((await migrate(['--to-database', 'mysql://x'])).code).toBe(2);
+    const nowhere = await runCli(['migrate', '--data', join(tempDir(), 'none'), '--to-database', database]);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('No installation');
+  }, 60_000);
+});
