@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createContext, type AppContext } from '../../src/context';
 import { listen } from '../../src/http/app';
+import { apiRequest, fileForm } from './api';
 
 export interface TestServer {
   url: string;
@@ -25,18 +26,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   const { client, apiKey } = await ctx.accounts.createClient('Test client', 'test');
   const server = listen(ctx, { host: '127.0.0.1', port: 0 });
 
-  const api: TestServer['api'] = async (method, path, body, key = apiKey.apiKey) => {
-    const headers: Record<string, string> = { 'x-api-key': key };
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const response = await fetch(`${server.url}/api/v1${path}`, { method, headers, body: payload });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers };
-  };
+  const api: TestServer['api'] = (method, path, body, key = apiKey.apiKey) => apiRequest(server.url, key, method, path, body);
 
   return {
     url: server.url,
@@ -47,10 +37,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     secret: client.signingSecret,
     api,
     async upload(file, name, folder, key) {
-      const form = new FormData();
-      form.append('file', new File([file as Uint8Array<ArrayBuffer>], name));
-      if (folder !== undefined) form.append('folder', folder);
-      const { status, json } = await api('POST', '/images', form, key);
+      const { status, json } = await api('POST', '/images', fileForm(file, name, folder), key);
       return { status, json };
     },
     async stop() {

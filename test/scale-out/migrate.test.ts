@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store';
 import { parseStorageUrl } from '../../src/storage/s3-location';
+import { apiRequest, fileForm } from '../helpers/api';
 import { runCli, spawnServe } from '../helpers/cli';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { freshDatabase } from '../helpers/postgres';
@@ -26,17 +27,7 @@ const tempDir = () => {
   return dir;
 };
 
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { 'x-api-key': apiKey };
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(`${base}/api/v1${path}`, { method, headers, body: payload });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
+const api = (base: string, method: string, path: string, body?: unknown) => apiRequest(base, apiKey, method, path, body);
 
 const migrate = (args: string[]) => runCli(['migrate', '--data', source, '--json', ...args]);
 
@@ -49,16 +40,11 @@ beforeAll(async () => {
     apiKey = /API key:\s+(\S+)/.exec(node.output)![1]!;
     password = /password:\s+(\S+)/.exec(node.output)![1]!;
     for (const [i, folder] of ['clients/acme', 'clients/acme/2026', '', 'clients/zeta'].entries()) {
-      const form = new FormData();
-      form.append('file', new File([await jpeg(400 + i * 10, 300)], `photo-${i}.jpg`));
-      if (folder) form.append('folder', folder);
-      const { json } = await api(node.url, 'POST', '/images', form);
+      const { json } = await api(node.url, 'POST', '/images', fileForm(await jpeg(400 + i * 10, 300), `photo-${i}.jpg`, folder));
       const signed = await api(node.url, 'POST', '/sign', { imageId: json.id, transform: 'f_png' });
       images.push({ id: json.id, url: signed.json.url, width: 400 + i * 10 });
     }
-    const form = new FormData();
-    form.append('file', new File([await png(200, 100, { alpha: true })], 'new.png'));
-    expect((await api(node.url, 'PUT', `/images/${images[0]!.id}`, form)).json.version).toBe(2);
+    expect((await api(node.url, 'PUT', `/images/${images[0]!.id}`, fileForm(await png(200, 100, { alpha: true }), 'new.png'))).json.version).toBe(2);
     images[0]!.width = 200;
     expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50' })).status).toBe(201);
     expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);

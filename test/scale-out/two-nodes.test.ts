@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStorageUrl } from '../../src/storage/s3-location';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store';
+import { apiRequest, fileForm } from '../helpers/api';
 import { spawnServe } from '../helpers/cli';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { freshDatabase } from '../helpers/postgres';
@@ -23,24 +24,10 @@ let b: Node;
 let apiKey: string;
 const dirs: string[] = [];
 
-async function call(node: Node, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { 'x-api-key': apiKey };
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(`${node.url}/api/v1${path}`, { method, headers, body: payload });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+const call = (node: Node, method: string, path: string, body?: unknown) => apiRequest(node.url, apiKey, method, path, body);
 
 async function upload(node: Node, file: Uint8Array, name: string, folder?: string) {
-  const form = new FormData();
-  form.append('file', new File([file as Uint8Array<ArrayBuffer>], name));
-  if (folder) form.append('folder', folder);
-  const { status, json } = await call(node, 'POST', '/images', form);
+  const { status, json } = await call(node, 'POST', '/images', fileForm(file, name, folder));
   expect(status).toBe(201);
   return json as { id: string };
 }
@@ -106,9 +93,7 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
     await fetchImage(url); // now in A's memory tier
     expect(await decode(before.body)).toMatchObject({ width: 400, height: 300 });
 
-    const form = new FormData();
-    form.append('file', new File([await png(400, 800)], 'tall.png'));
-    const replaced = await call(b, 'PUT', `/images/${id}`, form);
+    const replaced = await call(b, 'PUT', `/images/${id}`, fileForm(await png(400, 800), 'tall.png'));
     expect(replaced.status).toBe(200);
     expect(replaced.json.version).toBe(2);
 
