@@ -1,10 +1,12 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload] [--seconds N]
+// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload,scale-out] [--seconds N]
+// (scale-out is not in the default set: it needs Debian's postgresql.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ROOT, hasCommand } from './harness';
+import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
@@ -61,6 +63,30 @@ if (only.includes('upload')) {
   results.upload = await uploadScenario(200);
   console.log('\nUpload through the API (200 small JPEGs, 4 in flight)');
   console.table(results.upload);
+}
+
+if (only.includes('scale-out')) {
+  const scale = await scaleOutScenario(source.bytes, seconds, 100_000);
+  results.scaleOut = scale;
+  const row = (r: typeof scale.single) => ({
+    'hit req/s': r.hit.requestsPerSecond,
+    'hit p99 ms': r.hit.p99Ms,
+    'miss req/s (c=2)': r.miss.requestsPerSecond,
+    'cold-node fetch p50 ms': r.firstFetchOnColdNode.p50Ms,
+    'cold-node fetch p95 ms': r.firstFetchOnColdNode.p95Ms,
+  });
+  console.log('\nOne node (SQLite + files) next to PostgreSQL + S3 (s3rver); cold node: single = its own disk after a restart, PG+S3 = a second node reading the bucket');
+  console.table({ single: row(scale.single), 'postgres+s3': row(scale.scaled) });
+  console.log(`hit PG+S3 / single: ${ratio(scale.scaled.hit.requestsPerSecond, scale.single.hit.requestsPerSecond)}; miss PG+S3 / single: ${ratio(scale.scaled.miss.requestsPerSecond, scale.single.miss.requestsPerSecond)}`);
+  console.log('\nMetadata at 100 000 images, p50 ms (first request in brackets): SQLite next to PostgreSQL');
+  console.table(
+    Object.fromEntries(
+      Object.entries(scale.metadataSingle).map(([query, s]) => {
+        const p = scale.metadataPostgres[query]!;
+        return [query, { sqlite: `${s.p50Ms} (${s.firstMs})`, postgres: `${p.p50Ms} (${p.firstMs})`, 'total equal': s.total === p.total }];
+      }),
+    ),
+  );
 }
 
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });

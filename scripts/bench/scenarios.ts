@@ -20,18 +20,18 @@ export async function hitScenario(source: Uint8Array, seconds: number) {
   writeFileSync(file, variant);
   const path = new URL(url).pathname;
 
-  const results: Record<string, ReturnType<typeof wrk>> = {};
-  results.imgapi = wrk(url, { connections: 32, seconds });
+  const results: Record<string, Awaited<ReturnType<typeof wrk>>> = {};
+  results.imgapi = await wrk(url, { connections: 32, seconds });
   await imgapi.stop();
   // The same with request logging off: what the logs cost.
   const quiet = await startImgapi(join(dir, 'data'), { IMGAPI_LOG: 'off' });
   await fetch(url.replace(imgapi.url, quiet.url));
-  results['imgapi-nolog'] = wrk(url.replace(imgapi.url, quiet.url), { connections: 32, seconds });
+  results['imgapi-nolog'] = await wrk(url.replace(imgapi.url, quiet.url), { connections: 32, seconds });
   await quiet.stop();
   for (const mode of ['memory', 'file'] as const) {
     const port = freePort();
     const bare = await start([process.execPath, BARE, mode, file, String(port)], /ready/);
-    results[`bun-${mode}`] = wrk(`http://127.0.0.1:${port}/`, { connections: 32, seconds });
+    results[`bun-${mode}`] = await wrk(`http://127.0.0.1:${port}/`, { connections: 32, seconds });
     await bare.stop();
   }
   if (hasCommand('nginx')) {
@@ -48,7 +48,7 @@ http { access_log off; sendfile on; tcp_nopush on; types { image/webp webp; }
     );
     const nginx = Bun.spawn(['nginx', '-c', conf, '-g', 'daemon off;'], { stderr: 'inherit' });
     await Bun.sleep(500);
-    results.nginx = wrk(`http://127.0.0.1:${port}${path}`, { connections: 32, seconds });
+    results.nginx = await wrk(`http://127.0.0.1:${port}${path}`, { connections: 32, seconds });
     nginx.kill('SIGQUIT');
     await nginx.exited;
   }
@@ -61,7 +61,7 @@ export async function missScenario(sourcePath: string, source: Uint8Array, secon
   const dir = tmp('miss');
   const imgapi = await startImgapi(join(dir, 'data'));
   const { id } = await imgapi.upload(source, 'source.jpg');
-  const results: Record<string, ReturnType<typeof wrk>> = {};
+  const results: Record<string, Awaited<ReturnType<typeof wrk>>> = {};
   // Distinct variants of about the same cost (widths 560–640, qualities 70–79 then 80–89), more
   // than a run can request, so every request is a miss.
   let q0 = 70;
@@ -70,13 +70,13 @@ export async function missScenario(sourcePath: string, source: Uint8Array, secon
     for (let q = q0; q < q0 + 10; q++) for (let w = 560; w <= 640; w++) specs.push(`w_${w},f_webp,q_${q}`);
     q0 += 10;
     const paths = await Promise.all(specs.map(async (spec) => new URL(await imgapi.sign(id, spec)).pathname));
-    results[`imgapi-c${connections}`] = wrk(imgapi.url, { connections, seconds, paths });
+    results[`imgapi-c${connections}`] = await wrk(imgapi.url, { connections, seconds, paths });
   }
   await imgapi.stop();
   for (const connections of [2, 8]) {
     const port = freePort();
     const bare = await start([process.execPath, BARE, 'sharp', sourcePath, String(port), '600', 'webp'], /ready/);
-    results[`bun-sharp-c${connections}`] = wrk(`http://127.0.0.1:${port}/`, { connections, seconds });
+    results[`bun-sharp-c${connections}`] = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds });
     await bare.stop();
   }
   rmSync(dir, { recursive: true, force: true });
@@ -134,6 +134,14 @@ export async function metadataScenario(count: number) {
   db.close();
   const imgapi = await startImgapi(data);
   const key = JSON.parse(Bun.spawnSync([process.execPath, CLI, 'key', 'create', '--json'], { env: { ...process.env, IMGAPI_DATA: data } }).stdout.toString()).apiKey;
+  const results = await metadataLatency(imgapi.url, key, count);
+  await imgapi.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return results;
+}
+
+/** List and search latency over `count` seeded images (60 sequential requests per query). */
+export async function metadataLatency(url: string, key: string, count: number) {
   const queries: Record<string, string> = {
     'list all, page 1': '/images?page=1&pageSize=24',
     'list all, page 2000': '/images?page=2000&pageSize=24',
@@ -150,7 +158,7 @@ export async function metadataScenario(count: number) {
     let total = 0;
     for (let i = 0; i < 60; i++) {
       const started = performance.now();
-      const response = await fetch(`${imgapi.url}/api/v1${path}`, { headers: { 'x-api-key': key } });
+      const response = await fetch(`${url}/api/v1${path}`, { headers: { 'x-api-key': key } });
       const body = await response.json();
       times.push(performance.now() - started);
       total = body.total ?? body.images?.length;
@@ -158,8 +166,6 @@ export async function metadataScenario(count: number) {
     // firstMs: the first request, before any total is remembered.
     results[name] = { firstMs: Number(times[0]!.toFixed(2)), p50Ms: Number(percentile(times, 50).toFixed(2)), p95Ms: Number(percentile(times, 95).toFixed(2)), total };
   }
-  await imgapi.stop();
-  rmSync(dir, { recursive: true, force: true });
   return results;
 }
 

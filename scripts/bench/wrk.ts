@@ -19,9 +19,10 @@ const toMs = (value: string) => {
 
 /**
  * Runs wrk against loopback for a bounded time. With `paths`, each request takes the next
- * path from the list (a Lua script cycles through them).
+ * path from the list (a Lua script cycles through them). Asynchronous, so servers running
+ * inside this process (the bench's S3 server) keep answering meanwhile.
  */
-export function wrk(url: string, options: { connections: number; seconds: number; threads?: number; paths?: string[] }): WrkResult {
+export async function wrk(url: string, options: { connections: number; seconds: number; threads?: number; paths?: string[] }): Promise<WrkResult> {
   const args = ['wrk', '--latency', '-t', String(options.threads ?? Math.min(2, options.connections)), '-c', String(options.connections), '-d', `${options.seconds}s`];
   if (options.paths) {
     const script = join(tmpdir(), `imgapi-wrk-${process.pid}-${Date.now()}.lua`);
@@ -33,9 +34,9 @@ export function wrk(url: string, options: { connections: number; seconds: number
     args.push('-s', script);
   }
   args.push(url);
-  const run = Bun.spawnSync(args, { timeout: (options.seconds + 30) * 1000 });
-  const out = run.stdout.toString();
-  if (run.exitCode !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  const run = Bun.spawn(args, { timeout: (options.seconds + 30) * 1000, stdout: 'pipe', stderr: 'pipe' });
+  const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
+  if (code !== 0) throw new Error(`wrk failed: ${err}`);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   return {
     requestsPerSecond: Math.round(rps * 10) / 10,

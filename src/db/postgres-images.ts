@@ -3,6 +3,15 @@ import type { ImageQuery, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
 import { countKey, createImageCounts, IMAGE_SELECT, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 
+const ANCHOR_EVERY = 1000;
+const SPARSE_MATCHES = 2000;
+
+/** The sort key of the row at a remembered position of a listing. */
+interface Anchor {
+  created_at: string;
+  id: string;
+}
+
 /** Numbered parameters for a query assembled from parts. */
 function parameters() {
   const values: unknown[] = [];
@@ -48,15 +57,40 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
 
     async list(query) {
       const p = parameters();
-      const where = listCondition(query, p);
-      const total = await counts.remember(query.clientId, countKey(query), async () => {
+      let where = listCondition(query, p);
+      const key = countKey(query);
+      const total = await counts.remember(query.clientId, key, async () => {
         const [row] = await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM images i WHERE ${where}`, p.values);
         return row!.n;
       });
+      // A deep page starts from the nearest remembered position before it, so PostgreSQL walks
+      // at most ANCHOR_EVERY index entries rather than every one before the page.
+      let offset = query.offset;
+      const hop = Math.floor(offset / ANCHOR_EVERY);
+      if (hop > 0 && offset < total) {
+        const anchors = await counts.remember(query.clientId, `anchors\n${key}`, async () =>
+          sql.unsafe<Anchor[]>(
+            `SELECT created_at, id FROM (SELECT i.created_at, i.id, row_number() OVER (ORDER BY i.created_at DESC, i.id DESC) AS n
+               FROM images i WHERE ${where}) ranked WHERE n % ${ANCHOR_EVERY} = 0 ORDER BY n`,
+            p.values,
+          ),
+        );
+        const anchor = anchors[hop - 1];
+        if (anchor) {
+          where += ` AND (i.created_at, i.id) < (${p.add(anchor.created_at)}, ${p.add(anchor.id)})`;
+          offset -= hop * ANCHOR_EVERY;
+        }
+      }
+      // Few name matches: collect them from the trigram index and sort those, rather than let the
+      // planner walk the client's newest-first index filtering every row (its guess of how many
+      // rows a LIKE matches is poor; the remembered total is exact).
+      const candidates =
+        query.nameContains && total <= SPARSE_MATCHES
+          ? `WITH matches AS MATERIALIZED (SELECT i.id, i.created_at FROM images i WHERE ${where}), page AS (SELECT id, created_at FROM matches i`
+          : `WITH page AS (SELECT i.id, i.created_at FROM images i WHERE ${where}`;
       // The page is found on the index alone, then only its rows are read and joined.
       const rows = await sql.unsafe<ImageRow[]>(
-        `WITH page AS (SELECT i.id, i.created_at FROM images i WHERE ${where}
-           ORDER BY i.created_at DESC, i.id DESC LIMIT ${p.add(query.limit)} OFFSET ${p.add(query.offset)})
+        `${candidates} ORDER BY i.created_at DESC, i.id DESC LIMIT ${p.add(query.limit)} OFFSET ${p.add(offset)})
          ${IMAGE_SELECT} JOIN page ON page.id = i.id ORDER BY page.created_at DESC, page.id DESC`,
         p.values,
       );

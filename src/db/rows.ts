@@ -74,13 +74,13 @@ export const countKey = (query: ImageQuery) =>
   `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}`;
 
 /**
- * Counting 100 000 rows costs milliseconds on every page of a listing. Totals are remembered
- * per client and query until that client's images change (any write bumps its generation;
- * with several nodes, the change feed tells the others).
+ * Counting 100 000 rows costs milliseconds on every page of a listing. Totals (and other
+ * facts about a listing) are remembered per client and query until that client's images
+ * change (any write bumps its generation; with several nodes, the change feed tells the others).
  */
 export function createImageCounts() {
   const generations = new Map<string, number>();
-  const totals = new Map<string, { generation: string; total: number }>();
+  const remembered = new Map<string, { generation: string; value: unknown }>();
   let epoch = 0;
   return {
     changed(clientId: string): void {
@@ -89,14 +89,14 @@ export function createImageCounts() {
     changedAll(): void {
       epoch++;
     },
-    async remember(clientId: string, key: string, count: () => number | Promise<number>): Promise<number> {
+    async remember<T>(clientId: string, key: string, compute: () => T | Promise<T>): Promise<T> {
       const generation = `${epoch}.${generations.get(clientId) ?? 0}`;
-      const cached = totals.get(key);
-      if (cached && cached.generation === generation) return cached.total;
-      const total = await count();
-      if (totals.size > 10_000) totals.clear();
-      totals.set(key, { generation, total });
-      return total;
+      const cached = remembered.get(key);
+      if (cached && cached.generation === generation) return cached.value as T;
+      const value = await compute();
+      if (remembered.size > 10_000) remembered.clear();
+      remembered.set(key, { generation, value });
+      return value;
     },
   };
 }

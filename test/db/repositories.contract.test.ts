@@ -230,6 +230,31 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(refs.find((r) => r.id === foreign.id)).toEqual({ clientId: other, id: foreign.id, version: 1, originalKey: foreign.originalKey });
   });
 
+  test('deep pages: the same rows at every offset, ties on time included, and after a change', async () => {
+    const clientId = 'deep';
+    await repos.clients.insert({ id: clientId, name: 'Deep', signingSecret: 's', createdAt: at(0) });
+    const made: ImageRecord[] = [];
+    // Three images per second: the id decides among them (ids rise with insertion, like SQLite's rowid).
+    for (let n = 0; n < 2_500; n++) {
+      const img = { ...image(clientId, null, `p${n}.jpg`, n), id: `deep${n.toString().padStart(5, '0')}`, createdAt: at(Math.floor(n / 3)) };
+      made.push(img);
+    }
+    await Promise.all(made.map((img) => repos.images.insert(img)));
+    const newestFirst = made.map((i) => i.id).reverse();
+    const page = async (offset: number) =>
+      (await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 24, offset })).items.map((i) => i.id);
+    for (const offset of [0, 990, 999, 1000, 1001, 1990, 2000, 2476, 2490, 2500, 3000]) {
+      expect(await page(offset)).toEqual(newestFirst.slice(offset, offset + 24));
+    }
+    // A deleted image shifts every later page by one.
+    await repos.images.delete(clientId, newestFirst[500]!);
+    const after = newestFirst.filter((_, i) => i !== 500);
+    for (const offset of [999, 1000, 2000]) expect(await page(offset)).toEqual(after.slice(offset, offset + 24));
+    const filtered = await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 5, offset: 1000, nameContains: 'p1' });
+    const expected = after.filter((id) => made.find((m) => m.id === id)!.originalName.includes('p1'));
+    expect({ ids: filtered.items.map((i) => i.id), total: filtered.total }).toEqual({ ids: expected.slice(1000, 1005), total: expected.length });
+  });
+
   test('ensurePath from many callers at once makes each level once', async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, n) => repos.folders.ensurePath(clientId, ['race', 'a', 'b'], () => id('fld'), at(40 + n))),
