@@ -79,11 +79,11 @@ export async function createContext(config: Config) {
     variants,
     doctor: createDoctor({ repos, stores }),
     rateLimits: config.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: config.rateLimitPerMinute }) : { take: () => {} },
-    /** True when the database answers and the originals store takes a write. */
+    /** True when the database and the originals store answer. */
     async healthy(): Promise<boolean> {
       try {
         await metadata.ping();
-        await stores.originals.put('health', new Uint8Array([1]));
+        await storage.probe();
         return true;
       } catch {
         return false;

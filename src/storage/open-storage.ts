@@ -17,6 +17,8 @@ export interface Storage {
   description: string;
   originals: BlobStore;
   variants: TieredVariantStore;
+  /** Throws unless the store answers: a write on disk; with a bucket, a read (health checks every few seconds must not cost PUTs). */
+  probe(): Promise<void>;
 }
 
 /**
@@ -28,17 +30,27 @@ export function openStorage(options: StorageOptions): Storage {
   const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024 };
   const local = (area: string) => createFsBlobStore({ root: join(options.dataDir, area) });
   if (!options.storage) {
-    return { description: `files in ${options.dataDir}`, originals: local('originals'), variants: createTieredVariantStore(local('cache'), variantTiers) };
+    const originals = local('originals');
+    return {
+      description: `files in ${options.dataDir}`,
+      originals,
+      variants: createTieredVariantStore(local('cache'), variantTiers),
+      probe: () => originals.put('health', new Uint8Array([1])),
+    };
   }
   const location = options.storage;
+  const sharedOriginals = createS3BlobStore(location, 'originals');
   return {
     description: describeLocation(location),
     originals: createTieredVariantStore(local('cache/originals'), {
       maxDiskBytes: options.originalsCacheMaxBytes,
       maxMemoryBytes: 0,
       maxMemoryItemBytes: 0,
-      shared: createS3BlobStore(location, 'originals'),
+      shared: sharedOriginals,
     }),
     variants: createTieredVariantStore(local('cache/variants'), { ...variantTiers, shared: createS3BlobStore(location, 'variants') }),
+    probe: async () => {
+      await sharedOriginals.exists('health');
+    },
   };
 }

@@ -17,14 +17,16 @@ export async function startBucket(bucket = 'media'): Promise<TestBucket> {
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: bucket, configs: [] }] });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
+  let stopped: Promise<void> | undefined;
   return {
     endpoint,
     bucket,
     // s3rver's fixed credentials; the server checks the signature Bun.S3Client makes with them.
     storageUrl: (prefix = 'imgapi') => `s3://S3RVER:S3RVER@${bucket}/${prefix}?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1`,
-    async stop() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+    /** Idempotent: a test may stop the server to see how nodes take it. */
+    stop() {
+      stopped ??= server.close().then(() => rmSync(dir, { recursive: true, force: true }));
+      return stopped;
     },
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseStorageUrl } from '../../src/storage/s3-location';
 import { createS3BlobStore } from '../../src/storage/s3-blob-store';
 import { apiRequest, fileForm } from '../helpers/api';
-import { spawnServe } from '../helpers/cli';
+import { runCli, spawnServe } from '../helpers/cli';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { freshDatabase } from '../helpers/postgres';
 import { startBucket, type TestBucket } from '../helpers/s3';
@@ -19,6 +19,7 @@ type Node = Awaited<ReturnType<typeof spawnServe>>;
 
 let bucket: TestBucket;
 let storageUrl: string;
+let clusterEnv: Record<string, string>;
 let a: Node;
 let b: Node;
 let apiKey: string;
@@ -50,7 +51,8 @@ async function fetchImage(url: string) {
 beforeAll(async () => {
   bucket = await startBucket();
   storageUrl = bucket.storageUrl('cluster');
-  const env = { IMGAPI_DATABASE_URL: await freshDatabase(), IMGAPI_STORAGE_URL: storageUrl, IMGAPI_LOG: 'off', IMGAPI_CONCURRENCY: '2' };
+  clusterEnv = { IMGAPI_DATABASE_URL: await freshDatabase(), IMGAPI_STORAGE_URL: storageUrl };
+  const env = { ...clusterEnv, IMGAPI_LOG: 'off', IMGAPI_CONCURRENCY: '2' };
   for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'imgapi-node-')));
   // Both start at once on the empty database: exactly one of them makes the first client.
   [a, b] = await Promise.all([spawnServe(dirs[0]!, 0, env), spawnServe(dirs[1]!, 0, env)]);
@@ -141,6 +143,26 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
     expect((await call(b, 'GET', '/search?q=two')).json.images.map((i: { originalName: string }) => i.originalName)).toEqual(['two.jpg']);
   });
 
+  test('the CLI in local mode works on the shared database and bucket: nodes see its uploads, doctor checks the bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgapi-cli-files-'));
+    dirs.push(dir);
+    await Bun.write(join(dir, 'from-cli.png'), await png(120, 80));
+    const uploaded = await runCli(['upload', join(dir, 'from-cli.png'), '--folder', 'cli', '--data', join(dir, 'data'), '--json'], { env: clusterEnv });
+    expect(uploaded.code).toBe(0);
+    const { id } = JSON.parse(uploaded.stdout.trim().split('\n')[0]!);
+    const listed = (await call(b, 'GET', '/images?folder=cli')).json;
+    expect(listed.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    const delivered = await fetchImage(on(b, await signed(a, id, 'w_60,f_png')));
+    expect(await decode(delivered.body)).toMatchObject({ format: 'png', width: 60, height: 40 });
+
+    const doctor = await runCli(['doctor', '--dry-run', '--json', '--data', join(dir, 'data')], { env: clusterEnv });
+    expect(doctor.code).toBe(0);
+    const report = JSON.parse(doctor.stdout);
+    expect(report.images).toBeGreaterThan(5);
+    expect(report.missingOriginals).toEqual([]);
+    expect(report.orphanOriginals).toEqual([]);
+  });
+
   test('concurrent misses on both nodes for the same variants: every answer whole, the bucket holds one good copy', async () => {
     const { id } = await upload(a, await jpeg(1200, 900), 'race.jpg');
     const urls = await Promise.all(['w_300', 'w_301,f_webp', 'w_302,f_avif'].map((t) => signed(a, id, t)));
@@ -160,5 +182,12 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
       const meta = await decode(stored);
       expect([300, 301, 302]).toContain(meta.width!);
     }
+  });
+
+  // Last: it stops the bucket.
+  test('/healthz answers 200 while the database and the bucket answer, 503 once the bucket is gone', async () => {
+    for (const node of [a, b]) expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+    await bucket.stop();
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(503);
   });
 });
