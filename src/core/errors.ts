@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'rate_limited'
   | 'overloaded'
   | 'insufficient_storage'
+  /** The database or object store does not answer: retry, or another node may. */
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -25,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   overloaded: 503,
   insufficient_storage: 507,
+  unavailable: 503,
   internal: 500,
 };
 

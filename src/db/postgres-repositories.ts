@@ -1,5 +1,7 @@
 import type { SQL } from 'bun';
+import { AppError } from '../core/errors';
 import type { Repositories } from '../core/ports';
+import { isConnectionError } from './postgres';
 import {
   createPostgresApiKeyRepository,
   createPostgresClientRepository,
@@ -11,8 +13,26 @@ import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
 import type { ImageCounts } from './rows';
 
+/** Every repository method, with a lost database connection turned into a 503 that says so. */
+function reportUnreachable(repos: Repositories): Repositories {
+  const guard = (method: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
+    try {
+      return await method(...args);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      throw new AppError('unavailable', `The database is unreachable: ${(error as Error).message}`, { cause: error, details: { retryAfterSeconds: 5 } });
+    }
+  };
+  return Object.fromEntries(
+    Object.entries(repos).map(([name, repo]) => [
+      name,
+      Object.fromEntries(Object.entries(repo as Record<string, (...args: unknown[]) => Promise<unknown>>).map(([key, method]) => [key, guard(method)])),
+    ]),
+  ) as unknown as Repositories;
+}
+
 export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repositories {
-  return {
+  return reportUnreachable({
     clients: createPostgresClientRepository(sql),
     apiKeys: createPostgresApiKeyRepository(sql),
     users: createPostgresUserRepository(sql),
@@ -20,5 +40,5 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     folders: createPostgresFolderRepository(sql, counts),
     images: createPostgresImageRepository(sql, counts),
     presets: createPostgresPresetRepository(sql),
-  };
+  });
 }

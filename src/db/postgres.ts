@@ -9,8 +9,20 @@ const MIGRATION_LOCK = 0x1a6a9;
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<SQL> {
   const sql = new SQL({ url, max: options.max ?? 20, idleTimeout: 60, connectionTimeout: 10 });
-  await migrate(sql);
+  try {
+    await migrate(sql);
+  } catch (error) {
+    await sql.close();
+    const where = new URL(url);
+    throw new Error(`PostgreSQL at ${where.host}${where.pathname}: ${(error as Error).message}`, { cause: error });
+  }
   return sql;
+}
+
+/** Connection-level failures, as opposed to a query's own errors. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? '';
+  return error instanceof SQL.PostgresError && code.startsWith('ERR_POSTGRES_CONNECTION');
 }
 
 async function migrate(sql: SQL): Promise<void> {

@@ -1,4 +1,5 @@
 import { S3Client } from 'bun';
+import { AppError } from '../core/errors';
 import type { BlobStore } from '../core/ports';
 import { checkBlobKey } from './blob-key';
 import type { S3Location } from './s3-location';
@@ -6,8 +7,17 @@ import type { S3Location } from './s3-location';
 // Deletes of a prefix go out this many at a time: quick, without a burst the service throttles.
 const DELETE_PARALLELISM = 16;
 
-function isMissing(error: unknown): boolean {
-  return (error as { code?: string })?.code === 'NoSuchKey';
+const codeOf = (error: unknown) => (error as { code?: string })?.code;
+
+/** The bucket failing (down, refusing our credentials, gone) is a 503 that says so, not a 500. */
+async function call<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = codeOf(error) ?? 'error';
+    throw new AppError('unavailable', `The object store failed (${code}): ${(error as Error).message}`, { cause: error, details: { retryAfterSeconds: 5 } });
+  }
 }
 
 /**
@@ -31,7 +41,7 @@ export function createS3BlobStore(location: S3Location, area: string): BlobStore
     const found: { key: string; size: number; mtimeMs: number }[] = [];
     let continuationToken: string | undefined;
     do {
-      const page = await client.list({ prefix, continuationToken });
+      const page = await call(() => client.list({ prefix, continuationToken }));
       for (const object of page.contents ?? []) {
         found.push({
           key: object.key.slice(root.length + 1),
@@ -46,25 +56,33 @@ export function createS3BlobStore(location: S3Location, area: string): BlobStore
 
   return {
     async put(key, data) {
-      await client.write(full(key), data);
+      const path = full(key);
+      await call(() => client.write(path, data));
     },
     async get(key) {
-      try {
-        return await client.file(full(key)).bytes();
-      } catch (error) {
-        if (isMissing(error)) return null;
-        throw error;
-      }
+      const path = full(key);
+      return call(async () => {
+        try {
+          return await client.file(path).bytes();
+        } catch (error) {
+          if (codeOf(error) === 'NoSuchKey') return null;
+          throw error;
+        }
+      });
     },
     localPath: () => null,
-    exists: (key) => client.exists(full(key)),
+    exists(key) {
+      const path = full(key);
+      return call(() => client.exists(path));
+    },
     async delete(key) {
-      await client.delete(full(key));
+      const path = full(key);
+      await call(() => client.delete(path));
     },
     async deletePrefix(prefix) {
       const keys = (await listUnder(`${full(prefix)}/`)).map((object) => object.key);
       for (let i = 0; i < keys.length; i += DELETE_PARALLELISM) {
-        await Promise.all(keys.slice(i, i + DELETE_PARALLELISM).map((key) => client.delete(full(key))));
+        await Promise.all(keys.slice(i, i + DELETE_PARALLELISM).map((key) => call(() => client.delete(full(key)))));
       }
     },
     async list() {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { SQL } from 'bun';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,5 +266,16 @@ describe.each(backends)('repositories on $name', (backend) => {
       'race/a',
       'race/a/b',
     ]);
+  });
+});
+
+describe('PostgreSQL unreachable', () => {
+  test('every repository call fails as a 503 "unavailable" that says the database is unreachable', async () => {
+    const sql = new SQL({ url: 'postgres://imgapi@127.0.0.1:1/imgapi', connectionTimeout: 2 });
+    const repos = createPostgresRepositories(sql, createImageCounts());
+    for (const call of [() => repos.images.get('acme', 'x'), () => repos.clients.list(), () => repos.folders.ensurePath('acme', ['a'], () => 'f1', at(1))]) {
+      await expect(call()).rejects.toMatchObject({ code: 'unavailable', status: 503, message: expect.stringContaining('The database is unreachable') });
+    }
+    await sql.close();
   });
 });

@@ -21,7 +21,7 @@ export async function startBucket(bucket = 'media'): Promise<TestBucket> {
   return {
     endpoint,
     bucket,
-    // s3rver's fixed credentials; the server checks the signature Bun.S3Client makes with them.
+    // s3rver's default credentials (it does not check signatures; real services do).
     storageUrl: (prefix = 'imgapi') => `s3://S3RVER:S3RVER@${bucket}/${prefix}?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1`,
     /** Idempotent: a test may stop the server to see how nodes take it. */
     stop() {

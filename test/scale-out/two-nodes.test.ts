@@ -185,9 +185,32 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
   });
 
   // Last: it stops the bucket.
-  test('/healthz answers 200 while the database and the bucket answer, 503 once the bucket is gone', async () => {
+  test('without the bucket: /healthz 503, an upload 503 "unavailable" with no row left behind, and the node stays up', async () => {
     for (const node of [a, b]) expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+    const before = (await call(a, 'GET', '/images')).json.total;
     await bucket.stop();
     expect((await fetch(`${a.url}/healthz`)).status).toBe(503);
+    const refused = await call(a, 'POST', '/images', fileForm(await jpeg(50, 50), 'no-bucket.jpg'));
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.code).toBe('unavailable');
+    expect(refused.json.error.message).toContain('object store');
+    expect((await call(b, 'GET', '/images')).json.total).toBe(before);
+    expect((await call(b, 'GET', '/search?q=no-bucket')).json.images).toEqual([]);
   });
+});
+
+describe('misconfigured scale-out settings', () => {
+  test('an unreachable database stops `serve` with exit 1 and says where; a bad storage URL is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgapi-bad-'));
+    dirs.push(dir);
+    const noDatabase = await runCli(['serve', '--port', '0', '--data', dir], { env: { IMGAPI_DATABASE_URL: 'postgres://imgapi@127.0.0.1:1/imgapi' } });
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr).toContain('PostgreSQL at 127.0.0.1:1/imgapi');
+    const badStorage = await runCli(['serve', '--port', '0', '--data', dir], { env: { IMGAPI_STORAGE_URL: 'minio://bucket' } });
+    expect(badStorage.code).toBe(2);
+    expect(badStorage.stderr).toContain('IMGAPI_STORAGE_URL must start with s3://');
+    const badDatabase = await runCli(['serve', '--port', '0', '--data', dir], { env: { IMGAPI_DATABASE_URL: 'mysql://x' } });
+    expect(badDatabase.code).toBe(2);
+    expect(badDatabase.stderr).toContain('IMGAPI_DATABASE_URL must be a postgres:// URL');
+  }, 30_000);
 });

@@ -112,6 +112,16 @@ describe.each(backends)('blob store on $name', (backend) => {
   });
 });
 
+describe('S3 store when the service fails', () => {
+  test('an unreachable endpoint or a missing bucket is a 503 "unavailable" that names the cause', async () => {
+    const down = createS3BlobStore(parseStorageUrl('s3://S3RVER:S3RVER@media/x?endpoint=http%3A%2F%2F127.0.0.1%3A1'), 'originals');
+    await expect(down.put('acme/img/k', bytes(1))).rejects.toMatchObject({ code: 'unavailable', status: 503, message: expect.stringContaining('ConnectionRefused') });
+    await expect(down.get('acme/img/k')).rejects.toMatchObject({ code: 'unavailable' });
+    const noBucket = createS3BlobStore(parseStorageUrl(`s3://S3RVER:S3RVER@nobucket/x?endpoint=${encodeURIComponent(bucket.endpoint)}`), 'originals');
+    await expect(noBucket.put('acme/img/k', bytes(1))).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('NoSuchBucket') });
+  });
+});
+
 describe('IMGAPI_STORAGE_URL', () => {
   test('bucket, prefix, endpoint, region and credentials from the URL or the environment', () => {
     expect(parseStorageUrl('s3://media/imgapi/prod?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=eu-west-1', { accessKeyId: 'AK', secretAccessKey: 'SK' })).toEqual({
