@@ -12,6 +12,8 @@ export interface DoctorReport {
 }
 
 // A write in flight lives in .tmp for milliseconds; an hour-old one was abandoned by a crash.
+// Likewise an original is stored a moment before its row commits (on any node): only an
+// unreferenced original older than this is an orphan rather than an upload in progress.
 const TEMP_AGE_MS = 60 * 60 * 1000;
 // Files the stores keep for themselves, not blobs of images.
 const OWN_FILES = new Set(['health']);
@@ -32,7 +34,10 @@ export function createDoctor(deps: { repos: Pick<Repositories, 'images'>; stores
       for (const ref of refs) {
         if (!(await originals.exists(ref.originalKey))) missingOriginals.push({ clientId: ref.clientId, imageId: ref.id });
       }
-      const orphanOriginals = (await originals.list()).filter((key) => !originalKeys.has(key) && !OWN_FILES.has(key));
+      const settled = Date.now() - TEMP_AGE_MS;
+      const orphanOriginals = (await originals.listWithSizes())
+        .filter((file) => !originalKeys.has(file.key) && !OWN_FILES.has(file.key) && file.mtimeMs < settled)
+        .map((file) => file.key);
       const orphanVariants = (await variants.list()).filter((key) => !currentVariantDirs.has(key.split('/').slice(0, 3).join('/')));
 
       let tempFiles = 0;

@@ -77,16 +77,19 @@ describe('doctor (local mode)', () => {
     const [loseId] = (await runCli(['upload', photo, '--folder', 'x'], { env })).stdout.split('\t');
 
     const orphanOriginal = join(data, 'originals', 'default', 'AAAAAAAAAAAAAAAAAAAAAA', 'blob');
+    // Stored a moment ago with no row yet: may be an upload in progress on another process.
+    const uploading = join(data, 'originals', 'default', 'BBBBBBBBBBBBBBBBBBBBBB', 'blob');
     const orphanVariant = join(data, 'cache', 'default', 'AAAAAAAAAAAAAAAAAAAAAA', 'v1', '10x10-scale-q80.webp');
     const staleVariant = join(data, 'cache', 'default', keepId!, 'v0', '10x10-scale-q80.webp');
     const currentVariant = join(data, 'cache', 'default', keepId!, 'v1', '10x10-scale-q80.webp');
     const oldTemp = join(data, 'originals', '.tmp', 'abandoned.part');
     const freshTemp = join(data, 'originals', '.tmp', 'in-flight.part');
-    for (const file of [orphanOriginal, orphanVariant, staleVariant, currentVariant, oldTemp, freshTemp]) {
+    for (const file of [orphanOriginal, uploading, orphanVariant, staleVariant, currentVariant, oldTemp, freshTemp]) {
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, 'x');
     }
-    utimesSync(oldTemp, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    for (const old of [orphanOriginal, oldTemp]) utimesSync(old, twoHoursAgo, twoHoursAgo);
     const loseDir = join(data, 'originals', 'default', loseId!);
     rmSync(join(loseDir, readdirSync(loseDir)[0]!));
 
@@ -102,7 +105,7 @@ describe('doctor (local mode)', () => {
     expect(repaired.code).toBe(1);
     expect(repaired.stdout).toContain(`MISSING original of image ${loseId}`);
     for (const gone of [orphanOriginal, orphanVariant, staleVariant, oldTemp]) expect(existsSync(gone)).toBe(false);
-    for (const kept of [currentVariant, freshTemp]) expect(existsSync(kept)).toBe(true);
+    for (const kept of [currentVariant, freshTemp, uploading]) expect(existsSync(kept)).toBe(true);
     rmSync(data, { recursive: true, force: true });
   });
 });
