@@ -1,5 +1,6 @@
 import type { SQL } from 'bun';
 import type { Change, ChangeBus } from '../core/change-feed';
+import { reportUnreachable } from './postgres';
 
 const CHANNEL = 'imgapi_changes';
 
@@ -22,7 +23,7 @@ function parseChange(value: unknown): Change {
 export function createPostgresChangeBus(sql: SQL): ChangeBus {
   const node = crypto.randomUUID();
   return {
-    publish: (change) => sql.notify(CHANNEL, JSON.stringify({ node, change })),
+    publish: (change) => sql.notify(CHANNEL, JSON.stringify({ node, change })).catch((error) => Promise.reject(reportUnreachable(error))),
     async subscribe(onChange) {
       let connected = false;
       const subscription = await sql.listen(

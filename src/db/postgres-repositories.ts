@@ -1,7 +1,6 @@
 import type { SQL } from 'bun';
-import { AppError } from '../core/errors';
 import type { Repositories } from '../core/ports';
-import { isConnectionError } from './postgres';
+import { reportUnreachable } from './postgres';
 import {
   createPostgresApiKeyRepository,
   createPostgresClientRepository,
@@ -14,13 +13,12 @@ import { createPostgresPresetRepository } from './postgres-presets';
 import type { ImageCounts } from './rows';
 
 /** Every repository method, with a lost database connection turned into a 503 that says so. */
-function reportUnreachable(repos: Repositories): Repositories {
+function guarded(repos: Repositories): Repositories {
   const guard = (method: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
     try {
       return await method(...args);
     } catch (error) {
-      if (!isConnectionError(error)) throw error;
-      throw new AppError('unavailable', `The database is unreachable: ${(error as Error).message}`, { cause: error, details: { retryAfterSeconds: 5 } });
+      throw reportUnreachable(error);
     }
   };
   return Object.fromEntries(
@@ -32,7 +30,7 @@ function reportUnreachable(repos: Repositories): Repositories {
 }
 
 export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repositories {
-  return reportUnreachable({
+  return guarded({
     clients: createPostgresClientRepository(sql),
     apiKeys: createPostgresApiKeyRepository(sql),
     users: createPostgresUserRepository(sql),

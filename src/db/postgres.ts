@@ -1,4 +1,5 @@
 import { SQL } from 'bun';
+import { AppError } from '../core/errors';
 import init from './migrations/postgres/001_init.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
@@ -19,10 +20,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   return sql;
 }
 
-/** Connection-level failures, as opposed to a query's own errors. */
-export function isConnectionError(error: unknown): boolean {
+/** A lost or refused connection as a 503 that says so; a query's own errors pass unchanged. */
+export function reportUnreachable(error: unknown): unknown {
   const code = (error as { code?: string })?.code ?? '';
-  return error instanceof SQL.PostgresError && code.startsWith('ERR_POSTGRES_CONNECTION');
+  if (!(error instanceof SQL.PostgresError) || !code.startsWith('ERR_POSTGRES_CONNECTION')) return error;
+  return new AppError('unavailable', `The database is unreachable: ${error.message}`, { cause: error, details: { retryAfterSeconds: 5 } });
 }
 
 async function migrate(sql: SQL): Promise<void> {

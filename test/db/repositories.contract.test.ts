@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AppError } from '../../src/core/errors';
 import type { FolderRecord, ImageRecord, Repositories } from '../../src/core/ports';
 import { openPostgres } from '../../src/db/postgres';
+import { createPostgresChangeBus } from '../../src/db/postgres-change-bus';
 import { createPostgresRepositories } from '../../src/db/postgres-repositories';
 import { createImageCounts } from '../../src/db/rows';
 import { openSqlite } from '../../src/db/sqlite';
@@ -270,12 +271,13 @@ describe.each(backends)('repositories on $name', (backend) => {
 });
 
 describe('PostgreSQL unreachable', () => {
-  test('every repository call fails as a 503 "unavailable" that says the database is unreachable', async () => {
+  test('every repository call and change notice fails as a 503 "unavailable" that says the database is unreachable', async () => {
     const sql = new SQL({ url: 'postgres://imgapi@127.0.0.1:1/imgapi', connectionTimeout: 2 });
     const repos = createPostgresRepositories(sql, createImageCounts());
     for (const call of [() => repos.images.get('acme', 'x'), () => repos.clients.list(), () => repos.folders.ensurePath('acme', ['a'], () => 'f1', at(1))]) {
       await expect(call()).rejects.toMatchObject({ code: 'unavailable', status: 503, message: expect.stringContaining('The database is unreachable') });
     }
+    await expect(createPostgresChangeBus(sql).publish({ kind: 'external' })).rejects.toMatchObject({ code: 'unavailable' });
     await sql.close();
   });
 });
