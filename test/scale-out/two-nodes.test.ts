@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { SQL } from 'bun';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +162,28 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
     expect(report.images).toBeGreaterThan(5);
     expect(report.missingOriginals).toEqual([]);
     expect(report.orphanOriginals).toEqual([]);
+  });
+
+  test('a node whose LISTEN connection dropped forgets its caches on reconnecting, so changes it missed still show', async () => {
+    const { id } = await upload(a, await jpeg(500, 250), 'missed.jpg');
+    const url = await signed(a, id, 'w_100');
+    await fetchImage(url);
+    expect(await decode((await fetchImage(url)).body)).toMatchObject({ width: 100, height: 50 }); // cached on A
+    const admin = new SQL(clusterEnv.IMGAPI_DATABASE_URL!);
+    try {
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'listen%' AND pid <> pg_backend_pid()`;
+      // Sent while nobody listens: A never hears of it.
+      expect((await call(b, 'PUT', `/images/${id}`, fileForm(await jpeg(200, 400), 'tall.jpg'))).status).toBe(200);
+    } finally {
+      await admin.close();
+    }
+    const deadline = Date.now() + 4_000;
+    let height = 0;
+    while (Date.now() < deadline && height !== 200) {
+      height = (await decode((await fetchImage(url)).body)).height!;
+      if (height !== 200) await Bun.sleep(100);
+    }
+    expect(height).toBe(200);
   });
 
   test('concurrent misses on both nodes for the same variants: every answer whole, the bucket holds one good copy', async () => {
