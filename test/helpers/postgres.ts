@@ -1,5 +1,5 @@
 import { SQL } from 'bun';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports';
@@ -44,11 +44,12 @@ async function startCluster(): Promise<{ adminUrl: string }> {
     [join(bin, 'pg_ctl'), '-D', dir, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start'],
     owner,
   );
-  process.on('exit', () => {
-    const stop = [join(bin, 'pg_ctl'), '-D', dir, '-m', 'immediate', 'stop'];
-    Bun.spawnSync(owner ? ['runuser', '-u', owner, '--', ...stop] : stop);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // A watchdog outlives this process by a second at most: however the test run ends (even
+  // killed), the cluster is stopped and its directory removed.
+  const stop = `${owner ? `runuser -u ${owner} -- ` : ''}${join(bin, 'pg_ctl')} -D ${dir} -m immediate stop`;
+  Bun.spawn(['sh', '-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stop}; rm -rf ${dir}`], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  }).unref();
   return { adminUrl: `postgres://imgapi@127.0.0.1:${port}/postgres` };
 }
 
