@@ -55,8 +55,12 @@ export function percentile(values: number[], p: number): number {
 
 export const hasCommand = (name: string) => ['/usr/bin', '/usr/sbin', '/usr/local/bin'].some((dir) => existsSync(join(dir, name)));
 
-/** An imgapi daemon on a fresh data directory, with its API key. */
-export async function startImgapi(dataDir: string, env: Record<string, string> = {}) {
+/**
+ * An imgapi daemon on a fresh data directory, with its API key. The management API's rate
+ * limit is off: a scenario signs hundreds of URLs through it before measuring delivery.
+ */
+export async function startImgapi(dataDir: string, extraEnv: Record<string, string> = {}) {
+  const env = { IMGAPI_RATE_LIMIT_PER_MINUTE: '0', ...extraEnv };
   const init = Bun.spawnSync([process.execPath, CLI, 'init', '--yes', '--json'], { env: { ...process.env, IMGAPI_DATA: dataDir, ...env } });
   const existing = init.stdout.toString().trim();
   const apiKey: string | undefined = existing ? JSON.parse(existing).apiKey : undefined;
