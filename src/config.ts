@@ -50,16 +50,18 @@ function logFormat(raw: string | undefined): Config['logFormat'] {
   throw new ConfigError(`IMGAPI_LOG must be json, pretty or off, got "${raw}"`);
 }
 
-function databaseUrl(raw: string | undefined): string | null {
+/** A PostgreSQL URL (from IMGAPI_DATABASE_URL, or the flag named `label`), or null when absent. */
+export function databaseUrl(raw: string | undefined, label = 'IMGAPI_DATABASE_URL'): string | null {
   if (raw === undefined || raw === '') return null;
-  if (!/^postgres(ql)?:\/\/./.test(raw)) throw new ConfigError('IMGAPI_DATABASE_URL must be a postgres:// URL');
+  if (!/^postgres(ql)?:\/\/./.test(raw)) throw new ConfigError(`${label} must be a postgres:// URL`);
   return raw;
 }
 
-function storage(env: Record<string, string | undefined>): S3Location | null {
-  if (!env.IMGAPI_STORAGE_URL) return null;
+/** A bucket (from IMGAPI_STORAGE_URL, or the flag named `label`), or null when absent. */
+export function storageLocation(raw: string | undefined, env: Record<string, string | undefined>, label?: string): S3Location | null {
+  if (!raw) return null;
   try {
-    return parseStorageUrl(env.IMGAPI_STORAGE_URL, { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY });
+    return parseStorageUrl(raw, env, label);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -75,7 +77,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   return {
     dataDir: resolve(flags.data ?? env.IMGAPI_DATA ?? './data'),
     databaseUrl: databaseUrl(env.IMGAPI_DATABASE_URL),
-    storage: storage(env),
+    storage: storageLocation(env.IMGAPI_STORAGE_URL, env),
     originalsCacheMaxBytes: positiveInteger('IMGAPI_ORIGINALS_CACHE_MAX_BYTES', env.IMGAPI_ORIGINALS_CACHE_MAX_BYTES, 2 * 1024 ** 3),
     host: flags.host ?? env.IMGAPI_HOST ?? '127.0.0.1',
     port,

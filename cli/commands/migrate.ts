@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { databaseUrl, loadConfig, storageLocation } from '../../src/config';
 import { migrateInstallation } from '../../src/migration';
-import { parseStorageUrl } from '../../src/storage/s3-location';
 import { UsageError } from '../errors';
 import { globals, print, say } from '../options';
 import { createProgress } from '../progress';
@@ -20,22 +19,13 @@ export function registerMigrate(program: Command): void {
     .action(async (opts: { toDatabase?: string; toStorage?: string; concurrency: string }, cmd: Command) => {
       const options = globals(cmd);
       if (!opts.toDatabase && !opts.toStorage) throw new UsageError('Name a target: --to-database and/or --to-storage');
-      if (opts.toDatabase && !/^postgres(ql)?:\/\/./.test(opts.toDatabase)) throw new UsageError('--to-database must be a postgres:// URL');
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be 1–64');
-      let toStorage = null;
-      try {
-        toStorage = opts.toStorage
-          ? parseStorageUrl(opts.toStorage, { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY })
-          : null;
-      } catch (error) {
-        throw new UsageError((error as Error).message.replace('IMGAPI_STORAGE_URL', '--to-storage'));
-      }
       let bar: ReturnType<typeof createProgress> | undefined;
       const report = await migrateInstallation({
-        dataDir: resolve(options.data ?? process.env.IMGAPI_DATA ?? './data'),
-        toDatabase: opts.toDatabase ?? null,
-        toStorage,
+        dataDir: loadConfig(process.env, { data: options.data }).dataDir,
+        toDatabase: databaseUrl(opts.toDatabase, '--to-database'),
+        toStorage: storageLocation(opts.toStorage, process.env, '--to-storage'),
         concurrency,
         onOriginals: (count, bytes) => (bar = createProgress(count, bytes, !options.json)),
       });

@@ -13,27 +13,31 @@ export interface S3Location {
 
 const OPTIONS = new Set(['endpoint', 'region', 'style']);
 
-export function parseStorageUrl(text: string, env: { accessKeyId?: string; secretAccessKey?: string } = {}): S3Location {
+/**
+ * Credentials in the URL win over `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` in `env`.
+ * Errors name the setting as `label` (the variable or the flag the URL came from).
+ */
+export function parseStorageUrl(text: string, env: Record<string, string | undefined> = {}, label = 'IMGAPI_STORAGE_URL'): S3Location {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`IMGAPI_STORAGE_URL is not a URL: ${text}`);
+    throw new Error(`${label} is not a URL: ${text}`);
   }
-  if (url.protocol !== 's3:') throw new Error(`IMGAPI_STORAGE_URL must start with s3:// (got ${url.protocol}//)`);
-  if (!url.hostname) throw new Error('IMGAPI_STORAGE_URL names no bucket: s3://bucket/prefix');
+  if (url.protocol !== 's3:') throw new Error(`${label} must start with s3:// (got ${url.protocol}//)`);
+  if (!url.hostname) throw new Error(`${label} names no bucket: s3://bucket/prefix`);
   for (const name of url.searchParams.keys()) {
-    if (!OPTIONS.has(name)) throw new Error(`IMGAPI_STORAGE_URL: unknown option "${name}" (known: ${[...OPTIONS].join(', ')})`);
+    if (!OPTIONS.has(name)) throw new Error(`${label}: unknown option "${name}" (known: ${[...OPTIONS].join(', ')})`);
   }
   const endpoint = url.searchParams.get('endpoint') ?? undefined;
-  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new Error(`IMGAPI_STORAGE_URL: endpoint must be an http(s) URL (got ${endpoint})`);
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new Error(`${label}: endpoint must be an http(s) URL (got ${endpoint})`);
   return {
     bucket: url.hostname,
     prefix: decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, ''),
     endpoint,
     region: url.searchParams.get('region') ?? undefined,
-    accessKeyId: url.username ? decodeURIComponent(url.username) : env.accessKeyId,
-    secretAccessKey: url.password ? decodeURIComponent(url.password) : env.secretAccessKey,
+    accessKeyId: url.username ? decodeURIComponent(url.username) : env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: url.password ? decodeURIComponent(url.password) : env.AWS_SECRET_ACCESS_KEY,
     virtualHostedStyle: url.searchParams.get('style') === 'virtual',
   };
 }

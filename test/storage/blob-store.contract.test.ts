@@ -124,7 +124,7 @@ describe('S3 store when the service fails', () => {
 
 describe('IMGAPI_STORAGE_URL', () => {
   test('bucket, prefix, endpoint, region and credentials from the URL or the environment', () => {
-    expect(parseStorageUrl('s3://media/imgapi/prod?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=eu-west-1', { accessKeyId: 'AK', secretAccessKey: 'SK' })).toEqual({
+    expect(parseStorageUrl('s3://media/imgapi/prod?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=eu-west-1', { AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK' })).toEqual({
       bucket: 'media',
       prefix: 'imgapi/prod',
       endpoint: 'http://127.0.0.1:9000',
