@@ -2,7 +2,7 @@ import type { SQL } from 'bun';
 import { conflict } from '../core/errors';
 import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
 import { isUniqueViolation } from './postgres';
-import { toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
+import { KEY_COLUMNS, toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
 
 /** Runs an insert; a duplicate key becomes a 409 with `message`. */
 export async function insertUnique(run: () => Promise<unknown>, message: string): Promise<void> {
@@ -39,12 +39,11 @@ export function createPostgresApiKeyRepository(sql: SQL): ApiKeyRepository {
         VALUES (${k.id}, ${k.clientId}, ${k.name}, ${k.prefix}, ${keyHash}, ${k.createdAt}, ${k.lastUsedAt})`;
     },
     async findByHash(keyHash) {
-      const [row] = await sql<KeyRow[]>`SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys WHERE key_hash = ${keyHash}`;
+      const [row] = await sql.unsafe<KeyRow[]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`, [keyHash]);
       return row ? toKey(row) : null;
     },
     async list(clientId) {
-      const rows = await sql<KeyRow[]>`SELECT id, client_id, name, prefix, created_at, last_used_at FROM api_keys
-        WHERE client_id = ${clientId} ORDER BY created_at, id`;
+      const rows = await sql.unsafe<KeyRow[]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE client_id = $1 ORDER BY created_at, id`, [clientId]);
       return rows.map(toKey);
     },
     async delete(clientId, id) {
