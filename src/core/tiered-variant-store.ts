@@ -21,7 +21,8 @@ export type Tier = 'memory' | 'disk' | 'shared';
  * The variant cache: a bounded in-memory tier in front of a bounded store, both least
  * recently used, optionally in front of a shared store. It is itself a BlobStore, so purges
  * by the image services reach every tier. The disk index is rebuilt from the store at start
- * (oldest files first), so the budget survives restarts.
+ * (oldest files first), so the budget survives restarts. With a bucket, a node also keeps its
+ * copies of originals in one (no memory tier): their keys are write-once, so copies never go stale.
  */
 export function createTieredVariantStore(inner: BlobStore, options: TierOptions) {
   const { shared } = options;
