@@ -23,6 +23,8 @@ export interface Config {
   transformTimeoutSeconds: number;
   /** Management API requests a minute, per API key and per client address (0: no limit). */
   rateLimitPerMinute: number;
+  /** Folders one client may have. */
+  maxFolders: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -90,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
     transformTimeoutSeconds: positiveInteger('IMGAPI_TRANSFORM_TIMEOUT_SECONDS', env.IMGAPI_TRANSFORM_TIMEOUT_SECONDS, 10),
     rateLimitPerMinute: positiveInteger('IMGAPI_RATE_LIMIT_PER_MINUTE', env.IMGAPI_RATE_LIMIT_PER_MINUTE, 1200, 0),
+    maxFolders: positiveInteger('IMGAPI_MAX_FOLDERS', env.IMGAPI_MAX_FOLDERS, 100_000),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

@@ -41,7 +41,7 @@ export async function createContext(config: Config) {
 
   const accounts = createAccountService({ repos, now });
   const sessions = createSessionService({ repos, verifyPassword: accounts.verifyUser, now });
-  const folders = createFolderService({ repos, stores, feed, now });
+  const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders });
   const images = createImageService({ repos, folders, stores, feed, limits, now });
   const presets = createPresetService({ repos, feed, now });
   const urls = createUrlSigner({ accounts, images, presets });
@@ -63,6 +63,8 @@ export async function createContext(config: Config) {
     concurrency: config.concurrency,
     maxQueue: config.queueMax,
     onIdle: malloc.trim,
+    onOriginalMissing: (image) =>
+      console.error(JSON.stringify({ time: now(), level: 'error', msg: 'original file missing: run imgapi doctor', clientId: image.clientId, imageId: image.id, version: image.version })),
   });
 
   return {

@@ -26,6 +26,8 @@ export interface DeliveryDeps {
   maxQueue: number;
   /** Called when the last queued transform finishes (lets the process return memory). */
   onIdle?: () => void;
+  /** Called when an image's original is gone from the store (disk loss, a manual delete). */
+  onOriginalMissing?: (image: ImageRecord) => void;
 }
 
 export type CacheOutcome = Tier | 'miss';
@@ -69,7 +71,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
   const { accounts, repos, originals, variants, maxPixels } = deps;
   const limiter = createLimiter(deps.concurrency, deps.maxQueue);
   const coalescer = createCoalescer<Uint8Array>();
-  const stats = { transforms: 0, coalesced: 0 };
+  const stats = { transforms: 0, coalesced: 0, originalsMissing: 0 };
   // The hot path does no avoidable work: verified routes, image rows and presets stay in memory,
   // and the change feed makes replaced or deleted images and removed presets drop out at once.
   const routes = createLru<Route>({ maxWeight: ROUTE_CACHE_ENTRIES });
@@ -125,14 +127,28 @@ export function createDeliveryService(deps: DeliveryDeps) {
   const imageOf = (clientId: string, imageId: string) =>
     cached(images, `${clientId}/${imageId}`, () => repos.images.get(clientId, imageId), 'Image');
 
+  /** A lost file is the operator's problem, not the caller's: a 404 for them, a log line and a metric. */
+  function originalMissing(image: ImageRecord): AppError {
+    stats.originalsMissing++;
+    deps.onOriginalMissing?.(image);
+    return notFound('Image');
+  }
+
   async function compute(image: ImageRecord, plan: TransformPlan, key: string): Promise<Uint8Array> {
     const { promise, joined } = coalescer.run(key, () =>
       limiter.run(async () => {
         stats.transforms++;
         const input = originals.localPath(image.originalKey) ?? (await originals.get(image.originalKey));
-        if (input === null) throw notFound('Image');
+        if (input === null) throw originalMissing(image);
         try {
-          const body = await executePlan(input, image, plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
+          let body: Uint8Array;
+          try {
+            body = await executePlan(input, image, plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
+          } catch (error) {
+            // A file path that no longer exists fails as a decode error: tell the two apart.
+            if (typeof input === 'string' && !(await originals.exists(image.originalKey))) throw originalMissing(image);
+            throw error;
+          }
           await variants.put(key, body);
           return body;
         } finally {

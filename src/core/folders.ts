@@ -14,17 +14,19 @@ export interface FolderDeps {
   feed: ChangeFeed;
   stores: MediaStores;
   now: () => string;
+  /** Folders one client may have (IMGAPI_MAX_FOLDERS). */
+  maxFolders: number;
 }
 
 export function createFolderService(deps: FolderDeps) {
-  const { repos, stores, now, feed } = deps;
+  const { repos, stores, now, feed, maxFolders } = deps;
 
   return {
     /** Creates every missing level of `path`; null for the root. */
     async ensure(clientId: string, path: string): Promise<{ folder: FolderRecord | null; created: boolean }> {
       const segments = parseFolderPath(path);
       if (segments.length === 0) return { folder: null, created: false };
-      return repos.folders.ensurePath(clientId, segments, newId, now());
+      return repos.folders.ensurePath(clientId, segments, newId, now(), maxFolders);
     },
 
     async getByPath(clientId: string, path: string): Promise<FolderRecord> {

@@ -77,7 +77,7 @@ export function createImageService(deps: ImageDeps) {
         clientId,
         folderId: folder?.id ?? null,
         folderPath: folder?.path ?? '',
-        originalName: sanitizeFileName(input.fileName),
+        originalName: sanitizeFileName(input.fileName, `image.${checked.format === 'jpeg' ? 'jpg' : checked.format}`),
         ...fileFields(checked),
         originalKey: newOriginalKey(clientId, id),
         version: 1,

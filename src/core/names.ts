@@ -1,20 +1,28 @@
 import { invalid } from './errors';
+import { checkFolderDepth, checkFolderPathLength } from './limits';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-// Bidi overrides and zero-width characters make a name display as something it is not.
-const DECEPTIVE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+// Bidi overrides and isolates, zero-width and other invisible format characters (Unicode Cf),
+// line and paragraph separators and the Hangul fillers make a name display as something it
+// is not: `\u202egnp.exe` shows as `exe.png`.
+const DECEPTIVE = /[\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
 
 /** A display name for an upload: base name only, no control or bidi characters, ≤ 255 chars. */
-export function sanitizeFileName(input: string | undefined): string {
+export function sanitizeFileName(input: string | undefined, fallback = 'image'): string {
   const base = (input ?? '').split(/[/\\]/).pop() ?? '';
   const clean = base.normalize('NFC').replace(CONTROL, '').replace(DECEPTIVE, '').trim().slice(0, 255);
-  return clean === '' || clean === '.' || clean === '..' ? 'image' : clean;
+  return clean === '' || clean === '.' || clean === '..' ? fallback : clean;
 }
 
-/** Validates one folder name (SPEC §3): 1–100 characters, not . or .., no slashes or control characters. */
+/**
+ * Validates one folder name (SPEC §3): 1–100 characters, not . or .., no slashes or control
+ * characters. Invisible and bidi characters are dropped and the ends trimmed, as for file
+ * names, so what is stored is what a person sees; nothing left is an error.
+ */
 export function validateFolderName(input: string): string {
-  const name = input.normalize('NFC');
-  if (name.length < 1 || name.length > 100) throw invalid(`Folder name "${name}" must be 1 to 100 characters`);
+  const name = input.normalize('NFC').replace(DECEPTIVE, '').trim();
+  if (name === '') throw invalid('Folder name is empty or only spaces and invisible characters');
+  if (name.length > 100) throw invalid(`Folder name "${name.slice(0, 40)}…" must be 1 to 100 characters`);
   if (name === '.' || name === '..') throw invalid(`Folder name "${name}" is not allowed`);
   if (/[/\\]/.test(name) || new RegExp(CONTROL.source).test(name)) {
     throw invalid(`Folder name "${name.replace(CONTROL, '?')}" contains a slash, backslash or control character`);
@@ -22,14 +30,21 @@ export function validateFolderName(input: string): string {
   return name;
 }
 
-/** Splits `a/b/c` into validated segments; leading and trailing slashes are ignored; '' is the root. */
+/**
+ * Splits `a/b/c` into validated segments; leading and trailing slashes are ignored; '' is the
+ * root. Depth and length are bounded (core/limits).
+ */
 export function parseFolderPath(input: string): string[] {
   const trimmed = input.replace(/^\/+|\/+$/g, '');
   if (trimmed === '') return [];
-  return trimmed.split('/').map((segment) => {
-    if (segment === '') throw invalid(`Folder path "${input}" has an empty segment`);
+  const parts = trimmed.split('/');
+  checkFolderDepth(parts);
+  const segments = parts.map((segment) => {
+    if (segment === '') throw invalid('Folder path has an empty segment');
     return validateFolderName(segment);
   });
+  checkFolderPathLength(segments.join('/'));
+  return segments;
 }
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9-]{1,31}$/;

@@ -122,10 +122,22 @@ export interface FolderWithCount extends FolderRecord {
 export interface FolderRepository {
   get(clientId: string, id: string): Promise<FolderRecord | null>;
   getByPath(clientId: string, path: string): Promise<FolderRecord | null>;
-  /** Creates every missing level of the path; returns the leaf and whether it was new. */
-  ensurePath(clientId: string, segments: readonly string[], newId: () => string, now: string): Promise<{ folder: FolderRecord; created: boolean }>;
+  /**
+   * Creates every missing level of the path; returns the leaf and whether it was new. Creates
+   * nothing (conflict) when the client would then have more than `maxFolders` folders.
+   */
+  ensurePath(
+    clientId: string,
+    segments: readonly string[],
+    newId: () => string,
+    now: string,
+    maxFolders: number,
+  ): Promise<{ folder: FolderRecord; created: boolean }>;
   listWithCounts(clientId: string): Promise<FolderWithCount[]>;
-  /** Renames the folder; the paths of everything below follow. Throws conflict on a sibling clash. */
+  /**
+   * Renames the folder; the paths of everything below follow. Throws conflict on a sibling
+   * clash, invalid input when a path below would grow past the length limit.
+   */
   rename(clientId: string, id: string, name: string): Promise<FolderRecord>;
   /** Deletes the folder, its sub-folders and their images; returns the deleted images. */
   delete(clientId: string, id: string): Promise<ImageRecord[]>;

@@ -1,5 +1,6 @@
 import type { SQL } from 'bun';
 import { conflict, notFound } from '../core/errors';
+import { checkFolderPathLength, codePoints, tooManyFolders } from '../core/limits';
 import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
 import { containsPattern, isUniqueViolation } from './postgres';
 import { FOLDER_COLUMNS, IMAGE_SELECT, renamedPath, subtreeArgs, toFolder, toImage, type FolderRow, type ImageCounts, type ImageRow } from './rows';
@@ -19,12 +20,25 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
       const row = await byPath(sql, clientId, path);
       return row ? toFolder(row) : null;
     },
-    async ensurePath(clientId, segments, newId, now) {
+    async ensurePath(clientId, segments, newId, now, maxFolders) {
       return sql.begin(async (tx) => {
         let parent: FolderRecord | null = null;
         let created = false;
-        for (const name of segments) {
+        let counted = false;
+        for (const [level, name] of segments.entries()) {
           const path: string = parent ? `${parent.path}/${name}` : name;
+          if (!counted) {
+            const existing = await byPath(tx, clientId, path);
+            if (existing) {
+              parent = toFolder(existing);
+              created = false;
+              continue;
+            }
+            // Counted once, before the first new level: concurrent creations may overshoot by a few.
+            const [count] = await tx.unsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM folders WHERE client_id = $1', [clientId]);
+            if (count!.n + segments.length - level > maxFolders) throw tooManyFolders(maxFolders);
+            counted = true;
+          }
           // Another node may create the same level at the same moment: the unique path decides.
           const [inserted] = await tx.unsafe<FolderRow[]>(
             `INSERT INTO folders (id, client_id, parent_id, name, path, name_lower, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -52,6 +66,11 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
         const folder = toFolder(row);
         const newPath = renamedPath(folder.path, name);
         if (newPath === folder.path) return folder;
+        const [longest] = await tx.unsafe<{ n: number | null }[]>(
+          'SELECT max(length(path))::int AS n FROM folders WHERE client_id = $1 AND (path = $2 OR (path >= $3 AND path < $4))',
+          [clientId, ...subtreeArgs(folder.path)],
+        );
+        checkFolderPathLength((longest?.n ?? 0) - codePoints(folder.path) + codePoints(newPath));
         try {
           await tx`UPDATE folders SET name = ${name}, name_lower = ${name.toLowerCase()}, path = ${newPath} WHERE id = ${id}`;
         } catch (error) {

@@ -1,5 +1,6 @@
 import type { Database } from 'bun:sqlite';
 import { conflict, notFound } from '../core/errors';
+import { checkFolderPathLength, codePoints, tooManyFolders } from '../core/limits';
 import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
 import { FOLDER_COLUMNS, IMAGE_SELECT, renamedPath, subtreeArgs, toFolder, toImage, type FolderRow, type ImageCounts, type ImageRow } from './rows';
 import { SUBTREE } from './sqlite-images';
@@ -12,10 +13,15 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     'INSERT INTO folders (id, client_id, parent_id, name, path, name_lower, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
 
-  const ensurePath = db.transaction((clientId: string, segments: readonly string[], newId: () => string, now: string) => {
+  const countOf = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM folders WHERE client_id = ?');
+  const longestUnder = db.query<{ n: number | null }, [string, string, string, string]>(
+    'SELECT max(length(path)) AS n FROM folders WHERE client_id = ? AND (path = ? OR (path >= ? AND path < ?))',
+  );
+
+  const ensurePath = db.transaction((clientId: string, segments: readonly string[], newId: () => string, now: string, maxFolders: number) => {
     let parent: FolderRecord | null = null;
     let created = false;
-    for (const name of segments) {
+    for (const [level, name] of segments.entries()) {
       const path: string = parent ? `${parent.path}/${name}` : name;
       const existing = byPath.get(clientId, path);
       if (existing) {
@@ -23,6 +29,7 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
         created = false;
         continue;
       }
+      if (!created && countOf.get(clientId)!.n + segments.length - level > maxFolders) throw tooManyFolders(maxFolders);
       const folder: FolderRecord = { id: newId(), clientId, parentId: parent?.id ?? null, name, path, createdAt: now };
       insert.run(folder.id, clientId, folder.parentId, name, path, name.toLowerCase(), now);
       parent = folder;
@@ -37,6 +44,8 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     const folder = toFolder(row);
     const newPath = renamedPath(folder.path, name);
     if (newPath === folder.path) return folder;
+    const longest = longestUnder.get(clientId, ...subtreeArgs(folder.path))!.n ?? 0;
+    checkFolderPathLength(longest - codePoints(folder.path) + codePoints(newPath));
     try {
       db.query('UPDATE folders SET name = ?, name_lower = ?, path = ? WHERE id = ?').run(name, name.toLowerCase(), newPath, id);
     } catch (error) {
@@ -73,8 +82,8 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
       const row = byPath.get(clientId, path);
       return row ? toFolder(row) : null;
     },
-    async ensurePath(clientId, segments, newId, now) {
-      return ensurePath(clientId, segments, newId, now);
+    async ensurePath(clientId, segments, newId, now, maxFolders) {
+      return ensurePath(clientId, segments, newId, now, maxFolders);
     },
     async listWithCounts(clientId) {
       return db

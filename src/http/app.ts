@@ -12,8 +12,9 @@ import { presetRoutes } from './routes/presets';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
-import { errorResponse } from './errors';
+import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { createDeliveryHandler } from './delivery-handler';
+import { parseUndeclaredBody, refuseEarly } from './request-guards';
 import { createObservability, type Observability } from './observability';
 
 // Multipart framing around the file: the body limit allows for it, the file itself is checked exactly.
@@ -24,19 +25,23 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
  * front of it. It never listens by itself: see `listen`.
  */
 export function createApp(ctx: AppContext, observability: Observability = createObservability({ logFormat: ctx.config.logFormat })) {
-  const bodyLimit = ctx.config.maxUploadBytes + MULTIPART_OVERHEAD;
   const startedAt = new WeakMap<Request, { at: number; id: string }>();
-  return new Elysia({ serve: { routes: { '/t/*': createDeliveryHandler(ctx, observability) } } })
-    .use(errorHandling)
+  const allowedMethods = createAllowedMethods(() => app.routes);
+  const wrongMethod = (request: Request) => {
+    const allowed = allowedMethods(new URL(request.url).pathname);
+    return allowed.length > 0 ? methodNotAllowed(request.method, allowed) : undefined;
+  };
+  const app = new Elysia({ serve: { routes: { '/t/*': createDeliveryHandler(ctx, observability) } } })
+    .use(errorHandling(wrongMethod))
     .onRequest(({ request, set }) => {
       const id = observability.requestId(request);
       startedAt.set(request, { at: performance.now(), id });
       set.headers['x-request-id'] = id;
       set.headers['x-content-type-options'] = 'nosniff';
-      // Refuse an oversized upload from its header, before reading it.
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > bodyLimit) return errorResponse(413, 'too_large', `Request body is larger than the limit of ${ctx.config.maxUploadBytes} bytes`);
+      // Over-long URLs and oversized bodies are refused from the request line and headers.
+      return refuseEarly(request, ctx.config.maxUploadBytes, MULTIPART_OVERHEAD);
     })
+    .onParse({ as: 'global' }, ({ request, contentType }) => parseUndeclaredBody(request, contentType))
     .onAfterResponse({ as: 'global' }, ({ request, route, set, response }) => {
       const started = startedAt.get(request);
       if (!started) return;
@@ -81,6 +86,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(presetRoutes(ctx))
         .use(keyRoutes(ctx)),
     );
+  return app;
 }
 
 export interface RunningServer {

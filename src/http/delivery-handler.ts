@@ -1,6 +1,8 @@
 import type { DeliveredVariant, VariantMeta } from '../core/delivery';
 import type { AppContext } from '../context';
+import { methodNotAllowed } from './allowed-methods';
 import { errorToResponse } from './errors';
+import { refuseEarly } from './request-guards';
 import type { Observability } from './observability';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -55,6 +57,14 @@ function respond(variant: DeliveredVariant, request: Request): Response {
   return template.response.clone();
 }
 
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** Delivery is read-only, and its URLs bounded like every other (no body is ever read). */
+function refuseRequest(request: Request): Response | undefined {
+  if (!READ_METHODS.has(request.method)) return methodNotAllowed(request.method, ['GET', 'HEAD']);
+  return refuseEarly(request, 0, 0);
+}
+
 /**
  * Public delivery (SPEC §5), served as a native Bun route: the hot path of the service, so it
  * runs no framework hooks — authorize, look up, serve from the tiered cache or transform.
@@ -64,7 +74,7 @@ export function createDeliveryHandler(ctx: AppContext, observability: Observabil
     const started = performance.now();
     const path = deliveryPath(request.url);
     const accept = request.headers.get('accept');
-    const hot = ctx.delivery.deliverFromMemory(path, accept);
+    const hot = READ_METHODS.has(request.method) ? ctx.delivery.deliverFromMemory(path, accept) : null;
     if (!hot) return slowPath(request, path, accept, started);
     const response = respond(hot, request);
     observability.record({
@@ -84,9 +94,13 @@ export function createDeliveryHandler(ctx: AppContext, observability: Observabil
     let response: Response;
     let cache: string | undefined;
     try {
-      const variant = await ctx.delivery.deliver(path, accept);
-      cache = variant.cache;
-      response = respond(variant, request);
+      const refused = refuseRequest(request);
+      if (refused) response = refused;
+      else {
+        const variant = await ctx.delivery.deliver(path, accept);
+        cache = variant.cache;
+        response = respond(variant, request);
+      }
     } catch (error) {
       response = errorToResponse(error);
     }

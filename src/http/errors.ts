@@ -16,6 +16,8 @@ function validationMessage(error: unknown): string {
 
 /** Maps every error to SPEC §6's `{ error: { code, message } }`, never cacheable, never a stack trace. */
 export function errorToResponse(error: unknown, code?: string | number): Response {
+  // Elysia wraps what a body parser throws: our own refusal (413, 415) stays itself.
+  if (code === 'PARSE' && (error as Error).cause instanceof AppError) return errorToResponse((error as Error).cause);
   if (error instanceof AppError) {
     const retryAfter = error.details?.retryAfterSeconds;
     return errorResponse(error.status, error.code, error.message, retryAfter ? { 'retry-after': String(retryAfter) } : {});
@@ -33,4 +35,8 @@ export function errorToResponse(error: unknown, code?: string | number): Respons
   }
 }
 
-export const errorHandling = new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error }) => errorToResponse(error, code));
+/** `wrongMethod` answers a request that matched no route but whose path other methods serve (405). */
+export const errorHandling = (wrongMethod: (request: Request) => Response | undefined) =>
+  new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error, request }) =>
+    (code === 'NOT_FOUND' && wrongMethod(request)) || errorToResponse(error, code),
+  );

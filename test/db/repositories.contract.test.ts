@@ -146,7 +146,7 @@ describe.each(backends)('repositories on $name', (backend) => {
   });
 
   test('folders and images: nested paths, listing scopes, paging, search, rename, move, replace, delete', async () => {
-    const ensure = (path: string, n: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(n));
+    const ensure = (path: string, n: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(n), 1000);
     const acme = await ensure('clients/acme', 1);
     expect(acme.created).toBe(true);
     expect(acme.folder).toMatchObject({ clientId, name: 'acme', path: 'clients/acme' });
@@ -259,7 +259,7 @@ describe.each(backends)('repositories on $name', (backend) => {
 
   test('ensurePath from many callers at once makes each level once', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, n) => repos.folders.ensurePath(clientId, ['race', 'a', 'b'], () => id('fld'), at(40 + n))),
+      Array.from({ length: 8 }, (_, n) => repos.folders.ensurePath(clientId, ['race', 'a', 'b'], () => id('fld'), at(40 + n), 1000)),
     );
     expect(new Set(results.map((r) => r.folder.id)).size).toBe(1);
     expect((await repos.folders.listWithCounts(clientId)).filter((f) => f.path.startsWith('race')).map((f) => f.path)).toEqual([
@@ -268,13 +268,39 @@ describe.each(backends)('repositories on $name', (backend) => {
       'race/a/b',
     ]);
   });
+
+  test('folder limits: a path that would pass the count creates no level; a rename that would make a path below too long changes nothing', async () => {
+    const clientId = 'limits';
+    await repos.clients.insert({ id: clientId, name: 'Limits', signingSecret: 's', createdAt: at(0) });
+    const ensure = (path: string, max: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(50), max);
+    await ensure('a/b', 4);
+    await expect(ensure('a/c/d/e', 4)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('limit of 4 folders') });
+    expect((await repos.folders.listWithCounts(clientId)).map((f) => f.path)).toEqual(['a', 'a/b']);
+    // Existing levels cost nothing: reaching the limit exactly is allowed.
+    expect((await ensure('a/c/d', 4)).created).toBe(true);
+    await expect(ensure('x', 4)).rejects.toMatchObject({ status: 409 });
+    expect((await ensure('a/b', 4)).created).toBe(false);
+
+    const long = (await ensure(`${'p'.repeat(100)}/${'q'.repeat(100)}/${'r'.repeat(100)}`, 100)).folder;
+    const top = (await repos.folders.getByPath(clientId, 'p'.repeat(100)))!;
+    // Renaming the top keeps every path below within 1024 characters: fine.
+    await repos.folders.rename(clientId, top.id, 's'.repeat(100));
+    const grown = (await ensure(['s'.repeat(100), ...Array.from({ length: 7 }, () => 't'.repeat(100))].join('/'), 100)).folder;
+    expect(grown.path.length).toBe(807);
+    expect(long.path.length).toBe(302);
+    await expect(repos.folders.rename(clientId, (await repos.folders.getByPath(clientId, 's'.repeat(100)))!.id, 'u'.repeat(400))).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('at most 1024'),
+    });
+    expect(await repos.folders.getByPath(clientId, grown.path)).toMatchObject({ id: grown.id });
+  });
 });
 
 describe('PostgreSQL unreachable', () => {
   test('every repository call and change notice fails as a 503 "unavailable" that says the database is unreachable', async () => {
     const sql = new SQL({ url: 'postgres://imgapi@127.0.0.1:1/imgapi', connectionTimeout: 2 });
     const repos = createPostgresRepositories(sql, createImageCounts());
-    for (const call of [() => repos.images.get('acme', 'x'), () => repos.clients.list(), () => repos.folders.ensurePath('acme', ['a'], () => 'f1', at(1))]) {
+    for (const call of [() => repos.images.get('acme', 'x'), () => repos.clients.list(), () => repos.folders.ensurePath('acme', ['a'], () => 'f1', at(1), 1000)]) {
       await expect(call()).rejects.toMatchObject({ code: 'unavailable', status: 503, message: expect.stringContaining('The database is unreachable') });
     }
     await expect(createPostgresChangeBus(sql).publish({ kind: 'external' })).rejects.toMatchObject({ code: 'unavailable' });

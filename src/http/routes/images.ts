@@ -6,8 +6,11 @@ import { presentImage } from '../present';
 
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
-/** Browsers (and fetch) write `"`, CR and LF in multipart file names as %22, %0D, %0A: undo just that. */
-const multipartFileName = (name: string) => name.replace(/%22/g, '"').replace(/(%0D|%0A)+/gi, ' ');
+/**
+ * Browsers (and fetch) write `"`, CR and LF in multipart file names as %22, %0D, %0A: undo just
+ * that. `filename=""` arrives as no name at all.
+ */
+const multipartFileName = (name: string | undefined) => (name ?? '').replace(/%22/g, '"').replace(/(%0D|%0A)+/gi, ' ');
 
 export const imageRoutes = (ctx: AppContext) => {
   const present = async (clientId: string, request: Request, image: ImageRecord) =>

@@ -9,7 +9,7 @@ function metric(name: string, type: 'counter' | 'gauge', help: string, value: nu
 /** Prometheus text exposition: requests, latencies, transforms, cache tiers, the process. */
 export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
   new Elysia().get('/metrics', () => {
-    const { transforms, coalesced } = ctx.delivery.stats;
+    const { transforms, coalesced, originalsMissing } = ctx.delivery.stats;
     const load = ctx.delivery.load();
     const cache = ctx.variants.stats;
     const tiers = ctx.variants.tiers();
@@ -19,6 +19,7 @@ export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
       ...observability.render(),
       ...metric('imgapi_variant_transforms_total', 'counter', 'Variants computed (cache misses that ran a transform).', transforms),
       ...metric('imgapi_variant_coalesced_total', 'counter', 'Requests that joined a transform already in flight.', coalesced),
+      ...metric('imgapi_originals_missing_total', 'counter', 'Deliveries whose original file was gone from the store (see imgapi doctor).', originalsMissing),
       ...metric('imgapi_transforms_active', 'gauge', 'Transforms running now.', load.active),
       ...metric('imgapi_transforms_queued', 'gauge', 'Transforms waiting for a slot.', load.queued),
       '# HELP imgapi_variant_cache_hits_total Variant lookups answered by a cache tier.',

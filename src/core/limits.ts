@@ -1,0 +1,39 @@
+import { AppError, invalid } from './errors';
+
+/**
+ * Bounds on what one request may ask for, declared together so the README's table and the
+ * checks cannot drift apart. Each bound keeps one tenant from costing every other tenant memory
+ * or latency (a 10 000-level folder path made `GET /folders` answer 128 MB).
+ */
+export const LIMITS = {
+  folderDepth: 32,
+  /** Characters (code points) in a folder's whole path, separators included. */
+  folderPathChars: 1024,
+  /** Bytes of a request's path and query: longer ones are refused before routing. */
+  urlPathBytes: 8 * 1024,
+  /** Bytes of a JSON (or any non-upload) request body. */
+  jsonBodyBytes: 1024 * 1024,
+} as const;
+
+export const codePoints = (text: string) => {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+};
+
+export function checkFolderDepth(segments: readonly string[]): void {
+  if (segments.length > LIMITS.folderDepth) {
+    throw invalid(`Folder path has ${segments.length} levels; at most ${LIMITS.folderDepth} are allowed`);
+  }
+}
+
+/** A path, or the length in code points of the longest path a change would produce. */
+export function checkFolderPathLength(path: string | number): void {
+  const length = typeof path === 'number' ? path : codePoints(path);
+  if (length > LIMITS.folderPathChars) {
+    throw invalid(`Folder path would be ${length} characters long; at most ${LIMITS.folderPathChars} characters are allowed`);
+  }
+}
+
+export const tooManyFolders = (max: number) =>
+  new AppError('conflict', `This client already has its limit of ${max} folders; delete some first (the limit is IMGAPI_MAX_FOLDERS)`);
