@@ -7,11 +7,17 @@ import { canonicalTransform, parseTransform } from './transform/parse';
 import { URL_EXTENSIONS, type FormatChoice, type OutputFormat } from './transform/types';
 
 export interface SignedPath {
-  /** Path from the server root: `/t/<clientId>/…`. */
+  /**
+   * Path from the server root, `/t/<clientId>/…?v=<version>`. The query is outside the signed
+   * part and ignored by the server: it only makes a replaced image's URLs new to browsers and CDNs.
+   */
   path: string;
   canonical: string;
   format: FormatChoice;
 }
+
+/** The cache-busting query every generated delivery URL carries (SPEC: `?v=<version>`). */
+export const versionQuery = (version: number) => `?v=${version}`;
 
 /** Without a concrete format a URL ends in .webp: full-size WebP, as the seed promises. */
 const extensionFormat = (f: FormatChoice | undefined): OutputFormat => (f === undefined || f === 'auto' ? 'webp' : f);
@@ -25,13 +31,14 @@ export function createUrlSigner(deps: {
   return {
     async sign(clientId: string, input: { imageId: string; transform?: string; preset?: string }): Promise<SignedPath> {
       if (input.transform !== undefined && input.preset !== undefined) throw invalid('Give a transform or a preset, not both');
-      await deps.images.get(clientId, input.imageId);
+      const { version } = await deps.images.get(clientId, input.imageId);
+      const query = versionQuery(version);
       if (input.preset !== undefined) {
         const preset = await deps.presets.getByName(clientId, input.preset);
         const { f } = parseTransform(preset.params);
         const format = extensionFormat(f);
         return {
-          path: `/t/${clientId}/preset:${preset.name}/${input.imageId}.${URL_EXTENSIONS[format]}`,
+          path: `/t/${clientId}/preset:${preset.name}/${input.imageId}.${URL_EXTENSIONS[format]}${query}`,
           canonical: preset.params,
           format: f === 'auto' ? 'auto' : format,
         };
@@ -39,7 +46,7 @@ export function createUrlSigner(deps: {
       const transform = parseTransform(input.transform ?? '');
       const format = extensionFormat(transform.f);
       return {
-        path: signedDeliveryPath(await deps.accounts.getClient(clientId), input.imageId, transform, format),
+        path: signedDeliveryPath(await deps.accounts.getClient(clientId), input.imageId, transform, format) + query,
         canonical: canonicalTransform(transform),
         format: transform.f === 'auto' ? 'auto' : format,
       };

@@ -1,6 +1,7 @@
 import type { FolderNode } from '../core/folders';
 import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageRecord, PresetRecord } from '../core/ports';
 import { signedDeliveryPath } from '../core/delivery-path';
+import { versionQuery } from '../core/url-signer';
 
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
 
@@ -21,7 +22,7 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,
-    thumbnailUrl: base + signedDeliveryPath(client, image.id, THUMBNAIL, 'webp'),
+    thumbnailUrl: base + signedDeliveryPath(client, image.id, THUMBNAIL, 'webp') + versionQuery(image.version),
   };
 }
 

@@ -75,14 +75,14 @@ for (const mode of ['local', 'remote'] as const) {
       const [image] = (await json(['image', 'list', '--folder', 'clients/acme', '--q', 'a.jpg'])).items;
       const signed = await imgapi(['sign', image.id, 'w_100,f_png']);
       expect(signed.code).toBe(0);
-      expect(signed.stdout).toMatch(/^https?:\/\/\S+\/t\/\S+\/w_100,f_png\/\S+\.png\n$/);
+      expect(signed.stdout).toMatch(/^https?:\/\/\S+\/t\/\S+\/w_100,f_png\/\S+\.png\?v=1\n$/);
       if (server) {
         const delivered = await fetch(signed.stdout.trim());
         expect((await decode(await delivered.arrayBuffer())).width).toBe(100);
       }
       expect(await json(['preset', 'create', 'thumb', 'q_70,w_64,f_webp'])).toMatchObject({ name: 'thumb', params: 'w_64,f_webp,q_70' });
       const byPreset = await imgapi(['sign', image.id, '--preset', 'thumb']);
-      expect(byPreset.stdout.trim()).toEndWith(`/preset:thumb/${image.id}.webp`);
+      expect(byPreset.stdout.trim()).toEndWith(`/preset:thumb/${image.id}.webp?v=1`);
       if (server) expect((await fetch(byPreset.stdout.trim())).status).toBe(200);
       expect((await imgapi(['sign', image.id, 'w_0'])).code).toBe(1);
       expect((await imgapi(['sign', 'AAAAAAAAAAAAAAAAAAAAAA'])).code).toBe(1);

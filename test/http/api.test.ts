@@ -82,7 +82,7 @@ describe('sign', () => {
     expect(status).toBe(200);
     expect(json.canonical).toBe('w_20,f_jpeg,q_80');
     expect(json.format).toBe('jpeg');
-    expect(json.url).toMatch(new RegExp(`^${s.url}/t/${s.clientId}/[A-Za-z0-9_-]{22}/w_20,f_jpeg,q_80/${imageId}\\.jpg$`));
+    expect(json.url).toMatch(new RegExp(`^${s.url}/t/${s.clientId}/[A-Za-z0-9_-]{22}/w_20,f_jpeg,q_80/${imageId}\\.jpg\\?v=1$`));
     const delivered = await fetch(json.url);
     expect([delivered.status, delivered.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
   });
@@ -90,7 +90,7 @@ describe('sign', () => {
   test('no transform: full size WebP', async () => {
     const { json } = await s.api('POST', '/sign', { imageId });
     expect(json).toMatchObject({ canonical: '', format: 'webp' });
-    expect(json.url).toEndWith(`/${imageId}.webp`);
+    expect(json.url).toEndWith(`/${imageId}.webp?v=1`);
     expect((await fetch(json.url)).headers.get('content-type')).toBe('image/webp');
   });
 
@@ -106,7 +106,7 @@ describe('sign', () => {
     await s.api('POST', '/presets', { name: 'square', params: 'w_16,h_16,c_cover,f_png' });
     const { status, json } = await s.api('POST', '/sign', { imageId, preset: 'square' });
     expect(status).toBe(200);
-    expect(json).toEqual({ url: `${s.url}/t/${s.clientId}/preset:square/${imageId}.png`, canonical: 'w_16,h_16,c_cover,f_png', format: 'png' });
+    expect(json).toEqual({ url: `${s.url}/t/${s.clientId}/preset:square/${imageId}.png?v=1`, canonical: 'w_16,h_16,c_cover,f_png', format: 'png' });
     expect((await fetch(json.url)).headers.get('content-type')).toBe('image/png');
     expect((await s.api('POST', '/sign', { imageId, preset: 'square', transform: 'w_1' })).status).toBe(400);
     expect((await s.api('POST', '/sign', { imageId, preset: 'nope' })).status).toBe(404);

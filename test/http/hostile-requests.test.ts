@@ -22,11 +22,11 @@ const folderPaths = async () => {
 const expectCleanError = (json: unknown) => expect(JSON.stringify(json)).not.toMatch(/\/tmp|\/work|node_modules|at .*\.ts|TypeError/);
 
 /** A raw multipart body, as a browser sends it for an unnamed file part. */
-function rawMultipart(bytes: Uint8Array, disposition: string): { body: Uint8Array; type: string } {
+function rawMultipart(bytes: Uint8Array, disposition: string): { body: Uint8Array<ArrayBuffer>; type: string } {
   const boundary = 'imgapiBoundary7MA4YWxk';
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: application/octet-stream\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
-  return { body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(tail)]), type: `multipart/form-data; boundary=${boundary}` };
+  return { body: new Uint8Array(Buffer.concat([Buffer.from(head), bytes, Buffer.from(tail)])), type: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** Sends request bytes over a raw socket and returns what the server answered first. */

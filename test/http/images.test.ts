@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { decode, jpeg, png, webp } from '../helpers/fixtures';
+import { decode, jpeg, pixel, png, webp } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
 
 let s: TestServer;
@@ -29,7 +29,7 @@ describe('POST /images', () => {
     });
     expect(json.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(json.thumbnailUrl).toStartWith(`${s.url}/t/${s.clientId}/`);
-    expect(json.thumbnailUrl).toEndWith(`/w_240,f_webp,q_75/${json.id}.webp`);
+    expect(json.thumbnailUrl).toEndWith(`/w_240,f_webp,q_75/${json.id}.webp?v=1`);
     const thumb = await fetch(json.thumbnailUrl);
     expect(thumb.status).toBe(200);
     const meta = await decode(await thumb.arrayBuffer());
@@ -192,6 +192,33 @@ describe('single image: get, patch, replace, delete', () => {
     bad.append('file', new File(['nope'], 'x.png'));
     expect((await s.api('PUT', `/images/${json.id}`, bad)).status).toBe(415);
     expect((await s.api('GET', `/images/${json.id}`)).json.version).toBe(2);
+  });
+
+  test('every generated URL carries ?v=<version>: new after a replace, while the old URLs keep working', async () => {
+    const { json } = await s.upload(await jpeg(100, 50, { color: '#ff0000' }), 'v.jpg');
+    await s.api('POST', '/presets', { name: 'vtest', params: 'w_40,f_png' });
+    const urls = async () => [
+      (await s.api('GET', `/images/${json.id}`)).json.thumbnailUrl as string,
+      (await s.api('POST', '/sign', { imageId: json.id, transform: 'w_50,f_png' })).json.url as string,
+      (await s.api('POST', '/sign', { imageId: json.id, preset: 'vtest' })).json.url as string,
+    ];
+    const before = await urls();
+    for (const url of before) expect(new URL(url).search).toBe('?v=1');
+    const form = new FormData();
+    form.append('file', new File([await png(100, 50, { color: '#0000ff' })], 'blue.png'));
+    expect((await s.api('PUT', `/images/${json.id}`, form)).status).toBe(200);
+    const after = await urls();
+    for (const [i, url] of after.entries()) {
+      expect(new URL(url).search).toBe('?v=2');
+      // Only the query differs: the signed path is the same, so v=1 URLs already out there still work.
+      expect(url.replace('?v=2', '')).toBe(before[i]!.replace('?v=1', ''));
+      for (const fetched of [url, before[i]!]) {
+        const response = await fetch(fetched);
+        expect([fetched, response.status]).toEqual([fetched, 200]);
+        const [r, , b] = await pixel(await response.arrayBuffer(), 2, 2);
+        expect([r! < 60, b! > 190]).toEqual([true, true]);
+      }
+    }
   });
 
   test('delete → 204, then 404 everywhere; its files are gone', async () => {
