@@ -35,8 +35,23 @@ async function parse<T>(status: number, text: string): Promise<T> {
   return json as T;
 }
 
-/** The same /api/v1 everyone uses, authenticated by the session cookie. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+let onSessionEnded = () => {};
+/** Who hears that the session ended (expired, or logged out elsewhere): the App, which asks to log in again. */
+export const whenSessionEnds = (handler: () => void) => {
+  onSessionEnded = handler;
+};
+
+/**
+ * A 401 ends the session: the App swaps every view for the login form. The caller's promise is
+ * left pending on purpose; its view is about to go, and must neither show an error nor leave a
+ * rejection unhandled.
+ */
+function sessionEnded<T>(): Promise<T> {
+  onSessionEnded();
+  return new Promise<T>(() => {});
+}
+
+function send(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { 'x-imgapi-client': currentClient };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
@@ -44,8 +59,20 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  return fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+}
+
+/** The same /api/v1 everyone uses, authenticated by the session cookie. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
+  if (response.status === 401) return sessionEnded<T>();
   return parse<T>(response.status, await response.text());
+}
+
+/** The one call whose 401 is an answer (a wrong password), not an ended session. */
+export async function logIn(username: string, password: string): Promise<{ username: string }> {
+  const response = await send('POST', '/auth/login', { username, password });
+  return parse(response.status, await response.text());
 }
 
 /** Multipart upload with progress (fetch cannot report upload progress; XHR can). */
@@ -55,7 +82,7 @@ export function uploadFile(path: string, method: 'POST' | 'PUT', form: FormData,
     xhr.open(method, path);
     xhr.setRequestHeader('x-imgapi-client', currentClient);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
-    xhr.onload = () => parse<ImageView>(xhr.status, xhr.responseText).then(resolve, reject);
+    xhr.onload = () => (xhr.status === 401 ? sessionEnded() : parse<ImageView>(xhr.status, xhr.responseText).then(resolve, reject));
     xhr.onerror = () => reject(new ApiError(0, 'network', 'Network error'));
     xhr.send(form);
   });

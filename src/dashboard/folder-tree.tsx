@@ -1,8 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, messageOf, type FolderTreeView } from './api';
-
-/** null: every image; '': the root only; otherwise a folder path. */
-export type Selection = string | null;
+import type { Selection } from './route';
 
 const totalImages = (node: FolderTreeView): number => node.imageCount + node.children.reduce((n, c) => n + totalImages(c), 0);
 

@@ -1,45 +1,32 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, copyText, formatBytes, messageOf, signUrl, uploadFile, type ImageView, type PresetView } from './api';
-
-type UrlKind = { kind: 'full' } | { kind: 'preset'; name: string } | { kind: 'custom' };
+import { api, formatBytes, messageOf, signUrl, uploadFile, type ImageView, type PresetView } from './api';
+import { PublicUrl } from './public-url';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
   const { image, folders, onClose, onChanged } = props;
   const [presets, setPresets] = useState<PresetView[]>([]);
-  const [kind, setKind] = useState<UrlKind>({ kind: 'full' });
-  const [transform, setTransform] = useState('w_800,f_webp');
-  const [url, setUrl] = useState('');
   const [preview, setPreview] = useState('');
-  const [urlError, setUrlError] = useState('');
-  const [copied, setCopied] = useState(false);
   const [name, setName] = useState(image.originalName);
   const [folder, setFolder] = useState(image.folder);
   const [error, setError] = useState('');
-  const urlInput = useRef<HTMLInputElement>(null);
+  const panel = useRef<HTMLElement>(null);
+
+  // Opened from a tile: focus follows, so the keyboard (and Escape) works here at once.
+  useEffect(() => panel.current?.focus({ preventScroll: true }), []);
 
   useEffect(() => {
-    api<{ items: PresetView[] }>('GET', '/api/v1/presets').then((r) => setPresets(r.items));
-    signUrl(image.id, { transform: 'w_800,f_webp' }).then((r) => setPreview(r.url));
+    api<{ items: PresetView[] }>('GET', '/api/v1/presets').then(
+      (r) => setPresets(r.items),
+      (e) => setError(messageOf(e)),
+    );
+    // Signed URLs carry the image's version: after a replace this is a new URL, not a cached picture.
+    signUrl(image.id, { transform: 'w_800,f_webp' }).then(
+      (r) => setPreview(r.url),
+      (e) => setError(messageOf(e)),
+    );
     setName(image.originalName);
     setFolder(image.folder);
-  }, [image.id, image.version]);
-
-  useEffect(() => {
-    setCopied(false);
-    const spec = kind.kind === 'preset' ? { preset: kind.name } : kind.kind === 'custom' ? { transform } : {};
-    const timer = setTimeout(
-      () =>
-        signUrl(image.id, spec).then(
-          (r) => {
-            setUrl(r.url);
-            setUrlError('');
-          },
-          (e) => setUrlError(messageOf(e)),
-        ),
-      kind.kind === 'custom' ? 250 : 0,
-    );
-    return () => clearTimeout(timer);
-  }, [image.id, image.version, kind, transform]);
+  }, [image.version]);
 
   const act = async (run: () => Promise<ImageView | null>) => {
     try {
@@ -50,12 +37,18 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
     }
   };
 
-  const choice = kind.kind === 'preset' ? `preset:${kind.name}` : kind.kind;
   return (
-    <aside class="panel card" data-testid="image-panel" aria-label={`Image ${image.originalName}`}>
+    <aside
+      ref={panel}
+      tabIndex={-1}
+      class="panel card"
+      data-testid="image-panel"
+      aria-label={`Image ${image.originalName}`}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <header class="row spread">
         <h2 title={image.originalName}>{image.originalName}</h2>
-        <button class="ghost" onClick={onClose} aria-label="Close">
+        <button class="close" onClick={onClose} aria-label="Close">
           ✕
         </button>
       </header>
@@ -78,40 +71,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
       </dl>
 
       <h3>Public URL</h3>
-      <div class="row">
-        <select
-          aria-label="URL kind"
-          value={choice}
-          onChange={(e) => {
-            const v = e.currentTarget.value;
-            setKind(v === 'full' ? { kind: 'full' } : v === 'custom' ? { kind: 'custom' } : { kind: 'preset', name: v.slice(7) });
-          }}
-        >
-          <option value="full">Full size</option>
-          {presets.map((p) => (
-            <option value={`preset:${p.name}`}>Preset: {p.name}</option>
-          ))}
-          <option value="custom">Custom transform…</option>
-        </select>
-        {kind.kind === 'custom' && (
-          <input aria-label="Transform" placeholder="w_600,f_webp,q_80" value={transform} onInput={(e) => setTransform(e.currentTarget.value)} />
-        )}
-      </div>
-      <div class="row">
-        <input ref={urlInput} readOnly data-testid="public-url" value={url} aria-label="Public URL" onFocus={(e) => e.currentTarget.select()} />
-        <button
-          data-testid="copy-url"
-          class="primary"
-          disabled={!url}
-          onClick={async () => {
-            await copyText(url, urlInput.current);
-            setCopied(true);
-          }}
-        >
-          {copied ? 'Copied!' : 'Copy'}
-        </button>
-      </div>
-      {urlError && <p class="error">{urlError}</p>}
+      <PublicUrl image={image} presets={presets} />
 
       <h3>Edit</h3>
       <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => api('PATCH', `/api/v1/images/${image.id}`, { originalName: name })))}>

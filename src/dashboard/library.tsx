@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, formatBytes, messageOf, type FolderTreeView, type ImagePage, type ImageView } from './api';
-import { FolderTree, type Selection } from './folder-tree';
+import { useWindowFileDrop } from './file-drop';
+import { FolderTree } from './folder-tree';
 import { ImagePanel } from './image-panel';
+import { readRoute, replaceRoute, type Selection } from './route';
 import { uploadAll, UploadList, type UploadItem } from './uploader';
 
 const PAGE_SIZE = 24;
@@ -11,19 +13,25 @@ function flatten(nodes: FolderTreeView[]): string[] {
 }
 
 export function Library() {
+  const [start] = useState(readRoute);
   const [tree, setTree] = useState<FolderTreeView[]>([]);
-  const [selected, setSelected] = useState<Selection>(null);
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<Selection>(start.folder);
+  const [q, setQ] = useState(start.q);
+  const [page, setPage] = useState(start.page);
   const [data, setData] = useState<ImagePage | null>(null);
   const [error, setError] = useState('');
   const [open, setOpen] = useState<ImageView | null>(null);
+  // The tile the panel was opened from, where focus goes back when it closes.
+  const opener = useRef<HTMLElement | null>(null);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
-  const [dragging, setDragging] = useState(false);
   // Bumped after every change, so the list reloads with the state of the next render, not a stale one.
   const [version, setVersion] = useState(0);
 
-  const loadTree = () => api<{ folders: FolderTreeView[] }>('GET', '/api/v1/folders').then((r) => setTree(r.folders));
+  const loadTree = () =>
+    api<{ folders: FolderTreeView[] }>('GET', '/api/v1/folders').then(
+      (r) => setTree(r.folders),
+      (e) => setError(messageOf(e)),
+    );
   const loadImages = async () => {
     const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
     if (selected !== null) params.set('folder', selected === '' ? '/' : selected);
@@ -32,6 +40,8 @@ export function Library() {
       setData(await api<ImagePage>('GET', `/api/v1/images?${params}`));
       setError('');
     } catch (e) {
+      // The images of the place the user left would read as the answer for this one.
+      setData(null);
       setError(messageOf(e));
     }
   };
@@ -47,11 +57,16 @@ export function Library() {
     const timer = setTimeout(loadImages, q ? 200 : 0);
     return () => clearTimeout(timer);
   }, [selected, q, page, version]);
+  useEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q }), [selected, q, page]);
 
   const select = (s: Selection) => {
     setSelected(s);
     setPage(1);
     setOpen(null);
+  };
+  const close = () => {
+    setOpen(null);
+    opener.current?.focus();
   };
 
   const upload = async (files: File[]) => {
@@ -59,24 +74,13 @@ export function Library() {
     await uploadAll(files, selected ?? '', (item) => setUploads((list) => [...list.filter((i) => i.id !== item.id), item]));
     await reload();
   };
+  const dragging = useWindowFileDrop(upload);
 
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const where = selected === null ? 'all folders' : selected === '' ? 'the root folder' : selected;
 
   return (
-    <div
-      class={`library ${dragging ? 'dragging' : ''}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setDragging(false);
-        upload([...(e.dataTransfer?.files ?? [])]);
-      }}
-    >
+    <div class="library">
       <FolderTree tree={tree} selected={selected} onSelect={select} onChanged={reload} />
       <section class="images" aria-label="Images">
         <div class="toolbar">
@@ -106,7 +110,7 @@ export function Library() {
             />
           </label>
         </div>
-        <p class="muted hint">Drop images anywhere here to upload them into {selected === null ? 'the root folder' : where}.</p>
+        <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>
         <UploadList items={uploads} />
         {error && <p class="error">{error}</p>}
         {data && data.items.length === 0 && (
@@ -117,9 +121,17 @@ export function Library() {
         )}
         <ul class="grid">
           {data?.items.map((image) => (
-            <li data-testid="image-tile" class={open?.id === image.id ? 'active' : ''}>
-              <button onClick={() => setOpen(image)} aria-label={`Open ${image.originalName}`}>
-                <img src={image.thumbnailUrl} alt={image.originalName} loading="lazy" width={240} height={Math.round((240 * image.height) / image.width)} />
+            // Keyed: a tile showing another image is a new <img>, never the old one painting the
+            // previous image's picture until its own arrives.
+            <li key={image.id} data-testid="image-tile" class={open?.id === image.id ? 'active' : ''}>
+              <button
+                onClick={(e) => {
+                  opener.current = e.currentTarget;
+                  setOpen(image);
+                }}
+              >
+                {/* The name below says what the picture is; an alt text would say it twice. */}
+                <img src={image.thumbnailUrl} alt="" loading="lazy" width={240} height={Math.round((240 * image.height) / image.width)} />
                 <span class="name" title={image.originalName}>
                   {image.originalName}
                 </span>
@@ -146,14 +158,20 @@ export function Library() {
       </section>
       {open && (
         <ImagePanel
+          key={open.id}
           image={open}
           folders={flatten(tree)}
-          onClose={() => setOpen(null)}
+          onClose={close}
           onChanged={async (changed) => {
             setOpen(changed);
             await reload();
           }}
         />
+      )}
+      {dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          <p>Drop to upload into {selected === null ? 'the root folder' : where}</p>
+        </div>
       )}
     </div>
   );

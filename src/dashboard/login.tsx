@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, messageOf } from './api';
+import { logIn, messageOf } from './api';
 
-export function Login({ onLogin }: { onLogin: (username: string) => void }) {
+export function Login({ sessionEnded, onLogin }: { sessionEnded: boolean; onLogin: (username: string) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -12,7 +12,7 @@ export function Login({ onLogin }: { onLogin: (username: string) => void }) {
     setBusy(true);
     setError('');
     try {
-      onLogin((await api<{ username: string }>('POST', '/auth/login', { username, password })).username);
+      onLogin((await logIn(username, password)).username);
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -24,7 +24,13 @@ export function Login({ onLogin }: { onLogin: (username: string) => void }) {
     <main class="login">
       <form class="card login-card" onSubmit={submit}>
         <h1 class="brand">imgapi</h1>
-        <p class="muted">Sign in to manage your images.</p>
+        {sessionEnded ? (
+          <p class="notice" role="status" data-testid="session-ended">
+            Your session has ended. Sign in again to continue where you were.
+          </p>
+        ) : (
+          <p class="muted">Sign in to manage your images.</p>
+        )}
         <label>
           Username
           <input data-testid="login-username" autocomplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required />

@@ -12,10 +12,13 @@ export function PresetsPage() {
   const [previewError, setPreviewError] = useState('');
 
   useEffect(() => {
-    api<ImagePage>('GET', '/api/v1/images?pageSize=50').then((r) => {
-      setImages(r.items);
-      if (r.items[0]) setSample(r.items[0].id);
-    });
+    api<ImagePage>('GET', '/api/v1/images?pageSize=50').then(
+      (r) => {
+        setImages(r.items);
+        if (r.items[0]) setSample(r.items[0].id);
+      },
+      (e) => setPreviewError(messageOf(e)),
+    );
   }, []);
 
   // Live preview: the same signing and validation as the API, so a bad segment is named here.
@@ -50,8 +53,10 @@ export function PresetsPage() {
       <section class="card">
         <h2>Presets</h2>
         <p class="muted">A preset is a named transform: anyone can build its URLs without a signature.</p>
-        {presets.items.length === 0 ? (
-          <p class="empty">No presets yet. Create one on the right.</p>
+        {!presets.loaded ? (
+          <p class="muted">Loading…</p>
+        ) : presets.items.length === 0 ? (
+          <p class="empty">No presets yet: create one with the form under “New preset”.</p>
         ) : (
           <table>
             <thead>

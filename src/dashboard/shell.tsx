@@ -3,15 +3,14 @@ import { api, messageOf, useClient, type ClientView } from './api';
 import { KeysPage } from './keys-page';
 import { Library } from './library';
 import { PresetsPage } from './presets-page';
+import { readRoute, type Tab } from './route';
 import { SecretBox } from './secret-box';
 
-type Tab = 'images' | 'presets' | 'keys';
 const TABS: [Tab, string][] = [
   ['images', 'Images'],
   ['presets', 'Presets'],
   ['keys', 'API keys'],
 ];
-const tabFromHash = (): Tab => (['presets', 'keys'].includes(location.hash.slice(2)) ? (location.hash.slice(2) as Tab) : 'images');
 
 function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
   const [name, setName] = useState('');
@@ -44,10 +43,12 @@ function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
 export function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
   const [clients, setClients] = useState<ClientView[]>([]);
   const [clientId, setClientId] = useState('');
-  const [tab, setTab] = useState<Tab>(tabFromHash());
+  const [tab, setTab] = useState<Tab>(() => readRoute().tab);
   const [adding, setAdding] = useState(false);
 
   const choose = (id: string) => {
+    // A folder of one client means nothing to another.
+    if (clientId && id !== clientId) history.replaceState(history.state, '', `#/${tab}`);
     useClient(id);
     localStorage.setItem('imgapi.client', id);
     setClientId(id);
@@ -63,7 +64,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
 
   useEffect(() => {
     loadClients().catch(() => onLogout());
-    const onHash = () => setTab(tabFromHash());
+    const onHash = () => setTab(readRoute().tab);
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
@@ -76,7 +77,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
   return (
     <div class="shell">
       <header class="topbar">
-        <span class="brand">imgapi</span>
+        <h1 class="brand">imgapi</h1>
         <label class="client-picker">
           <span class="muted">Client</span>
           <select data-testid="client-select" value={clientId} onChange={(e) => choose(e.currentTarget.value)}>

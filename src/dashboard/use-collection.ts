@@ -3,33 +3,47 @@ import { api, messageOf } from './api';
 
 /**
  * A list under /api/v1 (`{ items }`) with the two things its page does to it: submit a form that
- * adds to it (errors shown, list reloaded) and delete an item after a confirmation.
+ * adds to it (errors shown, list reloaded) and delete an item after a confirmation. `loaded` says
+ * whether `items` is the server's answer yet: an empty list before then is not "none".
  */
 export function useCollection<T extends { id: string }>(path: string) {
   const [items, setItems] = useState<T[]>([]);
+  const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState('');
-  const load = () => api<{ items: T[] }>('GET', path).then((r) => setItems(r.items));
+  const load = () =>
+    api<{ items: T[] }>('GET', path).then((r) => {
+      setItems(r.items);
+      setLoaded(true);
+    });
+  const attempt = async (run: () => Promise<void>) => {
+    try {
+      await run();
+      setError('');
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
   useEffect(() => {
-    load();
+    attempt(load);
   }, []);
 
   return {
     items,
+    loaded,
     error,
-    submit: (run: () => Promise<void>) => async (event: Event) => {
+    submit: (run: () => Promise<void>) => (event: Event) => {
       event.preventDefault();
-      try {
+      return attempt(async () => {
         await run();
-        setError('');
         await load();
-      } catch (e) {
-        setError(messageOf(e));
-      }
+      });
     },
-    async remove(item: T, question: string) {
+    remove(item: T, question: string) {
       if (!confirm(question)) return;
-      await api('DELETE', `${path}/${item.id}`);
-      await load();
+      return attempt(async () => {
+        await api('DELETE', `${path}/${item.id}`);
+        await load();
+      });
     },
   };
 }

@@ -1,0 +1,91 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { copyText, messageOf, signUrl, type ImageView, type PresetView } from './api';
+
+type UrlKind = { kind: 'full' } | { kind: 'preset'; name: string } | { kind: 'custom' };
+
+interface Signed {
+  /** The choice (image version, preset or transform) this answer is for. */
+  for: string;
+  url: string;
+  error: string;
+}
+
+/** An image's public URL — full size, a preset or a typed transform — signed by the server, with Copy. */
+export function PublicUrl({ image, presets }: { image: ImageView; presets: PresetView[] }) {
+  const [kind, setKind] = useState<UrlKind>({ kind: 'full' });
+  const [transform, setTransform] = useState('w_800,f_webp');
+  const [signed, setSigned] = useState<Signed>({ for: '', url: '', error: '' });
+  const [copied, setCopied] = useState('');
+  const urlInput = useRef<HTMLInputElement>(null);
+
+  const spec = kind.kind === 'preset' ? { preset: kind.name } : kind.kind === 'custom' ? { transform } : {};
+  const chosen = JSON.stringify([image.version, spec]);
+  // Only an answer for what is chosen now is shown, from the very render that changed the choice:
+  // the previous URL, shown a moment longer, would be copied for a transform it is not.
+  const current = signed.for === chosen ? signed : { url: '', error: '' };
+
+  useEffect(() => {
+    let latest = true;
+    const timer = setTimeout(
+      () =>
+        signUrl(image.id, spec).then(
+          (r) => latest && setSigned({ for: chosen, url: r.url, error: '' }),
+          (e) => latest && setSigned({ for: chosen, url: '', error: messageOf(e) }),
+        ),
+      kind.kind === 'custom' ? 250 : 0,
+    );
+    return () => {
+      latest = false;
+      clearTimeout(timer);
+    };
+  }, [chosen]);
+
+  const choice = kind.kind === 'preset' ? `preset:${kind.name}` : kind.kind;
+  return (
+    <>
+      <div class="row">
+        <select
+          aria-label="URL kind"
+          value={choice}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setKind(v === 'full' ? { kind: 'full' } : v === 'custom' ? { kind: 'custom' } : { kind: 'preset', name: v.slice(7) });
+          }}
+        >
+          <option value="full">Full size</option>
+          {presets.map((p) => (
+            <option value={`preset:${p.name}`}>Preset: {p.name}</option>
+          ))}
+          <option value="custom">Custom transform…</option>
+        </select>
+        {kind.kind === 'custom' && (
+          <input aria-label="Transform" placeholder="w_600,f_webp,q_80" value={transform} onInput={(e) => setTransform(e.currentTarget.value)} />
+        )}
+      </div>
+      <div class="row">
+        <input
+          ref={urlInput}
+          readOnly
+          data-testid="public-url"
+          value={current.url}
+          placeholder={current.error ? 'No URL for this transform' : 'Signing…'}
+          aria-label="Public URL"
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <button
+          data-testid="copy-url"
+          class="primary"
+          disabled={!current.url}
+          onClick={async () => {
+            const url = current.url;
+            await copyText(url, urlInput.current);
+            setCopied(url);
+          }}
+        >
+          {copied && copied === current.url ? 'Copied!' : 'Copy'}
+        </button>
+      </div>
+      {current.error && <p class="error">{current.error}</p>}
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import axe from 'axe-core';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+
+/** What the dashboard's browser tests share: Chromium, a logged-in page, colours of images, axe. */
+
+export const SHOTS = join(import.meta.dir, '../../test-output/screenshots');
+export const USER = { username: 'alice', password: 'correct horse battery' };
+export const DESKTOP = { viewport: { width: 1280, height: 860 } } satisfies BrowserContextOptions;
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } satisfies BrowserContextOptions;
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface TestPage {
+  page: Page;
+  /** Console errors and uncaught exceptions (unhandled rejections included), in order. */
+  errors: string[];
+}
+
+export async function openPage(browser: Browser, origin: string, options: BrowserContextOptions = DESKTOP): Promise<TestPage> {
+  const context = await browser.newContext(options);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  // Confirmations are accepted, as a user clicking OK.
+  page.on('dialog', (dialog) => dialog.accept());
+  return { page, errors };
+}
+
+/** Fills the login form in and waits until the dashboard replaced it. */
+export async function logIn(page: Page): Promise<void> {
+  await page.getByTestId('login-username').fill(USER.username);
+  await page.getByTestId('login-password').fill(USER.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('logout').waitFor();
+}
+
+/** Chromium logs every 4xx response it receives; a test that provokes some filters them out with this. */
+export const unexpected = (errors: string[], expectedStatus: RegExp = /$^/) =>
+  errors.filter((e) => !(/Failed to load resource/.test(e) && expectedStatus.test(e)));
+
+/** Reads `read()` until `ok` holds (returning that value), failing with what it last read. */
+export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`Still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await Bun.sleep(50);
+    value = await read();
+  }
+  return value;
+}
+
+export type Colour = 'red' | 'blue' | 'other';
+
+/**
+ * The colour at the middle of an element as painted on screen ('other' for an empty image's grey).
+ * A screenshot and not a canvas, which would read the image `src` names: while a new `src` loads,
+ * Chromium keeps painting the element's previous picture, and that is what a user sees.
+ */
+export async function shownColour(element: Locator): Promise<Colour> {
+  const { data, info } = await sharp(await element.screenshot({ animations: 'disabled' }))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const i = (Math.floor(info.height / 2) * info.width + Math.floor(info.width / 2)) * info.channels;
+  const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+  if (r > 160 && g < 90 && b < 90) return 'red';
+  if (b > 160 && r < 90 && g < 120) return 'blue';
+  return 'other';
+}
+
+export const waitForColour = (element: Locator, colour: Colour) => until(() => shownColour(element), (seen) => seen === colour);
+
+/** axe-core's violations on the page as it is, as "rule: target" lines (empty when it passes). */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+  await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => (await (window as any).axe.run(document, { resultTypes: ['violations'] })).violations);
+  return (violations as axe.Result[]).flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n')[1]?.trim()})`));
+}
+
+export const screenshot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import type { Browser, Page } from 'playwright-core';
+import { jpeg } from '../helpers/fixtures';
+import { startServer, type TestServer } from '../helpers/server';
+import { launchChromium, logIn, openPage, unexpected, USER } from './browser';
+
+// The panel's Copy hands out the URL it shows, and shows only the URL of what is chosen now.
+
+let s: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  s = await startServer();
+  await s.ctx.accounts.createUser(USER.username, USER.password);
+  await s.upload(await jpeg(400, 300), 'photo.jpg');
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+/**
+ * Samples the panel every frame from now on, recording each moment Copy was enabled for a URL
+ * that is not the typed transform's (transforms typed here are already in canonical form).
+ */
+function watchCopy(page: Page) {
+  return page.evaluate(() => {
+    const wrong: string[] = ((window as any).__wrong = []);
+    const sample = () => {
+      const typed = document.querySelector<HTMLInputElement>('input[aria-label="Transform"]')?.value;
+      const url = document.querySelector<HTMLInputElement>('[data-testid="public-url"]')?.value ?? '';
+      const copy = document.querySelector<HTMLButtonElement>('[data-testid="copy-url"]');
+      if (typed !== undefined && copy && !copy.disabled && !url.includes(`/${typed}/`)) wrong.push(`${typed} -> ${url}`);
+      requestAnimationFrame(sample);
+    };
+    sample();
+  });
+}
+
+test('while a typed transform is invalid or not yet signed, no URL is shown and Copy is off', async () => {
+  const { page, errors } = await openPage(browser, s.url);
+  await page.goto(`${s.url}/`);
+  await logIn(page);
+  await page.getByTestId('image-tile').first().click();
+  await page.getByLabel('URL kind').selectOption('custom');
+  const transform = page.getByLabel('Transform');
+  const publicUrl = page.getByTestId('public-url');
+  const copy = page.getByTestId('copy-url');
+  await transform.fill('w_100,f_png');
+  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="public-url"]')!.value.includes('/w_100,f_png/'));
+  await watchCopy(page);
+
+  await transform.fill('w_0');
+  await page.getByText('"w_0"').waitFor();
+  expect(await publicUrl.inputValue()).toBe('');
+  expect(await copy.isDisabled()).toBe(true);
+
+  await transform.fill('w_120,f_png');
+  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="public-url"]')!.value.includes('/w_120,f_png/'));
+  expect(await page.getByText('"w_0"').count()).toBe(0);
+  await copy.click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await publicUrl.inputValue());
+
+  expect(await page.evaluate(() => (window as any).__wrong)).toEqual([]);
+  expect(unexpected(errors, /status of 400/)).toEqual([]);
+  await page.context().close();
+}, 30_000);
