@@ -1,28 +1,48 @@
-import { progress } from '@clack/prompts';
+import { print, say, type GlobalOptions } from './options';
+import { createStatusLine } from './status-line';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const BAR_WIDTH = 20;
+const bar = (fraction: number) => {
+  const full = Math.round(Math.min(1, fraction) * BAR_WIDTH);
+  return `${'━'.repeat(full)}${'─'.repeat(BAR_WIDTH - full)}`;
+};
 
 /**
- * Files, bytes, rate and ETA on stderr. A bar on a terminal; nothing when stderr is a pipe
- * or --json is on, so logs and scripts get only the summary.
+ * Files, bytes, rate and ETA on one line of stderr while a transfer runs; results and messages
+ * printed through it appear as whole lines above it. No line when stderr is not a terminal or
+ * --json is on, so logs and scripts get only the results and the summary.
  */
 export function createProgress(totalFiles: number, totalBytes: number, enabled: boolean) {
-  const bar = enabled && process.stderr.isTTY ? progress({ max: Math.max(1, totalBytes), output: process.stderr }) : null;
+  const line = enabled && totalFiles > 0 && process.stderr.isTTY ? createStatusLine(process.stderr) : null;
   const started = Date.now();
   let files = 0;
   let bytes = 0;
-  bar?.start(`0/${totalFiles} files`);
+  const render = (finished?: string) => {
+    if (!line) return;
+    const seconds = (Date.now() - started) / 1000;
+    const rate = seconds > 0 ? bytes / seconds : 0;
+    const fraction = totalBytes > 0 ? bytes / totalBytes : files / totalFiles;
+    // Before a second has passed, the rate of the first small file says nothing about the rest.
+    const eta = seconds >= 1 && rate > 0 ? `ETA ${Math.ceil((totalBytes - bytes) / rate)}s` : 'ETA …';
+    const tail = finished ? `${finished} in ${seconds.toFixed(1)}s` : eta;
+    line.show(`${bar(fraction)} ${files}/${totalFiles} files, ${mb(bytes)} of ${mb(totalBytes)}, ${mb(rate)}/s, ${tail}`);
+  };
+  const above = (stream: NodeJS.WriteStream, write: () => void) => (line ? line.above(stream, write) : write());
+  render();
   return {
     advance(size: number) {
       files++;
       bytes += size;
-      const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0 ? bytes / seconds : 0;
-      const eta = rate > 0 ? Math.ceil((totalBytes - bytes) / rate) : 0;
-      bar?.advance(size, `${files}/${totalFiles} files, ${mb(bytes)} of ${mb(totalBytes)}, ${mb(rate)}/s, ETA ${eta}s`);
+      render();
     },
-    stop(message: string) {
-      bar?.stop(message);
+    /** `print` and `say` for use while the bar is shown. */
+    print: (options: GlobalOptions, value: unknown, plain: string) => above(process.stdout, () => print(options, value, plain)),
+    say: (message: string) => above(process.stderr, () => say(message)),
+    /** Draws the final totals, which stay on screen above what follows. */
+    stop(finished = 'done') {
+      render(finished);
+      line?.end();
     },
   };
 }

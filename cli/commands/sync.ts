@@ -4,7 +4,8 @@ import { withBackend } from '../backend/open';
 import type { ImageView } from '../backend/types';
 import { UsageError } from '../errors';
 import { readWithHash, targetOf, walk } from '../local-files';
-import { globals, print, say } from '../options';
+import { globals, say } from '../options';
+import { createProgress } from '../progress';
 import { allImages, relativeTo } from '../remote-index';
 import { planSync } from '../sync-plan';
 
@@ -27,6 +28,8 @@ export function registerSync(program: Command): void {
           if (path !== null && !remote.has(path)) remote.set(path, image);
         }
         const actions = planSync(walk(localDir, true), remote, (file) => readWithHash(file.absolute).hash, opts.delete === true);
+        const bytes = actions.reduce((sum, action) => sum + (action.kind === 'delete' ? 0 : action.file.size), 0);
+        const progress = createProgress(actions.length, bytes, !options.json && !opts.dryRun);
         for (const action of actions) {
           let id = action.kind === 'upload' ? undefined : action.image.id;
           try {
@@ -40,12 +43,14 @@ export function registerSync(program: Command): void {
                 await backend.deleteImage(action.image.id);
               }
             }
-            print(options, { action: action.kind, path: action.path, id, dryRun: opts.dryRun === true }, `${action.kind}\t${action.path}`);
+            progress.print(options, { action: action.kind, path: action.path, id, dryRun: opts.dryRun === true }, `${action.kind}\t${action.path}`);
           } catch (error) {
             failed++;
-            say(`failed to ${action.kind} ${action.path}: ${error instanceof Error ? error.message : String(error)}`);
+            progress.say(`failed to ${action.kind} ${action.path}: ${error instanceof Error ? error.message : String(error)}`);
           }
+          progress.advance(action.kind === 'delete' ? 0 : action.file.size);
         }
+        progress.stop();
         say(`${opts.dryRun ? 'dry run: would do' : 'done:'} ${actions.length - failed} change(s)${failed ? `, ${failed} failed` : ''}`);
       });
       if (failed > 0) process.exitCode = 1;

@@ -4,7 +4,7 @@ import { withBackend } from '../backend/open';
 import type { Backend, ImageView } from '../backend/types';
 import { UsageError } from '../errors';
 import { collect, displayPath, readWithHash, targetOf, type LocalFile } from '../local-files';
-import { globals, print, say } from '../options';
+import { globals, say } from '../options';
 import { runPool } from '../pool';
 import { createProgress } from '../progress';
 import { allImages } from '../remote-index';
@@ -52,7 +52,8 @@ export function registerUpload(program: Command): void {
       const counts = { uploaded: 0, unchanged: 0, failed: 0 };
       await withBackend(options, async (backend) => {
         const existing = existingIndex(backend);
-        const bar = createProgress(files.length, files.reduce((sum, f) => sum + f.size, 0), !options.json);
+        const progress = createProgress(files.length, files.reduce((sum, f) => sum + f.size, 0), !options.json);
+        // Stopped when the pool fails too (server gone), so the error starts on a line of its own.
         await runPool(files, concurrency, async (file) => {
           const { folder, name } = targetOf(opts.folder, file.relative);
           const path = displayPath(folder, name);
@@ -66,12 +67,11 @@ export function registerUpload(program: Command): void {
             outcome = { status: 'failed', error: error.message };
           }
           counts[outcome.status]++;
-          bar.advance(file.size);
-          if (options.json) print(options, { path, ...outcome, id: outcome.status === 'uploaded' ? outcome.image.id : undefined }, '');
-          else if (outcome.status === 'uploaded') print(options, null, `${outcome.image.id}\t${path}`);
-          else if (outcome.status === 'failed') say(`skipped ${path}: ${outcome.error}`);
-        });
-        bar.stop('done');
+          progress.advance(file.size);
+          if (options.json) progress.print(options, { path, ...outcome, id: outcome.status === 'uploaded' ? outcome.image.id : undefined }, '');
+          else if (outcome.status === 'uploaded') progress.print(options, null, `${outcome.image.id}\t${path}`);
+          else if (outcome.status === 'failed') progress.say(`skipped ${path}: ${outcome.error}`);
+        }).finally(() => progress.stop());
       });
       say(`${counts.uploaded} uploaded, ${counts.unchanged} unchanged, ${counts.failed} failed`);
       if (counts.failed > 0) process.exitCode = 1;

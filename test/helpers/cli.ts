@@ -11,7 +11,7 @@ export function isolatedHome(): string {
   return home;
 }
 
-const cleanEnv = () => {
+export const cleanEnv = () => {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('IMGAPI_') || name.startsWith('XDG_')) delete env[name];
   return env;
