@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppContext } from '../src/context';
+import type { Core } from '../src/core-services';
 import { withBackend } from './backend/open';
 import type { Backend } from './backend/types';
 import { withLocalContext } from './local';
@@ -16,7 +16,7 @@ export function backendAction<A extends unknown[]>(run: (backend: Backend, optio
   };
 }
 
-export function localAction<A extends unknown[]>(run: (ctx: AppContext, options: GlobalOptions, ...args: A) => Promise<void>) {
+export function localAction<A extends unknown[]>(run: (ctx: Core, options: GlobalOptions, ...args: A) => Promise<void>) {
   return async (...args: unknown[]) => {
     const options = globals(args[args.length - 1] as Command);
     await withLocalContext(options, (ctx) => run(ctx, options, ...(args.slice(0, -1) as A)));

@@ -1,10 +1,10 @@
 import { invalid } from '../../src/core/errors';
-import type { AppContext } from '../../src/context';
+import type { Core } from '../../src/core-services';
 import { presentFolder, presentFolderNode, presentImage, presentKey, presentPreset } from '../../src/http/present';
 import type { Backend } from './types';
 
 /** Local mode: the core services on the data directory, no server involved. */
-export function createLocalBackend(ctx: AppContext, clientId: string): Backend {
+export function createLocalBackend(ctx: Pick<Core, 'config' | 'accounts' | 'images' | 'folders' | 'presets' | 'urls' | 'close'>, clientId: string): Backend {
   const { config } = ctx;
   // Absolute URLs need a base even without a server: the public URL, else where `serve` would listen.
   const base = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port || 3000}`;

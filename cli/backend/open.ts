@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { createContext, type AppContext } from '../../src/context';
+import { createCore, type Core } from '../../src/core-services';
 import { UsageError } from '../errors';
 import type { GlobalOptions } from '../options';
 import { readProfile } from '../profile';
@@ -9,8 +9,16 @@ import type { Backend } from './types';
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * A command that lives on (`watch`) hears what other processes change, as a server does, so
+ * the listing totals it remembers stay true; a one-shot command only publishes its own changes.
+ */
+export interface Lifetime {
+  longRunning?: boolean;
+}
+
 /** Local mode's client: --client / IMGAPI_CLIENT, else `default`, else the only one there is. */
-async function chooseClient(ctx: AppContext, requested: string | undefined): Promise<string> {
+async function chooseClient(ctx: Pick<Core, 'accounts'>, requested: string | undefined): Promise<string> {
   if (requested) return (await ctx.accounts.getClient(requested)).id;
   const clients = await ctx.accounts.listClients();
   const fallback = clients.find((c) => c.id === 'default') ?? (clients.length === 1 ? clients[0] : undefined);
@@ -19,15 +27,16 @@ async function chooseClient(ctx: AppContext, requested: string | undefined): Pro
   throw new UsageError(`Several clients: choose one with --client (${clients.map((c) => c.id).join(', ')})`);
 }
 
-export function openLocalContext(options: GlobalOptions, env: Env): Promise<AppContext> {
-  return createContext(loadConfig(env, { data: options.data }));
+/** The core services alone: a local command starts no timer and lists no cache. */
+export function openLocalContext(options: GlobalOptions, env: Env): Promise<Core> {
+  return createCore(loadConfig(env, { data: options.data }));
 }
 
 /**
  * Remote when a URL is given (flag, env) or, with no data directory named, when a login
  * profile exists; local otherwise.
  */
-export async function openBackend(options: GlobalOptions, env: Env = process.env): Promise<Backend> {
+export async function openBackend(options: GlobalOptions, env: Env = process.env, lifetime: Lifetime = {}): Promise<Backend> {
   const url = options.url ?? env.IMGAPI_URL;
   const key = options.key ?? env.IMGAPI_KEY;
   if (url) {
@@ -41,6 +50,7 @@ export async function openBackend(options: GlobalOptions, env: Env = process.env
   }
   const ctx = await openLocalContext(options, env);
   try {
+    if (lifetime.longRunning) await ctx.hearOthers();
     return createLocalBackend(ctx, await chooseClient(ctx, options.client ?? env.IMGAPI_CLIENT));
   } catch (error) {
     await ctx.close();
@@ -48,8 +58,8 @@ export async function openBackend(options: GlobalOptions, env: Env = process.env
   }
 }
 
-export async function withBackend<T>(options: GlobalOptions, run: (backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(options);
+export async function withBackend<T>(options: GlobalOptions, run: (backend: Backend) => Promise<T>, lifetime: Lifetime = {}): Promise<T> {
+  const backend = await openBackend(options, process.env, lifetime);
   try {
     return await run(backend);
   } finally {

@@ -27,7 +27,7 @@ export function registerWatch(program: Command): void {
     .action(async (localDir: string, folder: string, _opts: unknown, cmd: Command) => {
       if (!statSync(localDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${localDir} is not a directory`);
       const options = globals(cmd);
-      await withBackend(options, (backend) => watch(backend, options, localDir, folder));
+      await withBackend(options, (backend) => watch(backend, options, localDir, folder), { longRunning: true });
     });
 }
 

@@ -31,10 +31,16 @@ export function createChangeFeed() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** Relays this process's changes to the bus and the bus's changes to this process. */
-    async connect(to: ChangeBus): Promise<() => Promise<void>> {
+    /** From now on, this process's changes are published on the bus too. */
+    publishTo(to: ChangeBus): void {
       bus = to;
-      return to.subscribe(deliver);
+    },
+    /**
+     * Delivers the bus's changes (other processes') to this process; resolves to a stop
+     * function. Hearing costs a poller or a connection: only processes that live on need it.
+     */
+    hear(from: ChangeBus): Promise<() => Promise<void>> {
+      return from.subscribe(deliver);
     },
   };
 }

@@ -4,6 +4,7 @@ import { createTieredVariantStore, type TieredVariantStore } from '../core/tiere
 import { createFsBlobStore } from './fs-blob-store';
 import { createS3BlobStore } from './s3-blob-store';
 import { describeLocation, type S3Location } from './s3-location';
+import { withLocalCopies } from './with-local-copies';
 
 export interface StorageOptions {
   dataDir: string;
@@ -16,41 +17,66 @@ export interface StorageOptions {
 export interface Storage {
   description: string;
   originals: BlobStore;
-  variants: TieredVariantStore;
+  variants: BlobStore;
   /** Throws unless the store answers: a write on disk; with a bucket, a read (health checks every few seconds must not cost PUTs). */
   probe(): Promise<void>;
 }
 
-/**
- * Originals and variants: in the data directory, or in a bucket shared by every node with
- * this node's memory and disk as tiers in front. Originals are cached locally too (their keys
- * are new for every version, so a local copy never goes stale) so misses need not download them.
- */
-export function openStorage(options: StorageOptions): Storage {
-  const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024 };
+export interface TieredStorage extends Storage {
+  variants: TieredVariantStore;
+}
+
+/** Where each kind of blob lives: in the data directory, or in a bucket with local copies. */
+function layout(options: StorageOptions) {
   const local = (area: string) => createFsBlobStore({ root: join(options.dataDir, area) });
   if (!options.storage) {
     const originals = local('originals');
     return {
       description: `files in ${options.dataDir}`,
+      shared: null,
       originals,
-      variants: createTieredVariantStore(local('cache'), variantTiers),
+      variants: local('cache'),
       probe: () => originals.put('health', new Uint8Array([1])),
     };
   }
   const location = options.storage;
-  const sharedOriginals = createS3BlobStore(location, 'originals');
+  const shared = { originals: createS3BlobStore(location, 'originals'), variants: createS3BlobStore(location, 'variants') };
   return {
     description: describeLocation(location),
-    originals: createTieredVariantStore(local('cache/originals'), {
-      maxDiskBytes: options.originalsCacheMaxBytes,
-      maxMemoryBytes: 0,
-      maxMemoryItemBytes: 0,
-      shared: sharedOriginals,
-    }),
-    variants: createTieredVariantStore(local('cache/variants'), { ...variantTiers, shared: createS3BlobStore(location, 'variants') }),
+    shared,
+    originals: local('cache/originals'),
+    variants: local('cache/variants'),
     probe: async () => {
-      await sharedOriginals.exists('health');
+      await shared.originals.exists('health');
     },
+  };
+}
+
+/**
+ * Originals and variants as plain stores, for processes that only write and purge (CLI
+ * commands): nothing is listed or indexed at open. With a bucket, purges reach this node's
+ * local copies too.
+ */
+export function openStorage(options: StorageOptions): Storage {
+  const { description, shared, originals, variants, probe } = layout(options);
+  if (!shared) return { description, originals, variants, probe };
+  return { description, originals: withLocalCopies(shared.originals, originals), variants: withLocalCopies(shared.variants, variants), probe };
+}
+
+/**
+ * The same stores with this node's memory and disk in front, for the delivery runtime. Each
+ * tier rebuilds its index by listing its directory. With a bucket, originals are cached
+ * locally too (their keys are new for every version, so a local copy never goes stale) so
+ * misses need not download them.
+ */
+export function openTieredStorage(options: StorageOptions): TieredStorage {
+  const { description, shared, originals, variants, probe } = layout(options);
+  const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024 };
+  if (!shared) return { description, originals, variants: createTieredVariantStore(variants, variantTiers), probe };
+  return {
+    description,
+    originals: createTieredVariantStore(originals, { maxDiskBytes: options.originalsCacheMaxBytes, maxMemoryBytes: 0, maxMemoryItemBytes: 0, shared: shared.originals }),
+    variants: createTieredVariantStore(variants, { ...variantTiers, shared: shared.variants }),
+    probe,
   };
 }

@@ -70,15 +70,21 @@ export function wrapSharpError(error: unknown): AppError {
 }
 
 /**
- * Process-wide libvips settings, set once at start-up: no operation cache (each variant is
- * computed once, so cached operations only hold memory) and one thread per transform, since
- * IMGAPI_CONCURRENCY transforms already run side by side.
+ * Only the loaders of the formats we accept can ever run: no SVG, PDF, ImageMagick, FITS,
+ * OpenSlide or raw-matrix loader is reachable, whatever bytes arrive. Process-wide and set
+ * once by whatever opens the core, since uploads are probed by sharp too.
  */
-export function configureSharp(): void {
-  sharp.cache(false);
-  sharp.concurrency(1);
-  // Only the loaders of the formats we accept can ever run: no SVG, PDF, ImageMagick, FITS,
-  // OpenSlide or raw-matrix loader is reachable, whatever bytes arrive.
+export function restrictSharpLoaders(): void {
   sharp.block({ operation: ['VipsForeignLoad'] });
   sharp.unblock({ operation: ['VipsForeignLoadJpeg', 'VipsForeignLoadPng', 'VipsForeignLoadWebp', 'VipsForeignLoadNsgif', 'VipsForeignLoadTiff', 'VipsForeignLoadHeif'] });
+}
+
+/**
+ * Process-wide libvips settings for a process that transforms, set once at start-up: no
+ * operation cache (each variant is computed once, so cached operations only hold memory) and
+ * one thread per transform, since IMGAPI_CONCURRENCY transforms already run side by side.
+ */
+export function tuneSharpForTransforms(): void {
+  sharp.cache(false);
+  sharp.concurrency(1);
 }

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config';
+import { createAccountService } from './core/accounts';
+import { createChangeFeed } from './core/change-feed';
+import { createDoctor } from './core/doctor';
+import { createFolderService } from './core/folders';
+import { createImageService } from './core/images';
+import { createPresetService } from './core/presets';
+import { restrictSharpLoaders } from './core/transform/execute';
+import { createUrlSigner } from './core/url-signer';
+import { openMetadata } from './db/open-metadata';
+import { openStorage, type Storage } from './storage/open-storage';
+
+/**
+ * The core services on the metadata database and the blob stores: what every command needs,
+ * and nothing that runs by itself. No timer, poller or LISTEN connection is started and no
+ * store is listed; changes made here are still published, so running servers forget them.
+ * `storage` is where writes and purges go: the plain stores by default, the delivery
+ * runtime's tiers when a server opens the core (so purges reach its memory and disk index).
+ */
+export async function createCore(config: Config, storage: Storage = openStorage(config)) {
+  restrictSharpLoaders();
+  mkdirSync(config.dataDir, { recursive: true });
+  const metadata = await openMetadata(config);
+  const { repos } = metadata;
+  const stores = { originals: storage.originals, variants: storage.variants };
+  const feed = createChangeFeed();
+  feed.publishTo(metadata.bus);
+  // Listing totals are remembered per client; what other nodes change must reset them too.
+  feed.subscribe((change) => {
+    if (change.kind === 'image') metadata.counts.changed(change.clientId);
+    else if (change.kind === 'external') metadata.counts.changedAll();
+  });
+  const now = () => new Date().toISOString();
+  const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels };
+
+  const accounts = createAccountService({ repos, now });
+  const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders });
+  const images = createImageService({ repos, folders, stores, feed, limits, now });
+  const presets = createPresetService({ repos, feed, now });
+  let stopHearing: (() => Promise<void>) | null = null;
+
+  return {
+    config,
+    /** Where metadata and blobs live, for the start-up line and `doctor`. */
+    backends: { metadata: metadata.description, storage: storage.description },
+    // The delivery runtime reads rows and hears changes through these; commands use the services.
+    repos,
+    feed,
+    accounts,
+    folders,
+    images,
+    presets,
+    urls: createUrlSigner({ accounts, images, presets }),
+    doctor: createDoctor({ repos, stores }),
+    /**
+     * Makes other processes' changes reach this one's caches (SQLite: a poller; PostgreSQL: a
+     * LISTEN connection) until `close()`. For processes that live on: `serve`, `watch`.
+     */
+    async hearOthers(): Promise<void> {
+      stopHearing ??= await feed.hear(metadata.bus);
+    },
+    /** True when the database and the originals store answer. */
+    async healthy(): Promise<boolean> {
+      try {
+        await metadata.ping();
+        await storage.probe();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      await stopHearing?.().catch(() => {});
+      await metadata.close();
+    },
+  };
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>;
