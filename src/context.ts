@@ -33,6 +33,7 @@ export async function createContext(config: Config) {
     urls,
     delivery: runtime.delivery,
     variants: runtime.variants,
+    storageRetries: storage.retries,
     doctor,
     rateLimits: config.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: config.rateLimitPerMinute }) : { take: () => {} },
     healthy: core.healthy,

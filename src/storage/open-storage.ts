@@ -4,6 +4,7 @@ import { createTieredVariantStore, type TieredVariantStore } from '../core/tiere
 import { createFsBlobStore } from './fs-blob-store';
 import { createS3BlobStore } from './s3-blob-store';
 import { describeLocation, type S3Location } from './s3-location';
+import { createRetryCounter, type RetryCounter } from './s3-retry';
 import { withLocalCopies } from './with-local-copies';
 
 export interface StorageOptions {
@@ -20,6 +21,8 @@ export interface Storage {
   variants: BlobStore;
   /** Throws unless the store answers: a write on disk; with a bucket, a read (health checks every few seconds must not cost PUTs). */
   probe(): Promise<void>;
+  /** Requests to the bucket retried after a passing failure, per kind (none on disk). */
+  retries: Pick<RetryCounter, 'counts'>;
 }
 
 export interface TieredStorage extends Storage {
@@ -29,10 +32,12 @@ export interface TieredStorage extends Storage {
 /** Where each kind of blob lives: in the data directory, or in a bucket with local copies. */
 function layout(options: StorageOptions) {
   const local = (area: string) => createFsBlobStore({ root: join(options.dataDir, area) });
+  const retries = createRetryCounter();
   if (!options.storage) {
     const originals = local('originals');
     return {
       description: `files in ${options.dataDir}`,
+      retries,
       shared: null,
       originals,
       variants: local('cache'),
@@ -40,9 +45,10 @@ function layout(options: StorageOptions) {
     };
   }
   const location = options.storage;
-  const shared = { originals: createS3BlobStore(location, 'originals'), variants: createS3BlobStore(location, 'variants') };
+  const shared = { originals: createS3BlobStore(location, 'originals', { retries }), variants: createS3BlobStore(location, 'variants', { retries }) };
   return {
     description: describeLocation(location),
+    retries,
     shared,
     originals: local('cache/originals'),
     variants: local('cache/variants'),
@@ -58,9 +64,9 @@ function layout(options: StorageOptions) {
  * local copies too.
  */
 export function openStorage(options: StorageOptions): Storage {
-  const { description, shared, originals, variants, probe } = layout(options);
-  if (!shared) return { description, originals, variants, probe };
-  return { description, originals: withLocalCopies(shared.originals, originals), variants: withLocalCopies(shared.variants, variants), probe };
+  const { description, shared, originals, variants, probe, retries } = layout(options);
+  if (!shared) return { description, originals, variants, probe, retries };
+  return { description, originals: withLocalCopies(shared.originals, originals), variants: withLocalCopies(shared.variants, variants), probe, retries };
 }
 
 /**
@@ -70,13 +76,14 @@ export function openStorage(options: StorageOptions): Storage {
  * misses need not download them.
  */
 export function openTieredStorage(options: StorageOptions): TieredStorage {
-  const { description, shared, originals, variants, probe } = layout(options);
+  const { description, shared, originals, variants, probe, retries } = layout(options);
   const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024 };
-  if (!shared) return { description, originals, variants: createTieredVariantStore(variants, variantTiers), probe };
+  if (!shared) return { description, originals, variants: createTieredVariantStore(variants, variantTiers), probe, retries };
   return {
     description,
     originals: createTieredVariantStore(originals, { maxDiskBytes: options.originalsCacheMaxBytes, maxMemoryBytes: 0, maxMemoryItemBytes: 0, shared: shared.originals }),
     variants: createTieredVariantStore(variants, { ...variantTiers, shared: shared.variants }),
     probe,
+    retries,
   };
 }

@@ -13,6 +13,7 @@ export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
     const load = ctx.delivery.load();
     const cache = ctx.variants.stats;
     const tiers = ctx.variants.tiers();
+    const retries = Object.entries(ctx.storageRetries.counts());
     const hits = cache.memoryHits + cache.diskHits + cache.sharedHits;
     const lookups = hits + cache.misses;
     const body = [
@@ -41,6 +42,9 @@ export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
       '# TYPE imgapi_variant_cache_evictions_total counter',
       `imgapi_variant_cache_evictions_total{tier="memory"} ${cache.memoryEvictions}`,
       `imgapi_variant_cache_evictions_total{tier="disk"} ${cache.diskEvictions}`,
+      '# HELP imgapi_storage_retries_total Object store requests retried after a passing failure (5xx, 429, timeout, dropped connection).',
+      '# TYPE imgapi_storage_retries_total counter',
+      ...retries.map(([op, count]) => `imgapi_storage_retries_total{op="${op}"} ${count}`),
       ...metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', process.memoryUsage.rss()),
     ].join('\n');
     return new Response(`${body}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
