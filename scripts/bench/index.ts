@@ -1,10 +1,11 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload,scale-out] [--seconds N]
-// (scale-out is not in the default set: it needs Debian's postgresql.)
+// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload,scale-out,cli] [--seconds N]
+// (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { cliScenario } from './cli';
 import { ROOT, hasCommand } from './harness';
 import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
@@ -12,7 +13,8 @@ import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScen
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'memory', 'metadata', 'upload'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
-if (!hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
+const needsWrk = only.some((name) => name !== 'cli');
+if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
 
 const CORPUS = join(ROOT, '../shared/corpus');
 async function corpusOr(name: string, width: number, height: number): Promise<{ path: string; bytes: Uint8Array }> {
@@ -28,7 +30,7 @@ async function corpusOr(name: string, width: number, height: number): Promise<{ 
   return { path: generated, bytes: new Uint8Array(noise) };
 }
 
-const source = await corpusOr('Wood.jpg', 2560, 1920);
+const source = needsWrk ? await corpusOr('Wood.jpg', 2560, 1920) : { path: '', bytes: new Uint8Array() };
 const results: Record<string, unknown> = { date: new Date().toISOString(), seconds, source: source.path };
 const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : 'n/a');
 
@@ -87,6 +89,11 @@ if (only.includes('scale-out')) {
       }),
     ),
   );
+}
+if (only.includes('cli')) {
+  results.cli = await cliScenario(50_000);
+  console.log('\nLocal one-shot CLI commands, wall time of the whole process (median of 7): empty variant cache next to 50 000 cached files');
+  console.table(results.cli);
 }
 
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
