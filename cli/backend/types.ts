@@ -1,14 +1,12 @@
-import type { FolderTreeView, FolderView, ImageView, KeyView, PresetView } from '../../src/http/present';
+import type { ImagePage, ImagePatch, ImageView, ListImagesQuery as WireQuery } from '../../src/api/images';
+import type { FolderTreeView, FolderView } from '../../src/api/folders';
+import type { CreatedKey, KeyView } from '../../src/api/keys';
+import type { PresetView } from '../../src/api/presets';
+import type { SignBody, SignedUrl } from '../../src/api/sign';
 
-export type { FolderTreeView, FolderView, ImageView, KeyView, PresetView };
+export type { CreatedKey, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, SignedUrl };
 
-export interface ImagePage {
-  items: ImageView[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
+/** A listing as commands express it; both backends send it as the API's query. */
 export interface ListImagesQuery {
   folder?: string;
   recursive?: boolean;
@@ -17,9 +15,17 @@ export interface ListImagesQuery {
   pageSize?: number;
 }
 
+export const toWireQuery = (q: ListImagesQuery): WireQuery => ({
+  folder: q.folder,
+  q: q.q,
+  page: q.page === undefined ? undefined : String(q.page),
+  pageSize: q.pageSize === undefined ? undefined : String(q.pageSize),
+  recursive: q.recursive === undefined ? undefined : q.recursive ? 'true' : 'false',
+});
+
 /**
- * What the CLI does to one client's media. Local mode calls the core services directly;
- * remote mode is a typed HTTP client of /api/v1. Commands see only this.
+ * What the CLI does to one client's media. Local mode calls the API's use cases directly;
+ * remote mode calls the same API through its typed client. Commands see only this.
  */
 export interface Backend {
   readonly mode: 'local' | 'remote';
@@ -32,12 +38,12 @@ export interface Backend {
   createFolder(path: string): Promise<FolderView>;
   renameFolder(id: string, name: string): Promise<FolderView>;
   deleteFolder(id: string): Promise<void>;
-  sign(input: { imageId: string; transform?: string; preset?: string }): Promise<{ url: string; canonical: string; format: string }>;
+  sign(input: SignBody): Promise<SignedUrl>;
   listPresets(): Promise<PresetView[]>;
   createPreset(name: string, params: string): Promise<PresetView>;
   deletePreset(id: string): Promise<void>;
   listKeys(): Promise<KeyView[]>;
-  createKey(name: string): Promise<KeyView & { apiKey: string }>;
+  createKey(name: string): Promise<CreatedKey>;
   revokeKey(id: string): Promise<void>;
   close(): Promise<void>;
 }

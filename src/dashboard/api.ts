@@ -1,17 +1,11 @@
-import type { FolderTreeView, ImageView, KeyView, PresetView } from '../http/present';
+import type { ClientView } from '../api/clients';
+import type { FolderTreeView } from '../api/folders';
+import type { ImagePage, ImageView } from '../api/images';
+import type { KeyView } from '../api/keys';
+import type { PresetView } from '../api/presets';
+import { createApiClient, errorOf, type CallResult } from '../client/api-client';
 
-export type { FolderTreeView, ImageView, KeyView, PresetView };
-export interface ClientView {
-  id: string;
-  name: string;
-  createdAt: string;
-}
-export interface ImagePage {
-  items: ImageView[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { ClientView, FolderTreeView, ImagePage, ImageView, KeyView, PresetView };
 
 export class ApiError extends Error {
   constructor(
@@ -29,11 +23,13 @@ export const useClient = (id: string) => {
   currentClient = id;
 };
 
-async function parse<T>(status: number, text: string): Promise<T> {
-  const json = text ? JSON.parse(text) : undefined;
-  if (status >= 400) throw new ApiError(status, json?.error?.code ?? 'error', json?.error?.message ?? `HTTP ${status}`);
-  return json as T;
-}
+/** The same typed client everyone uses, authenticated by the session cookie. */
+const client = createApiClient(location.origin, {
+  headers: () => ({ 'x-imgapi-client': currentClient }),
+  fetch: { credentials: 'same-origin' },
+});
+export const v1 = client.v1;
+export const auth = client.auth;
 
 let onSessionEnded = () => {};
 /** Who hears that the session ended (expired, or logged out elsewhere): the App, which asks to log in again. */
@@ -51,45 +47,58 @@ function sessionEnded<T>(): Promise<T> {
   return new Promise<T>(() => {});
 }
 
-function send(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { 'x-imgapi-client': currentClient };
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  return fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
-}
-
-/** The same /api/v1 everyone uses, authenticated by the session cookie. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await send(method, path, body);
-  if (response.status === 401) return sessionEnded<T>();
-  return parse<T>(response.status, await response.text());
+/** A call's data; its error as an ApiError, except a 401, which ends the session. */
+export async function call<T>(request: Promise<CallResult<T>>): Promise<NonNullable<T>> {
+  const result = await request;
+  if (!result.error) return result.data as NonNullable<T>;
+  const { status, code, message } = errorOf(result.error);
+  if (status === 401) return sessionEnded();
+  throw new ApiError(status, code, message);
 }
 
 /** The one call whose 401 is an answer (a wrong password), not an ended session. */
 export async function logIn(username: string, password: string): Promise<{ username: string }> {
-  const response = await send('POST', '/auth/login', { username, password });
-  return parse(response.status, await response.text());
+  const result = await auth.login.post({ username, password });
+  if (result.error) {
+    const { status, code, message } = errorOf(result.error);
+    throw new ApiError(status, code, message);
+  }
+  return result.data;
 }
 
-/** Multipart upload with progress (fetch cannot report upload progress; XHR can). */
-export function uploadFile(path: string, method: 'POST' | 'PUT', form: FormData, onProgress: (fraction: number) => void): Promise<ImageView> {
+function parse<T>(status: number, text: string): T {
+  const json = text ? JSON.parse(text) : undefined;
+  if (status >= 400) throw new ApiError(status, json?.error?.code ?? 'error', json?.error?.message ?? `HTTP ${status}`);
+  return json as T;
+}
+
+/**
+ * Multipart upload with progress, to `/api/v1/images` (new) or `/api/v1/images/<id>` (replace):
+ * fetch, and so the typed client, cannot report upload progress; XHR can.
+ */
+export function uploadFile(replacing: string | null, form: FormData, onProgress: (fraction: number) => void): Promise<ImageView> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(method, path);
+    xhr.open(replacing ? 'PUT' : 'POST', replacing ? `/api/v1/images/${encodeURIComponent(replacing)}` : '/api/v1/images');
     xhr.setRequestHeader('x-imgapi-client', currentClient);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
-    xhr.onload = () => (xhr.status === 401 ? sessionEnded() : parse<ImageView>(xhr.status, xhr.responseText).then(resolve, reject));
+    xhr.onload = () => {
+      if (xhr.status === 401) return void sessionEnded();
+      try {
+        resolve(parse<ImageView>(xhr.status, xhr.responseText));
+      } catch (error) {
+        reject(error);
+      }
+    };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'Network error'));
     xhr.send(form);
   });
 }
 
-export const signUrl = (imageId: string, spec: { transform?: string; preset?: string } = {}) =>
-  api<{ url: string; canonical: string; format: string }>('POST', '/api/v1/sign', { imageId, ...spec });
+export const signUrl = (imageId: string, spec: { transform?: string; preset?: string } = {}) => call(v1.sign.post({ imageId, ...spec }));
+
+/** Path parameters go into the URL as given: ids are encoded so none can reach another path. */
+export const param = (id: string) => ({ id: encodeURIComponent(id) });
 
 export async function copyText(text: string, fallbackInput?: HTMLInputElement | null): Promise<void> {
   try {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, whenSessionEnds } from './api';
+import { auth, call, whenSessionEnds } from './api';
 import { Login } from './login';
 import { Shell } from './shell';
 
@@ -13,7 +13,7 @@ export function App() {
       setSessionEnded(true);
       setUser(null);
     });
-    api<{ username: string | null }>('GET', '/auth/me').then(
+    call(auth.me.get()).then(
       (me) => setUser(me.username),
       () => setUser(null),
     );

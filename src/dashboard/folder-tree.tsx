@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, messageOf, type FolderTreeView } from './api';
+import { call, messageOf, param, v1, type FolderTreeView } from './api';
 import type { Selection } from './route';
 
 const totalImages = (node: FolderTreeView): number => node.imageCount + node.children.reduce((n, c) => n + totalImages(c), 0);
@@ -41,10 +41,10 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
     try {
       if (mode === 'create') {
         const path = selected ? `${selected}/${name}` : name;
-        await api('POST', '/api/v1/folders', { path });
+        await call(v1.folders.post({ path }));
         onSelect(path);
       } else if (current) {
-        const renamed = await api<{ path: string }>('PATCH', `/api/v1/folders/${current.id}`, { name });
+        const renamed = await call(v1.folders(param(current.id)).patch({ name }));
         onSelect(renamed.path);
       }
       setMode('none');
@@ -60,7 +60,7 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
     const count = totalImages(current);
     if (!confirm(`Delete folder "${current.path}" with its sub-folders and ${count} image${count === 1 ? '' : 's'}? This cannot be undone.`)) return;
     try {
-      await api('DELETE', `/api/v1/folders/${current.id}`);
+      await call(v1.folders(param(current.id)).delete());
       onSelect(null);
       onChanged();
     } catch (e) {

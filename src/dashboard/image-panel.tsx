@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, formatBytes, messageOf, signUrl, uploadFile, type ImageView, type PresetView } from './api';
+import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type ImageView, type PresetView } from './api';
 import { PublicUrl } from './public-url';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
@@ -15,7 +15,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
   useEffect(() => panel.current?.focus({ preventScroll: true }), []);
 
   useEffect(() => {
-    api<{ items: PresetView[] }>('GET', '/api/v1/presets').then(
+    call(v1.presets.get()).then(
       (r) => setPresets(r.items),
       (e) => setError(messageOf(e)),
     );
@@ -74,11 +74,11 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
       <PublicUrl image={image} presets={presets} />
 
       <h3>Edit</h3>
-      <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => api('PATCH', `/api/v1/images/${image.id}`, { originalName: name })))}>
+      <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ originalName: name }))))}>
         <input aria-label="Name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
         <button>Rename</button>
       </form>
-      <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => api('PATCH', `/api/v1/images/${image.id}`, { folder })))}>
+      <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ folder }))))}>
         <select aria-label="Folder" value={folder} onChange={(e) => setFolder(e.currentTarget.value)}>
           <option value="">/ (root)</option>
           {folders.map((f) => (
@@ -99,7 +99,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
               if (!file) return;
               const form = new FormData();
               form.append('file', file);
-              act(() => uploadFile(`/api/v1/images/${image.id}`, 'PUT', form, () => {}));
+              act(() => uploadFile(image.id, form, () => {}));
             }}
           />
         </label>
@@ -108,7 +108,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
           onClick={() =>
             confirm(`Delete "${image.originalName}" and all its cached sizes? Its URLs will stop working.`) &&
             act(async () => {
-              await api('DELETE', `/api/v1/images/${image.id}`);
+              await call(v1.images(param(image.id)).delete());
               onClose();
               return null;
             })

@@ -1,17 +1,17 @@
 import { useState } from 'preact/hooks';
-import { api, type KeyView } from './api';
+import { call, param, v1, type KeyView } from './api';
 import { useCollection } from './use-collection';
 import { SecretBox } from './secret-box';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 export function KeysPage() {
-  const keys = useCollection<KeyView>('/api/v1/keys');
+  const keys = useCollection<KeyView>({ list: () => call(v1.keys.get()), remove: (id) => call(v1.keys(param(id)).delete()) });
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
 
   const create = keys.submit(async () => {
-    const created = await api<KeyView & { apiKey: string }>('POST', '/api/v1/keys', { name: name || 'default' });
+    const created = await call(v1.keys.post({ name: name || 'default' }));
     setSecret(created.apiKey);
     setName('');
   });

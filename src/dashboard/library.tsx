@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, formatBytes, messageOf, type FolderTreeView, type ImagePage, type ImageView } from './api';
+import { call, formatBytes, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
 import { FolderTree } from './folder-tree';
 import { ImagePanel } from './image-panel';
@@ -28,16 +28,19 @@ export function Library() {
   const [version, setVersion] = useState(0);
 
   const loadTree = () =>
-    api<{ folders: FolderTreeView[] }>('GET', '/api/v1/folders').then(
+    call(v1.folders.get()).then(
       (r) => setTree(r.folders),
       (e) => setError(messageOf(e)),
     );
   const loadImages = async () => {
-    const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-    if (selected !== null) params.set('folder', selected === '' ? '/' : selected);
-    if (q) params.set('q', q);
+    const query = {
+      page: String(page),
+      pageSize: String(PAGE_SIZE),
+      folder: selected === null ? undefined : selected === '' ? '/' : selected,
+      q: q || undefined,
+    };
     try {
-      setData(await api<ImagePage>('GET', `/api/v1/images?${params}`));
+      setData(await call(v1.images.get({ query })));
       setError('');
     } catch (e) {
       // The images of the place the user left would read as the answer for this one.

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, signUrl, type ImagePage, type ImageView, type PresetView } from './api';
+import { call, messageOf, param, signUrl, v1, type ImageView, type PresetView } from './api';
 import { useCollection } from './use-collection';
 
 export function PresetsPage() {
-  const presets = useCollection<PresetView>('/api/v1/presets');
+  const presets = useCollection<PresetView>({ list: () => call(v1.presets.get()), remove: (id) => call(v1.presets(param(id)).delete()) });
   const [images, setImages] = useState<ImageView[]>([]);
   const [sample, setSample] = useState('');
   const [name, setName] = useState('');
@@ -12,7 +12,7 @@ export function PresetsPage() {
   const [previewError, setPreviewError] = useState('');
 
   useEffect(() => {
-    api<ImagePage>('GET', '/api/v1/images?pageSize=50').then(
+    call(v1.images.get({ query: { pageSize: '50' } })).then(
       (r) => {
         setImages(r.items);
         if (r.items[0]) setSample(r.items[0].id);
@@ -42,7 +42,7 @@ export function PresetsPage() {
   }, [sample, params]);
 
   const create = presets.submit(async () => {
-    await api('POST', '/api/v1/presets', { name, params });
+    await call(v1.presets.post({ name, params }));
     setName('');
   });
 

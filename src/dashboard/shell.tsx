@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, useClient, type ClientView } from './api';
+import { auth, call, messageOf, useClient, v1, type ClientView } from './api';
 import { KeysPage } from './keys-page';
 import { Library } from './library';
 import { PresetsPage } from './presets-page';
@@ -19,7 +19,7 @@ function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
-      const created = await api<ClientView & { apiKey: string }>('POST', '/api/v1/clients', { name });
+      const created = await call(v1.clients.post({ name }));
       setApiKey(created.apiKey);
       setName('');
       setError('');
@@ -55,7 +55,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
   };
 
   const loadClients = async (prefer?: string) => {
-    const { items } = await api<{ items: ClientView[] }>('GET', '/api/v1/clients');
+    const { items } = await call(v1.clients.get());
     setClients(items);
     const wanted = prefer ?? localStorage.getItem('imgapi.client');
     const next = items.find((c) => c.id === wanted) ?? items.find((c) => c.id === 'default') ?? items[0];
@@ -70,7 +70,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
   }, []);
 
   const logout = async () => {
-    await api('POST', '/auth/logout').catch(() => undefined);
+    await call(auth.logout.post()).catch(() => undefined);
     onLogout();
   };
 

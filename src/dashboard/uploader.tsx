@@ -19,7 +19,7 @@ export async function uploadAll(files: File[], folder: string, update: (item: Up
     form.append('file', file);
     if (folder) form.append('folder', folder);
     try {
-      await uploadFile('/api/v1/images', 'POST', form, (progress) => update({ ...item, progress }));
+      await uploadFile(null, form, (progress) => update({ ...item, progress }));
       update({ ...item, progress: 1, status: 'done' });
     } catch (e) {
       // A refused file (not an image, too large) fails alone; the rest go on.

@@ -1,17 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from './api';
+import { messageOf } from './api';
 
 /**
- * A list under /api/v1 (`{ items }`) with the two things its page does to it: submit a form that
+ * A list of the API (`{ items }`) with the two things its page does to it: submit a form that
  * adds to it (errors shown, list reloaded) and delete an item after a confirmation. `loaded` says
  * whether `items` is the server's answer yet: an empty list before then is not "none".
  */
-export function useCollection<T extends { id: string }>(path: string) {
+export function useCollection<T extends { id: string }>(calls: { list: () => Promise<{ items: T[] }>; remove: (id: string) => Promise<unknown> }) {
   const [items, setItems] = useState<T[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState('');
   const load = () =>
-    api<{ items: T[] }>('GET', path).then((r) => {
+    calls.list().then((r) => {
       setItems(r.items);
       setLoaded(true);
     });
@@ -41,7 +41,7 @@ export function useCollection<T extends { id: string }>(path: string) {
     remove(item: T, question: string) {
       if (!confirm(question)) return;
       return attempt(async () => {
-        await api('DELETE', `${path}/${item.id}`);
+        await calls.remove(item.id);
         await load();
       });
     },

@@ -1,5 +1,6 @@
-import { openapi } from '@elysiajs/openapi';
-import { Elysia } from 'elysia';
+import { Elysia, status, t } from 'elysia';
+import { createApi } from '../api';
+import { errors } from '../api/errors';
 import type { AppContext } from '../context';
 import { errorHandling } from './errors';
 import { folderRoutes } from './routes/folders';
@@ -13,9 +14,12 @@ import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
+import { apiDocs } from './api-docs';
 import { createDeliveryHandler } from './delivery-handler';
 import { parseUndeclaredBody, refuseEarly } from './request-guards';
 import { createObservability, type Observability } from './observability';
+
+const Health = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('unavailable')]) }, { title: 'Health' });
 
 // Multipart framing around the file: the body limit allows for it, the file itself is checked exactly.
 const MULTIPART_OVERHEAD = 1024 * 1024;
@@ -26,6 +30,8 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
  */
 export function createApp(ctx: AppContext, observability: Observability = createObservability({ logFormat: ctx.config.logFormat })) {
   const startedAt = new WeakMap<Request, { at: number; id: string }>();
+  const api = createApi(ctx);
+  const auth = { accounts: ctx.accounts, sessions: ctx.sessions, rateLimits: ctx.rateLimits, publicUrl: ctx.config.publicUrl };
   const allowedMethods = createAllowedMethods(() => app.routes);
   const wrongMethod = (request: Request) => {
     const allowed = allowedMethods(new URL(request.url).pathname);
@@ -56,38 +62,43 @@ export function createApp(ctx: AppContext, observability: Observability = create
         kind: matched.startsWith('/api/') ? 'api' : 'other',
       });
     })
-    .get('/healthz', async ({ set }) => {
-      const ok = await ctx.healthy();
-      set.status = ok ? 200 : 503;
-      set.headers['cache-control'] = 'no-store';
-      return { status: ok ? 'ok' : 'unavailable' };
-    })
-    .use(
-      openapi({
-        path: '/docs',
-        exclude: { paths: ['/t/*', '/metrics', '/', '/assets/:name'] },
-        documentation: {
-          info: { title: 'imgapi', version: '0.1.0', description: 'Management API: every /api/v1 route needs X-Api-Key.' },
-          components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
-          security: [{ apiKey: [] }],
+    .get(
+      '/healthz',
+      async ({ set }) => {
+        const ok = await ctx.healthy();
+        set.headers['cache-control'] = 'no-store';
+        return ok ? { status: 'ok' as const } : status(503, { status: 'unavailable' as const });
+      },
+      {
+        response: { 200: Health, 503: Health, ...errors(405, 414) },
+        detail: {
+          tags: ['operations'],
+          operationId: 'health',
+          summary: 'Health of this node',
+          description: '200 while the database and the originals store answer, else 503.',
+          security: [],
         },
-      }),
+      },
     )
+    .use(apiDocs())
     .use(metricsRoutes(ctx, observability))
-    .use(sessionRoutes(ctx))
+    .use(sessionRoutes({ sessions: ctx.sessions, publicUrl: ctx.config.publicUrl }))
     .use(dashboardRoutes(ctx))
-    .group('/api/v1', (api) =>
-      api
-        .use(clientRoutes(ctx))
-        .use(imageRoutes(ctx))
-        .use(folderRoutes(ctx))
-        .use(searchRoutes(ctx))
-        .use(signRoutes(ctx))
-        .use(presetRoutes(ctx))
-        .use(keyRoutes(ctx)),
+    .group('/api/v1', (group) =>
+      group
+        .use(clientRoutes(api, auth))
+        .use(imageRoutes(api, auth))
+        .use(folderRoutes(api, auth))
+        .use(searchRoutes(api, auth))
+        .use(signRoutes(api, auth))
+        .use(presetRoutes(api, auth))
+        .use(keyRoutes(api, auth)),
     );
   return app;
 }
+
+/** The app's type: what the typed API client (Eden Treaty) is derived from. */
+export type App = ReturnType<typeof createApp>;
 
 export interface RunningServer {
   url: string;

@@ -1,7 +1,17 @@
 import { Elysia } from 'elysia';
+import type { Caller } from '../api';
+import type { AccountService } from '../core/accounts';
 import { AppError } from '../core/errors';
 import type { SessionRecord } from '../core/ports';
-import type { AppContext } from '../context';
+import type { SessionService } from '../core/sessions';
+
+/** What authenticating a request needs: keys and sessions, the rate limits, the public origin. */
+export interface AuthDeps {
+  accounts: Pick<AccountService, 'authenticate' | 'getClient'>;
+  sessions: Pick<SessionService, 'verify'>;
+  rateLimits: { take(key: string): void };
+  publicUrl: string | null;
+}
 
 export const SESSION_COOKIE = 'imgapi_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -16,8 +26,8 @@ export function readCookie(header: string | undefined | null, name: string): str
 }
 
 /** Absolute URLs use IMGAPI_PUBLIC_URL when set, else the origin the request came to. */
-export function publicBase(ctx: AppContext, request: Request): string {
-  return ctx.config.publicUrl ?? new URL(request.url).origin;
+export function publicBase(publicUrl: string | null, request: Request): string {
+  return publicUrl ?? new URL(request.url).origin;
 }
 
 export function isHttps(request: Request): boolean {
@@ -28,15 +38,15 @@ export function isHttps(request: Request): boolean {
  * CSRF defence for cookie-authenticated mutations, on top of SameSite: the browser's Origin
  * must be this server (as reached, or as configured publicly).
  */
-export function assertSameOrigin(ctx: AppContext, request: Request): void {
+export function assertSameOrigin(publicUrl: string | null, request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get('origin');
-  const allowed = [new URL(request.url).origin, ctx.config.publicUrl ? new URL(ctx.config.publicUrl).origin : null];
+  const allowed = [new URL(request.url).origin, publicUrl ? new URL(publicUrl).origin : null];
   if (!origin || !allowed.includes(origin)) throw new AppError('forbidden', 'Cross-site request refused');
 }
 
-async function sessionOf(ctx: AppContext, request: Request): Promise<SessionRecord | null> {
-  return ctx.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
+async function sessionOf(deps: AuthDeps, request: Request): Promise<SessionRecord | null> {
+  return deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
 }
 
 /**
@@ -44,32 +54,33 @@ async function sessionOf(ctx: AppContext, request: Request): Promise<SessionReco
  * session cookie acting for the client named in `X-Imgapi-Client`. Both are rate limited, per
  * client address before anything else and per key once it is known.
  */
-export const callerAuth = (ctx: AppContext) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }) => {
-    ctx.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
+export const callerAuth = (deps: AuthDeps) =>
+  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ caller: Caller }> => {
+    deps.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
+    const base = publicBase(deps.publicUrl, request);
     const apiKey = headers['x-api-key'];
     if (apiKey) {
-      const key = await ctx.accounts.authenticate(apiKey);
+      const key = await deps.accounts.authenticate(apiKey);
       if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
-      ctx.rateLimits.take(`key:${key.id}`);
-      return { clientId: key.clientId };
+      deps.rateLimits.take(`key:${key.id}`);
+      return { caller: { clientId: key.clientId, base } };
     }
-    const session = await sessionOf(ctx, request);
+    const session = await sessionOf(deps, request);
     if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
-    assertSameOrigin(ctx, request);
+    assertSameOrigin(deps.publicUrl, request);
     const clientId = headers['x-imgapi-client'];
     if (!clientId) throw new AppError('invalid_input', 'X-Imgapi-Client header is required with a session');
-    return { clientId: (await ctx.accounts.getClient(clientId)).id };
+    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base } };
   });
 
 /** Instance-level routes (clients): a dashboard session only, never an API key. */
-export const sessionAuth = (ctx: AppContext) =>
+export const sessionAuth = (deps: AuthDeps) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ request }) => {
-    const session = await sessionOf(ctx, request);
+    const session = await sessionOf(deps, request);
     if (!session) {
       if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'Managing clients needs a dashboard session, not an API key');
       throw new AppError('unauthorized', 'Log in first');
     }
-    assertSameOrigin(ctx, request);
+    assertSameOrigin(deps.publicUrl, request);
     return { session };
   });

@@ -1,21 +1,22 @@
-import { Elysia, t } from 'elysia';
-import type { ClientRecord } from '../../core/ports';
-import type { AppContext } from '../../context';
-import { sessionAuth } from '../auth';
+import { Elysia } from 'elysia';
+import type { Api } from '../../api';
+import { ClientList, CreateClientBody, CreatedClient } from '../../api/clients';
+import { apiErrors } from '../../api/errors';
+import { sessionAuth, type AuthDeps } from '../auth';
 
-const presentClient = (c: ClientRecord) => ({ id: c.id, name: c.name, createdAt: c.createdAt });
+const tags = ['clients'];
 
-/** Tenants, for dashboard users (who manage every client). */
-export const clientRoutes = (ctx: AppContext) =>
+/** Tenants, for dashboard users (who manage every client): a session, never an API key. */
+export const clientRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia({ prefix: '/clients' })
-    .use(sessionAuth(ctx))
-    .get('', async () => ({ items: (await ctx.accounts.listClients()).map(presentClient) }))
-    .post(
-      '',
-      async ({ body, set }) => {
-        const { client, apiKey } = await ctx.accounts.createClient(body.name, body.id || undefined);
-        set.status = 201;
-        return { ...presentClient(client), apiKey: apiKey.apiKey };
-      },
-      { body: t.Object({ name: t.String({ maxLength: 200 }), id: t.Optional(t.String({ maxLength: 32 })) }) },
-    );
+    .use(sessionAuth(auth))
+    .get('', () => api.clients.list(), {
+      response: { 200: ClientList, ...apiErrors(403) },
+      detail: { tags, operationId: 'listClients', summary: 'List clients', description: 'Dashboard session only.', security: [{ session: [] }] },
+    })
+    .post('', async ({ body, status }) => status(201, await api.clients.create(body.name, body.id)), {
+      body: CreateClientBody,
+      parse: 'json',
+      response: { 201: CreatedClient, ...apiErrors(403, 409) },
+      detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Dashboard session only. Answers its first API key, once.', security: [{ session: [] }] },
+    });

@@ -1,32 +1,56 @@
 import { Elysia, t } from 'elysia';
-import { invalid } from '../../core/errors';
-import type { AppContext } from '../../context';
-import { callerAuth } from '../auth';
-import { presentFolder, presentFolderNode } from '../present';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { CreateFolderBody, FolderTree, FolderView, RenameFolderBody } from '../../api/folders';
+import { callerAuth, type AuthDeps } from '../auth';
 
-const renameBody = { body: t.Object({ name: t.String() }) };
+const IdParams = t.Object({ id: t.String({ description: 'Folder id' }) });
+const tags = ['folders'];
 
-export const folderRoutes = (ctx: AppContext) => {
-  const rename = async ({ clientId, params, body }: { clientId: string; params: { id: string }; body: { name: string } }) =>
-    presentFolder(await ctx.folders.rename(clientId, params.id, body.name));
-
+export const folderRoutes = (api: Api, auth: AuthDeps) => {
+  const rename = {
+    params: IdParams,
+    body: RenameFolderBody,
+    parse: 'json' as const,
+    response: { 200: FolderView, ...apiErrors(404, 409) },
+  };
   return new Elysia({ prefix: '/folders' })
-    .use(callerAuth(ctx))
-    .get('', async ({ clientId }) => ({ folders: (await ctx.folders.tree(clientId)).map(presentFolderNode) }))
+    .use(callerAuth(auth))
+    .get('', ({ caller }) => api.folders.tree(caller), {
+      response: { 200: FolderTree, ...apiErrors() },
+      detail: { tags, operationId: 'listFolders', summary: 'The folder tree', description: 'Every folder, nested, with the number of images directly in each.' },
+    })
     .post(
       '',
-      async ({ clientId, body, set }) => {
-        const { folder, created } = await ctx.folders.ensure(clientId, body.path);
-        if (!folder) throw invalid('path must name a folder, not the root');
-        set.status = created ? 201 : 200;
-        return presentFolder(folder);
+      async ({ caller, body, status }) => {
+        const { folder, created } = await api.folders.create(caller, body.path);
+        return created ? status(201, folder) : status(200, folder);
       },
-      { body: t.Object({ path: t.String() }) },
+      {
+        body: CreateFolderBody,
+        parse: 'json',
+        response: { 200: FolderView, 201: FolderView, ...apiErrors(409) },
+        detail: { tags, operationId: 'createFolder', summary: 'Create a folder path', description: 'Creates every missing level; 201 when the leaf is new, 200 when it existed.' },
+      },
     )
-    .patch('/:id', rename, renameBody)
-    .put('/:id', rename, renameBody)
-    .delete('/:id', async ({ clientId, params, set }) => {
-      await ctx.folders.delete(clientId, params.id);
-      set.status = 204;
-    });
+    .patch('/:id', ({ caller, params, body }) => api.folders.rename(caller, params.id, body.name), {
+      ...rename,
+      detail: { tags, operationId: 'renameFolder', summary: 'Rename a folder', description: 'The paths below follow.' },
+    })
+    .put('/:id', ({ caller, params, body }) => api.folders.rename(caller, params.id, body.name), {
+      ...rename,
+      detail: { tags, operationId: 'renameFolderPut', summary: 'Rename a folder (PUT)', description: 'The same as PATCH.' },
+    })
+    .delete(
+      '/:id',
+      async ({ caller, params, status }) => {
+        await api.folders.delete(caller, params.id);
+        return status(204, undefined);
+      },
+      {
+        params: IdParams,
+        response: { 204: t.Void({ description: 'Deleted, with its sub-folders and their images' }), ...apiErrors(404) },
+        detail: { tags, operationId: 'deleteFolder', summary: 'Delete a folder' },
+      },
+    );
 };

@@ -1,8 +1,8 @@
 import { Elysia, t } from 'elysia';
-import type { ImageRecord } from '../../core/ports';
-import type { AppContext } from '../../context';
-import { callerAuth, publicBase } from '../auth';
-import { presentImage } from '../present';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { ImagePage, ImagePatch, ImageView, ListImagesQuery, ReplaceBody, UploadBody } from '../../api/images';
+import { callerAuth, type AuthDeps } from '../auth';
 
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
@@ -12,63 +12,66 @@ const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
  */
 const multipartFileName = (name: string | undefined) => (name ?? '').replace(/%22/g, '"').replace(/(%0D|%0A)+/gi, ' ');
 
-export const imageRoutes = (ctx: AppContext) => {
-  const present = async (clientId: string, request: Request, image: ImageRecord) =>
-    presentImage(image, await ctx.accounts.getClient(clientId), publicBase(ctx, request));
+const IdParams = t.Object({ id: t.String({ description: 'Image id' }) });
+const tags = ['images'];
 
-  return new Elysia({ prefix: '/images' })
-    .use(callerAuth(ctx))
+export const imageRoutes = (api: Api, auth: AuthDeps) =>
+  new Elysia({ prefix: '/images' })
+    .use(callerAuth(auth))
     .post(
       '',
-      async ({ clientId, body, request, set }) => {
-        const image = await ctx.images.upload(clientId, { data: await bytesOf(body.file), fileName: multipartFileName(body.file.name), folder: body.folder });
-        set.status = 201;
-        return present(clientId, request, image);
+      async ({ caller, body, status }) =>
+        status(201, await api.images.upload(caller, { data: await bytesOf(body.file), fileName: multipartFileName(body.file.name), folder: body.folder })),
+      {
+        body: UploadBody,
+        parse: 'formdata',
+        response: { 201: ImageView, ...apiErrors(409, 415, 422, 507) },
+        detail: {
+          tags,
+          operationId: 'uploadImage',
+          summary: 'Upload an image',
+          description: 'Multipart `file`, optional `folder` path (created if missing). The type is read from the bytes: JPEG, PNG, WebP, AVIF, GIF, TIFF.',
+        },
       },
-      { body: t.Object({ file: t.File(), folder: t.Optional(t.String()) }) },
     )
-    .get(
-      '',
-      async ({ clientId, query, request }) => {
-        const page = await ctx.images.list(clientId, {
-          folder: query.folder,
-          recursive: query.recursive === 'true',
-          q: query.q,
-          page: query.page === undefined ? 1 : Number(query.page),
-          pageSize: query.pageSize === undefined ? 24 : Number(query.pageSize),
-        });
-        const client = await ctx.accounts.getClient(clientId);
-        const base = publicBase(ctx, request);
-        return { ...page, items: page.items.map((image) => presentImage(image, client, base)) };
+    .get('', ({ caller, query }) => api.images.list(caller, query), {
+      query: ListImagesQuery,
+      response: { 200: ImagePage, ...apiErrors(404) },
+      detail: { tags, operationId: 'listImages', summary: 'List images', description: 'Newest first, a page at a time; by folder and name.' },
+    })
+    .get('/:id', ({ caller, params }) => api.images.get(caller, params.id), {
+      params: IdParams,
+      response: { 200: ImageView, ...apiErrors(404) },
+      detail: { tags, operationId: 'getImage', summary: 'Get an image' },
+    })
+    .put('/:id', async ({ caller, params, body }) => api.images.replace(caller, params.id, await bytesOf(body.file)), {
+      params: IdParams,
+      body: ReplaceBody,
+      parse: 'formdata',
+      response: { 200: ImageView, ...apiErrors(404, 409, 415, 422, 507) },
+      detail: {
+        tags,
+        operationId: 'replaceImage',
+        summary: 'Replace an image’s file',
+        description: 'Same id and URLs; version + 1, new ETag; cached variants of the old version are purged.',
+      },
+    })
+    .patch('/:id', ({ caller, params, body }) => api.images.update(caller, params.id, body), {
+      params: IdParams,
+      body: ImagePatch,
+      parse: 'json',
+      response: { 200: ImageView, ...apiErrors(404, 409) },
+      detail: { tags, operationId: 'updateImage', summary: 'Rename or move an image' },
+    })
+    .delete(
+      '/:id',
+      async ({ caller, params, status }) => {
+        await api.images.delete(caller, params.id);
+        return status(204, undefined);
       },
       {
-        query: t.Object({
-          folder: t.Optional(t.String()),
-          q: t.Optional(t.String({ maxLength: 200 })),
-          // Plain decimal integers only: 1e3, 0x10, +5 and 010 are refused, not guessed at.
-          page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$' })),
-          pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$' })),
-          recursive: t.Optional(t.Union([t.Literal('true'), t.Literal('false')])),
-        }),
+        params: IdParams,
+        response: { 204: t.Void({ description: 'Deleted, with its files and cached variants' }), ...apiErrors(404) },
+        detail: { tags, operationId: 'deleteImage', summary: 'Delete an image' },
       },
-    )
-    .get('/:id', async ({ clientId, params, request }) => present(clientId, request, await ctx.images.get(clientId, params.id)))
-    .put(
-      '/:id',
-      async ({ clientId, params, body, request }) => {
-        return present(clientId, request, await ctx.images.replace(clientId, params.id, await bytesOf(body.file)));
-      },
-      { body: t.Object({ file: t.File() }) },
-    )
-    .patch(
-      '/:id',
-      async ({ clientId, params, body, request }) => {
-        return present(clientId, request, await ctx.images.update(clientId, params.id, body));
-      },
-      { body: t.Object({ originalName: t.Optional(t.String({ maxLength: 1000 })), folder: t.Optional(t.String()) }) },
-    )
-    .delete('/:id', async ({ clientId, params, set }) => {
-      await ctx.images.delete(clientId, params.id);
-      set.status = 204;
-    });
-};
+    );

@@ -1,22 +1,33 @@
 import { Elysia, t } from 'elysia';
-import type { AppContext } from '../../context';
-import { callerAuth } from '../auth';
-import { presentKey } from '../present';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { CreatedKey, CreateKeyBody, KeyList } from '../../api/keys';
+import { callerAuth, type AuthDeps } from '../auth';
 
-export const keyRoutes = (ctx: AppContext) =>
+const tags = ['keys'];
+
+export const keyRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia({ prefix: '/keys' })
-    .use(callerAuth(ctx))
-    .get('', async ({ clientId }) => ({ items: (await ctx.accounts.listKeys(clientId)).map(presentKey) }))
-    .post(
-      '',
-      async ({ clientId, body, set }) => {
-        const { key, apiKey } = await ctx.accounts.createKey(clientId, body?.name);
-        set.status = 201;
-        return { ...presentKey(key), apiKey };
+    .use(callerAuth(auth))
+    .get('', ({ caller }) => api.keys.list(caller), {
+      response: { 200: KeyList, ...apiErrors() },
+      detail: { tags, operationId: 'listKeys', summary: 'List API keys', description: 'Names and prefixes, never the keys.' },
+    })
+    .post('', async ({ caller, body, status }) => status(201, await api.keys.create(caller, body?.name)), {
+      body: CreateKeyBody,
+      parse: 'json',
+      response: { 201: CreatedKey, ...apiErrors() },
+      detail: { tags, operationId: 'createKey', summary: 'Create an API key', description: 'The key is in the answer, and only there.' },
+    })
+    .delete(
+      '/:id',
+      async ({ caller, params, status }) => {
+        await api.keys.revoke(caller, params.id);
+        return status(204, undefined);
       },
-      { body: t.Optional(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) })) },
-    )
-    .delete('/:id', async ({ clientId, params, set }) => {
-      await ctx.accounts.revokeKey(clientId, params.id);
-      set.status = 204;
-    });
+      {
+        params: t.Object({ id: t.String({ description: 'API key id' }) }),
+        response: { 204: t.Void({ description: 'Revoked' }), ...apiErrors(404) },
+        detail: { tags, operationId: 'revokeKey', summary: 'Revoke an API key' },
+      },
+    );

@@ -1,22 +1,33 @@
 import { Elysia, t } from 'elysia';
-import type { AppContext } from '../../context';
-import { callerAuth } from '../auth';
-import { presentPreset } from '../present';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { CreatePresetBody, PresetList, PresetView } from '../../api/presets';
+import { callerAuth, type AuthDeps } from '../auth';
 
-export const presetRoutes = (ctx: AppContext) =>
+const tags = ['presets'];
+
+export const presetRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia({ prefix: '/presets' })
-    .use(callerAuth(ctx))
-    .get('', async ({ clientId }) => ({ items: (await ctx.presets.list(clientId)).map(presentPreset) }))
-    .post(
-      '',
-      async ({ clientId, body, set }) => {
-        const preset = await ctx.presets.create(clientId, body.name, body.params);
-        set.status = 201;
-        return presentPreset(preset);
+    .use(callerAuth(auth))
+    .get('', ({ caller }) => api.presets.list(caller), {
+      response: { 200: PresetList, ...apiErrors() },
+      detail: { tags, operationId: 'listPresets', summary: 'List presets' },
+    })
+    .post('', async ({ caller, body, status }) => status(201, await api.presets.create(caller, body.name, body.params)), {
+      body: CreatePresetBody,
+      parse: 'json',
+      response: { 201: PresetView, ...apiErrors(409) },
+      detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical.' },
+    })
+    .delete(
+      '/:id',
+      async ({ caller, params, status }) => {
+        await api.presets.delete(caller, params.id);
+        return status(204, undefined);
       },
-      { body: t.Object({ name: t.String(), params: t.String() }) },
-    )
-    .delete('/:id', async ({ clientId, params, set }) => {
-      await ctx.presets.delete(clientId, params.id);
-      set.status = 204;
-    });
+      {
+        params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+        response: { 204: t.Void({ description: 'Deleted; its URLs answer 404 from now on' }), ...apiErrors(404) },
+        detail: { tags, operationId: 'deletePreset', summary: 'Delete a preset' },
+      },
+    );

@@ -1,23 +1,12 @@
-import { Elysia, t } from 'elysia';
-import type { AppContext } from '../../context';
-import { callerAuth, publicBase } from '../auth';
-import { presentFolder, presentImage } from '../present';
+import { Elysia } from 'elysia';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { SearchQuery, SearchResult } from '../../api/search';
+import { callerAuth, type AuthDeps } from '../auth';
 
-const SEARCH_LIMIT = 50;
-
-export const searchRoutes = (ctx: AppContext) =>
-  new Elysia()
-    .use(callerAuth(ctx))
-    .get(
-      '/search',
-      async ({ clientId, query, request }) => {
-        const [images, folders, client] = await Promise.all([
-          ctx.images.search(clientId, query.q, SEARCH_LIMIT),
-          ctx.folders.search(clientId, query.q, SEARCH_LIMIT),
-          ctx.accounts.getClient(clientId),
-        ]);
-        const base = publicBase(ctx, request);
-        return { images: images.map((image) => presentImage(image, client, base)), folders: folders.map(presentFolder) };
-      },
-      { query: t.Object({ q: t.String({ minLength: 1, maxLength: 200 }) }) },
-    );
+export const searchRoutes = (api: Api, auth: AuthDeps) =>
+  new Elysia().use(callerAuth(auth)).get('/search', ({ caller, query }) => api.search.search(caller, query.q), {
+    query: SearchQuery,
+    response: { 200: SearchResult, ...apiErrors() },
+    detail: { tags: ['search'], operationId: 'search', summary: 'Search images and folders', description: 'Case-insensitive on names; up to 50 of each.' },
+  });

@@ -1,21 +1,18 @@
-import { Elysia, t } from 'elysia';
-import type { AppContext } from '../../context';
-import { callerAuth, publicBase } from '../auth';
+import { Elysia } from 'elysia';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { SignBody, SignedUrl } from '../../api/sign';
+import { callerAuth, type AuthDeps } from '../auth';
 
-export const signRoutes = (ctx: AppContext) =>
-  new Elysia()
-    .use(callerAuth(ctx))
-    .post(
-      '/sign',
-      async ({ clientId, body, request }) => {
-        const { path, canonical, format } = await ctx.urls.sign(clientId, body);
-        return { url: publicBase(ctx, request) + path, canonical, format };
-      },
-      {
-        body: t.Object({
-          imageId: t.String({ maxLength: 64 }),
-          transform: t.Optional(t.String()),
-          preset: t.Optional(t.String({ maxLength: 64 })),
-        }),
-      },
-    );
+export const signRoutes = (api: Api, auth: AuthDeps) =>
+  new Elysia().use(callerAuth(auth)).post('/sign', ({ caller, body }) => api.sign.sign(caller, body), {
+    body: SignBody,
+    parse: 'json',
+    response: { 200: SignedUrl, ...apiErrors(404) },
+    detail: {
+      tags: ['delivery'],
+      operationId: 'signUrl',
+      summary: 'Sign a delivery URL',
+      description: 'A signed URL for any transform, or the URL of a preset. No transform: full size WebP.',
+    },
+  });

@@ -1,0 +1,108 @@
+import { Integer } from './integer';
+import { t, type Static } from 'elysia';
+import { signedDeliveryPath } from '../core/delivery-path';
+import { MAX_PAGE_SIZE } from '../core/images';
+import type { ClientRecord, ImageRecord } from '../core/ports';
+import { versionQuery } from '../core/url-signer';
+import type { ApiServices, Caller } from './services';
+
+export const DEFAULT_PAGE_SIZE = 24;
+const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
+
+export const ImageView = t.Object(
+  {
+    id: t.String(),
+    originalName: t.String(),
+    folder: t.String({ description: 'Folder path; empty for the root' }),
+    folderId: t.Union([t.String(), t.Null()]),
+    format: t.String({ description: 'Format of the original: jpeg, png, webp, avif, gif, tiff' }),
+    width: Integer(),
+    height: Integer(),
+    bytes: Integer(),
+    contentHash: t.String({ description: 'SHA-256 of the original (hex): lets sync tools skip unchanged files' }),
+    version: Integer({ description: 'Starts at 1, +1 on every replace' }),
+    createdAt: t.String({ format: 'date-time' }),
+    updatedAt: t.String({ format: 'date-time' }),
+    deliveryBase: t.String({ description: '/t/<clientId>' }),
+    thumbnailUrl: t.String({ description: 'Signed 240 px WebP URL, ending in ?v=<version>' }),
+  },
+  { title: 'Image' },
+);
+export type ImageView = Static<typeof ImageView>;
+
+export const ImagePage = t.Object(
+  { items: t.Array(ImageView), total: Integer(), page: Integer(), pageSize: Integer() },
+  { title: 'ImagePage' },
+);
+export type ImagePage = Static<typeof ImagePage>;
+
+export const ListImagesQuery = t.Object({
+  folder: t.Optional(t.String({ description: 'Absent or empty: every image; `/`: the root only; a path: that folder' })),
+  q: t.Optional(t.String({ maxLength: 200, description: 'Case-insensitive substring of the name' })),
+  // Plain decimal integers only: 1e3, 0x10, +5 and 010 are refused, not guessed at.
+  page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
+  pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
+  recursive: t.Optional(t.Union([t.Literal('true'), t.Literal('false')], { description: 'With a folder: include sub-folders' })),
+});
+export type ListImagesQuery = Static<typeof ListImagesQuery>;
+
+export const UploadBody = t.Object({
+  file: t.File({ description: 'The image; its type is read from the bytes' }),
+  folder: t.Optional(t.String({ description: 'Folder path, created if missing; absent: the root' })),
+});
+export const ReplaceBody = t.Object({ file: t.File() });
+export const ImagePatch = t.Object({
+  originalName: t.Optional(t.String({ maxLength: 1000 })),
+  folder: t.Optional(t.String({ description: 'New folder path (created if missing); "" for the root' })),
+});
+export type ImagePatch = Static<typeof ImagePatch>;
+
+/** The image object of SPEC §6. */
+export function presentImage(image: ImageRecord, client: ClientRecord, base: string): ImageView {
+  return {
+    id: image.id,
+    originalName: image.originalName,
+    folder: image.folderPath,
+    folderId: image.folderId,
+    format: image.format,
+    width: image.width,
+    height: image.height,
+    bytes: image.bytes,
+    contentHash: image.contentHash,
+    version: image.version,
+    createdAt: image.createdAt,
+    updatedAt: image.updatedAt,
+    deliveryBase: `/t/${client.id}`,
+    thumbnailUrl: base + signedDeliveryPath(client, image.id, THUMBNAIL, 'webp') + versionQuery(image.version),
+  };
+}
+
+/** Images: the use cases behind `/api/v1/images` and the CLI's image commands. */
+export function imagesApi(services: ApiServices) {
+  const { accounts, images } = services;
+  const view = async (caller: Caller, image: ImageRecord) => presentImage(image, await accounts.getClient(caller.clientId), caller.base);
+  const views = async (caller: Caller, list: ImageRecord[]) => {
+    const client = await accounts.getClient(caller.clientId);
+    return list.map((image) => presentImage(image, client, caller.base));
+  };
+
+  return {
+    views,
+    upload: async (caller: Caller, input: { data: Uint8Array; fileName?: string; folder?: string }) =>
+      view(caller, await images.upload(caller.clientId, input)),
+    replace: async (caller: Caller, id: string, data: Uint8Array) => view(caller, await images.replace(caller.clientId, id, data)),
+    get: async (caller: Caller, id: string) => view(caller, await images.get(caller.clientId, id)),
+    update: async (caller: Caller, id: string, patch: ImagePatch) => view(caller, await images.update(caller.clientId, id, patch)),
+    delete: (caller: Caller, id: string) => images.delete(caller.clientId, id),
+    async list(caller: Caller, query: ListImagesQuery): Promise<ImagePage> {
+      const page = await images.list(caller.clientId, {
+        folder: query.folder,
+        recursive: query.recursive === 'true',
+        q: query.q,
+        page: query.page === undefined ? 1 : Number(query.page),
+        pageSize: query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize),
+      });
+      return { ...page, items: await views(caller, page.items) };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { clientsApi } from './clients';
+import { foldersApi } from './folders';
+import { imagesApi } from './images';
+import { keysApi } from './keys';
+import { presetsApi } from './presets';
+import { searchApi } from './search';
+import type { ApiServices } from './services';
+import { signApi } from './sign';
+
+/** Every use case of the API over one set of core services: what routes and the CLI's local mode call. */
+export function createApi(services: ApiServices) {
+  return {
+    images: imagesApi(services),
+    folders: foldersApi(services),
+    search: searchApi(services),
+    sign: signApi(services),
+    presets: presetsApi(services),
+    keys: keysApi(services),
+    clients: clientsApi(services),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+export type { ApiServices, Caller } from './services';
+
+/** Schemas the OpenAPI document must carry as named components (ones referred to by $ref). */
+export { FolderTreeNode } from './folders';

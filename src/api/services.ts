@@ -1,0 +1,20 @@
+import type { AccountService } from '../core/accounts';
+import type { FolderService } from '../core/folders';
+import type { ImageService } from '../core/images';
+import type { PresetService } from '../core/presets';
+import type { UrlSigner } from '../core/url-signer';
+
+/** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
+export interface ApiServices {
+  accounts: AccountService;
+  folders: FolderService;
+  images: ImageService;
+  presets: PresetService;
+  urls: UrlSigner;
+}
+
+/** Whom a call acts for, and the origin absolute URLs in its answer start with. */
+export interface Caller {
+  clientId: string;
+  base: string;
+}
