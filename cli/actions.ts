@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Core } from '../src/core-services';
 import { withBackend } from './backend/open';
 import type { Backend } from './backend/types';
-import { withLocalContext } from './local';
+import { withLocalContext } from './with-data-dir';
 import { globals, type GlobalOptions } from './options';
 
 /**

@@ -1,5 +1,5 @@
 import type { ImageView } from './backend/types';
-import type { LocalFile } from './local-files';
+import type { LocalFile } from './source-files';
 
 export type SyncAction =
   | { kind: 'upload'; path: string; file: LocalFile }

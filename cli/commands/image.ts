@@ -1,7 +1,8 @@
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/core/paging';
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
 import type { ImageView } from '../backend/types';
-import { displayPath } from '../local-files';
+import { displayPath } from '../source-files';
 import { print } from '../options';
 
 const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
@@ -16,7 +17,7 @@ export function registerImage(program: Command): void {
     .option('--recursive', 'with --folder: and the folders below')
     .option('--q <text>', 'name contains (case-insensitive)')
     .option('--page <n>', 'page number', '1')
-    .option('--page-size <n>', 'images per page (max 100)', '24')
+    .option('--page-size <n>', `images per page (max ${MAX_PAGE_SIZE})`, String(DEFAULT_PAGE_SIZE))
     .addHelpText('after', '\nExample:\n  imgapi image list --folder products --recursive --q shoe')
     .action(
       backendAction(async (backend, options, opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string }) => {

@@ -2,7 +2,7 @@ import { intro, isCancel, outro, password, text } from '@clack/prompts';
 import type { Command } from 'commander';
 import { newPassword } from '../../src/core/ids';
 import { UsageError } from '../errors';
-import { withLocalContext } from '../local';
+import { withLocalContext } from '../with-data-dir';
 import { globals, print, say } from '../options';
 
 async function ask(message: string, initialValue: string): Promise<string> {

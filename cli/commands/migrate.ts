@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { databaseUrl, loadConfig, storageLocation } from '../../src/config';
-import { migrateInstallation } from '../../src/migration';
+import { migrateInstallation } from '../../src/copy-installation';
 import { UsageError } from '../errors';
 import { globals, print, say } from '../options';
 import { createProgress } from '../progress';

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { withBackend } from '../backend/open';
 import type { ImageView } from '../backend/types';
 import { UsageError } from '../errors';
-import { readWithHash, targetOf, walk } from '../local-files';
+import { readWithHash, targetOf, walk } from '../source-files';
 import { globals, say } from '../options';
 import { createProgress } from '../progress';
 import { allImages, relativeTo } from '../remote-index';

@@ -3,7 +3,7 @@ import { AppError } from '../../src/core/errors';
 import { withBackend } from '../backend/open';
 import type { Backend, ImageView } from '../backend/types';
 import { UsageError } from '../errors';
-import { collect, displayPath, readWithHash, targetOf, type LocalFile } from '../local-files';
+import { collect, displayPath, readWithHash, targetOf, type LocalFile } from '../source-files';
 import { globals, say } from '../options';
 import { runPool } from '../pool';
 import { createProgress } from '../progress';

@@ -1,7 +1,7 @@
 import { password as promptPassword, isCancel } from '@clack/prompts';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
-import { withLocalContext } from '../local';
+import { withLocalContext } from '../with-data-dir';
 import { globals, print } from '../options';
 
 export async function readStdin(): Promise<string> {

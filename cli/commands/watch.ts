@@ -7,7 +7,7 @@ import { withBackend } from '../backend/open';
 import { UnreachableError } from '../backend/remote';
 import type { Backend, ImageView } from '../backend/types';
 import { UsageError } from '../errors';
-import { displayPath, readWithHash, targetOf, walk } from '../local-files';
+import { displayPath, readWithHash, targetOf, walk } from '../source-files';
 import { globals, print, say, type GlobalOptions } from '../options';
 import { allImages } from '../remote-index';
 import { openWatchState } from '../watch-state';

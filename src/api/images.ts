@@ -1,12 +1,11 @@
 import { Integer } from './integer';
 import { t, type Static } from 'elysia';
 import { signedDeliveryPath } from '../core/delivery-path';
-import { MAX_PAGE_SIZE } from '../core/images';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
 import type { ClientRecord, ImageRecord } from '../core/ports';
 import { versionQuery } from '../core/url-signer';
 import type { ApiServices, Caller } from './services';
 
-export const DEFAULT_PAGE_SIZE = 24;
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
 
 export const ImageView = t.Object(

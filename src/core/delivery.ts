@@ -7,7 +7,7 @@ import { createCoalescer, createLimiter, withDeadline } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
-import type { Tier, TieredVariantStore } from './tiered-variant-store';
+import type { Tier, TieredStore } from './tiered-store';
 import { executePlan } from './transform/execute';
 import { formatOfExtension, negotiateFormat, resolveOutputFormat } from './transform/format';
 import { parseTransform } from './transform/parse';
@@ -18,7 +18,7 @@ export interface DeliveryDeps {
   accounts: Pick<AccountService, 'getClient'>;
   repos: Pick<Repositories, 'images' | 'presets'>;
   originals: BlobStore;
-  variants: TieredVariantStore;
+  variants: TieredStore;
   feed: ChangeFeed;
   maxPixels: number;
   transformTimeoutSeconds: number;

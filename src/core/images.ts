@@ -5,6 +5,7 @@ import type { FolderService } from './folders';
 import { newId } from './ids';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
+import { MAX_PAGE_SIZE } from './paging';
 import type { FolderScope, ImageRecord, Repositories } from './ports';
 
 export interface ImageDeps {
@@ -25,7 +26,6 @@ export interface ListImagesInput {
   pageSize: number;
 }
 
-export const MAX_PAGE_SIZE = 100;
 
 /** The fields of an image record that come from its file. */
 const fileFields = (c: CheckedUpload) => ({

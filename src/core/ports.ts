@@ -1,6 +1,6 @@
 /**
- * The interfaces the core depends on. SQLite and the filesystem implement them today;
- * PostgreSQL and S3 can implement them later without the core changing.
+ * The interfaces the core depends on, each implemented twice: SQLite and PostgreSQL for the
+ * repositories, the filesystem and an S3 bucket for blobs. The core cannot tell which it has.
  */
 import type { SourceFormat } from './image-probe';
 

@@ -1,3 +1,4 @@
+import { DEFAULT_PAGE_SIZE } from '../core/paging';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
@@ -6,7 +7,7 @@ import { ImagePanel } from './image-panel';
 import { readRoute, replaceRoute, type Selection } from './route';
 import { uploadAll, UploadList, type UploadItem } from './uploader';
 
-const PAGE_SIZE = 24;
+const PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
 function flatten(nodes: FolderTreeView[]): string[] {
   return nodes.flatMap((n) => [n.path, ...flatten(n.children)]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BlobStore } from '../core/ports';
-import { createTieredVariantStore, type TieredVariantStore } from '../core/tiered-variant-store';
+import { createTieredStore, type TieredStore } from '../core/tiered-store';
 import { createFsBlobStore } from './fs-blob-store';
 import { createS3BlobStore } from './s3-blob-store';
 import { describeLocation, type S3Location } from './s3-location';
@@ -26,7 +26,7 @@ export interface Storage {
 }
 
 export interface TieredStorage extends Storage {
-  variants: TieredVariantStore;
+  variants: TieredStore;
 }
 
 /** Where each kind of blob lives: in the data directory, or in a bucket with local copies. */
@@ -78,11 +78,11 @@ export function openStorage(options: StorageOptions): Storage {
 export function openTieredStorage(options: StorageOptions): TieredStorage {
   const { description, shared, originals, variants, probe, retries } = layout(options);
   const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024 };
-  if (!shared) return { description, originals, variants: createTieredVariantStore(variants, variantTiers), probe, retries };
+  if (!shared) return { description, originals, variants: createTieredStore(variants, variantTiers), probe, retries };
   return {
     description,
-    originals: createTieredVariantStore(originals, { maxDiskBytes: options.originalsCacheMaxBytes, maxMemoryBytes: 0, maxMemoryItemBytes: 0, shared: shared.originals }),
-    variants: createTieredVariantStore(variants, { ...variantTiers, shared: shared.variants }),
+    originals: createTieredStore(originals, { maxDiskBytes: options.originalsCacheMaxBytes, maxMemoryBytes: 0, maxMemoryItemBytes: 0, shared: shared.originals }),
+    variants: createTieredStore(variants, { ...variantTiers, shared: shared.variants }),
     probe,
     retries,
   };

@@ -14,3 +14,30 @@ test('src/core imports no HTTP, CLI, database or storage code and reads no envir
   });
   expect(offences).toEqual([]);
 });
+
+const SRC = join(import.meta.dir, '../../src');
+const CLI = join(import.meta.dir, '../../cli');
+const sources = (root: string) =>
+  readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => ({ file: join(root, f).slice(join(import.meta.dir, '../..').length + 1), text: readFileSync(join(root, f), 'utf8') }));
+/** Import statements that load code at run time (`import type` and `export type` do not). */
+const runtimeImports = (text: string) => [...text.matchAll(/^(?:import|export)(?! type )[^;]*?from ['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+test('nothing outside src/http loads src/http, but the server command (the composition root); the typed client takes only its type', () => {
+  const offences = [...sources(SRC), ...sources(CLI)]
+    .filter(({ file }) => !file.startsWith('src/http/') && file !== 'cli/commands/serve.ts')
+    .flatMap(({ file, text }) => runtimeImports(text).filter((from) => /(^|\/)http\//.test(from)).map((from) => `${file}: ${from}`));
+  expect(offences).toEqual([]);
+  // serve loads it lazily, so other commands never pay for Elysia.
+  expect(runtimeImports(readFileSync(join(CLI, 'commands/serve.ts'), 'utf8')).some((from) => from.includes('http/'))).toBe(false);
+});
+
+test('the API contract knows nothing of HTTP routes or the CLI; the dashboard takes only its types', () => {
+  const api = sources(join(SRC, 'api')).flatMap(({ file, text }) => runtimeImports(text).filter((from) => /\/(http|cli|dashboard)\//.test(from)).map((from) => `${file}: ${from}`));
+  expect(api).toEqual([]);
+  const dashboard = sources(join(SRC, 'dashboard')).flatMap(({ file, text }) =>
+    runtimeImports(text).filter((from) => /\.\.\/(api|core\/(?!paging))/.test(from) || from === 'elysia').map((from) => `${file}: ${from}`),
+  );
+  expect(dashboard).toEqual([]);
+});

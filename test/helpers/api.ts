@@ -1,4 +1,4 @@
-/** A JSON (or multipart, when the body is FormData) request to a server's /api/v1 with an API key. */
+/** A raw JSON (or multipart) request to /api/v1 with a key: for bad input on purpose, and across nodes. Everything else uses the typed client. */
 export async function apiRequest(
   baseUrl: string,
   apiKey: string,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createContext, type AppContext } from '../../src/context';
 import { listen } from '../../src/http/app';
-import { apiRequest, fileForm } from './api';
+import { createApiClient, type ApiClient } from '../../src/client/api-client';
+import { apiRequest } from './api';
 
 export interface TestServer {
   url: string;
@@ -13,7 +14,9 @@ export interface TestServer {
   clientId: string;
   apiKey: string;
   secret: string;
-  /** JSON (or multipart when body is FormData) request to /api/v1 with this client's key. */
+  /** The API's typed client, with this client's key. */
+  client: ApiClient;
+  /** A raw JSON (or multipart when body is FormData) request to /api/v1 with a key: for what a typed client would not send. */
   api(method: string, path: string, body?: unknown, apiKey?: string): Promise<{ status: number; json: any; headers: Headers }>;
   upload(file: Uint8Array, name: string, folder?: string, apiKey?: string): Promise<{ status: number; json: any }>;
   stop(): Promise<void>;
@@ -23,22 +26,29 @@ export interface TestServer {
 export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgapi-test-'));
   const ctx = await createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', ...env }, { data: dataDir, port: 0 }));
-  const { client, apiKey } = await ctx.accounts.createClient('Test client', 'test');
+  const { client: tenant, apiKey } = await ctx.accounts.createClient('Test client', 'test');
   const server = listen(ctx, { host: '127.0.0.1', port: 0 });
 
   const api: TestServer['api'] = (method, path, body, key = apiKey.apiKey) => apiRequest(server.url, key, method, path, body);
+  const typed = (key: string) => createApiClient(server.url, { headers: () => ({ 'x-api-key': key }) });
+  const typedClient = typed(apiKey.apiKey);
 
   return {
     url: server.url,
     ctx,
     dataDir,
-    clientId: client.id,
+    clientId: tenant.id,
     apiKey: apiKey.apiKey,
-    secret: client.signingSecret,
+    secret: tenant.signingSecret,
+    client: typedClient,
     api,
     async upload(file, name, folder, key) {
-      const { status, json } = await api('POST', '/images', fileForm(file, name, folder), key);
-      return { status, json };
+      const { data, error, status } = await (key ? typed(key) : typedClient).v1.images.post({
+        file: new File([file as Uint8Array<ArrayBuffer>], name),
+        // The client would send an undefined field as the text "undefined".
+        ...(folder === undefined ? {} : { folder }),
+      });
+      return { status, json: data ?? error?.value };
     },
     async stop() {
       await server.stop();

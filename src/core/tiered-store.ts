@@ -24,7 +24,7 @@ export type Tier = 'memory' | 'disk' | 'shared';
  * (oldest files first), so the budget survives restarts. With a bucket, a node also keeps its
  * copies of originals in one (no memory tier): their keys are write-once, so copies never go stale.
  */
-export function createTieredVariantStore(inner: BlobStore, options: TierOptions) {
+export function createTieredStore(inner: BlobStore, options: TierOptions) {
   const { shared } = options;
   const stats = { memoryHits: 0, diskHits: 0, sharedHits: 0, misses: 0, memoryEvictions: 0, diskEvictions: 0 };
   const memory = createLru<Uint8Array>({
@@ -153,4 +153,4 @@ export function createTieredVariantStore(inner: BlobStore, options: TierOptions)
   return store;
 }
 
-export type TieredVariantStore = ReturnType<typeof createTieredVariantStore>;
+export type TieredStore = ReturnType<typeof createTieredStore>;
