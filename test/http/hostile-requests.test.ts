@@ -29,6 +29,22 @@ function rawMultipart(bytes: Uint8Array, disposition: string): { body: Uint8Arra
   return { body: new Uint8Array(Buffer.concat([Buffer.from(head), bytes, Buffer.from(tail)])), type: `multipart/form-data; boundary=${boundary}` };
 }
 
+/** A JSON body sent in 64 KB chunks with no Content-Length, as a streaming client sends it. */
+function postChunked(path: string, text: string): Promise<Response> {
+  const body = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < text.length; i += 64 * 1024) controller.enqueue(new TextEncoder().encode(text.slice(i, i + 64 * 1024)));
+      controller.close();
+    },
+  });
+  return fetch(`${s.url}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json' },
+    body,
+    duplex: 'half',
+  } as RequestInit);
+}
+
 /** Sends request bytes over a raw socket and returns what the server answered first. */
 function rawExchange(text: string, keepOpenMs = 1500): Promise<string> {
   const { port } = new URL(s.url);
@@ -195,31 +211,9 @@ describe('JSON bodies are bounded at 1 MB, uploads keep their own limit', () => 
     const big = JSON.stringify({ name: 'big', params: 'w_10', pad: 'x'.repeat(2 * 1024 * 1024) });
     const declared = await s.api('POST', '/presets', JSON.parse(big));
     expect([declared.status, declared.json.error.code]).toEqual([413, 'too_large']);
-    const chunks = new ReadableStream({
-      start(controller) {
-        for (let i = 0; i < big.length; i += 64 * 1024) controller.enqueue(new TextEncoder().encode(big.slice(i, i + 64 * 1024)));
-        controller.close();
-      },
-    });
-    const chunked = await fetch(`${s.url}/api/v1/presets`, {
-      method: 'POST',
-      headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json' },
-      body: chunks,
-      duplex: 'half',
-    } as RequestInit);
+    const chunked = await postChunked('/presets', big);
     expect([chunked.status, ((await chunked.json()) as any).error.code]).toEqual([413, 'too_large']);
-    const smallStream = new ReadableStream({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode(JSON.stringify({ name: 'streamed', params: 'w_12' })));
-        controller.close();
-      },
-    });
-    const small = await fetch(`${s.url}/api/v1/presets`, {
-      method: 'POST',
-      headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json' },
-      body: smallStream,
-      duplex: 'half',
-    } as RequestInit);
+    const small = await postChunked('/presets', JSON.stringify({ name: 'streamed', params: 'w_12' }));
     expect([small.status, ((await small.json()) as any).name]).toEqual([201, 'streamed']);
     const fine = await s.api('POST', '/presets', { name: 'fine', params: 'w_10', note: 'x'.repeat(900 * 1024) });
     expect(fine.status).toBe(201);
