@@ -1,7 +1,9 @@
 // npm run build → dist/imgapi: one self-contained Linux x64 executable (Bun runtime, our code,
-// the dashboard, sharp's addon and libvips embedded). No target is given, so Bun uses its own binary and
-// downloads nothing.
-import { dashboardEmbedPlugin } from './dashboard-embed-plugin';
+// the dashboard, the /docs viewer, sharp's addon and libvips embedded). No target is given, so Bun
+// uses its own binary and downloads nothing.
+import { buildDashboard } from '../src/dashboard/build';
+import { buildDocsViewer } from '../src/docs/build';
+import { embedPagePlugin } from './embed-page-plugin';
 import { sharpEmbedPlugin } from './sharp-embed-plugin';
 
 const result = await Bun.build({
@@ -11,7 +13,11 @@ const result = await Bun.build({
   bytecode: true,
   minify: true,
   sourcemap: 'none',
-  plugins: [sharpEmbedPlugin(), await dashboardEmbedPlugin()],
+  plugins: [
+    sharpEmbedPlugin(),
+    embedPagePlugin({ module: /[\\/]src[\\/]dashboard[\\/]assets\.ts$/, exportName: 'loadDashboardFiles', files: await buildDashboard() }),
+    embedPagePlugin({ module: /[\\/]src[\\/]docs[\\/]assets\.ts$/, exportName: 'loadDocsViewerFiles', files: await buildDocsViewer() }),
+  ],
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

@@ -1,6 +1,6 @@
 // Smoke test of the single executable, as a user without Node or Bun would run it:
 // copy dist/imgapi alone into an empty directory, clean environment, empty HOME; then
-// --version, client create, serve (and its dashboard), upload a JPEG, sign a w_300,f_avif URL,
+// --version, client create, serve (its dashboard and /docs), upload a JPEG, sign a w_300,f_avif URL,
 // fetch and check it.
 // Prints timings (first start with extraction, later starts) as JSON on stdout.
 // Usage: bun scripts/smoke-binary.ts [path/to/imgapi]   (default dist/imgapi)
@@ -60,6 +60,9 @@ const warm = await startServe();
 const dashboard = await (await fetch(`${warm.url}/`)).text();
 const script = /src="(\/assets\/[^"]+\.js)"/.exec(dashboard)?.[1];
 if (!script || (await fetch(`${warm.url}${script}`)).status !== 200) fail('the dashboard is not served by the executable');
+const docs = await (await fetch(`${warm.url}/docs`)).text();
+const docsScript = /src="(\/docs\/assets\/[^"]+\.js)"/.exec(docs)?.[1];
+if (!docsScript || (await fetch(`${warm.url}${docsScript}`)).status !== 200) fail('the /docs viewer is not served by the executable');
 const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
 const form = new FormData();
 form.append('file', new File([new Uint8Array(photo)], 'smoke.jpg'));

@@ -27,6 +27,8 @@ export const apiDocs = () =>
     .use(
       openapi({
         path: '/docs',
+        // Its page loads the viewer from a CDN; routes/docs.ts serves one bundled here instead.
+        provider: null,
         exclude: { paths: ['/t/*', '/metrics', '/', '/assets/:name'] },
         documentation: {
           info: {

@@ -7,6 +7,7 @@ import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
 import { clientRoutes } from './routes/clients';
 import { dashboardRoutes } from './routes/dashboard';
+import { docsRoutes } from './routes/docs';
 import { keyRoutes } from './routes/keys';
 import { metricsRoutes } from './routes/metrics';
 import { presetRoutes } from './routes/presets';
@@ -81,6 +82,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
       },
     )
     .use(apiDocs())
+    .use(docsRoutes(ctx))
     .use(metricsRoutes(ctx, observability))
     .use(sessionRoutes({ sessions: ctx.sessions, publicUrl: ctx.config.publicUrl }))
     .use(dashboardRoutes(ctx))

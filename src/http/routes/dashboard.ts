@@ -4,7 +4,7 @@ import { loadDashboardFiles } from '../../dashboard/assets';
 import type { AppContext } from '../../context';
 import { errorResponse } from '../errors';
 
-function securityHeaders(ctx: AppContext): Record<string, string> {
+export function securityHeaders(ctx: AppContext): Record<string, string> {
   // Thumbnails may come from the public URL's origin (a CDN); nothing else is allowed in.
   const images = ["'self'", 'data:', 'blob:', ctx.config.publicUrl ? new URL(ctx.config.publicUrl).origin : ''].join(' ').trim();
   return {
