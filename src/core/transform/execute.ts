@@ -1,6 +1,10 @@
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors';
-import type { TransformPlan } from './plan';
+import { rgbaOf, type Rgba } from './ops/background';
+import { blurSigma } from './ops/blur';
+import { STAGES, type Stage } from './ops/op';
+import { sharpenSigma } from './ops/sharpen';
+import { sizeFor, type Anchor, type TransformPlan } from './plan';
 
 export interface ExecuteLimits {
   readonly maxPixels: number;
@@ -21,7 +25,7 @@ function encode(pipeline: Sharp, plan: TransformPlan): Sharp {
   switch (plan.format) {
     case 'jpeg':
       // JPEG has no alpha: flatten onto a defined background rather than libvips' black.
-      return pipeline.flatten({ background: WHITE }).jpeg({ quality: plan.quality, mozjpeg: true });
+      return pipeline.flatten({ background: backgroundOf(plan, WHITE) }).jpeg({ quality: plan.quality, mozjpeg: true });
     case 'webp':
       return pipeline.webp({ quality: plan.quality, effort: 4 });
     case 'avif':
@@ -31,9 +35,100 @@ function encode(pipeline: Sharp, plan: TransformPlan): Sharp {
   }
 }
 
+const backgroundOf = (plan: TransformPlan, fallback: Rgba): Rgba => (plan.background ? rgbaOf(plan.background) : fallback);
+
+const POSITIONS: Record<Exclude<Anchor, object>, string | number> = {
+  center: 'centre',
+  north: 'north',
+  south: 'south',
+  east: 'east',
+  west: 'west',
+  north_east: 'northeast',
+  north_west: 'northwest',
+  south_east: 'southeast',
+  south_west: 'southwest',
+  attention: sharp.strategy.attention,
+};
+
+interface Working {
+  pipeline: Sharp;
+  /** The image's size at this point of the pipeline (after orientation, region, trim, rotation). */
+  width: number;
+  height: number;
+}
+
 /**
- * Runs one plan as one sharp pipeline. Reading from a file path (rather than a buffer)
- * lets libvips shrink JPEGs on load. Metadata (EXIF, GPS, XMP) is never copied to the output.
+ * The stages in pipeline order (README, "Transforms"): orientation is applied on load, then
+ * region → trim → rotate/flip → resize and crop → pad → blur → sharpen → effect; flattening
+ * and encoding close it. Each key of the registry names its stage.
+ */
+const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPlan) => Working | Promise<Working> } = {
+  region: (working, plan) => {
+    if (!plan.region) return working;
+    const { x: left, y: top, width, height } = plan.region;
+    return { pipeline: working.pipeline.extract({ left, top, width, height }), width, height };
+  },
+  // What trim leaves is known only from the pixels: the pipeline so far is run, and its result goes on.
+  trim: async (working, plan) => {
+    if (plan.trim === null) return working;
+    const { data, info } = await working.pipeline.trim({ threshold: plan.trim }).raw().toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: info.channels };
+    return { pipeline: sharp(data, { raw }), width: info.width, height: info.height };
+  },
+  rotate: (working, plan) => {
+    let { pipeline, width, height } = working;
+    if (plan.rotate) {
+      pipeline = pipeline.rotate(plan.rotate);
+      if (plan.rotate !== 180) [width, height] = [height, width];
+    }
+    // sharp mirrors before it rotates, whatever the call order: `flip` acts on the unrotated image.
+    if (plan.flip === 'h' || plan.flip === 'hv') pipeline = pipeline.flop();
+    if (plan.flip === 'v' || plan.flip === 'hv') pipeline = pipeline.flip();
+    return { pipeline, width, height };
+  },
+  resize: (working, plan) => {
+    const size = plan.trim === null ? plan : sizeFor(plan.request, working.width, working.height);
+    if (size.width === working.width && size.height === working.height && size.fit === 'scale') return working;
+    const background = backgroundOf(plan, plan.format === 'jpeg' ? WHITE : TRANSPARENT);
+    const anchor = plan.anchor;
+    if (typeof anchor === 'object' && size.fit === 'cover') {
+      // A focal point: scale to cover, then cut the window centred on the point, kept inside.
+      const scale = Math.max(size.width / working.width, size.height / working.height);
+      const scaledWidth = Math.max(size.width, Math.round(working.width * scale));
+      const scaledHeight = Math.max(size.height, Math.round(working.height * scale));
+      const left = Math.min(scaledWidth - size.width, Math.max(0, Math.round(anchor.x * scaledWidth - size.width / 2)));
+      const top = Math.min(scaledHeight - size.height, Math.max(0, Math.round(anchor.y * scaledHeight - size.height / 2)));
+      const pipeline = working.pipeline
+        .resize(scaledWidth, scaledHeight, { fit: 'fill' })
+        .extract({ left, top, width: size.width, height: size.height });
+      return { pipeline, width: size.width, height: size.height };
+    }
+    const position = typeof anchor === 'object' || (anchor === 'attention' && size.fit !== 'cover') ? 'centre' : POSITIONS[anchor];
+    const pipeline = working.pipeline.resize(size.width, size.height, {
+      fit: size.fit === 'scale' ? 'fill' : size.fit,
+      position,
+      background,
+    });
+    return { pipeline, width: size.width, height: size.height };
+  },
+  // c_contain's padding is part of its resize (with `b` as the colour); nothing more to do here.
+  pad: (working) => working,
+  blur: (working, plan) => (plan.blur === null ? working : { ...working, pipeline: working.pipeline.blur(blurSigma(plan.blur)) }),
+  sharpen: (working, plan) =>
+    plan.sharpen === null ? working : { ...working, pipeline: working.pipeline.sharpen({ sigma: sharpenSigma(plan.sharpen) }) },
+  effect: (working, plan) => (plan.effect === 'grayscale' ? { ...working, pipeline: working.pipeline.grayscale() } : working),
+  encode: (working, plan) => {
+    // An opaque `b` flattens any alpha onto it, whatever the format; JPEG always flattens.
+    const flattened = plan.background && rgbaOf(plan.background).alpha === 1 ? working.pipeline.flatten({ background: rgbaOf(plan.background) }) : working.pipeline;
+    return { ...working, pipeline: encode(flattened.toColourspace('srgb'), plan) };
+  },
+};
+
+/**
+ * Runs one plan as one sharp pipeline (cut once after `trim`, whose result decides the size;
+ * sharp keeps the call order of region, rotation, resize and a crop after it).
+ * Reading from a file path (rather than a buffer) lets libvips shrink JPEGs on load. Metadata
+ * (EXIF, GPS, XMP) is never copied to the output.
  */
 export async function executePlan(
   input: string | Uint8Array,
@@ -42,15 +137,13 @@ export async function executePlan(
   limits: ExecuteLimits,
 ): Promise<Uint8Array> {
   try {
-    let pipeline = sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient();
-    if (plan.width !== source.width || plan.height !== source.height || plan.fit !== 'scale') {
-      pipeline = pipeline.resize(plan.width, plan.height, {
-        fit: plan.fit === 'scale' ? 'fill' : plan.fit,
-        position: 'centre',
-        background: plan.format === 'jpeg' ? WHITE : TRANSPARENT,
-      });
-    }
-    const output = await encode(pipeline.toColourspace('srgb'), plan).timeout({ seconds: limits.timeoutSeconds }).toBuffer();
+    let working: Working = {
+      pipeline: sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient(),
+      width: source.width,
+      height: source.height,
+    };
+    for (const stage of STAGES) working = await STAGE_STEPS[stage](working, plan);
+    const output = await working.pipeline.timeout({ seconds: limits.timeoutSeconds }).toBuffer();
     return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
   } catch (error) {
     throw wrapSharpError(error);

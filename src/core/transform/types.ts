@@ -5,15 +5,7 @@ export const OUTPUT_FORMATS = ['webp', 'jpeg', 'png', 'avif'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type FormatChoice = OutputFormat | 'auto';
 
-/** A parsed, validated transform. Absent keys mean "not requested". */
-export interface Transform {
-  readonly w?: number;
-  readonly h?: number;
-  readonly c?: FitMode;
-  readonly f?: FormatChoice;
-  readonly q?: number;
-  readonly dpr?: number;
-}
+export type { Transform } from './registry';
 
 export const MAX_DIMENSION = 8192;
 export const MAX_TRANSFORM_LENGTH = 512;
