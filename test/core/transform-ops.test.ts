@@ -159,6 +159,8 @@ describe('what a person sees', () => {
     const trimmed = await run(framed, 'trim_10');
     expect([trimmed.width, trimmed.height]).toEqual([120, 80]);
     expect((await run(framed, 'trim_10,w_60')).width).toBe(60); // w refers to the trimmed image
+    const regionThenTrim = await run(framed, 'cr_0:0:200:200,trim_10');
+    expect([regionThenTrim.width, regionThenTrim.height]).toEqual([120, 80]); // the region first, then its border
     const region = await run(framed, 'cr_50:40:120:80');
     expect([region.width, region.height, region.at(0, 0).slice(0, 3)]).toEqual([120, 80, [0x33, 0x66, 0x99]]);
   });
@@ -176,4 +178,10 @@ describe('what a person sees', () => {
       expect([r === g, g === b]).toEqual([true, true]);
     }
   });
+});
+
+test('every variant key is a safe blob key name', () => {
+  const plan = planTransform(parseTransform('w_40,h_40,c_fill,q_70,g_north,cr_0:0:200:100,a_90,flip_hv,trim_5,b_ffffff80,blur_1,sharpen_5,e_grayscale'), { width: 300, height: 200 }, 'png');
+  const focused = planTransform(parseTransform('w_40,h_40,c_fill'), { width: 300, height: 200, focalPoint: { x: 0.25, y: 0.75 } }, 'webp');
+  for (const key of [variantKey(plan), variantKey(focused)]) expect(key).toMatch(/^[A-Za-z0-9_-][A-Za-z0-9_.,-]*$/);
 });

@@ -71,9 +71,9 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
   // What trim leaves is known only from the pixels: the pipeline so far is run, and its result goes on.
   trim: async (working, plan) => {
     if (plan.trim === null) return working;
-    const { data, info } = await working.pipeline.trim({ threshold: plan.trim }).raw().toBuffer({ resolveWithObject: true });
-    const raw = { width: info.width, height: info.height, channels: info.channels };
-    return { pipeline: sharp(data, { raw }), width: info.width, height: info.height };
+    // sharp trims before it extracts, whatever the call order: a region is cut out first.
+    const input = plan.region ? (await materialize(working.pipeline)).pipeline : working.pipeline;
+    return materialize(input.trim({ threshold: plan.trim }));
   },
   rotate: (working, plan) => {
     let { pipeline, width, height } = working;
@@ -123,6 +123,13 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
     return { ...working, pipeline: encode(flattened.toColourspace('srgb'), plan) };
   },
 };
+
+/** Runs the pipeline so far to raw pixels and goes on from them (the size is then known). */
+async function materialize(pipeline: Sharp): Promise<Working> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  return { pipeline: sharp(data, { raw }), width: info.width, height: info.height };
+}
 
 /**
  * Runs one plan as one sharp pipeline (cut once after `trim`, whose result decides the size;

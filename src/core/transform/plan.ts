@@ -143,9 +143,9 @@ const KEY_PARTS: { readonly [F in keyof TransformPlan]-?: (value: TransformPlan[
   anchor: (anchor, plan) => {
     if (plan.fit === 'scale' || anchor === 'center') return null;
     if (typeof anchor === 'string') return `g${anchor}`;
-    return plan.fit === 'cover' ? `p${anchor.x.toFixed(4)}:${anchor.y.toFixed(4)}` : null; // a pad centres on a point
+    return plan.fit === 'cover' ? `p${anchor.x.toFixed(4)}_${anchor.y.toFixed(4)}` : null; // a pad centres on a point
   },
-  region: (region) => (region ? `cr${region.x}:${region.y}:${region.width}:${region.height}` : null),
+  region: (region) => (region ? `cr${region.x}_${region.y}_${region.width}_${region.height}` : null),
   trim: (trim) => (trim === null ? null : `trim${trim}`),
   rotate: (angle) => (angle === null ? null : `a${angle}`),
   flip: (flip) => (flip === null ? null : `flip${flip}`),
@@ -158,7 +158,7 @@ const KEY_PARTS: { readonly [F in keyof TransformPlan]-?: (value: TransformPlan[
   format: () => null, // the extension
 };
 
-/** A file-name-safe key that is equal for every transform producing the same pixels. */
+/** A file-name-safe key (letters, digits, `_ . , -`) that is equal for every transform producing the same pixels. */
 export function variantKey(plan: TransformPlan): string {
   const parts = (Object.keys(KEY_PARTS) as (keyof TransformPlan)[])
     .map((field) => (KEY_PARTS[field] as (value: unknown, plan: TransformPlan) => string | null)(plan[field], plan))
