@@ -15,6 +15,7 @@ export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos
   const malloc = createMallocTuning();
   malloc.limitArenas(2);
   await core.hearOthers();
+  const reportedMissing = new Set<string>();
   const delivery = createDeliveryService({
     accounts: core.accounts,
     repos: core.repos,
@@ -26,10 +27,16 @@ export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos
     concurrency: config.concurrency,
     maxQueue: config.queueMax,
     onIdle: malloc.trim,
-    onOriginalMissing: (image) =>
+    onOriginalMissing: (image) => {
+      // Once per image version: a popular image with a lost file must not flood the log.
+      const key = `${image.clientId}/${image.id}/${image.version}`;
+      if (reportedMissing.has(key)) return;
+      if (reportedMissing.size >= 10_000) reportedMissing.clear();
+      reportedMissing.add(key);
       console.error(
         JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'original file missing: run imgapi doctor', clientId: image.clientId, imageId: image.id, version: image.version }),
-      ),
+      );
+    },
   });
   return { delivery, variants: storage.variants };
 }

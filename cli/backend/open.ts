@@ -3,7 +3,6 @@ import { createCore, type Core } from '../../src/core-services';
 import { UsageError } from '../errors';
 import type { GlobalOptions } from '../options';
 import { readProfile } from '../profile';
-import { createLocalBackend } from './local';
 import { createRemoteBackend } from './remote';
 import type { Backend } from './types';
 
@@ -51,6 +50,8 @@ export async function openBackend(options: GlobalOptions, env: Env = process.env
   const ctx = await openLocalContext(options, env);
   try {
     if (lifetime.longRunning) await ctx.hearOthers();
+    // Remote mode never loads the API's use cases (nor Elysia's schema builder with them).
+    const { createLocalBackend } = await import('./local');
     return createLocalBackend(ctx, await chooseClient(ctx, options.client ?? env.IMGAPI_CLIENT));
   } catch (error) {
     await ctx.close();

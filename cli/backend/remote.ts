@@ -1,4 +1,4 @@
-import { createApiClient, unwrap } from '../../src/client/api-client';
+import { createApiClient, pathParam as param, unwrap } from '../../src/client/api-client';
 import { toWireQuery, type Backend } from './types';
 
 const CALL_TIMEOUT_MS = 30_000;
@@ -20,8 +20,6 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     }
   }) as typeof fetch;
   const { v1 } = createApiClient(options.url, { headers: () => ({ 'x-api-key': options.apiKey }), fetcher });
-  // The client puts path parameters in the URL as they are: an id must not reach another path.
-  const param = (id: string) => ({ id: encodeURIComponent(id) });
   const file = (data: Uint8Array, name: string) => new File([data as Uint8Array<ArrayBuffer>], name);
 
   return {

@@ -12,7 +12,7 @@ export function registerServe(program: Command): void {
     .addHelpText('after', '\nExample:\n  imgapi serve --port 8080 --data /var/lib/imgapi')
     .action(async (flags: { host?: string; port?: string; publicUrl?: string }, cmd: Command) => {
       const config = loadConfig(process.env, { ...flags, data: globals(cmd).data });
-      // Loaded here, not at the top: every other command would pay for Elysia and the tiers at start-up.
+      // Loaded here, not at the top: every other command would pay for the HTTP app and the cache tiers.
       const [{ createContext }, { listen }] = await Promise.all([import('../../src/context'), import('../../src/http/app')]);
       const ctx = await createContext(config);
       const created = await ctx.accounts.bootstrap();

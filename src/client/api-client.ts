@@ -28,6 +28,15 @@ export function createApiClient(origin: string, options: ApiClientOptions = {}) 
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+/**
+ * A path parameter as the client must send it: Eden puts parameters into the URL as given, so
+ * an id is encoded here, and a dot segment (which a URL resolves away) is refused.
+ */
+export function pathParam(id: string): { id: string } {
+  if (id === '' || id === '.' || id === '..') throw new AppError('invalid_input', `Invalid id "${id}"`);
+  return { id: encodeURIComponent(id) };
+}
+
 /** What every call of the client resolves to: its data, or the status and body of its error. */
 export type CallResult<T> = { data: T; error: null } | { data: null; error: { status: unknown; value: unknown } };
 

@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'insufficient_storage'
   /** The database or object store does not answer: retry, or another node may. */
   | 'unavailable'
+  /** Answered by the HTTP layer from the request line and headers alone. */
+  | 'method_not_allowed'
+  | 'length_required'
+  | 'uri_too_long'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -28,6 +32,9 @@ const STATUS: Record<ErrorCode, number> = {
   overloaded: 503,
   insufficient_storage: 507,
   unavailable: 503,
+  method_not_allowed: 405,
+  length_required: 411,
+  uri_too_long: 414,
   internal: 500,
 };
 

@@ -21,16 +21,28 @@ export interface FolderDeps {
 export function createFolderService(deps: FolderDeps) {
   const { repos, stores, now, feed, maxFolders } = deps;
 
+  /**
+   * A folder made before today's name rules (a leading space, an invisible character) is
+   * still found by the path it was made with, rather than shadowed by a cleaned-up twin.
+   */
+  async function legacy(clientId: string, path: string, cleaned: string): Promise<FolderRecord | null> {
+    const raw = path.replace(/^\/+|\/+$/g, '');
+    return raw === cleaned || raw.length > 4 * 1024 ? null : repos.folders.getByPath(clientId, raw);
+  }
+
   return {
     /** Creates every missing level of `path`; null for the root. */
     async ensure(clientId: string, path: string): Promise<{ folder: FolderRecord | null; created: boolean }> {
       const segments = parseFolderPath(path);
       if (segments.length === 0) return { folder: null, created: false };
+      const old = await legacy(clientId, path, segments.join('/'));
+      if (old) return { folder: old, created: false };
       return repos.folders.ensurePath(clientId, segments, newId, now(), maxFolders);
     },
 
     async getByPath(clientId: string, path: string): Promise<FolderRecord> {
-      const folder = await repos.folders.getByPath(clientId, parseFolderPath(path).join('/'));
+      const cleaned = parseFolderPath(path).join('/');
+      const folder = (await repos.folders.getByPath(clientId, cleaned)) ?? (await legacy(clientId, path, cleaned));
       if (!folder) throw notFound('Folder');
       return folder;
     },

@@ -1,16 +1,22 @@
 import { invalid } from './errors';
-import { checkFolderDepth, checkFolderPathLength } from './limits';
+import { checkFolderDepth, checkFolderPathLength, codePoints } from './limits';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-// Bidi overrides and isolates, zero-width and other invisible format characters (Unicode Cf),
-// line and paragraph separators and the Hangul fillers make a name display as something it
-// is not: `\u202egnp.exe` shows as `exe.png`.
-const DECEPTIVE = /[\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
+// Bidi overrides and isolates, zero-width and other invisible format characters (Unicode Cf
+// and every default-ignorable code point: variation selectors, the combining grapheme joiner,
+// tags), line and paragraph separators, the Hangul fillers and the blank Braille pattern make
+// a name display as something it is not: `\u202egnp.exe` shows as `exe.png`.
+const DECEPTIVE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\u2800]/gu;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Invisible characters go first: normalising around them would keep two spellings apart. */
+const visible = (text: string) => text.replace(DECEPTIVE, '').normalize('NFC');
+const firstChars = (text: string, count: number) => [...text].slice(0, count).join('');
 
 /** A display name for an upload: base name only, no control or bidi characters, ≤ 255 chars. */
 export function sanitizeFileName(input: string | undefined, fallback = 'image'): string {
   const base = (input ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = base.normalize('NFC').replace(CONTROL, '').replace(DECEPTIVE, '').trim().slice(0, 255);
+  const clean = firstChars(visible(base.replace(LONE_SURROGATE, '')).replace(CONTROL, '').trim(), 255);
   return clean === '' || clean === '.' || clean === '..' ? fallback : clean;
 }
 
@@ -20,9 +26,10 @@ export function sanitizeFileName(input: string | undefined, fallback = 'image'):
  * names, so what is stored is what a person sees; nothing left is an error.
  */
 export function validateFolderName(input: string): string {
-  const name = input.normalize('NFC').replace(DECEPTIVE, '').trim();
+  if (LONE_SURROGATE.test(input)) throw invalid('Folder name is not valid Unicode text');
+  const name = visible(input).trim();
   if (name === '') throw invalid('Folder name is empty or only spaces and invisible characters');
-  if (name.length > 100) throw invalid(`Folder name "${name.slice(0, 40)}…" must be 1 to 100 characters`);
+  if (codePoints(name) > 100) throw invalid(`Folder name "${firstChars(name, 40)}…" must be 1 to 100 characters`);
   if (name === '.' || name === '..') throw invalid(`Folder name "${name}" is not allowed`);
   if (/[/\\]/.test(name) || new RegExp(CONTROL.source).test(name)) {
     throw invalid(`Folder name "${name.replace(CONTROL, '?')}" contains a slash, backslash or control character`);

@@ -97,8 +97,7 @@ export function uploadFile(replacing: string | null, form: FormData, onProgress:
 
 export const signUrl = (imageId: string, spec: { transform?: string; preset?: string } = {}) => call(v1.sign.post({ imageId, ...spec }));
 
-/** Path parameters go into the URL as given: ids are encoded so none can reach another path. */
-export const param = (id: string) => ({ id: encodeURIComponent(id) });
+export { pathParam as param } from '../client/api-client';
 
 export async function copyText(text: string, fallbackInput?: HTMLInputElement | null): Promise<void> {
   try {

@@ -34,7 +34,8 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
               created = false;
               continue;
             }
-            // Counted once, before the first new level: concurrent creations may overshoot by a few.
+            // One creator per client at a time from here to commit, so the count stays true.
+            await tx`SELECT pg_advisory_xact_lock(hashtext(${`folders:${clientId}`}))`;
             const [count] = await tx.unsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM folders WHERE client_id = $1', [clientId]);
             if (count!.n + segments.length - level > maxFolders) throw tooManyFolders(maxFolders);
             counted = true;

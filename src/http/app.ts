@@ -17,7 +17,8 @@ import { signRoutes } from './routes/sign';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { apiDocs } from './api-docs';
 import { createDeliveryHandler } from './delivery-handler';
-import { parseUndeclaredBody, refuseEarly } from './request-guards';
+import { refuseEarly } from './request-guards';
+import { pathOf } from './request-target';
 import { createObservability, type Observability } from './observability';
 
 const Health = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('unavailable')]) }, { title: 'Health' });
@@ -35,7 +36,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
   const auth = { accounts: ctx.accounts, sessions: ctx.sessions, rateLimits: ctx.rateLimits, publicUrl: ctx.config.publicUrl };
   const allowedMethods = createAllowedMethods(() => app.routes);
   const wrongMethod = (request: Request) => {
-    const allowed = allowedMethods(new URL(request.url).pathname);
+    const allowed = allowedMethods(pathOf(request.url));
     return allowed.length > 0 ? methodNotAllowed(request.method, allowed) : undefined;
   };
   const app = new Elysia({ serve: { routes: { '/t/*': createDeliveryHandler(ctx, observability) } } })
@@ -48,7 +49,6 @@ export function createApp(ctx: AppContext, observability: Observability = create
       // Over-long URLs and oversized bodies are refused from the request line and headers.
       return refuseEarly(request, ctx.config.maxUploadBytes, MULTIPART_OVERHEAD);
     })
-    .onParse({ as: 'global' }, ({ request, contentType }) => parseUndeclaredBody(request, contentType))
     .onAfterResponse({ as: 'global' }, ({ request, route, set, response }) => {
       const started = startedAt.get(request);
       if (!started) return;

@@ -4,6 +4,7 @@ import type { AccountService } from '../core/accounts';
 import { AppError } from '../core/errors';
 import type { SessionRecord } from '../core/ports';
 import type { SessionService } from '../core/sessions';
+import { originOf } from './request-target';
 
 /** What authenticating a request needs: keys and sessions, the rate limits, the public origin. */
 export interface AuthDeps {
@@ -27,11 +28,13 @@ export function readCookie(header: string | undefined | null, name: string): str
 
 /** Absolute URLs use IMGAPI_PUBLIC_URL when set, else the origin the request came to. */
 export function publicBase(publicUrl: string | null, request: Request): string {
-  return publicUrl ?? new URL(request.url).origin;
+  const base = publicUrl ?? originOf(request);
+  if (!base) throw new AppError('invalid_input', 'The request names no valid Host');
+  return base;
 }
 
 export function isHttps(request: Request): boolean {
-  return new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  return request.url.startsWith('https:') || request.headers.get('x-forwarded-proto') === 'https';
 }
 
 /**
@@ -41,7 +44,7 @@ export function isHttps(request: Request): boolean {
 export function assertSameOrigin(publicUrl: string | null, request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get('origin');
-  const allowed = [new URL(request.url).origin, publicUrl ? new URL(publicUrl).origin : null];
+  const allowed = [originOf(request), publicUrl ? new URL(publicUrl).origin : null].filter(Boolean);
   if (!origin || !allowed.includes(origin)) throw new AppError('forbidden', 'Cross-site request refused');
 }
 

@@ -2,17 +2,14 @@ import type { DeliveredVariant, VariantMeta } from '../core/delivery';
 import type { AppContext } from '../context';
 import { methodNotAllowed } from './allowed-methods';
 import { errorToResponse } from './errors';
-import { refuseEarly } from './request-guards';
+import { refuseLongUrl } from './request-guards';
+import { pathOf } from './request-target';
 import type { Observability } from './observability';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The raw path after `/t/`, percent-encoding intact: the signature covers it exactly as sent. */
-function deliveryPath(url: string): string {
-  const start = url.indexOf('/t/', url.indexOf('://') + 3) + 3;
-  const query = url.indexOf('?', start);
-  return query < 0 ? url.slice(start) : url.slice(start, query);
-}
+const deliveryPath = (url: string) => pathOf(url).slice('/t/'.length);
 
 function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
   if (!ifNoneMatch) return false;
@@ -59,10 +56,10 @@ function respond(variant: DeliveredVariant, request: Request): Response {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** Delivery is read-only, and its URLs bounded like every other (no body is ever read). */
+/** Delivery is read-only (a body is never read), and its URLs are bounded like every other. */
 function refuseRequest(request: Request): Response | undefined {
   if (!READ_METHODS.has(request.method)) return methodNotAllowed(request.method, ['GET', 'HEAD']);
-  return refuseEarly(request, 0, 0);
+  return refuseLongUrl(request);
 }
 
 /**

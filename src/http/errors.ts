@@ -9,10 +9,18 @@ export function errorResponse(status: number, code: string, message: string, hea
 
 function validationMessage(error: unknown): string {
   // Elysia's validation error carries the TypeBox detail; name the field, not the schema dump.
-  const detail = (error as { all?: { path?: string; message?: string }[] }).all?.[0];
-  if (detail?.path) return `Invalid ${detail.path.replace(/^\//, '') || 'input'}: ${detail.message ?? 'wrong type'}`;
+  // Collecting it walks the value: a hostile, deeply nested one overflows the stack there.
+  try {
+    const detail = (error as { all?: { path?: string; message?: string }[] }).all?.[0];
+    if (detail?.path) return `Invalid ${detail.path.replace(/^\//, '').slice(0, 200) || 'input'}: ${detail.message ?? 'wrong type'}`;
+  } catch {
+    return 'Invalid input: nested too deeply';
+  }
   return 'Invalid input';
 }
+
+/** A value nested so deep that walking it overflowed the stack: the caller's input, not our fault. */
+const isStackOverflow = (error: unknown) => error instanceof RangeError && /call stack/i.test(error.message);
 
 /** Maps every error to SPEC §6's `{ error: { code, message } }`, never cacheable, never a stack trace. */
 export function errorToResponse(error: unknown, code?: string | number): Response {
@@ -22,8 +30,14 @@ export function errorToResponse(error: unknown, code?: string | number): Respons
     const retryAfter = error.details?.retryAfterSeconds;
     return errorResponse(error.status, error.code, error.message, retryAfter ? { 'retry-after': String(retryAfter) } : {});
   }
+  if (isStackOverflow(error)) return errorResponse(400, 'invalid_input', 'Invalid input: nested too deeply');
   switch (code) {
     case 'VALIDATION':
+      // An answer that does not match its own schema is our bug, not the caller's input.
+      if ((error as { type?: string }).type === 'response') {
+        console.error('Response failed its schema:', error);
+        return errorResponse(500, 'internal', 'Internal server error');
+      }
       return errorResponse(400, 'invalid_input', validationMessage(error));
     case 'PARSE':
       return errorResponse(400, 'invalid_input', 'Malformed request body');
@@ -35,8 +49,16 @@ export function errorToResponse(error: unknown, code?: string | number): Respons
   }
 }
 
-/** `wrongMethod` answers a request that matched no route but whose path other methods serve (405). */
+/**
+ * `wrongMethod` answers a request that matched no route but whose path other methods serve
+ * (405). The handler itself never throws: Bun would answer a bare, non-JSON 500.
+ */
 export const errorHandling = (wrongMethod: (request: Request) => Response | undefined) =>
-  new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error, request }) =>
-    (code === 'NOT_FOUND' && wrongMethod(request)) || errorToResponse(error, code),
-  );
+  new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error, request }) => {
+    try {
+      return (code === 'NOT_FOUND' && wrongMethod(request)) || errorToResponse(error, code);
+    } catch (failure) {
+      console.error('Error while answering an error:', failure);
+      return errorResponse(500, 'internal', 'Internal server error');
+    }
+  });

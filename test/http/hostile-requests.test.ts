@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createCore } from '../../src/core-services';
+import { newId } from '../../src/core/ids';
 import { signPath } from '../../src/core/signing';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
@@ -135,6 +138,32 @@ describe('folder names: no bidi or invisible characters, no blank names', () => 
     const renamed = await s.api('PATCH', `/folders/${spoof.json.id}`, { name: ' \u2067 ' });
     expect(renamed.status).toBe(400);
   });
+
+  test('one spelling per name: invisible marks cannot split café in two; ignorable-only and broken names are 400; length counts characters', async () => {
+    const composed = await s.api('POST', '/folders', { path: 'spell/caf\u00e9' });
+    for (const variant of ['spell/cafe\u0301', 'spell/cafe\u200b\u0301', 'spell/caf\u00e9\ufe0f']) {
+      const again = await s.api('POST', '/folders', { path: variant });
+      expect([JSON.stringify(variant), again.status, again.json.id]).toEqual([JSON.stringify(variant), 200, composed.json.id]);
+    }
+    for (const name of ['\u034f', '\ufe0f', '\u17b4\u17b5', '\u{e0100}', '\u2800', 'a\ud800b']) {
+      const refused = await s.api('POST', '/folders', { path: `spell/${name}` });
+      expect([JSON.stringify(name), refused.status]).toEqual([JSON.stringify(name), 400]);
+    }
+    const emoji = '\u{1f5bc}'.repeat(60);
+    expect((await s.api('POST', '/folders', { path: `spell/${emoji}` })).status).toBe(201);
+  });
+
+  test('a folder made before these rules is still found by the path it was made with', async () => {
+    // As the earlier code stored it: a leading space, a zero-width space inside.
+    const core = await createCore(loadConfig({ IMGAPI_LOG: 'off' }, { data: s.dataDir }));
+    const { folder } = await core.repos.folders.ensurePath(s.clientId, [' lead', 'zw\u200bname'], newId, new Date().toISOString(), 1000);
+    await core.close();
+    const uploaded = await s.upload(await png(4, 4), 'old.png', ' lead/zw\u200bname');
+    expect([uploaded.status, uploaded.json.folderId]).toEqual([201, folder.id]);
+    const listed = await s.api('GET', `/images?folder=${encodeURIComponent(' lead/zw\u200bname')}`);
+    expect([listed.status, listed.json.items.map((i: { id: string }) => i.id)]).toEqual([200, [uploaded.json.id]]);
+    expect((await folderPaths()).filter((p) => p.includes('lead'))).toEqual([' lead', ' lead/zw\u200bname']);
+  });
 });
 
 describe('a wrong method is 405 with Allow, everywhere', () => {
@@ -199,6 +228,14 @@ describe('an original missing from the store', () => {
 });
 
 describe('JSON bodies are bounded at 1 MB, uploads keep their own limit', () => {
+  test('an anonymous upload is refused from its headers, before its body is sent', async () => {
+    const answer = await rawExchange(
+      `POST /api/v1/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${40 * 1024 * 1024}\r\n\r\n--x`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 401/);
+    expect(answer).toContain('"unauthorized"');
+  });
+
   test('a declared 20 MB JSON body is refused from its header, before the body is sent', async () => {
     const answer = await rawExchange(
       `POST /api/v1/presets HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: ${s.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n{"name":`,
@@ -211,13 +248,14 @@ describe('JSON bodies are bounded at 1 MB, uploads keep their own limit', () => 
     const big = JSON.stringify({ name: 'big', params: 'w_10', pad: 'x'.repeat(2 * 1024 * 1024) });
     const declared = await s.api('POST', '/presets', JSON.parse(big));
     expect([declared.status, declared.json.error.code]).toEqual([413, 'too_large']);
-    const chunked = await postChunked('/presets', big);
-    expect([chunked.status, ((await chunked.json()) as any).error.code]).toEqual([413, 'too_large']);
-    const small = await postChunked('/presets', JSON.stringify({ name: 'streamed', params: 'w_12' }));
-    expect([small.status, ((await small.json()) as any).name]).toEqual([201, 'streamed']);
+    // A body whose size is not declared could only be refused after reading it: 411, unread.
+    for (const text of [big, JSON.stringify({ name: 'streamed', params: 'w_12' })]) {
+      const chunked = await postChunked('/presets', text);
+      expect([chunked.status, ((await chunked.json()) as any).error.code]).toEqual([411, 'length_required']);
+    }
     const fine = await s.api('POST', '/presets', { name: 'fine', params: 'w_10', note: 'x'.repeat(900 * 1024) });
     expect(fine.status).toBe(201);
-    expect((await s.api('GET', '/presets')).json.items.map((p: { name: string }) => p.name)).toEqual(['fine', 'streamed']);
+    expect((await s.api('GET', '/presets')).json.items.map((p: { name: string }) => p.name)).toEqual(['fine']);
     // An upload of 3 MB (over the JSON limit) is still an upload.
     const photo = new Uint8Array(await (await import('sharp')).default({ create: { width: 1500, height: 1000, channels: 3, background: '#123456' } }).png({ compressionLevel: 0 }).toBuffer());
     expect(photo.byteLength).toBeGreaterThan(3 * 1024 * 1024);
@@ -236,5 +274,42 @@ describe('over-long URLs get the JSON error shape', () => {
       expectCleanError(json);
     }
     expect((await fetch(`${s.url}/api/v1/images?q=${'d'.repeat(7000)}`, { headers: { 'x-api-key': s.apiKey } })).status).toBe(400);
+  });
+});
+
+describe('requests without a usable Host, odd bodies', () => {
+  test('HTTP/1.0 without Host, an empty or malformed Host: JSON answers, never a bare 500', async () => {
+    const { id } = (await s.upload(await png(10, 10), 'host.png')).json;
+    const rest = `${id}.png`;
+    const cases: [string, RegExp, string][] = [
+      ['GET /nothing HTTP/1.0\r\n\r\n', /^HTTP\/1\.1 404/, '"not_found"'],
+      ['DELETE /healthz HTTP/1.0\r\n\r\n', /^HTTP\/1\.1 405/, '"method_not_allowed"'],
+      [`GET /api/v1/images HTTP/1.1\r\nHost: a b\r\nX-Api-Key: ${s.apiKey}\r\nConnection: close\r\n\r\n`, /^HTTP\/1\.1 400/, 'no valid Host'],
+      [`GET /api/v1/images HTTP/1.1\r\nHost:\r\nX-Api-Key: ${s.apiKey}\r\nConnection: close\r\n\r\n`, /^HTTP\/1\.1 400/, 'no valid Host'],
+      [`GET /t/${s.clientId}/${signPath(s.secret, s.clientId, rest)}/${rest} HTTP/1.0\r\n\r\n`, /^HTTP\/1\.1 200/, 'image/png'],
+      [`GET /t/${s.clientId}/AAAAAAAAAAAAAAAAAAAAAA/${rest} HTTP/1.0\r\n\r\n`, /^HTTP\/1\.1 403/, '"forbidden"'],
+    ];
+    for (const [request, status, text] of cases) {
+      const answer = await rawExchange(request, 800);
+      expect([request.split('\r\n')[0], status.test(answer), answer.includes(text)]).toEqual([request.split('\r\n')[0], true, true]);
+    }
+  });
+
+  test('form-encoded bodies work as they always did; deeply nested JSON is a 400', async () => {
+    const form = (body: string, path: string) =>
+      fetch(`${s.url}${path}`, { method: 'POST', headers: { 'x-api-key': s.apiKey, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const preset = await form('name=formed&params=w_20', '/api/v1/presets');
+    expect([preset.status, ((await preset.json()) as any).params]).toEqual([201, 'w_20']);
+    const login = await fetch(`${s.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: s.url },
+      body: 'username=nobody&password=wrong-password',
+    });
+    expect([login.status, ((await login.json()) as any).error.code]).toEqual([401, 'unauthorized']);
+    const nested = `{"path":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    for (const path of ['/api/v1/folders', '/api/v1/presets', '/auth/login']) {
+      const response = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json', origin: s.url }, body: nested });
+      expect([path, response.status]).toEqual([path, 400]);
+    }
   });
 });

@@ -86,9 +86,10 @@ async function main(): Promise<void> {
   const width: number = uploaded.width;
   const page = (await (await fetch(base + '/api/v1/images?folder=typed/client', { headers })).json()) as Json<'/api/v1/images', 'get', 200>;
   const names: string[] = page.items.map((image) => image.originalName);
-  const signBody: paths['/api/v1/sign']['post']['requestBody'] = { content: { 'application/json': { imageId: uploaded.id, transform: 'w_10,f_png' } } };
+  type SignBody = NonNullable<paths['/api/v1/sign']['post']['requestBody']>['content']['application/json'];
+  const signBody: SignBody = { imageId: uploaded.id, transform: 'w_10,f_png' };
   const signed = (await (
-    await fetch(base + '/api/v1/sign', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(signBody!.content['application/json']) })
+    await fetch(base + '/api/v1/sign', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(signBody) })
   ).json()) as Json<'/api/v1/sign', 'post', 200>;
   const url: string = signed.url;
   const delivered = await fetch(url);

@@ -16,7 +16,6 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('', async ({ body, status }) => status(201, await api.clients.create(body.name, body.id)), {
       body: CreateClientBody,
-      parse: 'json',
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
       detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Dashboard session only. Answers its first API key, once.', security: [{ session: [] }] },
     });

@@ -11,7 +11,6 @@ export const folderRoutes = (api: Api, auth: AuthDeps) => {
   const rename = {
     params: IdParams,
     body: RenameFolderBody,
-    parse: 'json' as const,
     response: { 200: FolderView, ...apiErrors(404, 409) },
   };
   return new Elysia({ prefix: '/folders' })
@@ -28,7 +27,6 @@ export const folderRoutes = (api: Api, auth: AuthDeps) => {
       },
       {
         body: CreateFolderBody,
-        parse: 'json',
         response: { 200: FolderView, 201: FolderView, ...apiErrors(409) },
         detail: { tags, operationId: 'createFolder', summary: 'Create a folder path', description: 'Creates every missing level; 201 when the leaf is new, 200 when it existed.' },
       },

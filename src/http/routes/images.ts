@@ -24,7 +24,6 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
         status(201, await api.images.upload(caller, { data: await bytesOf(body.file), fileName: multipartFileName(body.file.name), folder: body.folder })),
       {
         body: UploadBody,
-        parse: 'formdata',
         response: { 201: ImageView, ...apiErrors(409, 415, 422, 507) },
         detail: {
           tags,
@@ -47,7 +46,6 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     .put('/:id', async ({ caller, params, body }) => api.images.replace(caller, params.id, await bytesOf(body.file)), {
       params: IdParams,
       body: ReplaceBody,
-      parse: 'formdata',
       response: { 200: ImageView, ...apiErrors(404, 409, 415, 422, 507) },
       detail: {
         tags,
@@ -59,7 +57,6 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     .patch('/:id', ({ caller, params, body }) => api.images.update(caller, params.id, body), {
       params: IdParams,
       body: ImagePatch,
-      parse: 'json',
       response: { 200: ImageView, ...apiErrors(404, 409) },
       detail: { tags, operationId: 'updateImage', summary: 'Rename or move an image' },
     })

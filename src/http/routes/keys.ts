@@ -15,7 +15,6 @@ export const keyRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('', async ({ caller, body, status }) => status(201, await api.keys.create(caller, body?.name)), {
       body: CreateKeyBody,
-      parse: 'json',
       response: { 201: CreatedKey, ...apiErrors() },
       detail: { tags, operationId: 'createKey', summary: 'Create an API key', description: 'The key is in the answer, and only there.' },
     })

@@ -15,7 +15,6 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('', async ({ caller, body, status }) => status(201, await api.presets.create(caller, body.name, body.params)), {
       body: CreatePresetBody,
-      parse: 'json',
       response: { 201: PresetView, ...apiErrors(409) },
       detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical.' },
     })

@@ -28,7 +28,6 @@ export const sessionRoutes = (deps: { sessions: SessionService; publicUrl: strin
       },
       {
         body: LoginBody,
-        parse: 'json',
         response: { 200: LoggedIn, ...errors(400, 401, 403, 405, 413, 414, 429, 503) },
         detail: {
           tags,

@@ -7,7 +7,6 @@ import { callerAuth, type AuthDeps } from '../auth';
 export const signRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia().use(callerAuth(auth)).post('/sign', ({ caller, body }) => api.sign.sign(caller, body), {
     body: SignBody,
-    parse: 'json',
     response: { 200: SignedUrl, ...apiErrors(404) },
     detail: {
       tags: ['delivery'],
