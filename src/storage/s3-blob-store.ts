@@ -48,10 +48,12 @@ export function createS3BlobStore(location: S3Location, area: string, options: S
     }
   }
 
+  const HEAD_TIMEOUT_MS = 10_000;
   // Bun.S3Client reports every failed HEAD as "UnknownError", a 403 like a 503; a presigned
   // HEAD through fetch shows the status, so only what may pass is retried.
   async function head(path: string): Promise<boolean> {
-    const response = await fetch(client.presign(path, { method: 'HEAD', expiresIn: PRESIGN_SECONDS }), { method: 'HEAD' });
+    // A HEAD that hangs must not hold a request forever: it fails (and is retried) instead.
+    const response = await fetch(client.presign(path, { method: 'HEAD', expiresIn: PRESIGN_SECONDS }), { method: 'HEAD', signal: AbortSignal.timeout(HEAD_TIMEOUT_MS) });
     if (response.ok) return true;
     if (response.status === 404) return false;
     throw Object.assign(new Error(`HEAD answered ${response.status} ${response.statusText}`), { code: `HTTP${response.status}`, status: response.status });

@@ -68,11 +68,12 @@ const TRANSIENT_CODES = new Set([
 
 /**
  * True for failures another try may cure. An error with an HTTP `status` is judged by it
- * (5xx and 429 only: any other 4xx says the request itself is wrong); one without, by its code.
+ * (5xx but 501, and 429: any other 4xx says the request itself is wrong); one without, by its code.
  */
 export function isTransient(error: unknown): boolean {
   const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
-  if (typeof status === 'number') return status === 429 || status >= 500;
+  // 501 Not Implemented is an answer about the request, not a passing state.
+  if (typeof status === 'number') return status === 429 || (status >= 500 && status !== 501);
   return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
 
