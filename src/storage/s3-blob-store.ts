@@ -52,7 +52,7 @@ export function createS3BlobStore(location: S3Location, area: string, options: S
   // Bun.S3Client reports every failed HEAD as "UnknownError", a 403 like a 503; a presigned
   // HEAD through fetch shows the status, so only what may pass is retried.
   async function head(path: string): Promise<boolean> {
-    // A HEAD that hangs must not hold a request forever: it fails (and is retried) instead.
+    // A HEAD that hangs must not hold a request forever: it fails (503 unavailable) instead.
     const response = await fetch(client.presign(path, { method: 'HEAD', expiresIn: PRESIGN_SECONDS }), { method: 'HEAD', signal: AbortSignal.timeout(HEAD_TIMEOUT_MS) });
     if (response.ok) return true;
     if (response.status === 404) return false;
