@@ -82,10 +82,10 @@ export function createApp(ctx: AppContext, observability: Observability = create
       },
     )
     .use(apiDocs())
-    .use(docsRoutes(ctx))
+    .use(docsRoutes(ctx.config.publicUrl))
     .use(metricsRoutes(ctx, observability))
     .use(sessionRoutes({ sessions: ctx.sessions, publicUrl: ctx.config.publicUrl }))
-    .use(dashboardRoutes(ctx))
+    .use(dashboardRoutes(ctx.config.publicUrl))
     .group('/api/v1', (group) =>
       group
         .use(clientRoutes(api, auth))

@@ -30,6 +30,7 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
     'x-cache': cache === 'miss' ? 'MISS' : 'HIT',
   };
   if (meta.varyAccept) headers.vary = 'Accept';
+  if (meta.quality !== undefined) headers['x-quality'] = String(meta.quality);
   return headers;
 }
 
@@ -66,7 +67,7 @@ function refuseRequest(request: Request): Response | undefined {
  * Public delivery (SPEC §5), served as a native Bun route: the hot path of the service, so it
  * runs no framework hooks — authorize, look up, serve from the tiered cache or transform.
  */
-export function createDeliveryHandler(ctx: AppContext, observability: Observability) {
+export function createDeliveryHandler(ctx: { delivery: Pick<AppContext['delivery'], 'deliver' | 'deliverFromMemory'> }, observability: Observability) {
   return (request: Request): Response | Promise<Response> => {
     const started = performance.now();
     const path = deliveryPath(request.url);

@@ -1,12 +1,11 @@
 import { Elysia } from 'elysia';
 import type { DashboardFile } from '../../dashboard/build';
 import { loadDashboardFiles } from '../../dashboard/assets';
-import type { AppContext } from '../../context';
 import { errorResponse } from '../errors';
 
-export function securityHeaders(ctx: AppContext): Record<string, string> {
+export function securityHeaders(publicUrl: string | null): Record<string, string> {
   // Thumbnails may come from the public URL's origin (a CDN); nothing else is allowed in.
-  const images = ["'self'", 'data:', 'blob:', ctx.config.publicUrl ? new URL(ctx.config.publicUrl).origin : ''].join(' ').trim();
+  const images = ["'self'", 'data:', 'blob:', publicUrl ? new URL(publicUrl).origin : ''].join(' ').trim();
   return {
     'content-security-policy': [
       "default-src 'none'",
@@ -26,10 +25,10 @@ export function securityHeaders(ctx: AppContext): Record<string, string> {
 }
 
 /** The web dashboard at `/`: its HTML plus hashed, immutable assets under /assets/. */
-export const dashboardRoutes = (ctx: AppContext) => {
+export const dashboardRoutes = (publicUrl: string | null) => {
   let files: Promise<Map<string, DashboardFile>> | undefined;
   const load = () => (files ??= loadDashboardFiles().then((list) => new Map(list.map((f) => [f.name, f]))));
-  const headers = securityHeaders(ctx);
+  const headers = securityHeaders(publicUrl);
 
   return new Elysia()
     .get('/', async () => {

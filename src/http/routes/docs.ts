@@ -1,7 +1,6 @@
 import { Elysia } from 'elysia';
 import type { BundledFile } from '../../bundle-page';
 import { loadDocsViewerFiles } from '../../docs/assets';
-import type { AppContext } from '../../context';
 import { errorResponse } from '../errors';
 import { securityHeaders } from './dashboard';
 
@@ -10,8 +9,8 @@ import { securityHeaders } from './dashboard';
  * the page needs nothing from outside and lives under the dashboard's Content-Security-Policy.
  * It reads the OpenAPI document at `/docs/json`.
  */
-export const docsRoutes = (ctx: AppContext) => {
-  const headers = securityHeaders(ctx);
+export const docsRoutes = (publicUrl: string | null) => {
+  const headers = securityHeaders(publicUrl);
   let files: Promise<Map<string, BundledFile>> | undefined;
   const load = () => (files ??= loadDocsViewerFiles().then((list) => new Map(list.map((f) => [f.name, f]))));
   const hidden = { detail: { hide: true } };

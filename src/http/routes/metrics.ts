@@ -7,7 +7,14 @@ function metric(name: string, type: 'counter' | 'gauge', help: string, value: nu
 }
 
 /** Prometheus text exposition: requests, latencies, transforms, cache tiers, the process. */
-export const metricsRoutes = (ctx: AppContext, observability: Observability) =>
+/** What /metrics reads: counters of delivery, of the variant tiers and of storage retries. */
+export interface MetricSources {
+  delivery: Pick<AppContext['delivery'], 'stats' | 'load'>;
+  variants: Pick<AppContext['variants'], 'stats' | 'tiers'>;
+  storageRetries: AppContext['storageRetries'];
+}
+
+export const metricsRoutes = (ctx: MetricSources, observability: Observability) =>
   new Elysia().get('/metrics', () => {
     const { transforms, coalesced, originalsMissing } = ctx.delivery.stats;
     const load = ctx.delivery.load();
