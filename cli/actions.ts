@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Core } from '../src/core-services';
 import { withBackend } from './backend/open';
 import type { Backend } from './backend/types';
-import { withLocalContext } from './with-data-dir';
+import { withDataDir } from './with-data-dir';
 import { globals, type GlobalOptions } from './options';
 
 /**
@@ -19,6 +19,6 @@ export function backendAction<A extends unknown[]>(run: (backend: Backend, optio
 export function localAction<A extends unknown[]>(run: (ctx: Core, options: GlobalOptions, ...args: A) => Promise<void>) {
   return async (...args: unknown[]) => {
     const options = globals(args[args.length - 1] as Command);
-    await withLocalContext(options, (ctx) => run(ctx, options, ...(args.slice(0, -1) as A)));
+    await withDataDir(options, (ctx) => run(ctx, options, ...(args.slice(0, -1) as A)));
   };
 }

@@ -2,7 +2,7 @@ import { intro, isCancel, outro, password, text } from '@clack/prompts';
 import type { Command } from 'commander';
 import { newPassword } from '../../src/core/ids';
 import { UsageError } from '../errors';
-import { withLocalContext } from '../with-data-dir';
+import { withDataDir } from '../with-data-dir';
 import { globals, print, say } from '../options';
 
 async function ask(message: string, initialValue: string): Promise<string> {
@@ -34,7 +34,7 @@ export function registerInit(program: Command): void {
       if (generated) secret = newPassword();
       const clientName = interactive ? await ask('First client name', 'default') : 'default';
 
-      await withLocalContext({ ...options, data }, async (ctx) => {
+      await withDataDir({ ...options, data }, async (ctx) => {
         const existing = await ctx.accounts.listClients();
         if (existing.length > 0) {
           say(`${ctx.config.dataDir} is already set up (${existing.length} client(s)); nothing changed`);

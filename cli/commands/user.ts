@@ -1,7 +1,7 @@
 import { password as promptPassword, isCancel } from '@clack/prompts';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
-import { withLocalContext } from '../with-data-dir';
+import { withDataDir } from '../with-data-dir';
 import { globals, print } from '../options';
 
 export async function readStdin(): Promise<string> {
@@ -25,7 +25,7 @@ export function registerUser(program: Command): void {
     .action(async (username: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
       const options = globals(cmd);
       const password = opts.passwordStdin ? await readStdin() : await askPassword(`Password for ${username}`);
-      await withLocalContext(options, async (ctx) => {
+      await withDataDir(options, async (ctx) => {
         await ctx.accounts.createUser(username, password);
         print(options, { username }, `created user ${username}`);
       });
