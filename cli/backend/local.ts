@@ -16,6 +16,7 @@ export function createLocalBackend(core: ApiServices & { config: Config; close()
     replaceImage: (id, data) => api.images.replace(caller, id, data),
     listImages: (query) => api.images.list(caller, toWireQuery(query)),
     getImage: (id) => api.images.get(caller, id),
+    updateImage: (id, patch) => api.images.update(caller, id, patch),
     deleteImage: (id) => api.images.delete(caller, id),
     folderTree: async () => (await api.folders.tree(caller)).folders,
     createFolder: async (path) => (await api.folders.create(caller, path)).folder,

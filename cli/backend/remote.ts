@@ -28,6 +28,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     replaceImage: (id, data) => unwrap(v1.images(param(id)).put({ file: file(data, 'replacement') })),
     listImages: (query) => unwrap(v1.images.get({ query: toWireQuery(query) })),
     getImage: (id) => unwrap(v1.images(param(id)).get()),
+    updateImage: (id, patch) => unwrap(v1.images(param(id)).patch(patch)),
     deleteImage: async (id) => {
       await unwrap(v1.images(param(id)).delete());
     },

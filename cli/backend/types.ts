@@ -33,6 +33,8 @@ export interface Backend {
   replaceImage(id: string, data: Uint8Array): Promise<ImageView>;
   listImages(query: ListImagesQuery): Promise<ImagePage>;
   getImage(id: string): Promise<ImageView>;
+  /** Only the fields given change (`focalPoint: null` clears the point). */
+  updateImage(id: string, patch: ImagePatch): Promise<ImageView>;
   deleteImage(id: string): Promise<void>;
   folderTree(): Promise<FolderTreeView[]>;
   createFolder(path: string): Promise<FolderView>;

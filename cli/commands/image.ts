@@ -2,10 +2,30 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/core/paging';
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
 import type { ImageView } from '../backend/types';
+import { UsageError } from '../errors';
 import { displayPath } from '../source-files';
 import { print } from '../options';
 
 const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
+const focusLine = (i: ImageView) => `${line(i)}\t${i.focalPoint ? `focal point ${i.focalPoint.x},${i.focalPoint.y}` : 'no focal point'}`;
+
+/**
+ * The point `image focus` was given, or null for --clear. Checked here, before anything is
+ * opened, so a mistyped number is a usage error in local and remote mode alike.
+ */
+function focusArgs(x: string | undefined, y: string | undefined, clear: boolean): { x: number; y: number } | null {
+  if (clear) {
+    if (x !== undefined) throw new UsageError('Give either <x> <y> or --clear, not both');
+    return null;
+  }
+  if (y === undefined) throw new UsageError('Give <x> and <y> (fractions from 0 to 1), or --clear');
+  const fraction = (text: string, name: string) => {
+    const value = text.trim() === '' ? NaN : Number(text);
+    if (!Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`${name} must be a number from 0 to 1, not "${text}"`);
+    return value;
+  };
+  return { x: fraction(x!, 'x'), y: fraction(y, 'y') };
+}
 
 export function registerImage(program: Command): void {
   const image = program.command('image').description('uploaded images');
@@ -42,6 +62,19 @@ export function registerImage(program: Command): void {
         print(options, found, line(found));
       }),
     );
+
+  image
+    .command('focus <id> [x] [y]')
+    .description('set the point crops centre on (x from the left, y from the top, 0 to 1), or clear it')
+    .option('--clear', 'remove the point: crops centre on the middle again')
+    .addHelpText('after', '\nExamples:\n  imgapi image focus AbC123 0.3 0.25\n  imgapi image focus AbC123 --clear')
+    .action((id: string, x: string | undefined, y: string | undefined, opts: { clear?: boolean }, command: Command) => {
+      const focalPoint = focusArgs(x, y, opts.clear === true);
+      return backendAction(async (backend, options) => {
+        const updated = await backend.updateImage(id, { focalPoint });
+        print(options, updated, focusLine(updated));
+      })(command);
+    });
 
   image
     .command('delete <id>')

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { Integer } from './integer';
 import { t, type Static } from 'elysia';
 import { signedDeliveryPath } from '../core/delivery-path';
@@ -7,6 +8,13 @@ import { versionQuery } from '../core/url-signer';
 import type { ApiServices, Caller } from './services';
 
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
+
+// TypeBox's Number, not Elysia's, which would also take numeric strings: a point is a JSON number.
+const Fraction = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+export const FocalPoint = t.Object(
+  { x: Fraction('From the left edge: 0 to 1'), y: Fraction('From the top edge: 0 to 1') },
+  { title: 'FocalPoint', description: 'A place in the image after EXIF orientation, as fractions of its width and height (4 decimals kept)' },
+);
 
 export const ImageView = t.Object(
   {
@@ -20,6 +28,7 @@ export const ImageView = t.Object(
     bytes: Integer(),
     contentHash: t.String({ description: 'SHA-256 of the original (hex): lets sync tools skip unchanged files' }),
     version: Integer({ description: 'Starts at 1, +1 on every replace' }),
+    focalPoint: t.Union([FocalPoint, t.Null()], { description: 'What crops centre on when a transform names no gravity (g); null when unset' }),
     createdAt: t.String({ format: 'date-time' }),
     updatedAt: t.String({ format: 'date-time' }),
     deliveryBase: t.String({ description: '/t/<clientId>' }),
@@ -53,6 +62,9 @@ export const ReplaceBody = t.Object({ file: t.File() });
 export const ImagePatch = t.Object({
   originalName: t.Optional(t.String({ maxLength: 1000 })),
   folder: t.Optional(t.String({ description: 'New folder path (created if missing); "" for the root' })),
+  focalPoint: t.Optional(
+    t.Union([FocalPoint, t.Null()], { description: 'Set the focal point, or null to clear it; cached crops of the image are purged' }),
+  ),
 });
 export type ImagePatch = Static<typeof ImagePatch>;
 
@@ -69,6 +81,7 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     bytes: image.bytes,
     contentHash: image.contentHash,
     version: image.version,
+    focalPoint: image.focalPoint,
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,

@@ -1,12 +1,13 @@
 import { newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { AppError, invalid, notFound } from './errors';
+import { checkFocalPoint, sameFocalPoint } from './focal-point';
 import type { FolderService } from './folders';
 import { newId } from './ids';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
 import { MAX_PAGE_SIZE } from './paging';
-import type { FolderScope, ImageRecord, Repositories } from './ports';
+import type { FocalPoint, FolderScope, ImageRecord, Repositories } from './ports';
 
 export interface ImageDeps {
   repos: Pick<Repositories, 'images'>;
@@ -81,6 +82,7 @@ export function createImageService(deps: ImageDeps) {
         ...fileFields(checked),
         originalKey: newOriginalKey(clientId, id),
         version: 1,
+        focalPoint: null,
         createdAt: at,
         updatedAt: at,
       };
@@ -90,7 +92,10 @@ export function createImageService(deps: ImageDeps) {
       return image;
     },
 
-    /** New pixels under the same id and URLs: version + 1, so ETags and variant keys change. */
+    /**
+     * New pixels under the same id and URLs: version + 1, so ETags and variant keys change. The
+     * focal point stays: it is a fraction of the image, as meaningful for a retouched file.
+     */
     async replace(clientId: string, id: string, data: Uint8Array): Promise<ImageRecord> {
       const current = await get(clientId, id);
       const checked = await checkUpload(data, limits);
@@ -112,9 +117,14 @@ export function createImageService(deps: ImageDeps) {
       return next;
     },
 
-    async update(clientId: string, id: string, patch: { originalName?: string; folder?: string }): Promise<ImageRecord> {
+    async update(
+      clientId: string,
+      id: string,
+      patch: { originalName?: string; folder?: string; focalPoint?: FocalPoint | null },
+    ): Promise<ImageRecord> {
       const current = await get(clientId, id);
       let next: ImageRecord = { ...current, updatedAt: now() };
+      if (patch.focalPoint !== undefined) next.focalPoint = checkFocalPoint(patch.focalPoint);
       if (patch.originalName !== undefined) {
         if (patch.originalName.trim() === '') throw invalid('originalName must not be empty');
         next.originalName = sanitizeFileName(patch.originalName);
@@ -127,6 +137,9 @@ export function createImageService(deps: ImageDeps) {
         throw new AppError('conflict', 'The image was changed by another request; retry');
       }
       await changed(next);
+      // Crops of the old point have keys no request makes any more. Stores purge by prefix only, so
+      // the version's other variants go too: made again on demand, with the same keys and ETags.
+      if (!sameFocalPoint(current.focalPoint, next.focalPoint)) await stores.variants.deletePrefix(variantsOfVersionPrefix(next));
       return next;
     },
 

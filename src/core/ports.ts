@@ -37,6 +37,12 @@ export interface FolderRecord {
   createdAt: string;
 }
 
+/** A place in an image as fractions (0–1) of its width and height after EXIF orientation. */
+export interface FocalPoint {
+  x: number;
+  y: number;
+}
+
 export interface ImageRecord {
   id: string;
   clientId: string;
@@ -53,6 +59,8 @@ export interface ImageRecord {
   /** Blob key of the original; new for every version so concurrent replaces never share a file. */
   originalKey: string;
   version: number;
+  /** What cover crops centre on when a transform names no gravity; kept across replaces. */
+  focalPoint: FocalPoint | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type ImageView, type PresetView } from './api';
+import { FocalPointEditor } from './focal-point';
 import { PublicUrl } from './public-url';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
@@ -28,12 +29,15 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
     setFolder(image.folder);
   }, [image.version]);
 
+  /** Runs a change and hands on its result; false (with the error shown) when it failed. */
   const act = async (run: () => Promise<ImageView | null>) => {
     try {
       onChanged(await run());
       setError('');
+      return true;
     } catch (e) {
       setError(messageOf(e));
+      return false;
     }
   };
 
@@ -52,7 +56,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
           ✕
         </button>
       </header>
-      {preview && <img class="preview" src={preview} alt={image.originalName} />}
+      <FocalPointEditor image={image} preview={preview} onSave={(focalPoint) => act(() => call(v1.images(param(image.id)).patch({ focalPoint })))} />
       <dl class="meta">
         <dt>Size</dt>
         <dd>

@@ -43,10 +43,10 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
   return {
     async insert(img) {
       await sql`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-          has_alpha, content_hash, original_key, version, created_at, updated_at)
+          has_alpha, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
         VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
           ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.contentHash}, ${img.originalKey}, ${img.version},
-          ${img.createdAt}, ${img.updatedAt})`;
+          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${img.createdAt}, ${img.updatedAt})`;
       counts.changed(img.clientId);
     },
 
@@ -101,7 +101,8 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       const result = await sql`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
           bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
-          version = ${img.version}, updated_at = ${img.updatedAt}
+          version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
+          updated_at = ${img.updatedAt}
         WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`;
       counts.changed(img.clientId);
       return result.count > 0;

@@ -1,9 +1,13 @@
 import { SQL } from 'bun';
 import { AppError } from '../core/errors';
 import init from './migrations/postgres/001_init.sql' with { type: 'text' };
+import focalPoint from './migrations/postgres/002_focal_point.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
-const MIGRATIONS: readonly { version: number; sql: string }[] = [{ version: 1, sql: init }];
+const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  { version: 1, sql: init },
+  { version: 2, sql: focalPoint },
+];
 
 // Any constant shared by every node: nodes starting together migrate one after another.
 const MIGRATION_LOCK = 0x1a6a9;

@@ -23,6 +23,9 @@ export interface ImageRow {
   content_hash: string;
   original_key: string;
   version: number;
+  /** Both or neither (a CHECK constraint in both databases). */
+  focal_x: number | null;
+  focal_y: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -56,6 +59,7 @@ export const toImage = (r: ImageRow): ImageRecord => ({
   contentHash: r.content_hash,
   originalKey: r.original_key,
   version: r.version,
+  focalPoint: r.focal_x === null || r.focal_y === null ? null : { x: Number(r.focal_x), y: Number(r.focal_y) },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

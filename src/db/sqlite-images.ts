@@ -36,12 +36,12 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       try {
         db.query(
           `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-             has_alpha, content_hash, original_key, version, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             has_alpha, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
           img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version,
-          img.createdAt, img.updatedAt,
+          img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, img.createdAt, img.updatedAt,
         );
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
@@ -92,12 +92,12 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
     async update(img, expectedVersion) {
       const result = db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
-           has_alpha = ?, content_hash = ?, original_key = ?, version = ?, updated_at = ?
+           has_alpha = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?, updated_at = ?
          WHERE client_id = ? AND id = ? AND version = ?`,
       ).run(
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
-        img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version, img.updatedAt, img.clientId, img.id,
-        expectedVersion,
+        img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
+        img.focalPoint?.y ?? null, img.updatedAt, img.clientId, img.id, expectedVersion,
       );
       counts.changed(img.clientId);
       return result.changes > 0;

@@ -2,12 +2,14 @@ import { Database } from 'bun:sqlite';
 import init from './migrations/001_init.sql' with { type: 'text' };
 import sessions from './migrations/002_sessions.sql' with { type: 'text' };
 import search from './migrations/003_search_and_paging.sql' with { type: 'text' };
+import focalPoint from './migrations/004_focal_point.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 1, sql: init },
   { version: 2, sql: sessions },
   { version: 3, sql: search },
+  { version: 4, sql: focalPoint },
 ];
 
 export function openSqlite(file: string): Database {

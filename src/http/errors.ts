@@ -7,11 +7,32 @@ export function errorResponse(status: number, code: string, message: string, hea
   return Response.json({ error: { code, message } }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
+interface ValueError {
+  path?: string;
+  message?: string;
+  /** A union's: each variant's errors. */
+  errors?: Iterable<ValueError>[];
+}
+
+/**
+ * A union says only "Expected union value": the variant that got furthest into the value names
+ * what is wrong (`focalPoint/x: Expected number to be less or equal to 1`), else every variant's
+ * expectation together (`Expected object or null`).
+ */
+function telling(detail: ValueError): ValueError {
+  const firsts = (detail.errors ?? []).map((variant) => variant[Symbol.iterator]().next().value as ValueError | undefined).filter((e) => e?.path !== undefined) as ValueError[];
+  if (firsts.length === 0) return detail;
+  const deepest = firsts.reduce((a, b) => (b.path!.length > a.path!.length ? b : a));
+  if (deepest.path!.length > (detail.path ?? '').length) return telling(deepest);
+  return { path: detail.path, message: `Expected ${firsts.map((e) => (e.message ?? '').replace(/^Expected /, '')).join(' or ')}` };
+}
+
 function validationMessage(error: unknown): string {
   // Elysia's validation error carries the TypeBox detail; name the field, not the schema dump.
   // Collecting it walks the value: a hostile, deeply nested one overflows the stack there.
   try {
-    const detail = (error as { all?: { path?: string; message?: string }[] }).all?.[0];
+    const first = (error as { all?: ValueError[] }).all?.[0];
+    const detail = first && telling(first);
     if (detail?.path) return `Invalid ${detail.path.replace(/^\//, '').slice(0, 200) || 'input'}: ${detail.message ?? 'wrong type'}`;
   } catch {
     return 'Invalid input: nested too deeply';

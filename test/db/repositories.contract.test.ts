@@ -66,6 +66,7 @@ function image(clientId: string, folder: FolderRecord | null, name: string, n: n
     contentHash: `hash${n}`,
     originalKey: `${clientId}/${imageId}/k${n}`,
     version: 1,
+    focalPoint: null,
     createdAt: at(n),
     updatedAt: at(n),
   };
@@ -255,6 +256,38 @@ describe.each(backends)('repositories on $name', (backend) => {
     const filtered = await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 5, offset: 1000, nameContains: 'p1' });
     const expected = after.filter((id) => made.find((m) => m.id === id)!.originalName.includes('p1'));
     expect({ ids: filtered.items.map((i) => i.id), total: filtered.total }).toEqual({ ids: expected.slice(1000, 1005), total: expected.length });
+  });
+
+  test('focal point: stored with the row, read back by get, list and folder delete, set and cleared by update, kept by a replace', async () => {
+    const clientId = 'focal';
+    await repos.clients.insert({ id: clientId, name: 'Focal', signingSecret: 's', createdAt: at(0) });
+    const folder = (await repos.folders.ensurePath(clientId, ['f'], () => id('fld'), at(60), 1000)).folder;
+    const pointed = { ...image(clientId, folder, 'pointed.jpg', 60), focalPoint: { x: 0.1234, y: 1 } };
+    const plain = image(clientId, folder, 'plain.jpg', 61);
+    await repos.images.insert(pointed);
+    await repos.images.insert(plain);
+    expect(await repos.images.get(clientId, pointed.id)).toEqual(pointed);
+    expect((await repos.images.get(clientId, plain.id))!.focalPoint).toBeNull();
+    const listed = await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 10, offset: 0 });
+    expect(listed.items.map((i) => [i.id, i.focalPoint])).toEqual([[plain.id, null], [pointed.id, { x: 0.1234, y: 1 }]]);
+
+    expect(await repos.images.update({ ...plain, focalPoint: { x: 0, y: 0.5 } }, 1)).toBe(true);
+    expect((await repos.images.get(clientId, plain.id))!.focalPoint).toEqual({ x: 0, y: 0.5 });
+    expect(await repos.images.update({ ...pointed, focalPoint: null }, 1)).toBe(true);
+    expect((await repos.images.get(clientId, pointed.id))!.focalPoint).toBeNull();
+    const replaced = { ...plain, focalPoint: { x: 0, y: 0.5 }, version: 2, originalKey: `${clientId}/${plain.id}/k2` };
+    expect(await repos.images.update(replaced, 1)).toBe(true);
+    expect(await repos.images.get(clientId, plain.id)).toEqual(replaced);
+
+    // The database refuses a point outside the image or half a point, whatever the caller checked.
+    await expect(repos.images.update({ ...replaced, focalPoint: { x: 1.5, y: 0.5 } }, 2)).rejects.toThrow(/constraint/i);
+    await expect(repos.images.insert({ ...image(clientId, null, 'bad.jpg', 62), focalPoint: { x: 0.5, y: null as unknown as number } })).rejects.toThrow(/constraint/i);
+    expect((await repos.images.get(clientId, plain.id))!.focalPoint).toEqual({ x: 0, y: 0.5 });
+
+    expect((await repos.folders.delete(clientId, folder.id)).map((i) => [i.originalName, i.focalPoint]).sort()).toEqual([
+      ['plain.jpg', { x: 0, y: 0.5 }],
+      ['pointed.jpg', null],
+    ]);
   });
 
   test('ensurePath from many callers at once makes each level once', async () => {

@@ -165,6 +165,15 @@ describe('malformed requests', () => {
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe('invalid_input');
   });
+
+  test('a value no variant of a union takes: the message names what was expected, or the field inside that is wrong', async () => {
+    const listed = await s.api('GET', '/images?folder=catalog&recursive=maybe');
+    expect([listed.status, listed.json.error.message]).toEqual([400, "Invalid recursive: Expected 'true' or 'false'"]);
+    const inside = await s.api('PATCH', `/images/${imageId}`, { focalPoint: { x: 0.5, y: 2 } });
+    expect([inside.status, inside.json.error.message]).toEqual([400, 'Invalid focalPoint/y: Expected number to be less or equal to 1']);
+    const neither = await s.api('PATCH', `/images/${imageId}`, { focalPoint: 'centre' });
+    expect([neither.status, neither.json.error.message]).toEqual([400, 'Invalid focalPoint: Expected object or null']);
+  });
 });
 
 describe('cross-client isolation: another client sees 404 for everything of ours', () => {

@@ -46,6 +46,7 @@ beforeAll(async () => {
     }
     expect((await api(node.url, 'PUT', `/images/${images[0]!.id}`, fileForm(await png(200, 100, { alpha: true }), 'new.png'))).json.version).toBe(2);
     images[0]!.width = 200;
+    expect((await api(node.url, 'PATCH', `/images/${images[1]!.id}`, { focalPoint: { x: 0.25, y: 0.75 } })).status).toBe(200);
     expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50' })).status).toBe(201);
     expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);
   } finally {
@@ -90,6 +91,8 @@ describe('imgapi migrate', () => {
       }
       const thumb = await fetch(`${node.url}/t/default/preset:thumb/${images[1]!.id}.webp`);
       expect(await decode(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ format: 'webp', width: 50 });
+      expect((await api(node.url, 'GET', `/images/${images[1]!.id}`)).json.focalPoint).toEqual({ x: 0.25, y: 0.75 });
+      expect((await api(node.url, 'GET', `/images/${images[2]!.id}`)).json.focalPoint).toBeNull();
       const listed = await api(node.url, 'GET', '/images?folder=clients/acme&recursive=true');
       expect(listed.json.total).toBe(2);
       expect((await api(node.url, 'GET', '/search?q=photo-3')).json.images.map((i: { id: string }) => i.id)).toEqual([images[3]!.id]);

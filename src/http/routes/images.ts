@@ -58,7 +58,12 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
       params: IdParams,
       body: ImagePatch,
       response: { 200: ImageView, ...apiErrors(404, 409) },
-      detail: { tags, operationId: 'updateImage', summary: 'Rename or move an image' },
+      detail: {
+        tags,
+        operationId: 'updateImage',
+        summary: 'Rename, move, or set the focal point of an image',
+        description: 'Only the fields given change. Setting or clearing `focalPoint` purges the image’s cached variants; crops get new ETags, the URLs stay.',
+      },
     })
     .delete(
       '/:id',
