@@ -66,3 +66,26 @@ test('while a typed transform is invalid or not yet signed, no URL is shown and 
   expect(unexpected(errors, /status of 400/)).toEqual([]);
   await page.context().close();
 }, 30_000);
+
+test('the custom transform field takes every key of the registry, and names a bad one as you type', async () => {
+  const { page, errors } = await openPage(browser, s.url);
+  await page.goto(`${s.url}/`);
+  await logIn(page);
+  await page.getByTestId('image-tile').first().click();
+  await page.getByLabel('URL kind').selectOption('custom');
+  const transform = page.getByLabel('Transform');
+  const copy = page.getByTestId('copy-url');
+  for (const bad of ['g_up', 'a_45', 'b_red', 'blur_0', 'e_sepia', 'q_auto:max']) {
+    await transform.fill(`w_100,${bad}`);
+    await page.getByText(`"${bad}"`).waitFor();
+    expect([bad, await copy.isDisabled()]).toEqual([bad, true]);
+  }
+  const everything = 'w_100,h_100,c_fill,f_png,g_auto,a_90,flip_h,b_ffffff,sharpen_5,e_grayscale';
+  await transform.fill(everything);
+  await page.waitForFunction((t) => document.querySelector<HTMLInputElement>('[data-testid="public-url"]')!.value.includes(`/${t}/`), everything);
+  const url = await page.getByTestId('public-url').inputValue();
+  const delivered = await fetch(url);
+  expect([delivered.status, delivered.headers.get('content-type')]).toEqual([200, 'image/png']);
+  expect(unexpected(errors, /status of 400/)).toEqual([]);
+  await page.context().close();
+}, 30_000);
