@@ -38,12 +38,18 @@ function watchCopy(page: Page) {
   });
 }
 
+/** The first image's panel, with a custom transform chosen. */
+async function openCustomTransform() {
+  const opened = await openPage(browser, s.url);
+  await opened.page.goto(`${s.url}/`);
+  await logIn(opened.page);
+  await opened.page.getByTestId('image-tile').first().click();
+  await opened.page.getByLabel('URL kind').selectOption('custom');
+  return opened;
+}
+
 test('while a typed transform is invalid or not yet signed, no URL is shown and Copy is off', async () => {
-  const { page, errors } = await openPage(browser, s.url);
-  await page.goto(`${s.url}/`);
-  await logIn(page);
-  await page.getByTestId('image-tile').first().click();
-  await page.getByLabel('URL kind').selectOption('custom');
+  const { page, errors } = await openCustomTransform();
   const transform = page.getByLabel('Transform');
   const publicUrl = page.getByTestId('public-url');
   const copy = page.getByTestId('copy-url');
@@ -68,11 +74,7 @@ test('while a typed transform is invalid or not yet signed, no URL is shown and 
 }, 30_000);
 
 test('the custom transform field takes every key of the registry, and names a bad one as you type', async () => {
-  const { page, errors } = await openPage(browser, s.url);
-  await page.goto(`${s.url}/`);
-  await logIn(page);
-  await page.getByTestId('image-tile').first().click();
-  await page.getByLabel('URL kind').selectOption('custom');
+  const { page, errors } = await openCustomTransform();
   const transform = page.getByLabel('Transform');
   const copy = page.getByTestId('copy-url');
   for (const bad of ['g_up', 'a_45', 'b_red', 'blur_0', 'e_sepia', 'q_auto:max']) {
