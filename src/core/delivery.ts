@@ -7,8 +7,9 @@ import { createCoalescer, createLimiter, withDeadline } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
+import type { BlobTags } from './tagged-blob';
 import type { Tier, TieredStore } from './tiered-store';
-import { executePlan } from './transform/execute';
+import { runPlan, type PlanResult } from './transform/execute';
 import { formatOfExtension, negotiateFormat, resolveOutputFormat } from './transform/format';
 import { parseTransform } from './transform/parse';
 import { planTransform, variantKey, type TransformPlan } from './transform/plan';
@@ -40,6 +41,8 @@ export interface VariantMeta {
   lastModified: string;
   /** f_auto responses depend on the Accept header. */
   varyAccept: boolean;
+  /** The encoder quality (the one `q_auto` chose), for debugging; none for PNG. */
+  quality: number | undefined;
 }
 
 export interface DeliveredVariant {
@@ -70,7 +73,7 @@ interface Resolved {
 export function createDeliveryService(deps: DeliveryDeps) {
   const { accounts, repos, originals, variants, maxPixels } = deps;
   const limiter = createLimiter(deps.concurrency, deps.maxQueue);
-  const coalescer = createCoalescer<Uint8Array>();
+  const coalescer = createCoalescer<PlanResult>();
   const stats = { transforms: 0, coalesced: 0, originalsMissing: 0 };
   // The hot path does no avoidable work: verified routes, image rows and presets stay in memory,
   // and the change feed makes replaced or deleted images and removed presets drop out at once.
@@ -134,23 +137,25 @@ export function createDeliveryService(deps: DeliveryDeps) {
     return notFound('Image');
   }
 
-  async function compute(image: ImageRecord, plan: TransformPlan, key: string): Promise<Uint8Array> {
+  async function compute(image: ImageRecord, plan: TransformPlan, key: string): Promise<PlanResult> {
     const { promise, joined } = coalescer.run(key, () =>
       limiter.run(async () => {
         stats.transforms++;
         const input = originals.localPath(image.originalKey) ?? (await originals.get(image.originalKey));
         if (input === null) throw originalMissing(image);
         try {
-          let body: Uint8Array;
+          let result: PlanResult;
           try {
-            body = await executePlan(input, image, plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
+            result = await runPlan(input, image, plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
           } catch (error) {
             // A file path that no longer exists fails as a decode error: tell the two apart.
             if (typeof input === 'string' && !(await originals.exists(image.originalKey))) throw originalMissing(image);
             throw error;
           }
-          await variants.put(key, body);
-          return body;
+          // What only the search knew is stored with the bytes, for hits from any tier and after restarts.
+          const searched = typeof plan.quality === 'object' && result.quality !== undefined;
+          await variants.put(key, result.body, searched ? { quality: String(result.quality) } : undefined);
+          return result;
         } finally {
           if (limiter.active <= 1 && limiter.queued === 0) queueMicrotask(() => deps.onIdle?.());
         }
@@ -197,20 +202,28 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const plan = planTransform(transform, image, format);
       const key = variantKey(plan);
       const blobKey = variantBlobKey(image, key);
+      const cached = await variants.lookup(blobKey);
+      const { body, quality } = cached
+        ? { body: cached.body, quality: qualityOf(plan, cached.tags) }
+        : await withDeadline(compute(image, plan, blobKey), deps.transformTimeoutSeconds * 1000, 'The transform took too long; retry shortly');
       const meta: VariantMeta = {
         contentType: CONTENT_TYPES[format],
         etag: `"${image.id}-${image.version}-${key}"`,
         lastModified: new Date(image.updatedAt).toUTCString(),
         varyAccept: transform.f === 'auto',
+        quality,
       };
-      const cached = await variants.lookup(blobKey);
-      const body =
-        cached?.body ??
-        (await withDeadline(compute(image, plan, blobKey), deps.transformTimeoutSeconds * 1000, 'The transform took too long; retry shortly'));
       resolved.set(resolutionKey(path, transform, accept, image.hasAlpha), { image, blobKey, meta });
       return { meta, body, cache: cached?.tier ?? 'miss' };
     },
   };
+}
+
+/** A fixed quality is in the plan; a searched one in the tags stored with the variant. */
+function qualityOf(plan: TransformPlan, tags: BlobTags | null): number | undefined {
+  if (typeof plan.quality !== 'object') return plan.quality;
+  const stored = Number(tags?.quality);
+  return Number.isInteger(stored) ? stored : undefined;
 }
 
 export type DeliveryService = ReturnType<typeof createDeliveryService>;

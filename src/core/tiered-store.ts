@@ -1,5 +1,6 @@
 import { createLru } from './lru';
 import type { BlobStore } from './ports';
+import { splitTags, withTags, type BlobTags } from './tagged-blob';
 
 export interface TierOptions {
   /** Disk budget (IMGAPI_CACHE_MAX_BYTES): least recently used variants are deleted beyond it. */
@@ -13,9 +14,19 @@ export interface TierOptions {
    * read (and copied into the local tiers) when they miss, purged with them.
    */
   shared?: BlobStore;
+  /**
+   * Blobs may carry tags in a trailer (`tagged-blob.ts`), split off when read: variants do;
+   * originals, whose bytes a user chose, never.
+   */
+  tagged?: boolean;
 }
 
 export type Tier = 'memory' | 'disk' | 'shared';
+
+interface Entry {
+  readonly body: Uint8Array;
+  readonly tags: BlobTags | null;
+}
 
 /**
  * The variant cache: a bounded in-memory tier in front of a bounded store, both least
@@ -27,9 +38,9 @@ export type Tier = 'memory' | 'disk' | 'shared';
 export function createTieredStore(inner: BlobStore, options: TierOptions) {
   const { shared } = options;
   const stats = { memoryHits: 0, diskHits: 0, sharedHits: 0, misses: 0, memoryEvictions: 0, diskEvictions: 0 };
-  const memory = createLru<Uint8Array>({
+  const memory = createLru<Entry>({
     maxWeight: options.maxMemoryBytes,
-    weigh: (body) => body.byteLength,
+    weigh: (entry) => entry.body.byteLength,
     onEvict: () => stats.memoryEvictions++,
   });
   // While the index is being rebuilt from a listing, remember what went away meanwhile, so the
@@ -63,13 +74,15 @@ export function createTieredStore(inner: BlobStore, options: TierOptions) {
     gonePrefixes.length = 0;
   });
 
-  const remember = (key: string, body: Uint8Array) => {
-    if (body.byteLength <= options.maxMemoryItemBytes) memory.set(key, body);
+  const entryOf = (stored: Uint8Array): Entry => (options.tagged ? splitTags(stored) : { body: stored, tags: null });
+  const remember = (key: string, entry: Entry) => {
+    if (entry.body.byteLength <= options.maxMemoryItemBytes) memory.set(key, entry);
   };
-  const putLocal = async (key: string, body: Uint8Array) => {
-    await inner.put(key, body);
-    disk.set(key, body.byteLength);
-    remember(key, body);
+  /** `stored` is the bytes as written (with their trailer), `entry` what they hold. */
+  const putLocal = async (key: string, stored: Uint8Array, entry: Entry) => {
+    await inner.put(key, stored);
+    disk.set(key, stored.byteLength);
+    remember(key, entry);
     const pending = evicting;
     evicting = [];
     await Promise.all(pending);
@@ -77,7 +90,8 @@ export function createTieredStore(inner: BlobStore, options: TierOptions) {
   const under = (prefix: string) => (key: string) => key.startsWith(`${prefix}/`);
 
   const store: BlobStore & {
-    lookup(key: string): Promise<{ body: Uint8Array; tier: Tier } | null>;
+    put(key: string, data: Uint8Array, tags?: BlobTags): Promise<void>;
+    lookup(key: string): Promise<{ body: Uint8Array; tags: BlobTags | null; tier: Tier } | null>;
     peekMemory(key: string): Uint8Array | undefined;
     ready: Promise<void>;
     stats: typeof stats;
@@ -86,20 +100,21 @@ export function createTieredStore(inner: BlobStore, options: TierOptions) {
     ready,
     stats,
 
-    peekMemory: (key) => memory.get(key),
+    peekMemory: (key) => memory.get(key)?.body,
 
     async lookup(key) {
       const hot = memory.get(key);
       if (hot) {
         stats.memoryHits++;
-        return { body: hot, tier: 'memory' };
+        return { ...hot, tier: 'memory' };
       }
-      const body = await inner.get(key);
-      if (body) {
+      const stored = await inner.get(key);
+      if (stored) {
         stats.diskHits++;
-        if (disk.get(key) === undefined) disk.set(key, body.byteLength);
-        remember(key, body);
-        return { body, tier: 'disk' };
+        if (disk.get(key) === undefined) disk.set(key, stored.byteLength);
+        const entry = entryOf(stored);
+        remember(key, entry);
+        return { ...entry, tier: 'disk' };
       }
       disk.delete(key);
       const fromShared = shared && (await shared.get(key));
@@ -108,19 +123,22 @@ export function createTieredStore(inner: BlobStore, options: TierOptions) {
         return null;
       }
       stats.sharedHits++;
+      const entry = entryOf(fromShared);
       // A full local disk must not fail a request the shared store can answer.
-      await putLocal(key, fromShared).catch(() => remember(key, fromShared));
-      return { body: fromShared, tier: 'shared' };
+      await putLocal(key, fromShared, entry).catch(() => remember(key, entry));
+      return { ...entry, tier: 'shared' };
     },
 
     async get(key) {
       return (await store.lookup(key))?.body ?? null;
     },
 
-    async put(key, data) {
+    async put(key: string, data: Uint8Array, tags?: BlobTags) {
+      if (tags && !options.tagged) throw new Error('This store keeps no tags');
+      const stored = tags ? withTags(data, tags) : data;
       // The shared copy first: once a node has answered with a variant, every node can find it.
-      await shared?.put(key, data);
-      await putLocal(key, data);
+      await shared?.put(key, stored);
+      await putLocal(key, stored, { body: data, tags: tags ?? null });
     },
 
     /** A local file only when this node holds it (with a shared store, it may not). */

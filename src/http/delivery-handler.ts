@@ -30,6 +30,7 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
     'x-cache': cache === 'miss' ? 'MISS' : 'HIT',
   };
   if (meta.varyAccept) headers.vary = 'Accept';
+  if (meta.quality !== undefined) headers['x-quality'] = String(meta.quality);
   return headers;
 }
 

@@ -77,7 +77,7 @@ export function openStorage(options: StorageOptions): Storage {
  */
 export function openTieredStorage(options: StorageOptions): TieredStorage {
   const { description, shared, originals, variants, probe, retries } = layout(options);
-  const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024 };
+  const variantTiers = { maxDiskBytes: options.cacheMaxBytes, maxMemoryBytes: options.memoryCacheMaxBytes, maxMemoryItemBytes: 1024 * 1024, tagged: true };
   if (!shared) return { description, originals, variants: createTieredStore(variants, variantTiers), probe, retries };
   return {
     description,

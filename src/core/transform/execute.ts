@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors';
+import { encodeAutoQuality } from './auto-quality';
 import { rgbaOf, type Rgba } from './ops/background';
 import { blurSigma } from './ops/blur';
 import { STAGES, type Stage } from './ops/op';
@@ -21,15 +22,15 @@ const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
  * win unless the time cost is large. AVIF at libaom's default effort takes seconds on a 2-core
  * VPS; effort 2 with SSIM tuning is 4–7× faster for about 10 % more bytes.
  */
-function encode(pipeline: Sharp, plan: TransformPlan): Sharp {
+function encode(pipeline: Sharp, plan: TransformPlan, quality: number | undefined): Sharp {
   switch (plan.format) {
     case 'jpeg':
       // JPEG has no alpha: flatten onto a defined background rather than libvips' black.
-      return pipeline.flatten({ background: backgroundOf(plan, WHITE) }).jpeg({ quality: plan.quality, mozjpeg: true });
+      return pipeline.flatten({ background: backgroundOf(plan, WHITE) }).jpeg({ quality, mozjpeg: true });
     case 'webp':
-      return pipeline.webp({ quality: plan.quality, effort: 4 });
+      return pipeline.webp({ quality, effort: 4 });
     case 'avif':
-      return pipeline.avif({ quality: plan.quality, effort: 2, tune: 'ssim' });
+      return pipeline.avif({ quality, effort: 2, tune: 'ssim' });
     case 'png':
       return pipeline.png();
   }
@@ -120,7 +121,9 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
   encode: (working, plan) => {
     // An opaque `b` flattens any alpha onto it, whatever the format; JPEG always flattens.
     const flattened = plan.background && rgbaOf(plan.background).alpha === 1 ? working.pipeline.flatten({ background: rgbaOf(plan.background) }) : working.pipeline;
-    return { ...working, pipeline: encode(flattened.toColourspace('srgb'), plan) };
+    const pixels = flattened.toColourspace('srgb');
+    // q_auto encodes from these pixels itself (`runPlan`), several times.
+    return { ...working, pipeline: typeof plan.quality === 'object' ? pixels : encode(pixels, plan, plan.quality) };
   },
 };
 
@@ -131,18 +134,26 @@ async function materialize(pipeline: Sharp): Promise<Working> {
   return { pipeline: sharp(data, { raw }), width: info.width, height: info.height };
 }
 
+export interface PlanResult {
+  readonly body: Uint8Array;
+  /** The encoder quality used (chosen by the search for `q_auto`); undefined for PNG. */
+  readonly quality: number | undefined;
+}
+
 /**
  * Runs one plan as one sharp pipeline (cut once after `trim`, whose result decides the size;
- * sharp keeps the call order of region, rotation, resize and a crop after it).
+ * sharp keeps the call order of region, rotation, resize and a crop after it). For `q_auto`
+ * the pipeline ends in raw pixels, the reference from which the quality search encodes.
  * Reading from a file path (rather than a buffer) lets libvips shrink JPEGs on load. Metadata
  * (EXIF, GPS, XMP) is never copied to the output.
  */
-export async function executePlan(
+export async function runPlan(
   input: string | Uint8Array,
   source: { width: number; height: number },
   plan: TransformPlan,
   limits: ExecuteLimits,
-): Promise<Uint8Array> {
+): Promise<PlanResult> {
+  const deadline = Date.now() + limits.timeoutSeconds * 1000;
   try {
     let working: Working = {
       pipeline: sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient(),
@@ -150,12 +161,36 @@ export async function executePlan(
       height: source.height,
     };
     for (const stage of STAGES) working = await STAGE_STEPS[stage](working, plan);
-    const output = await working.pipeline.timeout({ seconds: limits.timeoutSeconds }).toBuffer();
-    return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+    const pipeline = working.pipeline.timeout({ seconds: limits.timeoutSeconds });
+    if (typeof plan.quality !== 'object' || plan.format === 'png') {
+      return { body: bytesOf(await pipeline.toBuffer()), quality: plan.quality as number | undefined };
+    }
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { r, g, b } = backgroundOf(plan, WHITE);
+    return await encodeAutoQuality({
+      reference: { data: bytesOf(data), width: info.width, height: info.height, channels: info.channels },
+      format: plan.format,
+      level: plan.quality.auto,
+      background: { r, g, b },
+      encodeAt: (pixels, quality) => encode(pixels, plan, quality),
+      deadline,
+    });
   } catch (error) {
     throw wrapSharpError(error);
   }
 }
+
+/** The encoded bytes alone (see `runPlan`). */
+export async function executePlan(
+  input: string | Uint8Array,
+  source: { width: number; height: number },
+  plan: TransformPlan,
+  limits: ExecuteLimits,
+): Promise<Uint8Array> {
+  return (await runPlan(input, source, plan, limits)).body;
+}
+
+const bytesOf = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 export function wrapSharpError(error: unknown): AppError {
   if (error instanceof AppError) return error;

@@ -1,6 +1,7 @@
 import { invalid } from '../errors';
 import type { Angle } from './ops/rotate';
 import type { Gravity } from './ops/gravity';
+import type { Quality } from './ops/quality';
 import type { Region } from './ops/region';
 import type { Transform } from './registry';
 import { MAX_DIMENSION, type FitMode, type OutputFormat } from './types';
@@ -24,7 +25,8 @@ export interface TransformPlan {
   /** How the source maps onto width × height: stretch-free scale, crop, or pad. */
   readonly fit: 'scale' | 'cover' | 'contain';
   readonly format: OutputFormat;
-  readonly quality: number | undefined;
+  /** A fixed encoder quality, a `q_auto` level to search with, or undefined for lossless PNG. */
+  readonly quality: Quality | undefined;
   readonly anchor: Anchor;
   readonly region: Region | null;
   readonly trim: number | null;
@@ -114,7 +116,8 @@ export function planTransform(transform: Transform, source: SourceInfo, format: 
   return {
     ...sizeFor(request, sw, sh),
     format,
-    quality: transform.q ?? DEFAULT_QUALITY[format],
+    // PNG is lossless: there is no quality to search for.
+    quality: typeof transform.q === 'object' && format === 'png' ? undefined : (transform.q ?? DEFAULT_QUALITY[format]),
     anchor: anchorOf(transform.g, focal),
     region,
     trim: transform.trim ?? null,
@@ -138,7 +141,9 @@ const KEY_PARTS: { readonly [F in keyof TransformPlan]-?: (value: TransformPlan[
   width: (width, plan) => `${width}x${plan.height}`,
   height: () => null, // part of width's `WxH`
   fit: (fit) => fit,
-  quality: (quality) => `q${quality ?? 'lossless'}`,
+  // The level, not the quality it finds: the key is known before encoding (the chosen number is
+  // stored with the variant, see `delivery.ts`).
+  quality: (quality) => (typeof quality === 'object' ? `qauto-${quality.auto}` : `q${quality ?? 'lossless'}`),
   // Only a crop or a pad has a place to anchor.
   anchor: (anchor, plan) => {
     if (plan.fit === 'scale' || anchor === 'center') return null;
