@@ -1,19 +1,20 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload,scale-out,cli] [--seconds N]
+// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload,qauto,scale-out,cli] [--seconds N]
 // (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { cliScenario } from './cli';
 import { ROOT, hasCommand } from './harness';
+import { qautoScenario } from './qauto';
 import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'memory', 'metadata', 'upload'];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'memory', 'metadata', 'upload', 'qauto'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
-const needsWrk = only.some((name) => name !== 'cli');
+const needsWrk = only.some((name) => name !== 'cli' && name !== 'qauto');
 if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
 
 const CORPUS = join(ROOT, '../shared/corpus');
@@ -67,6 +68,15 @@ if (only.includes('upload')) {
   console.table(results.upload);
 }
 
+if (only.includes('qauto')) {
+  const qauto = await qautoScenario();
+  results.qauto = qauto;
+  const baseline = `q_80 for WebP and JPEG, q_55 for AVIF; ${qauto.corpus ? 'corpus' : 'generated images'}: ${qauto.sources.join(', ')}`;
+  console.log(`\nq_auto:good against the fixed default (${baseline}); score: SSIM of luma at half scale against the unencoded output; miss time: median of 3 each, side by side`);
+  console.table(qauto.summary.good);
+  console.log('Every level, per format');
+  console.table(qauto.summary.byLevel);
+}
 if (only.includes('scale-out')) {
   const scale = await scaleOutScenario(source.bytes, seconds, 100_000);
   results.scaleOut = scale;

@@ -147,6 +147,14 @@ describe('q_auto on real encoders', () => {
     }
   });
 
+  test.each(['webp', 'jpeg'] as const)('%s: a large image, searched on a sample of tiles, still reaches the target as a whole', async (format) => {
+    const input = await typical(1600, 1200);
+    const result = await encodeWith(input, 'q_auto', format);
+    const score = await scoreOf(input, result.body);
+    expect(score).toBeGreaterThanOrEqual(AUTO_QUALITY_TARGETS.good);
+    expect(result.score!).toBeCloseTo(score, 10);
+  });
+
   test.each(['webp', 'jpeg'] as const)('%s: q_auto is smaller than q_80 for a typical image, with the expected size and format', async (format) => {
     const input = await typical(1200, 900);
     const auto = await encodeWith(input, 'w_600,q_auto', format);

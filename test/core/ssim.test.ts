@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { halve, luma, ssim } from '../../src/core/transform/ssim';
+import { halve, luma, ssim, tiledSsim } from '../../src/core/transform/ssim';
 import { TILE, tileSample } from '../../src/core/transform/tile-sample';
 
 const plane = (width: number, height: number, value: (x: number, y: number) => number) =>
@@ -27,6 +27,18 @@ describe('ssim', () => {
   test('refuses images smaller than the window or of the wrong length', () => {
     expect(() => ssim(new Uint8Array(100), new Uint8Array(100), 10, 10)).toThrow(/at least 11/);
     expect(() => ssim(new Uint8Array(100), new Uint8Array(99), 10, 10)).toThrow(/Expected/);
+  });
+});
+
+describe('tiledSsim', () => {
+  test('is the mean of the SSIM of each tile: no window crosses a seam', () => {
+    const tile = 16;
+    const a = { data: plane(32, 16, (x, y) => (x < tile ? 40 : 200) + ((x * 5 + y * 3) % 9)), width: 32, height: 16 };
+    const b = { data: plane(32, 16, (x, y) => a.data[y * 32 + x]! + (x < tile ? 0 : ((x + y) % 3) * 4)), width: 32, height: 16 };
+    const part = (p: typeof a, left: number) => plane(tile, tile, (x, y) => p.data[y * 32 + left + x]!);
+    const expected = (ssim(part(a, 0), part(b, 0), tile, tile) + ssim(part(a, tile), part(b, tile), tile, tile)) / 2;
+    expect(tiledSsim(a, b, tile)).toBeCloseTo(expected, 10);
+    expect(tiledSsim(a, a, tile)).toBeCloseTo(1, 10);
   });
 });
 

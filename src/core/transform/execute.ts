@@ -138,6 +138,8 @@ export interface PlanResult {
   readonly body: Uint8Array;
   /** The encoder quality used (chosen by the search for `q_auto`); undefined for PNG. */
   readonly quality: number | undefined;
+  /** For `q_auto`: the output's score against the unencoded pixels (see `auto-quality.ts`). */
+  readonly score?: number;
 }
 
 /**

@@ -5,12 +5,12 @@ import type { OutputFormat } from './types';
  * The least score (SSIM of luma at half scale against the unencoded pixels at the output size,
  * see `ssim.ts`) each `q_auto` level accepts, calibrated on the sample corpus at 600 and 1400 px
  * (README, "Automatic quality"). JPEG at q80 scores 0.988–0.997 there, WebP at q80 0.982–0.995,
- * AVIF at q55 0.980–0.993: `best` is that class; `good` a step below it, where the corpus takes
- * about a quarter fewer bytes than q80/q55 in total; `eco` and `low` trade further.
+ * AVIF at q55 0.980–0.993: `best` is that class, `good` its lower edge (where the corpus takes
+ * a fifth fewer bytes than q80/q55 in total), `eco` and `low` trade further.
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, number>> = {
   best: 0.99,
-  good: 0.982,
+  good: 0.98,
   eco: 0.975,
   low: 0.965,
 };
