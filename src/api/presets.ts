@@ -1,5 +1,6 @@
 import { t, type Static } from 'elysia';
 import type { PresetRecord } from '../core/ports';
+import { describeTransformGrammar } from '../core/transform/describe';
 import type { ApiServices, Caller } from './services';
 
 export const PresetView = t.Object(
@@ -10,7 +11,7 @@ export type PresetView = Static<typeof PresetView>;
 export const PresetList = t.Object({ items: t.Array(PresetView) }, { title: 'PresetList' });
 export const CreatePresetBody = t.Object({
   name: t.String({ description: '[a-z0-9][a-z0-9_-]{0,63}' }),
-  params: t.String({ description: 'A transform, e.g. w_400,h_400,c_cover,f_webp' }),
+  params: t.String({ description: `The preset's transform, stored in canonical form. ${describeTransformGrammar()}` }),
 });
 
 export const presentPreset = (p: PresetRecord): PresetView => ({ id: p.id, name: p.name, params: p.params, createdAt: p.createdAt });

@@ -1,9 +1,10 @@
 import { t, type Static } from 'elysia';
+import { describeTransformGrammar } from '../core/transform/describe';
 import type { ApiServices, Caller } from './services';
 
 export const SignBody = t.Object({
   imageId: t.String({ maxLength: 64 }),
-  transform: t.Optional(t.String({ description: 'e.g. w_600,f_webp,q_80; absent: full size WebP' })),
+  transform: t.Optional(t.String({ description: `${describeTransformGrammar()}\n\nAbsent: the full size image as WebP.` })),
   preset: t.Optional(t.String({ maxLength: 64, description: 'A preset name instead of a transform' })),
 });
 export type SignBody = Static<typeof SignBody>;

@@ -13,6 +13,18 @@ export const LIMITS = {
   urlPathBytes: 8 * 1024,
   /** Bytes of a JSON (or any non-upload) request body. */
   jsonBodyBytes: 1024 * 1024,
+  /**
+   * Pixels on which `trim` looks for its border: finding it costs ~0.1 s a megapixel, so on a
+   * 100 MP source it alone took 12 s, past the transform deadline. Larger images are searched on
+   * a shrunk copy (`transform/trim-box.ts`).
+   */
+  trimAnalysisPixels: 4_000_000,
+  /**
+   * Output pixels `sharpen` may work on: its unsharp mask (on LAB lightness) costs 0.04–0.07 s a
+   * megapixel here (sigma 0.05–5), 4.8 s at 8192², which took such a JPEG to 15 s, past the
+   * transform deadline. 4096² is more than a 5K screen.
+   */
+  sharpenOutputPixels: 4096 * 4096,
 } as const;
 
 export const codePoints = (text: string) => {
@@ -32,6 +44,14 @@ export function checkFolderPathLength(path: string | number): void {
   const length = typeof path === 'number' ? path : codePoints(path);
   if (length > LIMITS.folderPathChars) {
     throw invalid(`Folder path would be ${length} characters long; at most ${LIMITS.folderPathChars} characters are allowed`);
+  }
+}
+
+/** Output size before `trim`, which only makes it smaller. */
+export function checkSharpenSize(width: number, height: number): void {
+  if (width * height > LIMITS.sharpenOutputPixels) {
+    const side = Math.sqrt(LIMITS.sharpenOutputPixels);
+    throw new AppError('limit_exceeded', `sharpen works on outputs of at most ${side}×${side} pixels; this one would be ${width}×${height}: ask for a smaller w or h`);
   }
 }
 

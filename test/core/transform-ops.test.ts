@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import sharp from 'sharp';
 import { AppError } from '../../src/core/errors';
 import { executePlan } from '../../src/core/transform/execute';
+import { STAGES } from '../../src/core/transform/ops/op';
 import { canonicalize, parseTransform } from '../../src/core/transform/parse';
 import { planTransform, variantKey, type SourceInfo } from '../../src/core/transform/plan';
 import { OPS } from '../../src/core/transform/registry';
@@ -76,6 +77,8 @@ describe('grammar of the new keys', () => {
   test('every key of the registry has documentation and a canonical round trip', () => {
     expect(OPS.map((op) => op.key)).toEqual(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e']);
     for (const op of OPS) expect([op.key, op.doc.meaning.length > 3, op.doc.values.length > 0]).toEqual([op.key, true, true]);
+    // A stage the executor does not run would drop the key silently.
+    for (const op of OPS) expect([op.key, STAGES.includes(op.stage)]).toEqual([op.key, true]);
   });
 });
 

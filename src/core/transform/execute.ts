@@ -1,11 +1,14 @@
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors';
+import { turned, type Box } from './area';
 import { encodeAutoQuality } from './auto-quality';
+import { secondsLeft } from './deadline';
 import { rgbaOf, type Rgba } from './ops/background';
 import { blurSigma } from './ops/blur';
 import { STAGES, type Stage } from './ops/op';
 import { sharpenSigma } from './ops/sharpen';
 import { sizeFor, type Anchor, type TransformPlan } from './plan';
+import { findTrimBox } from './trim-box';
 
 export interface ExecuteLimits {
   readonly maxPixels: number;
@@ -56,6 +59,13 @@ interface Working {
   /** The image's size at this point of the pipeline (after orientation, region, trim, rotation). */
   width: number;
   height: number;
+  /** The part of the oriented source that `cr` and `trim` keep, cut by the rotate stage. */
+  readonly area: Box | null;
+  readonly source: { readonly width: number; readonly height: number };
+  /** A fresh pipeline over the oriented source, for a stage that must read it again. */
+  readonly reopen: () => Sharp;
+  /** Epoch ms by which every pass of the transform must be done. */
+  readonly deadline: number;
 }
 
 /**
@@ -67,14 +77,14 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
   region: (working, plan) => {
     if (!plan.region) return working;
     const { x: left, y: top, width, height } = plan.region;
-    return { pipeline: working.pipeline.extract({ left, top, width, height }), width, height };
+    return { ...working, area: { left, top, width, height }, width, height };
   },
-  // What trim leaves is known only from the pixels: the pipeline so far is run, and its result goes on.
+  // What trim leaves is known only from the pixels: its box is found in a pass of its own.
   trim: async (working, plan) => {
     if (plan.trim === null) return working;
-    // sharp trims before it extracts, whatever the call order: a region is cut out first.
-    const input = plan.region ? (await materialize(working.pipeline)).pipeline : working.pipeline;
-    return materialize(input.trim({ threshold: plan.trim }));
+    const { area } = working;
+    const box = await findTrimBox(area ? working.reopen().extract(area) : working.reopen(), working, plan.trim, working.deadline);
+    return { ...working, area: { ...box, left: (area?.left ?? 0) + box.left, top: (area?.top ?? 0) + box.top }, width: box.width, height: box.height };
   },
   rotate: (working, plan) => {
     let { pipeline, width, height } = working;
@@ -85,7 +95,10 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
     // sharp mirrors before it rotates, whatever the call order: `flip` acts on the unrotated image.
     if (plan.flip === 'h' || plan.flip === 'hv') pipeline = pipeline.flop();
     if (plan.flip === 'v' || plan.flip === 'hv') pipeline = pipeline.flip();
-    return { pipeline, width, height };
+    // sharp cuts one area before resizing. Asked after a rotation, it cuts it from the turned
+    // (and mirrored) image, so the area is turned too; with no rotation, mirroring comes after it.
+    if (working.area) pipeline = pipeline.extract(plan.rotate ? turned(working.area, working.source, plan.rotate, plan.flip) : working.area);
+    return { ...working, pipeline, width, height };
   },
   resize: (working, plan) => {
     const size = plan.trim === null ? plan : sizeFor(plan.request, working.width, working.height);
@@ -102,7 +115,7 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
       const pipeline = working.pipeline
         .resize(scaledWidth, scaledHeight, { fit: 'fill' })
         .extract({ left, top, width: size.width, height: size.height });
-      return { pipeline, width: size.width, height: size.height };
+      return { ...working, pipeline, width: size.width, height: size.height };
     }
     const position = typeof anchor === 'object' || (anchor === 'attention' && size.fit !== 'cover') ? 'centre' : POSITIONS[anchor];
     const pipeline = working.pipeline.resize(size.width, size.height, {
@@ -110,7 +123,7 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
       position,
       background,
     });
-    return { pipeline, width: size.width, height: size.height };
+    return { ...working, pipeline, width: size.width, height: size.height };
   },
   // c_contain's padding is part of its resize (with `b` as the colour); nothing more to do here.
   pad: (working) => working,
@@ -127,13 +140,6 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
   },
 };
 
-/** Runs the pipeline so far to raw pixels and goes on from them (the size is then known). */
-async function materialize(pipeline: Sharp): Promise<Working> {
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  const raw = { width: info.width, height: info.height, channels: info.channels };
-  return { pipeline: sharp(data, { raw }), width: info.width, height: info.height };
-}
-
 export interface PlanResult {
   readonly body: Uint8Array;
   /** The encoder quality used (chosen by the search for `q_auto`); undefined for PNG. */
@@ -143,9 +149,11 @@ export interface PlanResult {
 }
 
 /**
- * Runs one plan as one sharp pipeline (cut once after `trim`, whose result decides the size;
- * sharp keeps the call order of region, rotation, resize and a crop after it). For `q_auto`
- * the pipeline ends in raw pixels, the reference from which the quality search encodes.
+ * Runs one plan as one sharp pipeline (`trim` first finds its box in a pass of its own; `cr`
+ * and `trim` are cut as one area once the rotation is known), every pass within one deadline.
+ * mozjpeg's last step (trellis quantisation, scan optimisation) runs after libvips' last
+ * progress report, so a JPEG can end past the deadline by that step (README, "Request limits").
+ * For `q_auto` the pipeline ends in raw pixels, the reference from which the quality search encodes.
  * Reading from a file path (rather than a buffer) lets libvips shrink JPEGs on load. Metadata
  * (EXIF, GPS, XMP) is never copied to the output.
  */
@@ -157,13 +165,18 @@ export async function runPlan(
 ): Promise<PlanResult> {
   const deadline = Date.now() + limits.timeoutSeconds * 1000;
   try {
+    const reopen = () => sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient();
     let working: Working = {
-      pipeline: sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient(),
+      pipeline: reopen(),
       width: source.width,
       height: source.height,
+      area: null,
+      source,
+      reopen,
+      deadline,
     };
     for (const stage of STAGES) working = await STAGE_STEPS[stage](working, plan);
-    const pipeline = working.pipeline.timeout({ seconds: limits.timeoutSeconds });
+    const pipeline = working.pipeline.timeout({ seconds: secondsLeft(deadline) });
     if (typeof plan.quality !== 'object' || plan.format === 'png') {
       return { body: bytesOf(await pipeline.toBuffer()), quality: plan.quality as number | undefined };
     }

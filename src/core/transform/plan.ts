@@ -1,4 +1,5 @@
 import { invalid } from '../errors';
+import { checkSharpenSize } from '../limits';
 import type { Angle } from './ops/rotate';
 import type { Gravity } from './ops/gravity';
 import type { Quality } from './ops/quality';
@@ -113,8 +114,10 @@ export function planTransform(transform: Transform, source: SourceInfo, format: 
   const request: SizeRequest = { w: transform.w, h: transform.h, c: transform.c ?? 'fit', dpr: transform.dpr ?? 1 };
   // A focal point is a place in the whole oriented image: it only steers crops of that image.
   const focal = region || transform.a || transform.flip || transform.trim ? null : source.focalPoint;
+  const size = sizeFor(request, sw, sh);
+  if (transform.sharpen !== undefined) checkSharpenSize(size.width, size.height);
   return {
-    ...sizeFor(request, sw, sh),
+    ...size,
     format,
     // PNG is lossless: there is no quality to search for.
     quality: typeof transform.q === 'object' && format === 'png' ? undefined : (transform.q ?? DEFAULT_QUALITY[format]),
