@@ -1,18 +1,19 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,memory,metadata,upload,qauto,scale-out,cli] [--seconds N]
+// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,scale-out,cli] [--seconds N]
 // (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { cliScenario } from './cli';
 import { ROOT, hasCommand } from './harness';
+import { missGautoScenario } from './miss-gauto';
 import { qautoScenario } from './qauto';
 import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'memory', 'metadata', 'upload', 'qauto'];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
 const needsWrk = only.some((name) => name !== 'cli' && name !== 'qauto');
 if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
@@ -48,6 +49,14 @@ if (only.includes('miss')) {
   const miss = await missScenario(source.path, source.bytes, seconds);
   results.miss = miss;
   console.log('\nCache miss (each request a new w≈600 WebP variant; baseline: bare Bun + sharp, same transform)');
+  console.table(Object.fromEntries(Object.entries(miss).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
+  for (const c of [2, 8]) console.log(`c=${c}: imgapi / bun-sharp = ${ratio(miss[`imgapi-c${c}`]!.requestsPerSecond, miss[`bun-sharp-c${c}`]!.requestsPerSecond)}`);
+}
+if (only.includes('miss-gauto')) {
+  const photo = await corpusOr('TwoWings.jpg', 2560, 1600);
+  const miss = await missGautoScenario(photo.path, photo.bytes, seconds);
+  results.missGauto = miss;
+  console.log('\nCache miss of a typical URL (w_800,h_600,c_fill,g_auto,f_webp,q_80, a new variant each request, 2560×1600 JPEG; baseline: bare Bun + sharp, the same crop)');
   console.table(Object.fromEntries(Object.entries(miss).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
   for (const c of [2, 8]) console.log(`c=${c}: imgapi / bun-sharp = ${ratio(miss[`imgapi-c${c}`]!.requestsPerSecond, miss[`bun-sharp-c${c}`]!.requestsPerSecond)}`);
 }

@@ -19,17 +19,21 @@ const toMs = (value: string) => {
 
 /**
  * Runs wrk against loopback for a bounded time. With `paths`, each request takes the next
- * path from the list (a Lua script cycles through them). Asynchronous, so servers running
- * inside this process (the bench's S3 server) keep answering meanwhile.
+ * path from the list (a Lua script cycles through them, each thread through its own share).
+ * Asynchronous, so servers running inside this process (the bench's S3 server) keep answering
+ * meanwhile.
  */
 export async function wrk(url: string, options: { connections: number; seconds: number; threads?: number; paths?: string[] }): Promise<WrkResult> {
-  const args = ['wrk', '--latency', '-t', String(options.threads ?? Math.min(2, options.connections)), '-c', String(options.connections), '-d', `${options.seconds}s`];
+  const threads = options.threads ?? Math.min(2, options.connections);
+  const args = ['wrk', '--latency', '-t', String(threads), '-c', String(options.connections), '-d', `${options.seconds}s`];
   if (options.paths) {
     const script = join(tmpdir(), `imgapi-wrk-${process.pid}-${Date.now()}.lua`);
     const list = options.paths.map((p) => JSON.stringify(p)).join(',');
     writeFileSync(
       script,
-      `local paths = {${list}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`,
+      // Each thread has its own Lua state: without its own start it would ask the same paths as
+      // the others at the same moment, and a server that coalesces would answer two for one.
+      `local paths = {${list}}\nlocal threads = 0\nfunction setup(thread)\n  thread:set("id", threads)\n  threads = threads + 1\nend\nfunction init(args)\n  i = id\nend\nrequest = function()\n  i = i + ${threads}\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`,
     );
     args.push('-s', script);
   }
