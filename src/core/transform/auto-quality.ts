@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { AppError } from '../errors';
+import { secondsLeft } from './deadline';
 import type { AutoQualityLevel } from './ops/quality';
 import { DEFAULT_QUALITY } from './plan';
 import { AUTO_QUALITY_RANGES, AUTO_QUALITY_TARGETS, searchQuality, type Candidate } from './quality-search';
@@ -72,11 +72,7 @@ export async function scoreEncoded(reference: Plane, body: Uint8Array, backgroun
  */
 export async function encodeAutoQuality(job: AutoQualityJob): Promise<AutoQualityResult> {
   const { reference, format, background } = job;
-  const seconds = () => {
-    const left = job.deadline - Date.now();
-    if (left <= 0) throw new AppError('overloaded', 'The transform took too long; retry shortly', { details: { retryAfterSeconds: 1 } });
-    return Math.ceil(left / 1000);
-  };
+  const seconds = () => secondsLeft(job.deadline);
   const encode = async (image: RawImage, quality: number) => {
     const raw = { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 };
     return bytesOf(await job.encodeAt(sharp(image.data, { raw }), quality).timeout({ seconds: seconds() }).toBuffer());
