@@ -16,6 +16,8 @@ export interface Config {
   publicUrl: string | null;
   maxUploadBytes: number;
   maxPixels: number;
+  /** Frames an animated GIF or WebP may have. */
+  maxFrames: number;
   cacheMaxBytes: number;
   memoryCacheMaxBytes: number;
   concurrency: number;
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     maxUploadBytes: positiveInteger('IMGAPI_MAX_UPLOAD_BYTES', env.IMGAPI_MAX_UPLOAD_BYTES, 52_428_800),
     maxPixels: positiveInteger('IMGAPI_MAX_PIXELS', env.IMGAPI_MAX_PIXELS, 100_000_000),
+    maxFrames: positiveInteger('IMGAPI_MAX_FRAMES', env.IMGAPI_MAX_FRAMES, 300),
     cacheMaxBytes: positiveInteger('IMGAPI_CACHE_MAX_BYTES', env.IMGAPI_CACHE_MAX_BYTES, 10 * 1024 ** 3),
     memoryCacheMaxBytes: positiveInteger('IMGAPI_MEMORY_CACHE_MAX_BYTES', env.IMGAPI_MEMORY_CACHE_MAX_BYTES, 64 * 1024 ** 2, 0),
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),

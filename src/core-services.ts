@@ -32,7 +32,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     else if (change.kind === 'external') metadata.counts.changedAll();
   });
   const now = () => new Date().toISOString();
-  const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels };
+  const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels, maxFrames: config.maxFrames };
 
   const accounts = createAccountService({ repos, now });
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders });

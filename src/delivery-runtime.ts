@@ -23,6 +23,7 @@ export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos
     variants: storage.variants,
     feed: core.feed,
     maxPixels: config.maxPixels,
+    maxFrames: config.maxFrames,
     transformTimeoutSeconds: config.transformTimeoutSeconds,
     concurrency: config.concurrency,
     maxQueue: config.queueMax,

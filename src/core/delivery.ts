@@ -3,6 +3,7 @@ import { variantBlobKey } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
 import { AppError, invalid, notFound } from './errors';
+import { checkFrames } from './image-probe';
 import { createCoalescer, createLimiter, withDeadline } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
@@ -10,7 +11,7 @@ import { verifyPath } from './signing';
 import type { BlobTags } from './tagged-blob';
 import type { Tier, TieredStore } from './tiered-store';
 import { runPlan, type PlanResult } from './transform/execute';
-import { formatOfExtension, negotiateFormat, resolveOutputFormat } from './transform/format';
+import { formatOfExtension, negotiateFormat, resolveOutputFormat, type NegotiationSource } from './transform/format';
 import { parseTransform } from './transform/parse';
 import { planTransform, variantKey, type TransformPlan } from './transform/plan';
 import { CONTENT_TYPES, type Transform } from './transform/types';
@@ -22,6 +23,7 @@ export interface DeliveryDeps {
   variants: TieredStore;
   feed: ChangeFeed;
   maxPixels: number;
+  maxFrames: number;
   transformTimeoutSeconds: number;
   concurrency: number;
   maxQueue: number;
@@ -166,8 +168,8 @@ export function createDeliveryService(deps: DeliveryDeps) {
   }
 
   /** Requests that differ only in Accept share a resolution unless the transform is f_auto. */
-  const resolutionKey = (path: string, transform: Transform, accept: string | null, hasAlpha: boolean) =>
-    transform.f === 'auto' ? `${path}\n${negotiateFormat(accept, hasAlpha)}` : path;
+  const resolutionKey = (path: string, transform: Transform, accept: string | null, image: ImageRecord) =>
+    transform.f === 'auto' ? `${path}\n${negotiateFormat(accept, negotiationSource(image, transform))}` : path;
 
   return {
     stats,
@@ -182,7 +184,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const transform = route.transform ?? presets.get(`${route.clientId}/${route.preset}`);
       const image = transform && images.get(`${route.clientId}/${route.imageId}`);
       if (!transform || !image) return null;
-      const hit = resolved.get(resolutionKey(path, transform, accept, image.hasAlpha));
+      const hit = resolved.get(resolutionKey(path, transform, accept, image));
       // A replaced or deleted image left the image cache, so its old resolution no longer matches.
       if (!hit || hit.image !== image) return null;
       const body = variants.peekMemory(hit.blobKey);
@@ -198,8 +200,10 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const route = await routeOf(path);
       const transform = route.transform ?? (await presetTransform(route.clientId, route.preset!));
       const image = await imageOf(route.clientId, route.imageId);
-      const format = resolveOutputFormat(transform, route.extension, accept, image.hasAlpha);
+      const format = resolveOutputFormat(transform, route.extension, accept, negotiationSource(image, transform));
       const plan = planTransform(transform, image, format);
+      // IMGAPI_MAX_FRAMES may have been lowered since the upload.
+      if (plan.animated) checkFrames(image.frames, image.width, image.height, { maxPixels, maxFrames: deps.maxFrames });
       const key = variantKey(plan);
       const blobKey = variantBlobKey(image, key);
       const cached = await variants.lookup(blobKey);
@@ -213,11 +217,16 @@ export function createDeliveryService(deps: DeliveryDeps) {
         varyAccept: transform.f === 'auto',
         quality,
       };
-      resolved.set(resolutionKey(path, transform, accept, image.hasAlpha), { image, blobKey, meta });
+      resolved.set(resolutionKey(path, transform, accept, image), { image, blobKey, meta });
       return { meta, body, cache: cached?.tier ?? 'miss' };
     },
   };
 }
+
+const negotiationSource = (image: ImageRecord, transform: Transform): NegotiationSource => ({
+  hasAlpha: image.hasAlpha,
+  animated: image.frames > 1 && transform.fr === undefined,
+});
 
 /** A fixed quality is in the plan; a searched one in the tags stored with the variant. */
 function qualityOf(plan: TransformPlan, tags: BlobTags | null): number | undefined {

@@ -11,6 +11,13 @@ export interface ProbedImage {
   readonly width: number;
   readonly height: number;
   readonly hasAlpha: boolean;
+  /** Frames of an animated GIF or WebP; 1 for a still. */
+  readonly frames: number;
+}
+
+export interface ProbeLimits {
+  readonly maxPixels: number;
+  readonly maxFrames: number;
 }
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
@@ -21,7 +28,8 @@ const MAX_SIDE = 16383;
  * Identifies an upload from its bytes alone (never its name or declared type) and reads its
  * size from the header, so a pixel bomb is refused before anything is decoded.
  */
-export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<ProbedImage> {
+export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promise<ProbedImage> {
+  const { maxPixels } = limits;
   guardPngText(bytes);
   let meta: Metadata;
   try {
@@ -45,11 +53,9 @@ export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<
   if (meta.width * meta.height > maxPixels) {
     throw new AppError('limit_exceeded', `Image is ${meta.width}×${meta.height} pixels, over the limit of ${maxPixels}`);
   }
-  // An animation counts every frame, even though delivery uses the first.
-  const frames = meta.pages ?? 1;
-  if (frames * meta.width * meta.height > maxPixels) {
-    throw new AppError('limit_exceeded', `Animation of ${frames} frames of ${meta.width}×${meta.height} is over the pixel limit of ${maxPixels}`);
-  }
+  // An animation counts every frame: each one goes through the pipeline.
+  const frames = format === 'gif' || format === 'webp' ? (meta.pages ?? 1) : 1;
+  checkFrames(frames, meta.width, meta.pageHeight ?? meta.height, limits);
   // Confirm the pixels decode, cheaply: a tiny shrink-on-load thumbnail.
   try {
     await sharp(bytes, { limitInputPixels: maxPixels }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
@@ -57,5 +63,15 @@ export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<
     throw wrapSharpError(error);
   }
   const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
-  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true };
+  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true, frames };
+}
+
+/** Frame count and frames × pixels, from the header: at upload, and again before each transform. */
+export function checkFrames(frames: number, width: number, height: number, limits: ProbeLimits): void {
+  if (frames > limits.maxFrames) {
+    throw new AppError('limit_exceeded', `Animation has ${frames} frames, over the limit of ${limits.maxFrames}`);
+  }
+  if (frames * width * height > limits.maxPixels) {
+    throw new AppError('limit_exceeded', `Animation of ${frames} frames of ${width}×${height} is over the pixel limit of ${limits.maxPixels}`);
+  }
 }

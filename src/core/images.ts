@@ -35,6 +35,7 @@ const fileFields = (c: CheckedUpload) => ({
   height: c.height,
   bytes: c.bytes,
   hasAlpha: c.hasAlpha,
+  frames: c.frames,
   contentHash: c.contentHash,
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { imagePrefix } from './blob-keys';
 import { AppError } from './errors';
-import { probeImage, type ProbedImage } from './image-probe';
+import { probeImage, type ProbedImage, type ProbeLimits } from './image-probe';
 import type { BlobStore, ImageRecord } from './ports';
 
 export interface MediaStores {
@@ -9,9 +9,8 @@ export interface MediaStores {
   variants: BlobStore;
 }
 
-export interface MediaLimits {
+export interface MediaLimits extends ProbeLimits {
   maxUploadBytes: number;
-  maxPixels: number;
 }
 
 export interface CheckedUpload extends ProbedImage {
@@ -25,7 +24,7 @@ export async function checkUpload(data: Uint8Array, limits: MediaLimits): Promis
     throw new AppError('too_large', `File is larger than the limit of ${limits.maxUploadBytes} bytes`);
   }
   if (data.byteLength === 0) throw new AppError('unsupported_media_type', 'File is empty');
-  const probed = await probeImage(data, limits.maxPixels);
+  const probed = await probeImage(data, limits);
   return { ...probed, bytes: data.byteLength, contentHash: createHash('sha256').update(data).digest('hex') };
 }
 

@@ -55,6 +55,8 @@ export interface ImageRecord {
   height: number;
   bytes: number;
   hasAlpha: boolean;
+  /** Frames of an animated GIF or WebP (1 for a still image). */
+  frames: number;
   contentHash: string;
   /** Blob key of the original; new for every version so concurrent replaces never share a file. */
   originalKey: string;

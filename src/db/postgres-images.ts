@@ -43,9 +43,9 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
   return {
     async insert(img) {
       await sql`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-          has_alpha, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
+          has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
         VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
-          ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.contentHash}, ${img.originalKey}, ${img.version},
+          ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
           ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${img.createdAt}, ${img.updatedAt})`;
       counts.changed(img.clientId);
     },
@@ -100,7 +100,7 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
     async update(img, expectedVersion) {
       const result = await sql`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
-          bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
+          bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, frames = ${img.frames}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
           version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
           updated_at = ${img.updatedAt}
         WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`;

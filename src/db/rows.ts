@@ -20,6 +20,7 @@ export interface ImageRow {
   bytes: number | string;
   /** SQLite stores 0/1, PostgreSQL a boolean. */
   has_alpha: number | boolean;
+  frames: number;
   content_hash: string;
   original_key: string;
   version: number;
@@ -56,6 +57,7 @@ export const toImage = (r: ImageRow): ImageRecord => ({
   height: r.height,
   bytes: Number(r.bytes),
   hasAlpha: r.has_alpha === 1 || r.has_alpha === true,
+  frames: Number(r.frames),
   contentHash: r.content_hash,
   originalKey: r.original_key,
   version: r.version,

@@ -36,11 +36,11 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       try {
         db.query(
           `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-             has_alpha, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
-          img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version,
+          img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
           img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, img.createdAt, img.updatedAt,
         );
       } catch (error) {
@@ -92,11 +92,11 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
     async update(img, expectedVersion) {
       const result = db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
-           has_alpha = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?, updated_at = ?
+           has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?, updated_at = ?
          WHERE client_id = ? AND id = ? AND version = ?`,
       ).run(
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
-        img.hasAlpha ? 1 : 0, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
+        img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
         img.focalPoint?.y ?? null, img.updatedAt, img.clientId, img.id, expectedVersion,
       );
       counts.changed(img.clientId);

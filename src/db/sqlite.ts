@@ -3,6 +3,7 @@ import init from './migrations/001_init.sql' with { type: 'text' };
 import sessions from './migrations/002_sessions.sql' with { type: 'text' };
 import search from './migrations/003_search_and_paging.sql' with { type: 'text' };
 import focalPoint from './migrations/004_focal_point.sql' with { type: 'text' };
+import frames from './migrations/005_frames.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -10,6 +11,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: sessions },
   { version: 3, sql: search },
   { version: 4, sql: focalPoint },
+  { version: 5, sql: frames },
 ];
 
 export function openSqlite(file: string): Database {

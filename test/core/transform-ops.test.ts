@@ -58,7 +58,7 @@ describe('grammar of the new keys', () => {
   ];
   for (const [input, canonical] of valid) test(`"${input}" → "${canonical}"`, () => expect(canonicalize(input)).toBe(canonical));
 
-  const invalid = ['g_up', 'a_45', 'a_0', 'b_red', 'b_fff', 'b_ff00001', 'cr_0:0:0:0', 'cr_1:2:3', 'cr_-1:0:5:5', 'cr_01:0:5:5', 'blur_0', 'blur_101', 'sharpen_101', 'sharpen_0', 'e_sepia', 'flip_x', 'trim_0', 'trim_101', 'g_'];
+  const invalid = ['g_up', 'a_45', 'a_0', 'b_red', 'b_fff', 'b_ff00001', 'cr_0:0:0:0', 'cr_1:2:3', 'cr_-1:0:5:5', 'cr_01:0:5:5', 'blur_0', 'blur_101', 'sharpen_101', 'sharpen_0', 'e_sepia', 'flip_x', 'trim_0', 'trim_101', 'g_', 'fr_0', 'fr_01', 'fr_-1', 'fr_x'];
   for (const segment of invalid) {
     test(`"${segment}" → 400 naming it`, () => {
       const error = (() => {
@@ -75,7 +75,7 @@ describe('grammar of the new keys', () => {
   }
 
   test('every key of the registry has documentation and a canonical round trip', () => {
-    expect(OPS.map((op) => op.key)).toEqual(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e']);
+    expect(OPS.map((op) => op.key)).toEqual(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e', 'fr']);
     for (const op of OPS) expect([op.key, op.doc.meaning.length > 3, op.doc.values.length > 0]).toEqual([op.key, true, true]);
     // A stage the executor does not run would drop the key silently.
     for (const op of OPS) expect([op.key, STAGES.includes(op.stage)]).toEqual([op.key, true]);
@@ -96,7 +96,7 @@ describe('variant keys', () => {
 
   test('every new key that changes pixels changes the key; no-ops do not', () => {
     const base = key('w_600,h_600,c_cover');
-    const changed = ['g_north', 'g_auto', 'cr_0:0:600:600', 'a_90', 'flip_h', 'trim_10', 'b_ff0000', 'blur_2', 'sharpen_2', 'e_grayscale'].map((extra) => key(`w_600,h_600,c_cover,${extra}`));
+    const changed = ['g_north', 'g_auto', 'cr_0:0:600:600', 'a_90', 'flip_h', 'trim_10', 'b_ff0000', 'blur_2', 'sharpen_2', 'e_grayscale', 'fr_1'].map((extra) => key(`w_600,h_600,c_cover,${extra}`));
     expect(new Set([base, ...changed]).size).toBe(changed.length + 1);
     expect(key('w_600,g_north')).toBe(key('w_600')); // a plain scale has nothing to anchor
     expect(key('w_600,h_600,c_cover,g_center')).toBe(base);

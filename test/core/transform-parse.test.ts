@@ -58,7 +58,7 @@ describe('parseTransform: every bad segment is a 400 naming it', () => {
     ['dpr_abc', 'dpr_abc'],
     ['dpr_1.23456', 'dpr_1.23456'],
     ['c_stretch', 'c_stretch'],
-    ['f_gif', 'f_gif'],
+    ['f_bmp', 'f_bmp'],
     ['f_JPEG', 'f_JPEG'],
     ['x_1', 'x_1'],
     ['w600', 'w600'],

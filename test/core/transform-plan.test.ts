@@ -73,15 +73,25 @@ describe('output format', () => {
   ];
   for (const [accept, alpha, format] of cases) {
     test(`f_auto with Accept ${accept} (alpha ${alpha}) → ${format}`, () => {
-      expect(negotiateFormat(accept, alpha)).toBe(format as never);
+      expect(negotiateFormat(accept, { hasAlpha: alpha, animated: false })).toBe(format as never);
     });
   }
 
+  const still = { hasAlpha: false, animated: false };
+  test('f_auto keeps an animation: animated WebP when accepted or unstated, else GIF', () => {
+    const animation = { hasAlpha: false, animated: true };
+    expect(negotiateFormat('image/avif,image/webp,*/*', animation)).toBe('webp');
+    expect(negotiateFormat(null, animation)).toBe('webp');
+    expect(negotiateFormat('image/avif,image/png', animation)).toBe('gif');
+    expect(negotiateFormat('image/webp;q=0,image/jpeg', animation)).toBe('gif');
+  });
+
   test('without f the extension decides; a concrete f must match it', () => {
-    expect(resolveOutputFormat(parseTransform('w_10'), 'jpg', null, false)).toBe('jpeg');
-    expect(resolveOutputFormat(parseTransform('f_jpg'), 'jpeg', null, false)).toBe('jpeg');
-    expect(resolveOutputFormat(parseTransform('f_auto'), 'png', 'image/webp', false)).toBe('webp');
-    expect(() => resolveOutputFormat(parseTransform('f_webp'), 'png', null, false)).toThrow(/does not match/);
-    expect(() => resolveOutputFormat(parseTransform(''), 'gif', null, false)).toThrow(/Unsupported extension/);
+    expect(resolveOutputFormat(parseTransform('w_10'), 'jpg', null, still)).toBe('jpeg');
+    expect(resolveOutputFormat(parseTransform('f_jpg'), 'jpeg', null, still)).toBe('jpeg');
+    expect(resolveOutputFormat(parseTransform('f_gif'), 'gif', null, still)).toBe('gif');
+    expect(resolveOutputFormat(parseTransform('f_auto'), 'png', 'image/webp', still)).toBe('webp');
+    expect(() => resolveOutputFormat(parseTransform('f_webp'), 'png', null, still)).toThrow(/does not match/);
+    expect(() => resolveOutputFormat(parseTransform(''), 'bmp', null, still)).toThrow(/Unsupported extension/);
   });
 });

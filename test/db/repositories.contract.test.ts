@@ -58,6 +58,7 @@ function image(clientId: string, folder: FolderRecord | null, name: string, n: n
     folderId: folder?.id ?? null,
     folderPath: folder?.path ?? '',
     originalName: name,
+    frames: 1,
     format: 'jpeg',
     width: 640,
     height: 480,

@@ -43,3 +43,25 @@ export async function pixel(bytes: ArrayBuffer | Uint8Array, x: number, y: numbe
   const i = (y * info.width + x) * 4;
   return [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
 }
+
+/**
+ * An animated GIF or WebP of `frames` frames, frame i a solid colour of red i × step (so a
+ * frame can be told by its red), blue 255 − red, with a 100 ms delay and `loop` repeats.
+ */
+export async function animation(
+  width: number,
+  height: number,
+  frames: number,
+  options: { format?: 'gif' | 'webp'; loop?: number; step?: number } = {},
+) {
+  const step = options.step ?? Math.floor(255 / Math.max(1, frames - 1));
+  const pixels = Buffer.alloc(width * height * frames * 4);
+  for (let f = 0; f < frames; f++) {
+    const red = Math.min(255, f * step);
+    for (let i = 0; i < width * height; i++) pixels.set([red, 0, 255 - red, 255], (f * width * height + i) * 4);
+  }
+  const image = sharp(pixels, { raw: { width, height: height * frames, channels: 4, pageHeight: height } });
+  const timing = { delay: Array(frames).fill(100), loop: options.loop ?? 0 };
+  const encoded = options.format === 'webp' ? image.webp({ ...timing, lossless: true }) : image.gif(timing);
+  return asBytes(await encoded.toBuffer());
+}

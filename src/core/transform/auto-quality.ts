@@ -5,7 +5,7 @@ import { DEFAULT_QUALITY } from './plan';
 import { AUTO_QUALITY_RANGES, AUTO_QUALITY_TARGETS, searchQuality, type Candidate } from './quality-search';
 import { SSIM_WINDOW, halve, luma, ssim, tiledSsim, type Plane } from './ssim';
 import { TILE, tileSample, type RawImage } from './tile-sample';
-import type { OutputFormat } from './types';
+import type { LossyFormat } from './types';
 
 /** Candidates are tried on about an eighth of the output, between 16 and 64 tiles (64 K–256 K px). */
 const SAMPLE_SHARE = 8;
@@ -26,7 +26,7 @@ type Rgb = { readonly r: number; readonly g: number; readonly b: number };
 export interface AutoQualityJob {
   /** The finished pixels at the output size, before encoding: the reference every candidate is scored against. */
   readonly reference: RawImage;
-  readonly format: Exclude<OutputFormat, 'png'>;
+  readonly format: LossyFormat;
   readonly level: AutoQualityLevel;
   /** What transparent pixels are seen against when scoring (JPEG's flattening colour). */
   readonly background: Rgb;

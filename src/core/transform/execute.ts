@@ -6,8 +6,10 @@ import { secondsLeft } from './deadline';
 import { rgbaOf, type Rgba } from './ops/background';
 import { blurSigma } from './ops/blur';
 import { STAGES, type Stage } from './ops/op';
+import type { AutoQualityLevel } from './ops/quality';
 import { sharpenSigma } from './ops/sharpen';
 import { sizeFor, type Anchor, type TransformPlan } from './plan';
+import { isLossy } from './types';
 import { findTrimBox } from './trim-box';
 
 export interface ExecuteLimits {
@@ -36,8 +38,17 @@ function encode(pipeline: Sharp, plan: TransformPlan, quality: number | undefine
       return pipeline.avif({ quality, effort: 2, tune: 'ssim' });
     case 'png':
       return pipeline.png();
+    case 'gif':
+      // Frame delays and the loop count come from the source's metadata, kept by sharp.
+      return pipeline.gif();
   }
 }
+
+/**
+ * The quality an animated output is encoded at for a `q_auto` level: the search scores one
+ * still image, and running it per frame would multiply the cost by the frame count.
+ */
+const ANIMATED_AUTO_QUALITY: Record<AutoQualityLevel, number> = { best: 90, good: 80, eco: 70, low: 60 };
 
 const backgroundOf = (plan: TransformPlan, fallback: Rgba): Rgba => (plan.background ? rgbaOf(plan.background) : fallback);
 
@@ -62,7 +73,7 @@ interface Working {
   /** The part of the oriented source that `cr` and `trim` keep, cut by the rotate stage. */
   readonly area: Box | null;
   readonly source: { readonly width: number; readonly height: number };
-  /** A fresh pipeline over the oriented source, for a stage that must read it again. */
+  /** A fresh pipeline over the oriented source (its first frame, when animated), for a stage that must read it again. */
   readonly reopen: () => Sharp;
   /** Epoch ms by which every pass of the transform must be done. */
   readonly deadline: number;
@@ -74,6 +85,8 @@ interface Working {
  * and encoding close it. Each key of the registry names its stage.
  */
 const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPlan) => Working | Promise<Working> } = {
+  // Which frames go through is decided when the source is opened (`openSource`).
+  frames: (working) => working,
   region: (working, plan) => {
     if (!plan.region) return working;
     const { x: left, y: top, width, height } = plan.region;
@@ -88,30 +101,46 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
   },
   rotate: (working, plan) => {
     let { pipeline, width, height } = working;
-    if (plan.rotate) {
+    let mirrorH = plan.flip === 'h' || plan.flip === 'hv';
+    let mirrorV = plan.flip === 'v' || plan.flip === 'hv';
+    // libvips turns no multi-page image: half a turn of an animation is both mirrors, a quarter impossible.
+    const halfTurnByMirrors = plan.animated && plan.rotate === 180;
+    if (plan.animated && (plan.rotate === 90 || plan.rotate === 270)) {
+      throw new AppError('limit_exceeded', `a_${plan.rotate} cannot turn an animation; add fr_<n> for a still frame, or use a_180`);
+    }
+    if (halfTurnByMirrors) {
+      [mirrorH, mirrorV] = [!mirrorH, !mirrorV];
+    } else if (plan.rotate) {
       pipeline = pipeline.rotate(plan.rotate);
       if (plan.rotate !== 180) [width, height] = [height, width];
     }
     // sharp mirrors before it rotates, whatever the call order: `flip` acts on the unrotated image.
-    if (plan.flip === 'h' || plan.flip === 'hv') pipeline = pipeline.flop();
-    if (plan.flip === 'v' || plan.flip === 'hv') pipeline = pipeline.flip();
+    if (mirrorH) pipeline = pipeline.flop();
+    if (mirrorV) pipeline = pipeline.flip();
     // sharp cuts one area before resizing. Asked after a rotation, it cuts it from the turned
     // (and mirrored) image, so the area is turned too; with no rotation, mirroring comes after it.
-    if (working.area) pipeline = pipeline.extract(plan.rotate ? turned(working.area, working.source, plan.rotate, plan.flip) : working.area);
+    const turnedArea = plan.rotate && !halfTurnByMirrors;
+    if (working.area) pipeline = pipeline.extract(turnedArea ? turned(working.area, working.source, plan.rotate!, plan.flip) : working.area);
     return { ...working, pipeline, width, height };
   },
-  resize: (working, plan) => {
+  resize: async (working, plan) => {
     const size = plan.trim === null ? plan : sizeFor(plan.request, working.width, working.height);
     if (size.width === working.width && size.height === working.height && size.fit === 'scale') return working;
     const background = backgroundOf(plan, plan.format === 'jpeg' ? WHITE : TRANSPARENT);
     const anchor = plan.anchor;
-    if (typeof anchor === 'object' && size.fit === 'cover') {
+    const attentionOfAnimation = anchor === 'attention' && size.fit === 'cover' && plan.animated;
+    if ((typeof anchor === 'object' || attentionOfAnimation) && size.fit === 'cover') {
       // A focal point: scale to cover, then cut the window centred on the point, kept inside.
       const scale = Math.max(size.width / working.width, size.height / working.height);
       const scaledWidth = Math.max(size.width, Math.round(working.width * scale));
       const scaledHeight = Math.max(size.height, Math.round(working.height * scale));
-      const left = Math.min(scaledWidth - size.width, Math.max(0, Math.round(anchor.x * scaledWidth - size.width / 2)));
-      const top = Math.min(scaledHeight - size.height, Math.max(0, Math.round(anchor.y * scaledHeight - size.height / 2)));
+      const { left, top } =
+        typeof anchor === 'object'
+          ? {
+              left: Math.min(scaledWidth - size.width, Math.max(0, Math.round(anchor.x * scaledWidth - size.width / 2))),
+              top: Math.min(scaledHeight - size.height, Math.max(0, Math.round(anchor.y * scaledHeight - size.height / 2))),
+            }
+          : await attentionWindow(working, plan, size);
       const pipeline = working.pipeline
         .resize(scaledWidth, scaledHeight, { fit: 'fill' })
         .extract({ left, top, width: size.width, height: size.height });
@@ -136,9 +165,51 @@ const STAGE_STEPS: { readonly [S in Stage]: (working: Working, plan: TransformPl
     const flattened = plan.background && rgbaOf(plan.background).alpha === 1 ? working.pipeline.flatten({ background: rgbaOf(plan.background) }) : working.pipeline;
     const pixels = flattened.toColourspace('srgb');
     // q_auto encodes from these pixels itself (`runPlan`), several times.
-    return { ...working, pipeline: typeof plan.quality === 'object' ? pixels : encode(pixels, plan, plan.quality) };
+    return { ...working, pipeline: searchesQuality(plan) ? pixels : encode(pixels, plan, fixedQuality(plan)) };
   },
 };
+
+/**
+ * Where libvips' attention strategy cuts the first frame: libvips finds no salient region in a
+ * multi-page image, so every frame of an animation is cut where its first frame would be.
+ */
+async function attentionWindow(working: Working, plan: TransformPlan, size: { width: number; height: number }): Promise<{ left: number; top: number }> {
+  let first = working.reopen();
+  if (working.area) first = first.extract(working.area);
+  if (plan.rotate === 180) first = first.rotate(180);
+  if (plan.flip === 'h' || plan.flip === 'hv') first = first.flop();
+  if (plan.flip === 'v' || plan.flip === 'hv') first = first.flip();
+  const { info } = await first
+    .resize(size.width, size.height, { fit: 'cover', position: sharp.strategy.attention })
+    .timeout({ seconds: secondsLeft(working.deadline) })
+    .toBuffer({ resolveWithObject: true });
+  return { left: -(info.cropOffsetLeft ?? 0), top: -(info.cropOffsetTop ?? 0) };
+}
+
+const searchesQuality = (plan: TransformPlan) => typeof plan.quality === 'object' && !plan.animated;
+const fixedQuality = (plan: TransformPlan): number | undefined =>
+  typeof plan.quality === 'object' ? ANIMATED_AUTO_QUALITY[plan.quality.auto] : plan.quality;
+
+/** Raw RGBA pixels, as a renderer (SVG) or a decoder (HEIC) hands them over. */
+export interface RawPixels {
+  readonly pixels: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+/** A file path (lets libvips shrink JPEGs on load), encoded bytes, or decoded pixels. */
+export type SourceInput = string | Uint8Array | RawPixels;
+
+/**
+ * The source as libvips reads it: every frame of an animation when the output keeps it,
+ * else the one frame asked for (the first by default), oriented by its EXIF tag.
+ */
+export function openSource(input: SourceInput, plan: Pick<TransformPlan, 'animated' | 'frame'>, maxPixels: number, still = false): Sharp {
+  if (typeof input === 'object' && 'pixels' in input) {
+    return sharp(input.pixels, { raw: { width: input.width, height: input.height, channels: 4 }, limitInputPixels: maxPixels });
+  }
+  const frames = plan.animated && !still ? { animated: true } : { page: (plan.frame ?? 1) - 1 };
+  return sharp(input, { limitInputPixels: maxPixels, sequentialRead: true, ...frames }).autoOrient();
+}
 
 export interface PlanResult {
   readonly body: Uint8Array;
@@ -158,16 +229,16 @@ export interface PlanResult {
  * (EXIF, GPS, XMP) is never copied to the output.
  */
 export async function runPlan(
-  input: string | Uint8Array,
+  input: SourceInput,
   source: { width: number; height: number },
   plan: TransformPlan,
   limits: ExecuteLimits,
 ): Promise<PlanResult> {
   const deadline = Date.now() + limits.timeoutSeconds * 1000;
   try {
-    const reopen = () => sharp(input, { limitInputPixels: limits.maxPixels, sequentialRead: true }).autoOrient();
+    const reopen = () => openSource(input, plan, limits.maxPixels, true);
     let working: Working = {
-      pipeline: reopen(),
+      pipeline: openSource(input, plan, limits.maxPixels),
       width: source.width,
       height: source.height,
       area: null,
@@ -177,8 +248,8 @@ export async function runPlan(
     };
     for (const stage of STAGES) working = await STAGE_STEPS[stage](working, plan);
     const pipeline = working.pipeline.timeout({ seconds: secondsLeft(deadline) });
-    if (typeof plan.quality !== 'object' || plan.format === 'png') {
-      return { body: bytesOf(await pipeline.toBuffer()), quality: plan.quality as number | undefined };
+    if (!searchesQuality(plan) || !isLossy(plan.format) || typeof plan.quality !== 'object') {
+      return { body: bytesOf(await pipeline.toBuffer()), quality: fixedQuality(plan) };
     }
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const { r, g, b } = backgroundOf(plan, WHITE);
@@ -197,7 +268,7 @@ export async function runPlan(
 
 /** The encoded bytes alone (see `runPlan`). */
 export async function executePlan(
-  input: string | Uint8Array,
+  input: SourceInput,
   source: { width: number; height: number },
   plan: TransformPlan,
   limits: ExecuteLimits,

@@ -7,11 +7,12 @@ const EXTENSION_FORMATS: Record<string, OutputFormat> = {
   jpeg: 'jpeg',
   png: 'png',
   avif: 'avif',
+  gif: 'gif',
 };
 
 export function formatOfExtension(ext: string): OutputFormat {
   const format = Object.hasOwn(EXTENSION_FORMATS, ext) ? EXTENSION_FORMATS[ext] : undefined;
-  if (!format) throw new AppError('invalid_input', `Unsupported extension ".${ext}" (expected webp, jpg, jpeg, png or avif)`);
+  if (!format) throw new AppError('invalid_input', `Unsupported extension ".${ext}" (expected webp, jpg, jpeg, png, avif or gif)`);
   return format;
 }
 
@@ -31,15 +32,24 @@ function hasNoImagePreference(accept: string): boolean {
   return !/image\/(?!\*)/i.test(accept);
 }
 
+/** What f_auto needs to know of the source. */
+export interface NegotiationSource {
+  readonly hasAlpha: boolean;
+  /** An animated source whose animation the output is to keep (no `fr`). */
+  readonly animated: boolean;
+}
+
 /**
  * f_auto: AVIF, then WebP, then JPEG (PNG when the source has alpha), as the
  * request's Accept allows; WebP when the client states no preference (the seed's promise).
+ * An animation stays one: animated WebP when accepted, else GIF.
  */
-export function negotiateFormat(accept: string | null | undefined, hasAlpha: boolean): OutputFormat {
+export function negotiateFormat(accept: string | null | undefined, source: NegotiationSource): OutputFormat {
   const header = accept ?? '';
+  if (source.animated) return accepts(header, 'image/webp') || hasNoImagePreference(header) ? 'webp' : 'gif';
   if (accepts(header, 'image/avif')) return 'avif';
   if (accepts(header, 'image/webp') || hasNoImagePreference(header)) return 'webp';
-  return hasAlpha ? 'png' : 'jpeg';
+  return source.hasAlpha ? 'png' : 'jpeg';
 }
 
 /**
@@ -50,12 +60,12 @@ export function resolveOutputFormat(
   transform: Transform,
   extension: string,
   accept: string | null | undefined,
-  hasAlpha: boolean,
+  source: NegotiationSource,
 ): OutputFormat {
   const fromExtension = formatOfExtension(extension);
   const choice: FormatChoice | undefined = transform.f;
   if (choice === undefined) return fromExtension;
-  if (choice === 'auto') return negotiateFormat(accept, hasAlpha);
+  if (choice === 'auto') return negotiateFormat(accept, source);
   if (choice !== fromExtension) {
     throw new AppError('invalid_input', `Extension ".${extension}" does not match the transform's format f_${choice}`);
   }

@@ -5,7 +5,7 @@ import type { Gravity } from './ops/gravity';
 import type { Quality } from './ops/quality';
 import type { Region } from './ops/region';
 import type { Transform } from './registry';
-import { MAX_DIMENSION, type FitMode, type OutputFormat } from './types';
+import { ANIMATED_FORMATS, isLossy, MAX_DIMENSION, type FitMode, type OutputFormat } from './types';
 
 /** Where a crop is anchored: a compass point, the most salient region, or a point (0–1). */
 export type Anchor = Exclude<Gravity, 'focus' | 'auto'> | 'attention' | { readonly x: number; readonly y: number };
@@ -38,6 +38,10 @@ export interface TransformPlan {
   readonly blur: number | null;
   readonly sharpen: number | null;
   readonly effect: 'grayscale' | null;
+  /** The 1-based frame of an animated source given as a still (`fr`); null: the animation, or frame 1. */
+  readonly frame: number | null;
+  /** Every frame of an animated source goes through the pipeline and into an animated WebP or GIF. */
+  readonly animated: boolean;
   readonly request: SizeRequest;
 }
 
@@ -47,6 +51,10 @@ export interface SourceInfo {
   readonly height: number;
   /** The image's focal point (0–1 of the oriented image), if one is set. */
   readonly focalPoint?: { readonly x: number; readonly y: number } | null;
+  /** Frames of an animated source (1 for a still). */
+  readonly frames?: number;
+  /** A vector source (SVG) renders sharp at any size, so it may be scaled up. */
+  readonly vector?: boolean;
 }
 
 export const DEFAULT_QUALITY: Record<OutputFormat, number | undefined> = {
@@ -54,34 +62,38 @@ export const DEFAULT_QUALITY: Record<OutputFormat, number | undefined> = {
   webp: 80,
   avif: 55,
   png: undefined, // lossless
+  gif: undefined, // a palette: no quality setting
 };
 
 const atLeastOne = (n: number) => Math.max(1, Math.round(n));
 const capped = (n: number | undefined, dpr: number) => (n === undefined ? undefined : Math.min(MAX_DIMENSION, Math.round(n * dpr)));
 
 /**
- * Output dimensions for a size request on a source of `sw` × `sh`. Never enlarges: a box
- * larger than the source shrinks, keeping its aspect ratio, until the source fills it.
+ * Output dimensions for a size request on a source of `sw` × `sh`. A raster source is never
+ * enlarged: a box larger than it shrinks, keeping its aspect ratio, until the source fills it.
+ * A vector source (`enlarge`) takes the box as asked, within MAX_DIMENSION.
  */
-export function sizeFor(request: SizeRequest, sw: number, sh: number): Pick<TransformPlan, 'width' | 'height' | 'fit'> {
+export function sizeFor(request: SizeRequest, sw: number, sh: number, enlarge = false): Pick<TransformPlan, 'width' | 'height' | 'fit'> {
   const w = capped(request.w, request.dpr);
   const h = capped(request.h, request.dpr);
+  // A vector source is rendered at the size asked, so nothing it draws exceeds MAX_DIMENSION.
+  const limit = enlarge ? Math.min(MAX_DIMENSION / sw, MAX_DIMENSION / sh) : 1;
   if (w === undefined && h === undefined) return { width: sw, height: sh, fit: 'scale' };
   if (h === undefined) {
-    const width = Math.min(w!, sw);
-    return { width, height: atLeastOne((sh * width) / sw), fit: 'scale' };
+    const scale = Math.min(w! / sw, limit);
+    return { width: atLeastOne(sw * scale), height: atLeastOne(sh * scale), fit: 'scale' };
   }
   if (w === undefined) {
-    const height = Math.min(h, sh);
-    return { width: atLeastOne((sw * height) / sh), height, fit: 'scale' };
+    const scale = Math.min(h / sh, limit);
+    return { width: atLeastOne(sw * scale), height: atLeastOne(sh * scale), fit: 'scale' };
   }
   if (request.c === 'fit' || request.c === 'inside') {
-    const scale = Math.min(w / sw, h / sh, 1);
+    const scale = Math.min(w / sw, h / sh, limit);
     return { width: atLeastOne(sw * scale), height: atLeastOne(sh * scale), fit: 'scale' };
   }
   // cover/fill crop to the box, contain pads to it: the box itself shrinks if filling it would upscale.
   const needed = request.c === 'contain' ? Math.min(w / sw, h / sh) : Math.max(w / sw, h / sh);
-  const shrink = Math.min(1, 1 / needed);
+  const shrink = Math.min(1, limit / needed);
   return { width: atLeastOne(w * shrink), height: atLeastOne(h * shrink), fit: request.c === 'contain' ? 'contain' : 'cover' };
 }
 
@@ -114,13 +126,17 @@ export function planTransform(transform: Transform, source: SourceInfo, format: 
   const request: SizeRequest = { w: transform.w, h: transform.h, c: transform.c ?? 'fit', dpr: transform.dpr ?? 1 };
   // A focal point is a place in the whole oriented image: it only steers crops of that image.
   const focal = region || transform.a || transform.flip || transform.trim ? null : source.focalPoint;
-  const size = sizeFor(request, sw, sh);
+  const size = sizeFor(request, sw, sh, source.vector === true);
   if (transform.sharpen !== undefined) checkSharpenSize(size.width, size.height);
+  const frames = source.frames ?? 1;
+  if (transform.fr !== undefined && transform.fr > frames) {
+    throw invalid(`Frame fr_${transform.fr} does not exist: the image has ${frames} frame${frames === 1 ? '' : 's'}`);
+  }
   return {
     ...size,
     format,
-    // PNG is lossless: there is no quality to search for.
-    quality: typeof transform.q === 'object' && format === 'png' ? undefined : (transform.q ?? DEFAULT_QUALITY[format]),
+    // PNG is lossless and GIF a palette: there is no quality to search for.
+    quality: typeof transform.q === 'object' && !isLossy(format) ? undefined : (transform.q ?? DEFAULT_QUALITY[format]),
     anchor: anchorOf(transform.g, focal),
     region,
     trim: transform.trim ?? null,
@@ -130,6 +146,8 @@ export function planTransform(transform: Transform, source: SourceInfo, format: 
     blur: transform.blur ?? null,
     sharpen: transform.sharpen ?? null,
     effect: transform.e ?? null,
+    frame: transform.fr ?? null,
+    animated: frames > 1 && transform.fr === undefined && ANIMATED_FORMATS.has(format),
     request,
   };
 }
@@ -161,6 +179,8 @@ const KEY_PARTS: { readonly [F in keyof TransformPlan]-?: (value: TransformPlan[
   blur: (blur) => (blur === null ? null : `blur${blur}`),
   sharpen: (sharpen) => (sharpen === null ? null : `sharpen${sharpen}`),
   effect: (effect) => effect,
+  frame: (frame) => (frame === null ? null : `fr${frame}`),
+  animated: (animated) => (animated ? 'anim' : null),
   // The output size already follows from it; with trim, size + trim + source version decide.
   request: () => null,
   format: () => null, // the extension

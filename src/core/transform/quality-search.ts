@@ -1,5 +1,5 @@
 import type { AutoQualityLevel } from './ops/quality';
-import type { OutputFormat } from './types';
+import type { LossyFormat } from './types';
 
 /**
  * The least score (SSIM of luma at half scale against the unencoded pixels at the output size,
@@ -20,7 +20,7 @@ export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, number>> = 
  * SSIM underrates set in (JPEG blocking on gradients, WebP and AVIF smearing texture into
  * flat patches); above the ceilings bytes grow with nothing left to see.
  */
-export const AUTO_QUALITY_RANGES: Readonly<Record<Exclude<OutputFormat, 'png'>, { readonly min: number; readonly max: number }>> = {
+export const AUTO_QUALITY_RANGES: Readonly<Record<LossyFormat, { readonly min: number; readonly max: number }>> = {
   jpeg: { min: 40, max: 95 },
   webp: { min: 50, max: 95 },
   avif: { min: 30, max: 90 },

@@ -5,6 +5,7 @@ import { devicePixelRatio } from './ops/device-pixel-ratio';
 import { effect } from './ops/effect';
 import { flip } from './ops/flip';
 import { format } from './ops/format';
+import { frame } from './ops/frame';
 import { gravity } from './ops/gravity';
 import { height } from './ops/height';
 import type { Op } from './ops/op';
@@ -36,6 +37,7 @@ export const OPS = [
   blur,
   sharpen,
   effect,
+  frame,
 ] as const;
 
 type AnyOp = (typeof OPS)[number];

@@ -1,9 +1,14 @@
 export const FIT_MODES = ['fit', 'fill', 'cover', 'contain', 'inside'] as const;
 export type FitMode = (typeof FIT_MODES)[number];
 
-export const OUTPUT_FORMATS = ['webp', 'jpeg', 'png', 'avif'] as const;
+export const OUTPUT_FORMATS = ['webp', 'jpeg', 'png', 'avif', 'gif'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type FormatChoice = OutputFormat | 'auto';
+/** Formats with an encoder quality (PNG is lossless, GIF a palette). */
+export type LossyFormat = Exclude<OutputFormat, 'png' | 'gif'>;
+export const isLossy = (format: OutputFormat): format is LossyFormat => format !== 'png' && format !== 'gif';
+/** Outputs that can hold an animation; every other format gives one still frame. */
+export const ANIMATED_FORMATS: ReadonlySet<OutputFormat> = new Set(['webp', 'gif']);
 
 export type { Transform } from './registry';
 
@@ -15,6 +20,7 @@ export const CONTENT_TYPES: Record<OutputFormat, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   avif: 'image/avif',
+  gif: 'image/gif',
 };
 
 /** Generated URLs use `.jpg` for JPEG (SPEC §5). */
@@ -23,4 +29,5 @@ export const URL_EXTENSIONS: Record<OutputFormat, string> = {
   jpeg: 'jpg',
   png: 'png',
   avif: 'avif',
+  gif: 'gif',
 };

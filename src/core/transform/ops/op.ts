@@ -18,7 +18,7 @@ export interface Op<K extends string = string, V = unknown> {
 }
 
 /** The pipeline, in order: several keys can share a stage (w, h, c, dpr size the image together). */
-export const STAGES = ['region', 'trim', 'rotate', 'resize', 'pad', 'blur', 'sharpen', 'effect', 'encode'] as const;
+export const STAGES = ['frames', 'region', 'trim', 'rotate', 'resize', 'pad', 'blur', 'sharpen', 'effect', 'encode'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** What a value's grammar expected; the parser names the segment around it. */
