@@ -7,7 +7,10 @@ import { embedPagePlugin } from './embed-page-plugin';
 import { sharpEmbedPlugin } from './sharp-embed-plugin';
 
 const result = await Bun.build({
-  entrypoints: ['cli/imgapi.ts'],
+  // The workers are entrypoints of their own so `new Worker(new URL('./x.ts', import.meta.url))`
+  // finds them inside the executable; [name] keeps their paths what that URL names.
+  entrypoints: ['cli/imgapi.ts', 'src/core/svg/render-svg-worker.ts', 'src/core/heic/decode-heic-worker.ts'],
+  naming: { entry: '[name].[ext]' },
   compile: { outfile: 'dist/imgapi' },
   format: 'esm',
   bytecode: true,

@@ -1,7 +1,8 @@
 // Smoke test of the single executable, as a user without Node or Bun would run it:
 // copy dist/imgapi alone into an empty directory, clean environment, empty HOME; then
 // --version, client create, serve (its dashboard and /docs), upload a JPEG, sign a w_300,f_avif URL,
-// fetch and check it.
+// fetch and check it; then `imgapi upload` a HEIC, an animated GIF and an SVG (their decoders and
+// renderer run in workers and WebAssembly embedded in the executable) and fetch each as WebP.
 // Prints timings (first start with extraction, later starts) as JSON on stdout.
 // Usage: bun scripts/smoke-binary.ts [path/to/imgapi]   (default dist/imgapi)
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -68,15 +69,32 @@ const form = new FormData();
 form.append('file', new File([new Uint8Array(photo)], 'smoke.jpg'));
 const uploaded = await (await fetch(`${warm.url}/api/v1/images`, { method: 'POST', headers: { 'x-api-key': apiKey }, body: form })).json();
 if (!uploaded.id) fail(`upload failed: ${JSON.stringify(uploaded)}`);
-const signed = Bun.spawnSync([binary, 'sign', uploaded.id, 'w_300,f_avif', '--url', warm.url, '--key', apiKey], { cwd: dir, env });
-const url = signed.stdout.toString().trim();
+const remote = ['--url', warm.url, '--key', apiKey];
+const sign = (id: string, transform: string) => run(['sign', id, transform, ...remote]).trim();
+const url = sign(uploaded.id, 'w_300,f_avif');
 const avif = await fetch(url);
 const meta = await sharp(new Uint8Array(await avif.arrayBuffer())).metadata();
-warm.proc.kill();
-await warm.proc.exited;
 if (avif.status !== 200 || avif.headers.get('content-type') !== 'image/avif' || meta.width !== 300) {
   fail(`expected a 300 px AVIF from ${url}, got ${avif.status} ${avif.headers.get('content-type')} ${meta.width}`);
 }
+
+const inputs = join(dir, 'inputs');
+mkdirSync(inputs);
+copyFileSync(resolve(import.meta.dir, '../test/fixtures/heic/iphone-like.heic'), join(inputs, 'IMG_0001.HEIC'));
+const frames = Buffer.concat([0, 255].map((red) => Buffer.alloc(40 * 30 * 4, Buffer.from([red, 0, 255 - red, 255]))));
+await Bun.write(join(inputs, 'spin.gif'), await sharp(frames, { raw: { width: 40, height: 60, channels: 4, pageHeight: 30 } }).gif({ delay: [100, 100], loop: 0 }).toBuffer());
+await Bun.write(join(inputs, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"><rect width="20" height="10" fill="#f00"/><text y="8">A</text></svg>');
+const lines = run(['upload', inputs, '--json', ...remote]).trim().split('\n').map((line) => JSON.parse(line));
+const kinds: Record<string, unknown> = {};
+for (const { path, id } of lines) {
+  if (!id) fail(`upload of ${path} failed: ${JSON.stringify(lines)}`);
+  const webp = await fetch(sign(id, 'w_16,f_webp'));
+  const out = await sharp(new Uint8Array(await webp.arrayBuffer()), { animated: true }).metadata();
+  if (webp.status !== 200 || out.width !== 16) fail(`expected a 16 px WebP of ${path}, got ${webp.status} ${out.width}`);
+  kinds[String(path).split('.').pop()!.toLowerCase()] = [out.format, out.width, out.pages ?? 1];
+}
+warm.proc.kill();
+await warm.proc.exited;
 console.log(
   JSON.stringify({
     version,
@@ -85,6 +103,7 @@ console.log(
     coldStartMsToFirst200: Math.round(cold.msToFirst200),
     warmStartMsToFirst200: Math.round(warm.msToFirst200),
     avif: [meta.format, meta.width, meta.height],
+    inputs: kinds,
   }),
 );
 rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { createChangeFeed } from './core/change-feed';
 import { createDoctor } from './core/doctor';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
+import { createLimiter } from './core/limiter';
 import { createPresetService } from './core/presets';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
@@ -32,11 +33,18 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     else if (change.kind === 'external') metadata.counts.changedAll();
   });
   const now = () => new Date().toISOString();
-  const limits = { maxUploadBytes: config.maxUploadBytes, maxPixels: config.maxPixels, maxFrames: config.maxFrames };
+  const limits = {
+    maxUploadBytes: config.maxUploadBytes,
+    maxPixels: config.maxPixels,
+    maxFrames: config.maxFrames,
+    transformTimeoutSeconds: config.transformTimeoutSeconds,
+  };
+  // One set of transform slots for the process: uploads that decode (HEIC) and delivery misses share it.
+  const transforms = createLimiter(config.concurrency, config.queueMax);
 
   const accounts = createAccountService({ repos, now });
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders });
-  const images = createImageService({ repos, folders, stores, feed, limits, now });
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now });
   const presets = createPresetService({ repos, feed, now });
   let stopHearing: (() => Promise<void>) | null = null;
 
@@ -47,6 +55,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     // The delivery runtime reads rows and hears changes through these; commands use the services.
     repos,
     feed,
+    transforms,
     accounts,
     folders,
     images,

@@ -10,7 +10,7 @@ import type { TieredStorage } from './storage/open-storage';
  * was opened on), the delivery service with its limiter and coalescing, libvips and malloc
  * tuning, and hearing other processes' changes so cached rows and variants drop out.
  */
-export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers'>, storage: TieredStorage, config: Config) {
+export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms'>, storage: TieredStorage, config: Config) {
   tuneSharpForTransforms();
   const malloc = createMallocTuning();
   malloc.limitArenas(2);
@@ -25,8 +25,7 @@ export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos
     maxPixels: config.maxPixels,
     maxFrames: config.maxFrames,
     transformTimeoutSeconds: config.transformTimeoutSeconds,
-    concurrency: config.concurrency,
-    maxQueue: config.queueMax,
+    transforms: core.transforms,
     onIdle: malloc.trim,
     onOriginalMissing: (image) => {
       // Once per image version: a popular image with a lost file must not flood the log.

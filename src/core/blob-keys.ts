@@ -7,6 +7,12 @@ import type { ImageRecord } from './ports';
  */
 export const newOriginalKey = (clientId: string, imageId: string) => `${clientId}/${imageId}/${newId()}`;
 
+/**
+ * The working master beside an original that libvips cannot read (HEIC): made once at upload,
+ * what delivery transforms from. Under the original's key, so it goes wherever the original goes.
+ */
+export const masterKeyOf = (originalKey: string) => `${originalKey}.master`;
+
 /** Everything stored for one image, in either store: its originals or its variants. */
 export const imagePrefix = (image: Pick<ImageRecord, 'clientId' | 'id'>) => `${image.clientId}/${image.id}`;
 

@@ -2,6 +2,7 @@ import { AppError, notFound } from './errors';
 import type { OutputFormat, Transform } from './transform/types';
 import { URL_EXTENSIONS } from './transform/types';
 import { canonicalTransform } from './transform/parse';
+import { EXTENSION_LIST } from './transform/format';
 import { signPath } from './signing';
 
 /** `/t/<clientId>/<auth>/<rest>` taken apart; nothing is validated beyond its shape. */
@@ -33,7 +34,7 @@ export function parseDeliveryPath(path: string): DeliveryPath {
   const file = parts[parts.length - 1]!;
   const transform = parts.length === 2 ? decodeURIComponentSafe(parts[0]!) : '';
   const dot = file.lastIndexOf('.');
-  if (dot < 0) throw new AppError('invalid_input', 'Delivery URL must end in .webp, .jpg, .jpeg, .png or .avif');
+  if (dot < 0) throw new AppError('invalid_input', `Delivery URL must end in one of ${EXTENSION_LIST}`);
   const imageId = file.slice(0, dot);
   if (!IMAGE_ID.test(imageId)) throw notFound('Image');
   const extension = file.slice(dot + 1).toLowerCase();

@@ -4,10 +4,11 @@ import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
 import { AppError, invalid, notFound } from './errors';
 import { checkFrames } from './image-probe';
-import { createCoalescer, createLimiter, withDeadline } from './limiter';
+import { createCoalescer, withDeadline, type Limiter } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { verifyPath } from './signing';
+import { createSourceReader, type PreparedSource } from './source-input';
 import type { BlobTags } from './tagged-blob';
 import type { Tier, TieredStore } from './tiered-store';
 import { runPlan, type PlanResult } from './transform/execute';
@@ -25,8 +26,8 @@ export interface DeliveryDeps {
   maxPixels: number;
   maxFrames: number;
   transformTimeoutSeconds: number;
-  concurrency: number;
-  maxQueue: number;
+  /** The process's transform slots (shared with uploads that decode). */
+  transforms: Limiter;
   /** Called when the last queued transform finishes (lets the process return memory). */
   onIdle?: () => void;
   /** Called when an image's original is gone from the store (disk loss, a manual delete). */
@@ -74,8 +75,9 @@ interface Resolved {
 
 export function createDeliveryService(deps: DeliveryDeps) {
   const { accounts, repos, originals, variants, maxPixels } = deps;
-  const limiter = createLimiter(deps.concurrency, deps.maxQueue);
+  const limiter = deps.transforms;
   const coalescer = createCoalescer<PlanResult>();
+  const sources = createSourceReader({ originals, maxPixels });
   const stats = { transforms: 0, coalesced: 0, originalsMissing: 0 };
   // The hot path does no avoidable work: verified routes, image rows and presets stay in memory,
   // and the change feed makes replaced or deleted images and removed presets drop out at once.
@@ -143,15 +145,16 @@ export function createDeliveryService(deps: DeliveryDeps) {
     const { promise, joined } = coalescer.run(key, () =>
       limiter.run(async () => {
         stats.transforms++;
-        const input = originals.localPath(image.originalKey) ?? (await originals.get(image.originalKey));
-        if (input === null) throw originalMissing(image);
+        let prepared: PreparedSource | null = null;
         try {
           let result: PlanResult;
           try {
-            result = await runPlan(input, image, plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
+            prepared = await sources.read(image, plan, Date.now() + deps.transformTimeoutSeconds * 1000);
+            if (prepared === null) throw originalMissing(image);
+            result = await runPlan(prepared.input, prepared.source, prepared.plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
           } catch (error) {
             // A file path that no longer exists fails as a decode error: tell the two apart.
-            if (typeof input === 'string' && !(await originals.exists(image.originalKey))) throw originalMissing(image);
+            if (typeof prepared?.input === 'string' && !(await originals.exists(image.originalKey))) throw originalMissing(image);
             throw error;
           }
           // What only the search knew is stored with the bytes, for hits from any tier and after restarts.
@@ -201,7 +204,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const transform = route.transform ?? (await presetTransform(route.clientId, route.preset!));
       const image = await imageOf(route.clientId, route.imageId);
       const format = resolveOutputFormat(transform, route.extension, accept, negotiationSource(image, transform));
-      const plan = planTransform(transform, image, format);
+      const plan = planTransform(transform, { ...image, vector: image.format === 'svg' }, format);
       // IMGAPI_MAX_FRAMES may have been lowered since the upload.
       if (plan.animated) checkFrames(image.frames, image.width, image.height, { maxPixels, maxFrames: deps.maxFrames });
       const key = variantKey(plan);

@@ -1,3 +1,4 @@
+import { masterKeyOf } from './blob-keys';
 import type { MediaStores } from './media-store';
 import type { Repositories } from './ports';
 
@@ -27,7 +28,7 @@ export function createDoctor(deps: { repos: Pick<Repositories, 'images'>; stores
     async run(options: { repair: boolean }): Promise<DoctorReport> {
       const { originals, variants } = deps.stores;
       const refs = await deps.repos.images.listAllRefs();
-      const originalKeys = new Set(refs.map((r) => r.originalKey));
+      const originalKeys = new Set(refs.flatMap((r) => [r.originalKey, masterKeyOf(r.originalKey)]));
       const currentVariantDirs = new Set(refs.map((r) => `${r.clientId}/${r.id}/v${r.version}`));
 
       const missingOriginals: DoctorReport['missingOriginals'] = [];

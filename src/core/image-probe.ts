@@ -3,7 +3,7 @@ import { AppError } from './errors';
 import { guardPngText } from './png-text-guard';
 import { wrapSharpError } from './transform/execute';
 
-export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heif';
+export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heif' | 'heic' | 'svg';
 
 export interface ProbedImage {
   readonly format: SourceFormat;
@@ -35,17 +35,19 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    throw new AppError('unsupported_media_type', 'Not a supported image (expected JPEG, PNG, WebP, AVIF, GIF or TIFF)');
+    throw new AppError('unsupported_media_type', 'Not a supported image (JPEG, PNG, WebP, AVIF, HEIC, GIF, TIFF, SVG)');
   }
   const raw = meta.format as string | undefined;
   if (!raw || !ACCEPTED.has(raw) || !meta.width || !meta.height) {
     throw new AppError('unsupported_media_type', `Not a supported image format${raw ? ` (${raw})` : ''}`);
   }
-  // libheif here decodes AV1 (AVIF) only; HEIC needs a decoder this build lacks.
+  // libvips' libheif decodes AV1 (AVIF) only: HEVC (HEIC) is decoded by our own decoder (`heic/`).
   let format = raw as SourceFormat;
   if (format === 'heif') {
-    if (meta.compression !== 'av1') throw new AppError('unsupported_media_type', 'HEIC images are not supported by this build');
-    format = 'avif';
+    if (meta.compression !== 'av1' && meta.compression !== 'hevc') {
+      throw new AppError('unsupported_media_type', `HEIF images coded with ${meta.compression ?? 'an unknown codec'} are not supported`);
+    }
+    format = meta.compression === 'av1' ? 'avif' : 'heic';
   }
   if (meta.width > MAX_SIDE || meta.height > MAX_SIDE) {
     throw new AppError('limit_exceeded', `Image is ${meta.width}×${meta.height} pixels; each side may be at most ${MAX_SIDE}`);
@@ -56,14 +58,19 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   // An animation counts every frame: each one goes through the pipeline.
   const frames = format === 'gif' || format === 'webp' ? (meta.pages ?? 1) : 1;
   checkFrames(frames, meta.width, meta.pageHeight ?? meta.height, limits);
-  // Confirm the pixels decode, cheaply: a tiny shrink-on-load thumbnail.
+  // A HEIC is decoded whole when its working master is made.
+  if (format !== 'heic') await confirmDecodes(bytes, maxPixels);
+  const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
+  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true, frames };
+}
+
+/** Confirms the pixels decode, cheaply: a tiny shrink-on-load thumbnail. */
+async function confirmDecodes(bytes: Uint8Array, maxPixels: number): Promise<void> {
   try {
     await sharp(bytes, { limitInputPixels: maxPixels }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
   } catch (error) {
     throw wrapSharpError(error);
   }
-  const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
-  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true, frames };
 }
 
 /** Frame count and frames × pixels, from the header: at upload, and again before each transform. */

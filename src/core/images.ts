@@ -1,9 +1,10 @@
-import { newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
+import { masterKeyOf, newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { AppError, invalid, notFound } from './errors';
 import { checkFocalPoint, sameFocalPoint } from './focal-point';
 import type { FolderService } from './folders';
 import { newId } from './ids';
+import type { Limiter } from './limiter';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
 import { MAX_PAGE_SIZE } from './paging';
@@ -15,6 +16,8 @@ export interface ImageDeps {
   folders: FolderService;
   stores: MediaStores;
   limits: MediaLimits;
+  /** The transform slots delivery uses too: a HEIC upload decodes in one of them. */
+  transforms: Limiter;
   now: () => string;
 }
 
@@ -40,7 +43,7 @@ const fileFields = (c: CheckedUpload) => ({
 });
 
 export function createImageService(deps: ImageDeps) {
-  const { repos, folders, stores, limits, now, feed } = deps;
+  const { repos, folders, stores, limits, now, feed, transforms } = deps;
   const changed = (image: ImageRecord) => feed.publish({ kind: 'image', clientId: image.clientId, imageId: image.id });
 
   async function get(clientId: string, id: string): Promise<ImageRecord> {
@@ -55,22 +58,32 @@ export function createImageService(deps: ImageDeps) {
     return { kind: 'folder', folder: await folders.getByPath(clientId, folder), recursive };
   }
 
-  /** Writes the row only after the original is durably in place; undoes the file if the row fails. */
-  async function storeThenCommit(key: string, data: Uint8Array, commit: () => Promise<void>): Promise<void> {
-    await stores.originals.put(key, data);
+  /**
+   * Writes the row only after the original (and its working master) are durably in place;
+   * undoes the files if the row fails.
+   */
+  async function storeThenCommit(key: string, checked: CheckedUpload, commit: () => Promise<void>): Promise<void> {
+    const files = (checked.master ? [[masterKeyOf(key), checked.master] as const] : []).concat([[key, checked.stored] as const]);
     try {
+      for (const [fileKey, data] of files) await stores.originals.put(fileKey, data);
       await commit();
     } catch (error) {
-      await stores.originals.delete(key);
+      for (const [fileKey] of files) await stores.originals.delete(fileKey);
       throw error;
     }
+  }
+
+  /** An old version's files, once no row points at them. */
+  async function removeOriginal(key: string): Promise<void> {
+    await stores.originals.delete(key);
+    await stores.originals.delete(masterKeyOf(key));
   }
 
   return {
     get,
 
     async upload(clientId: string, input: { data: Uint8Array; fileName?: string; folder?: string }): Promise<ImageRecord> {
-      const checked = await checkUpload(input.data, limits);
+      const checked = await checkUpload(input.data, limits, transforms);
       const { folder } = await folders.ensure(clientId, input.folder ?? '');
       const id = newId();
       const at = now();
@@ -87,7 +100,7 @@ export function createImageService(deps: ImageDeps) {
         createdAt: at,
         updatedAt: at,
       };
-      await storeThenCommit(image.originalKey, input.data, () => repos.images.insert(image));
+      await storeThenCommit(image.originalKey, checked, () => repos.images.insert(image));
       // Nothing cached knows this id yet, but listing totals on every node must move.
       await changed(image);
       return image;
@@ -99,7 +112,7 @@ export function createImageService(deps: ImageDeps) {
      */
     async replace(clientId: string, id: string, data: Uint8Array): Promise<ImageRecord> {
       const current = await get(clientId, id);
-      const checked = await checkUpload(data, limits);
+      const checked = await checkUpload(data, limits, transforms);
       const next: ImageRecord = {
         ...current,
         ...fileFields(checked),
@@ -107,13 +120,13 @@ export function createImageService(deps: ImageDeps) {
         version: current.version + 1,
         updatedAt: now(),
       };
-      await storeThenCommit(next.originalKey, data, async () => {
+      await storeThenCommit(next.originalKey, checked, async () => {
         if (!(await repos.images.update(next, current.version))) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });
       await changed(next);
-      await stores.originals.delete(current.originalKey);
+      await removeOriginal(current.originalKey);
       await stores.variants.deletePrefix(variantsOfVersionPrefix(current));
       return next;
     },

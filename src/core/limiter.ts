@@ -34,6 +34,8 @@ export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_IN
   };
 }
 
+export type Limiter = ReturnType<typeof createLimiter>;
+
 /** Concurrent calls with the same key share one in-flight promise. */
 export function createCoalescer<T>() {
   const inFlight = new Map<string, Promise<T>>();

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { imagePrefix } from './blob-keys';
 import { AppError } from './errors';
+import { makeHeicMaster } from './heic/heic-master';
 import { probeImage, type ProbedImage, type ProbeLimits } from './image-probe';
+import type { Limiter } from './limiter';
 import type { BlobStore, ImageRecord } from './ports';
+import { looksLikeSvg, sanitizeSvg } from './svg/sanitize-svg';
 
 export interface MediaStores {
   originals: BlobStore;
@@ -11,21 +14,43 @@ export interface MediaStores {
 
 export interface MediaLimits extends ProbeLimits {
   maxUploadBytes: number;
+  /** Decoding a HEIC for its working master is transform work: same slots, same deadline. */
+  transformTimeoutSeconds: number;
 }
 
 export interface CheckedUpload extends ProbedImage {
+  /** Size of what is stored as the original. */
   bytes: number;
+  /** SHA-256 of the uploaded file, as the client has it (sync tools compare it with theirs). */
   contentHash: string;
+  /** What is stored as the original: the upload itself, or for an SVG its sanitized document. */
+  stored: Uint8Array;
+  /** The working master delivery reads instead of an original libvips cannot decode (HEIC). */
+  master: Uint8Array | null;
 }
 
-/** Size limit, type from the bytes, pixel limit, content hash: everything an upload must pass. */
-export async function checkUpload(data: Uint8Array, limits: MediaLimits): Promise<CheckedUpload> {
+/**
+ * Size limit, type from the bytes, pixel and frame limits, content hash: everything an upload
+ * must pass, and what it is stored as. An SVG is kept only as the document the sanitizer
+ * rebuilt; a HEIC is kept byte-exact, with a working master decoded once here.
+ */
+export async function checkUpload(data: Uint8Array, limits: MediaLimits, transforms: Limiter): Promise<CheckedUpload> {
   if (data.byteLength > limits.maxUploadBytes) {
     throw new AppError('too_large', `File is larger than the limit of ${limits.maxUploadBytes} bytes`);
   }
   if (data.byteLength === 0) throw new AppError('unsupported_media_type', 'File is empty');
+  const contentHash = createHash('sha256').update(data).digest('hex');
+  if (looksLikeSvg(data)) {
+    const svg = sanitizeSvg(data);
+    const probed = { format: 'svg', width: svg.width, height: svg.height, hasAlpha: true, frames: 1 } as const;
+    return { ...probed, bytes: svg.document.byteLength, contentHash, stored: svg.document, master: null };
+  }
   const probed = await probeImage(data, limits);
-  return { ...probed, bytes: data.byteLength, contentHash: createHash('sha256').update(data).digest('hex') };
+  if (probed.format !== 'heic') return { ...probed, bytes: data.byteLength, contentHash, stored: data, master: null };
+  const made = await transforms.run(() =>
+    makeHeicMaster(data, { maxPixels: limits.maxPixels, deadline: Date.now() + limits.transformTimeoutSeconds * 1000 }),
+  );
+  return { ...probed, width: made.width, height: made.height, hasAlpha: made.hasAlpha, bytes: data.byteLength, contentHash, stored: data, master: made.master };
 }
 
 /**

@@ -96,7 +96,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
           Replace file…
           <input
             type="file"
-            accept="image/*"
+            accept="image/*,.heic,.heif,.svg"
             class="visually-hidden"
             onChange={(e) => {
               const file = e.currentTarget.files?.[0];

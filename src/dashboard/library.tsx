@@ -104,7 +104,7 @@ export function Library() {
             <input
               type="file"
               multiple
-              accept="image/*"
+              accept="image/*,.heic,.heif,.svg"
               data-testid="upload-input"
               class="visually-hidden"
               onChange={(e) => {

@@ -44,7 +44,7 @@ describe('CLI output on a terminal (local mode)', () => {
     for (const line of results) expect(line).toMatch(new RegExp(`^${ID} {2}clients/acme/[\\w/-]+\\.(jpg|png)$`));
     expect(results.map((line) => line.slice(24).replace('clients/acme/', '')).sort()).toEqual(names);
     expect(screen.filter((line) => line.includes('notes.txt'))).toEqual([
-      'skipped clients/acme/notes.txt: Not a supported image (expected JPEG, PNG, WebP, AVIF, GIF or TIFF)',
+      'skipped clients/acme/notes.txt: Not a supported image (JPEG, PNG, WebP, AVIF, HEIC, GIF, TIFF, SVG)',
     ]);
     const { bar, below } = barOf(screen);
     expect(bar).toMatch(/^━{20} 8\/8 files, .*, done in \d+\.\ds$/);
@@ -76,7 +76,7 @@ describe('CLI output on a terminal (local mode)', () => {
     const results = screen.filter((line) => line.startsWith('upload'));
     expect(results.map((line) => line.replace(/^upload {2}/, '')).sort()).toEqual(names);
     expect(screen.filter((line) => line.includes('notes.txt'))).toEqual([
-      'failed to upload notes.txt: Not a supported image (expected JPEG, PNG, WebP, AVIF, GIF or TIFF)',
+      'failed to upload notes.txt: Not a supported image (JPEG, PNG, WebP, AVIF, HEIC, GIF, TIFF, SVG)',
     ]);
     const { bar, below } = barOf(screen);
     expect(bar).toMatch(/^━{20} 8\/8 files, .*, done in \d+\.\ds$/);

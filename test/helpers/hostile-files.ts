@@ -66,7 +66,14 @@ export const textFiles = {
   html: new TextEncoder().encode('<!doctype html><html><body><script>alert(1)</script></body></html>'),
   pdf: new TextEncoder().encode('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
   mvg: new TextEncoder().encode("push graphic-context\nviewbox 0 0 640 480\nfill 'url(https://example.com/x.jpg\"|ls \"-la)'\npop graphic-context\n"),
-  svg: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10000" height="10000"><rect width="100%" height="100%"/></svg>'),
+  svgXxe: new TextEncoder().encode(
+    '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&xxe;</text></svg>',
+  ),
+  svgLaughs: new TextEncoder().encode(
+    `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "ha">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}]><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&j;</text></svg>`,
+  ),
+  svgHuge: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="10"><rect width="100%" height="100%"/></svg>'),
+  svgHtmlRoot: new TextEncoder().encode('<html xmlns="http://www.w3.org/1999/xhtml"><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/></html>'),
   heicLike: new Uint8Array([0, 0, 0, 24, 102, 116, 121, 112, 104, 101, 105, 99, 0, 0, 0, 0, 109, 105, 102, 49, 104, 101, 105, 99]),
 };
 

@@ -29,8 +29,11 @@ describe('hostile uploads get a clear 4xx, and nothing is stored', () => {
       ['HTML claiming to be a JPEG', textFiles.html, 415],
       ['PDF', textFiles.pdf, 415],
       ['ImageMagick MVG script', textFiles.mvg, 415],
-      ['SVG', textFiles.svg, 415],
-      ['HEIC without a decoder', textFiles.heicLike, 415],
+      ['SVG with an external entity (XXE)', textFiles.svgXxe, 415],
+      ['SVG with a billion-laughs entity', textFiles.svgLaughs, 415],
+      ['SVG declaring a side over 16383', textFiles.svgHuge, 422],
+      ['SVG with a root that is not svg', textFiles.svgHtmlRoot, 415],
+      ['HEIC brand with no image in it', textFiles.heicLike, 415],
       ['BMP', bmp(4, 4), 415],
       ['random bytes', randomBytes(4096), 415],
       ['zero bytes', new Uint8Array(0), 415],
@@ -120,11 +123,14 @@ describe('awkward but valid images deliver correctly', () => {
     }
   });
 
-  test('an animated GIF within the limit delivers its first frame', async () => {
+  test('an animated GIF within the limit keeps its frames in WebP; a JPEG of it is its first frame', async () => {
     const { status, json } = await s.upload(await animatedGif(4, 50), 'anim.gif');
     expect(status).toBe(201);
-    const meta = await decode(await (await fetch(signed(`${json.id}.webp`))).arrayBuffer());
-    expect([meta.width, meta.height, meta.pages ?? 1]).toEqual([50, 50, 1]);
+    const webp = await (await fetch(signed(`${json.id}.webp`))).arrayBuffer();
+    const meta = await sharp(new Uint8Array(webp), { animated: true }).metadata();
+    expect([meta.width, meta.pageHeight, meta.pages]).toEqual([50, 50, 4]);
+    const still = await decode(await (await fetch(signed(`${json.id}.jpg`))).arrayBuffer());
+    expect([still.width, still.height, still.pages ?? 1]).toEqual([50, 50, 1]);
   });
 });
 

@@ -1,10 +1,6 @@
 import { AppError } from '../errors';
 // Files embedded in the executable (`bun build --compile`); the imports give their paths.
-// @ts-ignore rather than @ts-expect-error: once src/types.d.ts declares '*.wasm' and '*.ttf'
-// file imports, these become no-ops instead of errors.
-// @ts-ignore -- no declaration for a .wasm file import
 import wasmFile from '@resvg/resvg-wasm/index_bg.wasm' with { type: 'file' };
-// @ts-ignore -- no declaration for a .ttf file import
 import fontFile from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf' with { type: 'file' };
 import type { RenderReply, RenderRequest } from './render-svg-worker';
 import { withRootSize } from './sanitize-svg';
@@ -32,7 +28,7 @@ interface Assets {
 let assets: Promise<Assets> | undefined;
 const loadAssets = () =>
   (assets ??= (async () => {
-    const [wasm, font] = await Promise.all([Bun.file(wasmFile as string).arrayBuffer(), Bun.file(fontFile as string).arrayBuffer()]);
+    const [wasm, font] = await Promise.all([Bun.file(wasmFile).arrayBuffer(), Bun.file(fontFile).arrayBuffer()]);
     return { wasm: await WebAssembly.compile(wasm), font: new Uint8Array(font) };
   })());
 

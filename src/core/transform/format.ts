@@ -10,9 +10,12 @@ const EXTENSION_FORMATS: Record<string, OutputFormat> = {
   gif: 'gif',
 };
 
+/** "webp, jpg, jpeg, png, avif or gif": what a delivery URL may end in, for error messages. */
+export const EXTENSION_LIST = Object.keys(EXTENSION_FORMATS).join(', ').replace(/, (\w+)$/, ' or $1');
+
 export function formatOfExtension(ext: string): OutputFormat {
   const format = Object.hasOwn(EXTENSION_FORMATS, ext) ? EXTENSION_FORMATS[ext] : undefined;
-  if (!format) throw new AppError('invalid_input', `Unsupported extension ".${ext}" (expected webp, jpg, jpeg, png, avif or gif)`);
+  if (!format) throw new AppError('invalid_input', `Unsupported extension ".${ext}" (expected ${EXTENSION_LIST})`);
   return format;
 }
 
