@@ -8,6 +8,9 @@ import { versionQuery } from '../core/url-signer';
 import type { ApiServices, Caller } from './services';
 
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
+// A grid of animated thumbnails would transform every frame of every animation on a miss (300
+// frames at most): the library shows an animation's first frame; its panel preview plays it.
+const STILL_THUMBNAIL = { ...THUMBNAIL, fr: 1 } as const;
 
 // TypeBox's Number, not Elysia's, which would also take numeric strings: a point is a JSON number.
 const Fraction = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
@@ -89,7 +92,7 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,
-    thumbnailUrl: base + signedDeliveryPath(client, image.id, THUMBNAIL, 'webp') + versionQuery(image.version),
+    thumbnailUrl: base + signedDeliveryPath(client, image.id, image.frames > 1 ? STILL_THUMBNAIL : THUMBNAIL, 'webp') + versionQuery(image.version),
   };
 }
 

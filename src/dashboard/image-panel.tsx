@@ -60,7 +60,8 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
       <dl class="meta">
         <dt>Size</dt>
         <dd>
-          {image.width}×{image.height} · {image.format.toUpperCase()} · {formatBytes(image.bytes)}
+          {image.width}×{image.height} · {image.format.toUpperCase()}
+          {image.animated ? `, ${image.frames} frames` : ''} · {formatBytes(image.bytes)}
         </dd>
         <dt>Folder</dt>
         <dd>{image.folder || '/ (root)'}</dd>

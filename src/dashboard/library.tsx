@@ -141,6 +141,7 @@ export function Library() {
                 </span>
                 <span class="muted">
                   {image.width}×{image.height} · {formatBytes(image.bytes)}
+                  {image.animated ? ' · animated' : ''}
                 </span>
               </button>
             </li>

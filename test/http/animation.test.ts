@@ -38,6 +38,10 @@ describe('animated sources', () => {
     expect(gif.json).toMatchObject({ format: 'gif', width: 60, height: 40, frames: 6, animated: true });
     const still = await s.upload(await animation(60, 40, 1), 'still.gif');
     expect(still.json).toMatchObject({ format: 'gif', frames: 1, animated: false });
+    // The library's thumbnail of an animation is its first frame, so a grid of them stays cheap.
+    const thumbnail = await fetchImage(gif.json.thumbnailUrl);
+    expect([thumbnail.meta!.format, thumbnail.meta!.pages ?? 1]).toEqual(['webp', 1]);
+    expect((await pixel(thumbnail.body, 2, 2))[0]).toBeLessThan(20);
   });
 
   test('GIF → animated WebP and GIF: every frame resized and cropped, delays and loop kept', async () => {
