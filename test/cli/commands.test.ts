@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolatedHome, runCli } from '../helpers/cli';
-import { decode, jpeg, png } from '../helpers/fixtures';
+import { animation, decode, jpeg, png } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
 
 /** The same scenarios, once on a data directory and once against a real server. */
@@ -155,6 +155,24 @@ for (const mode of ['local', 'remote'] as const) {
       expect(withDelete).toMatchObject({ action: 'delete', path: 'three.png' });
       expect((await json(['image', 'list', '--folder', 'site', '--recursive'])).total).toBe(2);
       expect((await imgapi(['sync', dir, 'site', '--delete'])).stdout).toBe('');
+    });
+
+    test('sync of a HEIC, an animated GIF and an SVG: formats from the bytes, a second sync changes nothing', async () => {
+      const dir = join(work, 'formats');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'IMG_0001.HEIC'), readFileSync(join(import.meta.dir, '../fixtures/heic/exif6.heic')));
+      writeFileSync(join(dir, 'spin.gif'), await animation(30, 20, 4));
+      writeFileSync(join(dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10" onload="alert(1)"><rect width="40" height="10"/></svg>');
+      const first = await imgapi(['sync', dir, 'formats']);
+      expect([first.code, first.stdout.trim().split('\n').sort()]).toEqual([0, ['upload\tIMG_0001.HEIC', 'upload\tlogo.svg', 'upload\tspin.gif']]);
+      const listed = (await json(['image', 'list', '--folder', 'formats'])).items;
+      expect(Object.fromEntries(listed.map((i: any) => [i.originalName, [i.format, i.frames, i.width, i.height]]))).toEqual({
+        'IMG_0001.HEIC': ['heic', 1, 48, 64],
+        'spin.gif': ['gif', 4, 30, 20],
+        'logo.svg': ['svg', 1, 40, 10],
+      });
+      // The SVG is stored sanitized, yet its content hash is that of the file, so sync sees it unchanged.
+      expect((await imgapi(['sync', dir, 'formats'])).stdout).toBe('');
     });
 
     test('usage errors exit 2; --help shows an example', async () => {

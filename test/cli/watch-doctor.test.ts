@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolatedHome, runCli, spawnCli, spawnServe } from '../helpers/cli';
@@ -42,6 +42,10 @@ describe('watch (remote mode)', () => {
       writeFileSync(join(dir, 'later', 'nested.png'), await png(10, 10));
       await watcher.waitFor(/^uploaded\t\S+\tdropbox\/later\/nested\.png$/);
 
+      // An iPhone photo (HEIC): its working master is made at upload, while watch waits.
+      copyFileSync(join(import.meta.dir, '../fixtures/heic/iphone-like.heic'), join(dir, 'IMG_0007.HEIC'));
+      await watcher.waitFor(/^uploaded\t\S+\tdropbox\/IMG_0007\.HEIC$/);
+
       await server.stop();
       writeFileSync(join(dir, 'offline.png'), await png(20, 20));
       await watcher.waitFor(/will retry/, 45_000, 'stderr');
@@ -50,14 +54,14 @@ describe('watch (remote mode)', () => {
 
       expect(await watcher.stop('SIGTERM')).toBe(0);
       const linesBefore = watcher.lines.length;
-      expect(linesBefore).toBe(4);
+      expect(linesBefore).toBe(5);
 
       watcher = spawnCli(['watch', dir, 'dropbox'], { env });
       await watcher.waitFor(/watching/, 15_000, 'stderr');
       await Bun.sleep(1500);
       expect(watcher.lines).toEqual([]);
       const listed = await fetch(`${server.url}/api/v1/images?folder=dropbox&recursive=true`, { headers: { 'x-api-key': apiKey } });
-      expect((await listed.json()).total).toBe(3);
+      expect((await listed.json()).total).toBe(4);
     } finally {
       await watcher.stop();
       await server.stop();
