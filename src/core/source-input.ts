@@ -2,6 +2,7 @@ import { masterKeyOf } from './blob-keys';
 import { makeHeicMaster } from './heic/heic-master';
 import type { BlobStore, ImageRecord } from './ports';
 import { renderSvg } from './svg/render-svg';
+import { MAX_SVG_SIDE } from './svg/svg-size';
 import type { SourceInput } from './transform/execute';
 import type { TransformPlan } from './transform/plan';
 import type { Region } from './transform/ops/region';
@@ -18,8 +19,13 @@ export interface SourceReaderDeps {
   maxPixels: number;
 }
 
-/** A vector source is never rendered larger than this per side, whatever the plan asks. */
-const MAX_RENDER_SIDE = 16383;
+/**
+ * A vector source is drawn at no more pixels than this, whatever the pixel limit: resvg's pixmap,
+ * its copy out of WebAssembly and libvips' input each hold the whole rendering (an 8192² one
+ * peaked at 860 MB). 8192×4096 draws a wide logo sharp at w_8192; a larger output is enlarged
+ * from it by libvips.
+ */
+export const MAX_SVG_RENDER_PIXELS = 8192 * 4096;
 
 /**
  * Turns an image record into what the pipeline reads. Raster originals are read as they are
@@ -57,9 +63,7 @@ export function createSourceReader(deps: SourceReaderDeps) {
       if (image.format === 'svg') {
         const document = await bytesOf(image.originalKey);
         if (document === null) return null;
-        const scale = renderScale(image, plan, maxPixels);
-        const width = Math.max(1, Math.round(image.width * scale));
-        const height = Math.max(1, Math.round(image.height * scale));
+        const { scale, width, height } = renderSize(image, plan, maxPixels);
         const { data } = await renderSvg(document, width, height, { deadline });
         return { input: { pixels: data, width, height }, source: { width, height }, plan: scaledPlan(plan, scale, width, height) };
       }
@@ -71,14 +75,22 @@ export function createSourceReader(deps: SourceReaderDeps) {
 
 /**
  * How much larger than its own size a vector source is drawn: enough that the part the plan
- * keeps covers the output, within the pixel limit and the renderer's side limit.
+ * keeps covers the output, within the pixel limits and the renderer's side limit.
  */
 export function renderScale(image: Pick<ImageRecord, 'width' | 'height'>, plan: TransformPlan, maxPixels: number): number {
   let [kept, keptHeight] = plan.region ? [plan.region.width, plan.region.height] : [image.width, image.height];
   if (plan.rotate === 90 || plan.rotate === 270) [kept, keptHeight] = [keptHeight, kept];
   const wanted = Math.max(plan.width / kept, plan.height / keptHeight);
-  const bound = Math.min(Math.sqrt(maxPixels / (image.width * image.height)), MAX_RENDER_SIDE / image.width, MAX_RENDER_SIDE / image.height);
+  const pixels = Math.min(maxPixels, MAX_SVG_RENDER_PIXELS);
+  const bound = Math.min(Math.sqrt(pixels / (image.width * image.height)), MAX_SVG_SIDE / image.width, MAX_SVG_SIDE / image.height);
   return Math.min(wanted, bound);
+}
+
+/** The rendering's whole pixels: rounded down, so the bounds hold (a float's last bit aside). */
+export function renderSize(image: Pick<ImageRecord, 'width' | 'height'>, plan: TransformPlan, maxPixels: number) {
+  const scale = renderScale(image, plan, maxPixels);
+  const side = (length: number) => Math.max(1, Math.floor(length * scale + 1e-6));
+  return { scale, width: side(image.width), height: side(image.height) };
 }
 
 /** The plan in the rendering's pixels: only the region is in source pixels. */
