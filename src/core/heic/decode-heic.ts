@@ -2,6 +2,7 @@ import sharp from 'sharp';
 // Embedded in the executable by `bun build --compile`; the import gives its path.
 import wasmFile from 'libheif-js/libheif-wasm/libheif.wasm' with { type: 'file' };
 import { AppError } from '../errors';
+import { runOnce } from '../one-shot-worker';
 import { secondsLeft } from '../transform/deadline';
 import type { DecodeReply, DecodeRequest } from './decode-heic-worker';
 import { readHeifHeader, type HeifHeader } from './heif-boxes';
@@ -72,28 +73,12 @@ export async function decodeHeic(bytes: Uint8Array, opts: DecodeHeicOptions): Pr
 }
 
 async function decodeInWorker(request: DecodeRequest, deadline: number): Promise<DecodedHeic> {
-  const timeLeft = deadline - Date.now();
-  if (timeLeft <= 0) throw overloaded();
-  // The literal `new URL(…, import.meta.url)` form resolves from source and, with the worker
-  // listed as a build entrypoint, inside a `bun build --compile` executable.
-  const worker = new Worker(new URL('./decode-heic-worker.ts', import.meta.url).href);
-  let timer: Timer | undefined;
-  try {
-    const reply = await new Promise<DecodeReply>((resolve, reject) => {
-      timer = setTimeout(() => reject(overloaded()), timeLeft);
-      worker.onmessage = (event: MessageEvent<DecodeReply>) => resolve(event.data);
-      // Not the file's fault: the worker could not start, or died outside the decode.
-      worker.onerror = (event: ErrorEvent) => reject(new AppError('internal', `The HEIC decoder failed: ${event.message}`));
-      worker.addEventListener('close', () => reject(new AppError('internal', 'The HEIC decoder stopped')));
-      worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
-    });
-    if (!reply.ok) throw undecodable(new Error(reply.message));
-    return reply;
-  } finally {
-    clearTimeout(timer);
-    // Ending the thread is what gives its WebAssembly memory back, and what stops it at the deadline.
-    worker.terminate();
-  }
+  const reply = await runOnce<DecodeReply>(new URL('./decode-heic-worker.ts', import.meta.url).href, request, [request.bytes.buffer as ArrayBuffer], deadline, {
+    tooLong: overloaded,
+    failed: (message) => new AppError('internal', `The HEIC decoder failed: ${message}`),
+  });
+  if (!reply.ok) throw undecodable(new Error(reply.message));
+  return reply;
 }
 
 /**

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import wasmFile from '@resvg/resvg-wasm/index_bg.wasm' with { type: 'file' };
 import fontFile from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf' with { type: 'file' };
 import type { RenderReply, RenderRequest } from './render-svg-worker';
+import { runOnce } from '../one-shot-worker';
 import { withRootSize } from './sanitize-svg';
 import { MAX_SVG_SIDE } from './svg-size';
 
@@ -49,29 +50,14 @@ export async function renderSvg(document: Uint8Array, width: number, height: num
   }
   if (opts.deadline <= Date.now()) throw tooLong();
   const { wasm, font } = await loadAssets();
-  const timeLeft = opts.deadline - Date.now();
-  if (timeLeft <= 0) throw tooLong();
   const request: RenderRequest = { document: withRootSize(document, width, height), wasm, font };
-
-  // The literal `new URL(…, import.meta.url)` form is what `bun build --compile` maps to the
-  // worker's own entrypoint in the executable (scripts/build.ts lists it).
-  const worker = new Worker(new URL('./render-svg-worker.ts', import.meta.url).href);
-  let timer: Timer | undefined;
-  try {
-    const reply = await new Promise<RenderReply>((resolve, reject) => {
-      timer = setTimeout(() => reject(tooLong()), timeLeft);
-      worker.onmessage = (event: MessageEvent<RenderReply>) => resolve(event.data);
-      worker.onerror = (event: ErrorEvent) => reject(workerFailed(event.message));
-      worker.addEventListener('close', () => reject(workerFailed('its worker stopped')));
-      worker.postMessage(request, [request.document.buffer as ArrayBuffer]);
-    });
-    if (!reply.ok) throw unrenderable(reply.message);
-    if (reply.width !== width || reply.height !== height || reply.data.length !== width * height * 4) {
-      throw new AppError('internal', `The SVG renderer drew ${reply.width}×${reply.height} for ${width}×${height}`);
-    }
-    return { data: reply.data, width, height };
-  } finally {
-    clearTimeout(timer);
-    worker.terminate();
+  const reply = await runOnce<RenderReply>(new URL('./render-svg-worker.ts', import.meta.url).href, request, [request.document.buffer as ArrayBuffer], opts.deadline, {
+    tooLong,
+    failed: workerFailed,
+  });
+  if (!reply.ok) throw unrenderable(reply.message);
+  if (reply.width !== width || reply.height !== height || reply.data.length !== width * height * 4) {
+    throw new AppError('internal', `The SVG renderer drew ${reply.width}×${reply.height} for ${width}×${height}`);
   }
+  return { data: reply.data, width, height };
 }
