@@ -5,7 +5,8 @@ import { makeHeicMaster } from './heic/heic-master';
 import { probeImage, type ProbedImage, type ProbeLimits } from './image-probe';
 import type { Limiter } from './limiter';
 import type { BlobStore, ImageRecord } from './ports';
-import { looksLikeSvg, sanitizeSvg } from './svg/sanitize-svg';
+import { sanitizeSvg } from './svg/sanitize-svg';
+import { looksLikeSvg } from './svg/svg-prolog';
 
 export interface MediaStores {
   originals: BlobStore;

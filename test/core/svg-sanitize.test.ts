@@ -4,7 +4,8 @@ import type { Socket, TCPSocketListener } from 'bun';
 import sharp from 'sharp';
 import { AppError, type ErrorCode } from '../../src/core/errors';
 import { renderSvg } from '../../src/core/svg/render-svg';
-import { looksLikeSvg, sanitizeSvg, SVG_LIMITS } from '../../src/core/svg/sanitize-svg';
+import { sanitizeSvg, SVG_LIMITS } from '../../src/core/svg/sanitize-svg';
+import { looksLikeSvg } from '../../src/core/svg/svg-prolog';
 
 const NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"';
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -1,5 +1,7 @@
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import { AppError } from '../errors';
+import { safeCss, safeStyleAttribute } from './svg-css';
+import { scanProlog } from './svg-prolog';
 import { svgSize, type ViewBox } from './svg-size';
 
 /**
@@ -93,64 +95,6 @@ const ROOT_COMPUTED = new Set(['width', 'height', 'viewBox', 'x', 'y']);
 const refuse = (message: string) => new AppError('unsupported_media_type', message);
 
 // ---------------------------------------------------------------------------------------------
-// Sniffing and the prolog
-
-const SNIFF_BYTES = 16 * 1024;
-
-interface Prolog {
-  readonly doctype: boolean;
-  /** Qualified name of the first element, or null when none starts within the text. */
-  readonly root: string | null;
-}
-
-/** Reads past BOM, whitespace, declarations, PIs, comments and a DOCTYPE to the first tag. */
-function scanProlog(text: string): Prolog {
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let doctype = false;
-  const skipPast = (end: string, from: number) => {
-    const at = text.indexOf(end, from);
-    return at < 0 ? -1 : at + end.length;
-  };
-  while (i >= 0 && i < text.length) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
-    else if (text.startsWith('<?', i)) i = skipPast('?>', i + 2);
-    else if (text.startsWith('<!--', i)) i = skipPast('-->', i + 4);
-    else if (text.startsWith('<!DOCTYPE', i)) {
-      doctype = true;
-      i = skipDoctype(text, i);
-    } else {
-      const name = /<([A-Za-z_][\w.:-]*)/y;
-      name.lastIndex = i;
-      return { doctype, root: name.exec(text)?.[1] ?? null };
-    }
-  }
-  return { doctype, root: null };
-}
-
-/** Index after a DOCTYPE's closing `>`, past quoted literals and an internal subset; -1 if unterminated. */
-function skipDoctype(text: string, from: number): number {
-  let quote = '';
-  let depth = 0;
-  for (let i = from + 2; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[') depth++;
-    else if (c === ']') depth--;
-    else if (c === '>' && depth <= 0) return i + 1;
-  }
-  return -1;
-}
-
-/** Whether an upload is meant as an SVG: its first element (after the prolog) is <svg>, any prefix. */
-export function looksLikeSvg(bytes: Uint8Array): boolean {
-  const { root } = scanProlog(new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES)));
-  return root !== null && (root === 'svg' || root.endsWith(':svg'));
-}
-
-// ---------------------------------------------------------------------------------------------
 // Values
 
 /** Characters XML 1.0 forbids (NUL, most C0 controls, lone surrogates): removed before any check, so none can split a keyword. */
@@ -191,74 +135,6 @@ function safeRasterUri(value: string): string | null {
   return MAGIC[type]!(head) ? `data:image/${type};base64,${base64}` : null;
 }
 
-const CSS_DENIED = /@import|@font-face|@namespace|expression\s*\(|javascript:|vbscript:|behavior\s*:|-moz-binding|image-set\s*\(|\bimage\s*\(|\bsrc\s*\(/i;
-const CSS_URL = /url\s*\(/gi;
-const CSS_FRAGMENT_URL = /url\s*\(\s*(?:"#[^"'\s()<>\\]+"|'#[^"'\s()<>\\]+'|#[^"'\s()<>\\]+)\s*\)/gi;
-
-/**
- * CSS text that can reach nothing outside the document, comments removed; null when it could.
- * Only `url(#fragment)` is allowed: data URIs have no use in SVG paint and would be one more
- * parser to trust. A backslash anywhere makes it unsafe: CSS escapes (`u\72l(`, `\40import`)
- * are the way to spell a keyword this check would miss, and SVG styling never needs one.
- * We drop rather than refuse: a declaration in a style attribute, the whole <style> element.
- */
-function safeCss(text: string): string | null {
-  if (text.includes('\\')) return null;
-  const css = withoutComments(text);
-  if (css === null || CSS_DENIED.test(css)) return null;
-  const urls = css.match(CSS_URL)?.length ?? 0;
-  if (urls > 0 && urls !== (css.match(CSS_FRAGMENT_URL)?.length ?? 0)) return null;
-  return css;
-}
-
-/** CSS with each comment made a space; null if one is unterminated. By hand: a lazy regex is quadratic on `/* /* /* …`. */
-function withoutComments(css: string): string | null {
-  let out = '';
-  let from = 0;
-  for (let open = css.indexOf('/*'); open >= 0; open = css.indexOf('/*', from)) {
-    const close = css.indexOf('*/', open + 2);
-    if (close < 0) return null;
-    out += css.slice(from, open) + ' ';
-    from = close + 2;
-  }
-  return out + css.slice(from);
-}
-
-/** `a: b; c: d` split on semicolons outside quotes and parentheses. */
-function declarations(style: string): string[] {
-  const parts: string[] = [];
-  let quote = '';
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < style.length; i++) {
-    const c = style[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '(') depth++;
-    else if (c === ')') depth = Math.max(0, depth - 1);
-    else if (c === ';' && depth === 0) {
-      parts.push(style.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(style.slice(start));
-  return parts;
-}
-
-/** A style attribute with only allowed properties whose values are safe; null when none is left. */
-function safeStyleAttribute(style: string): string | null {
-  const kept: string[] = [];
-  for (const declaration of declarations(style)) {
-    const colon = declaration.indexOf(':');
-    if (colon < 0) continue;
-    const property = declaration.slice(0, colon).trim().toLowerCase();
-    const value = safeCss(declaration.slice(colon + 1).trim());
-    if (STYLE_PROPERTIES.has(property) && value !== null && !/[{}]/.test(value)) kept.push(`${property}:${value.trim()}`);
-  }
-  return kept.length > 0 ? kept.join(';') : null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The rebuilt tree
 
@@ -290,7 +166,7 @@ function rebuildAttributes(element: XmlElement, name: string, isRoot: boolean): 
       plainHref = attribute.namespaceURI === null;
       href = value;
     } else if (key === 'style') {
-      const style = safeStyleAttribute(value);
+      const style = safeStyleAttribute(value, STYLE_PROPERTIES);
       if (style !== null) kept.push(['style', style]);
     } else if (PRESENTATION.has(key)) {
       const css = safeCss(value);
