@@ -8,8 +8,8 @@ import { svgSize, type ViewBox } from './svg-size';
  * An uploaded SVG rebuilt from an allowlist: only the elements and attributes a logo or an
  * icon draws with survive, and nothing in the result can name anything outside the document
  * (no script, no external href, no CSS url() but `#fragment`). What cannot be made safe is
- * refused (415): XML that is not well-formed, any DOCTYPE (entities and DTDs are how XXE and
- * billion laughs get in), a root that is not <svg>, no size, structural bombs. Everything else
+ * refused (415): XML that is not well-formed, a DOCTYPE with an internal subset (entities are
+ * how XXE and billion laughs get in), a root that is not <svg>, no size, structural bombs. Everything else
  * unsafe is dropped, so a logo exported with editor metadata or a stray script still uploads.
  */
 export interface SanitizedSvg {
@@ -316,11 +316,21 @@ function count(text: string, char: string): number {
   return found;
 }
 
+/**
+ * The text without a DOCTYPE that only names a DTD (`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG
+ * 1.1//EN" …>`, what editors still write): the DTD is never read, so the declaration means
+ * nothing and goes. One with an internal subset (`[…]`) declares entities, the way XXE and
+ * billion laughs get in: refused. A second DOCTYPE fails the parser's own check below.
+ */
+function withoutPlainDoctype(text: string): string {
+  const { doctype } = scanProlog(text);
+  if (!doctype) return text;
+  if (doctype.internalSubset) throw refuse('SVG with a DOCTYPE declaring entities is refused (no entities or internal DTDs are allowed)');
+  return text.slice(0, doctype.start) + text.slice(doctype.end);
+}
+
 export function sanitizeSvg(bytes: Uint8Array): SanitizedSvg {
-  const text = decode(bytes);
-  if (scanProlog(text).doctype) {
-    throw refuse('SVG with a DOCTYPE is refused (entities and external DTDs are not allowed); remove the <!DOCTYPE …> declaration');
-  }
+  const text = withoutPlainDoctype(decode(bytes));
   // An element is at most an open and a close tag; an attribute has its `=`.
   if (count(text, '<') > 2 * SVG_LIMITS.elements + 2) throw refuse(`SVG has more than ${SVG_LIMITS.elements} elements`);
   if (count(text, '=') > SVG_LIMITS.attributes) throw refuse(`SVG has more than ${SVG_LIMITS.attributes} attributes`);

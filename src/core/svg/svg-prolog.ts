@@ -3,7 +3,8 @@
 const SNIFF_BYTES = 16 * 1024;
 
 export interface Prolog {
-  readonly doctype: boolean;
+  /** Where the DOCTYPE declaration is ([start, end) of the text), or null without one. */
+  readonly doctype: { readonly start: number; readonly end: number; readonly internalSubset: boolean } | null;
   /** Qualified name of the first element, or null when none starts within the text. */
   readonly root: string | null;
 }
@@ -11,7 +12,7 @@ export interface Prolog {
 /** Reads past BOM, whitespace, declarations, PIs, comments and a DOCTYPE to the first tag. */
 export function scanProlog(text: string): Prolog {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let doctype = false;
+  let doctype: Prolog['doctype'] = null;
   const skipPast = (end: string, from: number) => {
     const at = text.indexOf(end, from);
     return at < 0 ? -1 : at + end.length;
@@ -22,8 +23,10 @@ export function scanProlog(text: string): Prolog {
     else if (text.startsWith('<?', i)) i = skipPast('?>', i + 2);
     else if (text.startsWith('<!--', i)) i = skipPast('-->', i + 4);
     else if (text.startsWith('<!DOCTYPE', i)) {
-      doctype = true;
+      const start = i;
       i = skipDoctype(text, i);
+      const end = i < 0 ? text.length : i;
+      doctype = { start, end, internalSubset: text.slice(start, end).includes('[') };
     } else {
       const name = /<([A-Za-z_][\w.:-]*)/y;
       name.lastIndex = i;
