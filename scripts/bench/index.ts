@@ -1,21 +1,23 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,scale-out,cli] [--seconds N]
+// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,heic,animation,scale-out,cli] [--seconds N]
 // (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { animationScenario } from './animation';
 import { cliScenario } from './cli';
 import { ROOT, hasCommand } from './harness';
+import { heicScenario } from './heic';
 import { missGautoScenario } from './miss-gauto';
 import { qautoScenario } from './qauto';
 import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto'];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
-const needsWrk = only.some((name) => name !== 'cli' && name !== 'qauto');
+const needsWrk = only.some((name) => !['cli', 'qauto', 'animation'].includes(name));
 if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
 
 const CORPUS = join(ROOT, '../shared/corpus');
@@ -85,6 +87,36 @@ if (only.includes('qauto')) {
   console.table(qauto.summary.good);
   console.log('Every level, per format');
   console.table(qauto.summary.byLevel);
+}
+if (only.includes('heic')) {
+  const photo = await corpusOr('Elephants_5640x3172.jpg', 5640, 3172);
+  const heic = await heicScenario(photo.bytes, seconds);
+  results.heic = heic;
+  if ('skipped' in heic) console.log(`\nHEIC: skipped, ${heic.skipped}`);
+  else {
+    const { photo: p, uploadMedianMs: up } = heic;
+    console.log(`\nHEIC input: ${p.width}×${p.height} from Elephants, as JPEG q90 (${(p.jpegBytes / 1024).toFixed(0)} KB) and HEIC heif-enc -q 50 (${(p.heicBytes / 1024).toFixed(0)} KB, working master ${p.masterBytes === null ? 'n/a' : `${(p.masterBytes / 1024).toFixed(0)} KB`})`);
+    console.log(`upload, median of 5: JPEG ${up.jpeg} ms, HEIC ${up.heic} ms (${ratio(up.heic, up.jpeg)}×)`);
+    console.log('Misses, each request a new w≈600 WebP variant, the same transforms on both images');
+    console.table(Object.fromEntries(Object.entries(heic.misses).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
+    for (const [level, r] of Object.entries(heic.missCostRatio)) console.log(`${level}: miss cost HEIC / JPEG = ${r} (goal ≤ 1.5)`);
+  }
+}
+if (only.includes('animation')) {
+  const photo = await corpusOr('Elephants_5640x3172.jpg', 5640, 3172);
+  const animation = await animationScenario(photo.bytes);
+  results.animation = animation;
+  const { source: src } = animation;
+  console.log(`\nAnimated GIF: ${src.frames} frames of ${src.width}×${src.height} panning across a photo (${(src.bytes / 1024).toFixed(0)} KB); ${animation.rounds.length} rounds of 8 concurrent misses (6 WebP, 2 GIF)`);
+  console.log(`peak RSS ${animation.peakRssMb} MB (bound ${animation.boundMb} MB), idle ${animation.idleRssMb} MB; rounds: ${animation.rounds.map((r) => `${r.seconds} s [${r.statuses.join(',')}]`).join('; ')}`);
+  console.log('Outputs one at a time (bytes against the source GIF)');
+  console.table(
+    Object.fromEntries(
+      Object.entries(animation.output).map(([k, v]) => [k, 'bytes' in v ? { KB: Number((v.bytes / 1024).toFixed(1)), 'of source': ratio(v.bytes, src.bytes), frames: v.frames, 'miss ms': v.ms } : { error: `${v.status} ${v.error}` }]),
+    ),
+  );
+  const full = animation.output.f_webp;
+  if (full && 'ms' in full) console.log(`full-size GIF → WebP miss: ${full.ms} ms; sharp alone, same encode: ${animation.sharpWebpMs} ms (${ratio(full.ms, animation.sharpWebpMs)}×)`);
 }
 if (only.includes('scale-out')) {
   const scale = await scaleOutScenario(source.bytes, seconds, 100_000);

@@ -11,6 +11,7 @@ import { verifyPath } from './signing';
 import { createSourceReader, type PreparedSource } from './source-input';
 import type { BlobTags } from './tagged-blob';
 import type { Tier, TieredStore } from './tiered-store';
+import { transformSeconds } from './transform/deadline';
 import { runPlan, type PlanResult } from './transform/execute';
 import { formatOfExtension, negotiateFormat, resolveOutputFormat, type NegotiationSource } from './transform/format';
 import { parseTransform } from './transform/parse';
@@ -141,7 +142,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
     return notFound('Image');
   }
 
-  async function compute(image: ImageRecord, plan: TransformPlan, key: string): Promise<PlanResult> {
+  async function compute(image: ImageRecord, plan: TransformPlan, key: string, seconds: number): Promise<PlanResult> {
     const { promise, joined } = coalescer.run(key, () =>
       limiter.run(async () => {
         stats.transforms++;
@@ -149,9 +150,9 @@ export function createDeliveryService(deps: DeliveryDeps) {
         try {
           let result: PlanResult;
           try {
-            prepared = await sources.read(image, plan, Date.now() + deps.transformTimeoutSeconds * 1000);
+            prepared = await sources.read(image, plan, Date.now() + seconds * 1000);
             if (prepared === null) throw originalMissing(image);
-            result = await runPlan(prepared.input, prepared.source, prepared.plan, { maxPixels, timeoutSeconds: deps.transformTimeoutSeconds });
+            result = await runPlan(prepared.input, prepared.source, prepared.plan, { maxPixels, timeoutSeconds: seconds });
           } catch (error) {
             // A file path that no longer exists fails as a decode error: tell the two apart.
             if (typeof prepared?.input === 'string' && !(await originals.exists(image.originalKey))) throw originalMissing(image);
@@ -210,9 +211,10 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const key = variantKey(plan);
       const blobKey = variantBlobKey(image, key);
       const cached = await variants.lookup(blobKey);
+      const seconds = transformSeconds(deps.transformTimeoutSeconds, plan, image);
       const { body, quality } = cached
         ? { body: cached.body, quality: qualityOf(plan, cached.tags) }
-        : await withDeadline(compute(image, plan, blobKey), deps.transformTimeoutSeconds * 1000, 'The transform took too long; retry shortly');
+        : await withDeadline(compute(image, plan, blobKey, seconds), seconds * 1000, 'The transform took too long; retry shortly');
       const meta: VariantMeta = {
         contentType: CONTENT_TYPES[format],
         etag: `"${image.id}-${image.version}-${key}"`,

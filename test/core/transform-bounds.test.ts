@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import sharp from 'sharp';
 import { AppError } from '../../src/core/errors';
 import { LIMITS } from '../../src/core/limits';
-import { secondsLeft } from '../../src/core/transform/deadline';
+import { secondsLeft, transformSeconds } from '../../src/core/transform/deadline';
 import { executePlan } from '../../src/core/transform/execute';
 import { parseTransform } from '../../src/core/transform/parse';
 import { planTransform } from '../../src/core/transform/plan';
@@ -88,3 +88,30 @@ describe('one deadline for every pass', () => {
     expect(await findTrimBox(sharp(input), { width: 40, height: 30 }, 10, LATER())).toEqual({ left: 5, top: 5, width: 20, height: 10 });
   });
 });
+
+describe('an animation gets one deadline per 10 MP of frames, at most ten', () => {
+  const plan = (transform: string, source: { width: number; height: number; frames: number }) => planTransform(parseTransform(transform), source, transform.includes('f_gif') ? 'gif' : 'webp');
+  const pan = { width: 480, height: 270, frames: 300 };
+
+  test('a still, a chosen frame and a JPEG of an animation keep the configured deadline', () => {
+    const still = { width: 6000, height: 4000, frames: 1 };
+    expect(transformSeconds(10, plan('w_600', still), still)).toBe(10);
+    expect(transformSeconds(10, plan('fr_3,w_600', pan), pan)).toBe(10);
+    expect(transformSeconds(10, planTransform(parseTransform('w_600'), pan, 'jpeg'), pan)).toBe(10);
+  });
+
+  test('300 frames of 480×270 (38.9 MP of frames) get four; the larger of source and output frame counts', () => {
+    expect(transformSeconds(10, plan('w_240,f_gif', pan), pan)).toBe(40);
+    const small = { width: 48, height: 27, frames: 10 };
+    expect(transformSeconds(10, plan('w_48', small), small)).toBe(10);
+    const svgLike = { width: 100, height: 100, frames: 300 };
+    // Animated sources are never enlarged, so the source frame is the larger here: 3 MP, one deadline.
+    expect(transformSeconds(10, plan('w_2000', svgLike), svgLike)).toBe(10);
+  });
+
+  test('never more than ten, whatever the frames', () => {
+    const huge = { width: 1000, height: 1000, frames: 300 };
+    expect(transformSeconds(7, plan('w_1000', huge), huge)).toBe(70);
+  });
+});
+
