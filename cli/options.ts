@@ -27,3 +27,6 @@ export function print(options: GlobalOptions, value: unknown, plain: string): vo
 
 /** Messages and progress go to stderr, never mixed into the output. */
 export const say = (message: string) => process.stderr.write(`${message}\n`);
+
+/** `320,640` as numbers; anything else becomes NaN or 0, for the API's 400 to refuse. */
+export const widthList = (list: string): number[] => list.split(',').map((item) => Number(item.trim()));

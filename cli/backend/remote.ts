@@ -39,8 +39,9 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
       await unwrap(v1.folders(param(id)).delete());
     },
     sign: (input) => unwrap(v1.sign.post(input)),
+    embed: (id, query) => unwrap(v1.images(param(id)).embed.get({ query })),
     listPresets: async () => (await unwrap(v1.presets.get())).items,
-    createPreset: (name, params) => unwrap(v1.presets.post({ name, params })),
+    createPreset: (input) => unwrap(v1.presets.post(input)),
     deletePreset: async (id) => {
       await unwrap(v1.presets(param(id)).delete());
     },

@@ -1,8 +1,9 @@
 import type { ImagePage, ImagePatch, ImageView, ListImagesQuery as WireQuery } from '../../src/api/images';
 import type { FolderTreeView, FolderView } from '../../src/api/folders';
 import type { CreatedKey, KeyView } from '../../src/api/keys';
-import type { PresetView } from '../../src/api/presets';
+import type { CreatePresetBody, PresetView } from '../../src/api/presets';
 import type { SignBody, SignedUrl } from '../../src/api/sign';
+import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 
 export type { CreatedKey, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, SignedUrl };
 
@@ -41,8 +42,9 @@ export interface Backend {
   renameFolder(id: string, name: string): Promise<FolderView>;
   deleteFolder(id: string): Promise<void>;
   sign(input: SignBody): Promise<SignedUrl>;
+  embed(imageId: string, query: EmbedQuery): Promise<EmbedView>;
   listPresets(): Promise<PresetView[]>;
-  createPreset(name: string, params: string): Promise<PresetView>;
+  createPreset(input: CreatePresetBody): Promise<PresetView>;
   deletePreset(id: string): Promise<void>;
   listKeys(): Promise<KeyView[]>;
   createKey(name: string): Promise<CreatedKey>;

@@ -1,17 +1,50 @@
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
-import { print } from '../options';
+import { invalid } from '../../src/core/errors';
+import { print, widthList } from '../options';
+
+interface SignOptions {
+  preset?: string;
+  html?: boolean;
+  srcset?: boolean;
+  widths?: string;
+  sizes?: string;
+  format?: string;
+}
+
+const SRCSET_FORMATS = ['avif', 'webp', 'jpeg'] as const;
+
 
 export function registerSign(program: Command): void {
   program
     .command('sign <imageId> [transform]')
-    .description('print a public delivery URL: signed for a transform, or by preset')
+    .description('print a public delivery URL: signed for a transform, or by preset; or a srcset or <picture>')
     .option('--preset <name>', 'a preset URL instead of a signed one')
-    .addHelpText('after', '\nExamples:\n  imgapi sign AbC123 w_600,f_webp,q_80\n  URL=$(imgapi sign AbC123 --preset thumb)')
+    .option('--html', 'with a width-set --preset: print the <picture> markup')
+    .option('--srcset', 'print a srcset: of a width-set --preset, or of the transform signed at --widths')
+    .option('--widths <list>', 'with a transform and --srcset: comma-separated widths')
+    .option('--sizes <sizes>', 'with --html: the sizes attribute (default 100vw)')
+    .option('--format <format>', `with --preset --srcset: ${SRCSET_FORMATS.join(', ')} (default webp)`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imgapi sign AbC123 w_600,f_webp,q_80\n  URL=$(imgapi sign AbC123 --preset thumb)\n' +
+        '  imgapi sign AbC123 --preset card --html --sizes "(min-width: 800px) 50vw, 100vw"\n' +
+        '  imgapi sign AbC123 --preset card --srcset --format avif\n  imgapi sign AbC123 w_800,h_600,c_fill,f_webp --widths 400,800 --srcset',
+    )
     .action(
-      backendAction(async (backend, options, imageId: string, transform: string | undefined, opts: { preset?: string }) => {
-        const signed = await backend.sign({ imageId, transform, preset: opts.preset });
-        print(options, signed, signed.url);
+      backendAction(async (backend, options, imageId: string, transform: string | undefined, opts: SignOptions) => {
+        if (opts.preset !== undefined && (opts.html || opts.srcset)) {
+          const format = opts.format ?? 'webp';
+          if (!(SRCSET_FORMATS as readonly string[]).includes(format)) throw invalid(`--format must be one of ${SRCSET_FORMATS.join(', ')}`);
+          const embed = await backend.embed(imageId, { preset: opts.preset, sizes: opts.sizes });
+          print(options, embed, opts.html ? embed.picture : embed.srcset[format as (typeof SRCSET_FORMATS)[number]]);
+          return;
+        }
+        if (opts.html) throw invalid('--html needs a width-set --preset');
+        if (opts.srcset && opts.widths === undefined) throw invalid('--srcset needs a width-set --preset, or --widths with a transform');
+        const widths = opts.widths === undefined ? undefined : widthList(opts.widths);
+        const signed = await backend.sign({ imageId, transform, preset: opts.preset, widths });
+        print(options, signed, opts.srcset ? signed.srcset! : signed.url);
       }),
     );
 }

@@ -1,4 +1,5 @@
 import { clientsApi } from './clients';
+import { embedApi } from './embed';
 import { foldersApi } from './folders';
 import { imagesApi } from './images';
 import { keysApi } from './keys';
@@ -11,6 +12,7 @@ import { signApi } from './sign';
 export function createApi(services: ApiServices) {
   return {
     images: imagesApi(services),
+    embed: embedApi(services),
     folders: foldersApi(services),
     search: searchApi(services),
     sign: signApi(services),

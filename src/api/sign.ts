@@ -6,6 +6,12 @@ export const SignBody = t.Object({
   imageId: t.String({ maxLength: 64 }),
   transform: t.Optional(t.String({ description: `${describeTransformGrammar()}\n\nAbsent: the full size image as WebP.` })),
   preset: t.Optional(t.String({ maxLength: 64, description: 'A preset name instead of a transform' })),
+  widths: t.Optional(
+    t.Array(t.Number(), {
+      maxItems: 1000,
+      description: 'With a transform: 1–20 widths (16–8192); the answer adds `srcset`, the transform signed at each width (w replaced, h in proportion)',
+    }),
+  ),
 });
 export type SignBody = Static<typeof SignBody>;
 
@@ -14,6 +20,7 @@ export const SignedUrl = t.Object(
     url: t.String({ description: 'Absolute delivery URL, ending in ?v=<version>' }),
     canonical: t.String({ description: 'The transform in canonical form' }),
     format: t.String({ description: 'Output format, or auto' }),
+    srcset: t.Optional(t.String({ description: 'With widths: "URL 320w, URL 640w", each URL signed' })),
   },
   { title: 'SignedUrl' },
 );
@@ -22,8 +29,10 @@ export type SignedUrl = Static<typeof SignedUrl>;
 export function signApi(services: ApiServices) {
   return {
     async sign(caller: Caller, input: SignBody): Promise<SignedUrl> {
-      const { path, canonical, format } = await services.urls.sign(caller.clientId, input);
-      return { url: caller.base + path, canonical, format };
+      const { path, canonical, format, srcset } = await services.urls.sign(caller.clientId, input);
+      const signed: SignedUrl = { url: caller.base + path, canonical, format };
+      if (srcset) signed.srcset = srcset.map((s) => `${caller.base}${s.path} ${s.width}w`).join(', ');
+      return signed;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { AccountService } from './accounts';
 import { variantBlobKey } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
+import { checkPresetWidth, presetWidthSegment, transformAtWidth } from './preset-widths';
 import { AppError, invalid, notFound } from './errors';
 import { checkFrames } from './image-probe';
 import { createCoalescer, withDeadline, type Limiter } from './limiter';
@@ -62,6 +63,15 @@ interface Route {
   extension: string;
   transform: Transform | null;
   preset: string | null;
+  /** `w_<N>` of a width-set preset's URL; null for any other URL. */
+  width: number | null;
+}
+
+/** A preset as delivery uses it, with its transform at each width already asked for. */
+interface PresetEntry {
+  transform: Transform;
+  widths: number[] | null;
+  atWidth: Map<number, Transform>;
 }
 
 const ROUTE_CACHE_ENTRIES = 50_000;
@@ -84,7 +94,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
   // and the change feed makes replaced or deleted images and removed presets drop out at once.
   const routes = createLru<Route>({ maxWeight: ROUTE_CACHE_ENTRIES });
   const images = createLru<ImageRecord>({ maxWeight: IMAGE_CACHE_ENTRIES });
-  const presets = createLru<Transform>({ maxWeight: 1_000 });
+  const presets = createLru<PresetEntry>({ maxWeight: 1_000 });
   const resolved = createLru<Resolved>({ maxWeight: ROUTE_CACHE_ENTRIES });
   deps.feed.subscribe((change) => {
     if (change.kind === 'image') images.delete(`${change.clientId}/${change.imageId}`);
@@ -106,10 +116,11 @@ export function createDeliveryService(deps: DeliveryDeps) {
       if (!verifyPath(client.signingSecret, client.id, parsed.rest, parsed.auth.signature)) {
         throw new AppError('forbidden', 'Invalid signature');
       }
-      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: parseTransform(parsed.transform), preset: null };
+      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: parseTransform(parsed.transform), preset: null, width: null };
     } else {
-      if (parsed.transform !== '') throw invalid('A preset URL takes no transform segment');
-      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name };
+      const width = parsed.transform === '' ? null : presetWidthSegment(parsed.transform);
+      if (parsed.transform !== '' && width === null) throw invalid('A preset URL takes no transform segment but w_<N>, one of a width-set preset\'s widths');
+      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name, width };
     }
     formatOfExtension(route.extension); // a bad extension is 400 whether or not the image exists
     routes.set(path, route);
@@ -126,11 +137,26 @@ export function createDeliveryService(deps: DeliveryDeps) {
     return value;
   }
 
-  const presetTransform = (clientId: string, name: string) =>
+  const presetEntry = (clientId: string, name: string) =>
     cached(presets, `${clientId}/${name}`, async () => {
       const preset = await repos.presets.getByName(clientId, name);
-      return preset && parseTransform(preset.params);
+      return preset && { transform: parseTransform(preset.params), widths: preset.widths, atWidth: new Map() };
     }, 'Preset');
+
+  /** The route's transform from its preset: at the URL's width when it names one (checked by the caller). */
+  function presetTransform(entry: PresetEntry, width: number | null): Transform {
+    if (width === null) return entry.transform;
+    let transform = entry.atWidth.get(width);
+    if (!transform) entry.atWidth.set(width, (transform = transformAtWidth(entry.transform, width)));
+    return transform;
+  }
+
+  async function transformOf(route: Route): Promise<Transform> {
+    if (route.transform) return route.transform;
+    const entry = await presetEntry(route.clientId, route.preset!);
+    if (route.width !== null) checkPresetWidth(route.preset!, entry.widths, route.width);
+    return presetTransform(entry, route.width);
+  }
 
   const imageOf = (clientId: string, imageId: string) =>
     cached(images, `${clientId}/${imageId}`, () => repos.images.get(clientId, imageId), 'Image');
@@ -185,7 +211,10 @@ export function createDeliveryService(deps: DeliveryDeps) {
     deliverFromMemory(path: string, accept: string | null): DeliveredVariant | null {
       const route = routes.get(path);
       if (!route) return null;
-      const transform = route.transform ?? presets.get(`${route.clientId}/${route.preset}`);
+      const entry = route.transform ? null : presets.get(`${route.clientId}/${route.preset}`);
+      // A width the preset does not list was never resolved: the full path answers its 400.
+      if (entry && route.width !== null && !entry.widths?.includes(route.width)) return null;
+      const transform = route.transform ?? (entry && presetTransform(entry, route.width));
       const image = transform && images.get(`${route.clientId}/${route.imageId}`);
       if (!transform || !image) return null;
       const hit = resolved.get(resolutionKey(path, transform, accept, image));
@@ -202,7 +231,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
     /** Serves `/t/<path>`: authorize, look up, plan, then the cached or freshly computed variant. */
     async deliver(path: string, accept: string | null): Promise<DeliveredVariant> {
       const route = await routeOf(path);
-      const transform = route.transform ?? (await presetTransform(route.clientId, route.preset!));
+      const transform = await transformOf(route);
       const image = await imageOf(route.clientId, route.imageId);
       const format = resolveOutputFormat(transform, route.extension, accept, negotiationSource(image, transform));
       const plan = planTransform(transform, { ...image, vector: image.format === 'svg' }, format);

@@ -72,6 +72,8 @@ export interface PresetRecord {
   clientId: string;
   name: string;
   params: string;
+  /** A width-set preset's widths, ascending; null for a preset without. */
+  widths: number[] | null;
   createdAt: string;
 }
 

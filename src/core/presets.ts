@@ -3,17 +3,21 @@ import { notFound } from './errors';
 import { newId } from './ids';
 import { validatePresetName } from './names';
 import type { PresetRecord, Repositories } from './ports';
-import { canonicalize } from './transform/parse';
+import { validatePresetWidths } from './preset-widths';
+import { canonicalTransform, parseTransform } from './transform/parse';
 
 export function createPresetService(deps: { repos: Pick<Repositories, 'presets'>; feed: ChangeFeed; now: () => string }) {
   const { repos, now, feed } = deps;
   return {
-    async create(clientId: string, name: string, params: string): Promise<PresetRecord> {
+    /** `widths` makes it a width-set preset (see `preset-widths.ts`). */
+    async create(clientId: string, name: string, params: string, widths?: readonly number[] | null): Promise<PresetRecord> {
+      const transform = parseTransform(params);
       const preset: PresetRecord = {
         id: newId(),
         clientId,
         name: validatePresetName(name),
-        params: canonicalize(params),
+        params: canonicalTransform(transform),
+        widths: widths == null ? null : validatePresetWidths(widths, transform),
         createdAt: now(),
       };
       await repos.presets.insert(preset);

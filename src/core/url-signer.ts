@@ -1,6 +1,7 @@
 import type { AccountService } from './accounts';
 import { signedDeliveryPath } from './delivery-path';
 import { invalid } from './errors';
+import { transformAtWidth, validatePresetWidths } from './preset-widths';
 import type { ImageService } from './images';
 import type { PresetService } from './presets';
 import { canonicalTransform, parseTransform } from './transform/parse';
@@ -14,6 +15,8 @@ export interface SignedPath {
   path: string;
   canonical: string;
   format: FormatChoice;
+  /** With `widths`: the transform at each width (`w` replaced, `h` in proportion), signed. */
+  srcset?: { width: number; path: string }[];
 }
 
 /** The cache-busting query every generated delivery URL carries (SPEC: `?v=<version>`). */
@@ -29,8 +32,11 @@ export function createUrlSigner(deps: {
   presets: Pick<PresetService, 'getByName'>;
 }) {
   return {
-    async sign(clientId: string, input: { imageId: string; transform?: string; preset?: string }): Promise<SignedPath> {
+    async sign(clientId: string, input: { imageId: string; transform?: string; preset?: string; widths?: readonly unknown[] }): Promise<SignedPath> {
       if (input.transform !== undefined && input.preset !== undefined) throw invalid('Give a transform or a preset, not both');
+      if (input.widths !== undefined && input.preset !== undefined) {
+        throw invalid("widths go with a transform; a width-set preset's srcset comes from GET /images/:id/embed");
+      }
       const { version } = await deps.images.get(clientId, input.imageId);
       const query = versionQuery(version);
       if (input.preset !== undefined) {
@@ -45,10 +51,15 @@ export function createUrlSigner(deps: {
       }
       const transform = parseTransform(input.transform ?? '');
       const format = extensionFormat(transform.f);
+      const client = await deps.accounts.getClient(clientId);
+      const widths = input.widths && validatePresetWidths(input.widths, transform);
       return {
-        path: signedDeliveryPath(await deps.accounts.getClient(clientId), input.imageId, transform, format) + query,
+        path: signedDeliveryPath(client, input.imageId, transform, format) + query,
         canonical: canonicalTransform(transform),
         format: transform.f === 'auto' ? 'auto' : format,
+        ...(widths && {
+          srcset: widths.map((width) => ({ width, path: signedDeliveryPath(client, input.imageId, transformAtWidth(transform, width), format) + query })),
+        }),
       };
     },
   };

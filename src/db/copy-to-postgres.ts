@@ -14,7 +14,7 @@ const TABLES = [
   // A parent's path is a prefix of its children's, so it sorts (and is inserted) first.
   { name: 'folders', key: 'id', order: 'path', compared: ['path'] },
   { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames'] },
-  { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params'] },
+  { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths'] },
 ] as const;
 
 const BATCH = 500;

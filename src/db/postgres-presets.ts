@@ -1,13 +1,13 @@
 import type { SQL } from 'bun';
 import type { PresetRepository } from '../core/ports';
 import { insertUnique } from './postgres-accounts';
-import { toPreset, type PresetRow } from './rows';
+import { toPreset, widthsColumn, type PresetRow } from './rows';
 
 export function createPostgresPresetRepository(sql: SQL): PresetRepository {
   return {
     async insert(p) {
       await insertUnique(
-        () => sql`INSERT INTO presets (id, client_id, name, params, created_at) VALUES (${p.id}, ${p.clientId}, ${p.name}, ${p.params}, ${p.createdAt})`,
+        () => sql`INSERT INTO presets (id, client_id, name, params, widths, created_at) VALUES (${p.id}, ${p.clientId}, ${p.name}, ${p.params}, ${widthsColumn(p.widths)}, ${p.createdAt})`,
         `A preset named "${p.name}" already exists`,
       );
     },

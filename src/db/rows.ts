@@ -6,7 +6,7 @@ export interface ClientRow { id: string; name: string; signing_secret: string; c
 export interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
 export interface UserRow { id: string; username: string; password_hash: string; created_at: string }
 export interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
-export interface PresetRow { id: string; client_id: string; name: string; params: string; created_at: string }
+export interface PresetRow { id: string; client_id: string; name: string; params: string; widths: string | null; created_at: string }
 export interface ImageRow {
   id: string;
   client_id: string;
@@ -44,7 +44,15 @@ export const toUser = (r: UserRow): UserRecord => ({ id: r.id, username: r.usern
 export const toFolder = (r: FolderRow): FolderRecord => ({
   id: r.id, clientId: r.client_id, parentId: r.parent_id, name: r.name, path: r.path, createdAt: r.created_at,
 });
-export const toPreset = (r: PresetRow): PresetRecord => ({ id: r.id, clientId: r.client_id, name: r.name, params: r.params, createdAt: r.created_at });
+export const toPreset = (r: PresetRow): PresetRecord => ({
+  id: r.id,
+  clientId: r.client_id,
+  name: r.name,
+  params: r.params,
+  widths: r.widths === null ? null : (JSON.parse(r.widths) as number[]),
+  createdAt: r.created_at,
+});
+export const widthsColumn = (widths: number[] | null) => (widths === null ? null : JSON.stringify(widths));
 
 export const toImage = (r: ImageRow): ImageRecord => ({
   id: r.id,

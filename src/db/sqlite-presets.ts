@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import { conflict } from '../core/errors';
 import type { PresetRepository } from '../core/ports';
-import { toPreset, type PresetRow } from './rows';
+import { toPreset, widthsColumn, type PresetRow } from './rows';
 import { isUniqueViolation } from './sqlite';
 
 export function createSqlitePresetRepository(db: Database): PresetRepository {
@@ -9,7 +9,7 @@ export function createSqlitePresetRepository(db: Database): PresetRepository {
   return {
     async insert(p) {
       try {
-        db.query('INSERT INTO presets (id, client_id, name, params, created_at) VALUES (?, ?, ?, ?, ?)').run(p.id, p.clientId, p.name, p.params, p.createdAt);
+        db.query('INSERT INTO presets (id, client_id, name, params, widths, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.id, p.clientId, p.name, p.params, widthsColumn(p.widths), p.createdAt);
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(`A preset named "${p.name}" already exists`);
         throw error;

@@ -4,6 +4,7 @@ import sessions from './migrations/002_sessions.sql' with { type: 'text' };
 import search from './migrations/003_search_and_paging.sql' with { type: 'text' };
 import focalPoint from './migrations/004_focal_point.sql' with { type: 'text' };
 import frames from './migrations/005_frames.sql' with { type: 'text' };
+import presetWidths from './migrations/006_preset_widths.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -12,6 +13,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 3, sql: search },
   { version: 4, sql: focalPoint },
   { version: 5, sql: frames },
+  { version: 6, sql: presetWidths },
 ];
 
 export function openSqlite(file: string): Database {

@@ -132,15 +132,16 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.sessions.find('live', at(50))).toBeNull();
   });
 
-  test('presets: per client, sorted by name, unique names', async () => {
-    const thumb = { id: id('pre'), clientId, name: 'thumb', params: 'w_200', createdAt: at(1) };
-    const hero = { id: id('pre'), clientId, name: 'Hero', params: 'w_1600', createdAt: at(2) };
+  test('presets: per client, sorted by name, unique names, widths kept', async () => {
+    const thumb = { id: id('pre'), clientId, name: 'thumb', params: 'w_200', widths: null, createdAt: at(1) };
+    const hero = { id: id('pre'), clientId, name: 'Hero', params: 'w_1600', widths: [320, 640, 1600], createdAt: at(2) };
     await repos.presets.insert(thumb);
     await repos.presets.insert(hero);
     await expectConflict(repos.presets.insert({ ...thumb, id: id('pre') }));
     await repos.presets.insert({ ...thumb, id: id('pre'), clientId: other });
     expect((await repos.presets.list(clientId)).map((p) => p.name)).toEqual(['Hero', 'thumb']);
     expect(await repos.presets.getByName(clientId, 'thumb')).toEqual(thumb);
+    expect(await repos.presets.getByName(clientId, 'Hero')).toEqual(hero);
     expect(await repos.presets.getByName(clientId, 'missing')).toBeNull();
     expect(await repos.presets.delete(other, hero.id)).toBe(false);
     expect(await repos.presets.delete(clientId, hero.id)).toBe(true);

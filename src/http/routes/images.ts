@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { EmbedQuery, EmbedView } from '../../api/embed';
 import { ImagePage, ImagePatch, ImageView, ListImagesQuery, ReplaceBody, UploadBody } from '../../api/images';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -42,6 +43,17 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
       params: IdParams,
       response: { 200: ImageView, ...apiErrors(404) },
       detail: { tags, operationId: 'getImage', summary: 'Get an image' },
+    })
+    .get('/:id/embed', ({ caller, params, query }) => api.embed.embed(caller, params.id, query), {
+      params: IdParams,
+      query: EmbedQuery,
+      response: { 200: EmbedView, ...apiErrors(404) },
+      detail: {
+        tags,
+        operationId: 'embedImage',
+        summary: 'srcset, <img> and <picture> markup through a width-set preset',
+        description: 'Unsigned URLs of the preset at each of its widths, as AVIF, WebP and JPEG; width and height of the largest, with the preset\'s aspect.',
+      },
     })
     .put('/:id', async ({ caller, params, body }) => api.images.replace(caller, params.id, await bytesOf(body.file)), {
       params: IdParams,

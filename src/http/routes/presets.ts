@@ -13,10 +13,10 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
       response: { 200: PresetList, ...apiErrors() },
       detail: { tags, operationId: 'listPresets', summary: 'List presets' },
     })
-    .post('', async ({ caller, body, status }) => status(201, await api.presets.create(caller, body.name, body.params)), {
+    .post('', async ({ caller, body, status }) => status(201, await api.presets.create(caller, body)), {
       body: CreatePresetBody,
       response: { 201: PresetView, ...apiErrors(409) },
-      detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical.' },
+      detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical. With widths, its URLs may carry w_<N> for one of them.' },
     })
     .delete(
       '/:id',

@@ -1,0 +1,54 @@
+import { invalid } from './errors';
+import type { Transform } from './transform/registry';
+import { MAX_DIMENSION } from './transform/types';
+
+/**
+ * Width-set presets: a preset's fixed list of widths that anyone may ask for without a
+ * signature (`/t/<client>/preset:<name>/w_<N>/<id>.<ext>`). The list keeps the variants an
+ * outsider can make finite (widths × formats), where letting front-ends sign any width would not.
+ */
+export const PRESET_WIDTHS = { maxCount: 20, min: 16, max: 8192 } as const;
+
+/**
+ * Checks a preset's widths against its transform: 1–20 distinct integers from 16 to 8192,
+ * returned ascending. A `dpr` other than 1 is refused: each width is the pixel width a `w`
+ * descriptor of a srcset names, and the browser picks the density itself.
+ */
+export function validatePresetWidths(widths: readonly unknown[], transform: Transform): number[] {
+  const { maxCount, min, max } = PRESET_WIDTHS;
+  if (widths.length < 1 || widths.length > maxCount) throw invalid(`widths must list 1 to ${maxCount} widths; got ${widths.length}`);
+  for (const width of widths) {
+    if (typeof width !== 'number' || !Number.isInteger(width) || width < min || width > max) {
+      throw invalid(`Each width must be an integer from ${min} to ${max}; got ${JSON.stringify(width)}`);
+    }
+  }
+  const sorted = [...new Set(widths as number[])].sort((a, b) => a - b);
+  if (sorted.length !== widths.length) throw invalid('widths lists a width more than once');
+  if (transform.dpr !== undefined && transform.dpr !== 1) {
+    throw invalid('A preset with widths cannot have dpr: each width is already the pixel width a srcset names');
+  }
+  return sorted;
+}
+
+/**
+ * The transform at one width of the set: `w` becomes the width and `h`, when both were given,
+ * scales with it so the box keeps its aspect. With `h` alone the box had no width to scale
+ * from, so `h` goes and the image's own aspect gives the height.
+ */
+export function transformAtWidth(transform: Transform, width: number): Transform {
+  const { h, ...rest } = transform;
+  if (h === undefined || transform.w === undefined) return { ...rest, w: width };
+  return { ...rest, w: width, h: Math.min(MAX_DIMENSION, Math.max(1, Math.round((h * width) / transform.w))) };
+}
+
+/** A width asked of a preset: one of its widths, else 400 naming them. */
+export function checkPresetWidth(name: string, widths: readonly number[] | null, width: number): void {
+  if (widths === null) throw invalid(`Preset "${name}" has no widths, so its URLs take no w_<N> segment`);
+  if (!widths.includes(width)) throw invalid(`Preset "${name}" serves the widths ${widths.join(', ')}; w_${width} is not one of them`);
+}
+
+/** `w_<N>`, the one segment a preset URL may carry; null for anything else. */
+export function presetWidthSegment(segment: string): number | null {
+  const match = /^w_([1-9][0-9]{0,4})$/.exec(segment);
+  return match ? Number(match[1]) : null;
+}
