@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from './errors';
 
 /** Options every command accepts (declared once on the program). */
 export interface GlobalOptions {
@@ -28,5 +29,9 @@ export function print(options: GlobalOptions, value: unknown, plain: string): vo
 /** Messages and progress go to stderr, never mixed into the output. */
 export const say = (message: string) => process.stderr.write(`${message}\n`);
 
-/** `320,640` as numbers; anything else becomes NaN or 0, for the API's 400 to refuse. */
-export const widthList = (list: string): number[] => list.split(',').map((item) => Number(item.trim()));
+/** `320,640` as numbers; the API checks their range. */
+export function widthList(list: string): number[] {
+  const items = list.split(',').map((item) => item.trim());
+  if (!items.every((item) => /^[0-9]{1,6}$/.test(item))) throw new UsageError(`--widths takes comma-separated whole numbers, e.g. 320,640,1280; got "${list}"`);
+  return items.map(Number);
+}

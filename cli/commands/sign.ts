@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
-import { invalid } from '../../src/core/errors';
+import { UsageError } from '../errors';
 import { print, widthList } from '../options';
 
 interface SignOptions {
@@ -35,13 +35,13 @@ export function registerSign(program: Command): void {
       backendAction(async (backend, options, imageId: string, transform: string | undefined, opts: SignOptions) => {
         if (opts.preset !== undefined && (opts.html || opts.srcset)) {
           const format = opts.format ?? 'webp';
-          if (!(SRCSET_FORMATS as readonly string[]).includes(format)) throw invalid(`--format must be one of ${SRCSET_FORMATS.join(', ')}`);
+          if (!(SRCSET_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${SRCSET_FORMATS.join(', ')}`);
           const embed = await backend.embed(imageId, { preset: opts.preset, sizes: opts.sizes });
           print(options, embed, opts.html ? embed.picture : embed.srcset[format as (typeof SRCSET_FORMATS)[number]]);
           return;
         }
-        if (opts.html) throw invalid('--html needs a width-set --preset');
-        if (opts.srcset && opts.widths === undefined) throw invalid('--srcset needs a width-set --preset, or --widths with a transform');
+        if (opts.html) throw new UsageError('--html needs a width-set --preset');
+        if (opts.srcset && opts.widths === undefined) throw new UsageError('--srcset needs a width-set --preset, or --widths with a transform');
         const widths = opts.widths === undefined ? undefined : widthList(opts.widths);
         const signed = await backend.sign({ imageId, transform, preset: opts.preset, widths });
         print(options, signed, opts.srcset ? signed.srcset! : signed.url);

@@ -96,6 +96,40 @@ for (const mode of ['local', 'remote'] as const) {
       expect(await json(['preset', 'list'])).toEqual([]);
     });
 
+    test('width-set preset: create --widths; sign --preset --html prints the <picture>, --srcset a srcset; a transform signed at --widths', async () => {
+      const [image] = (await json(['image', 'list', '--folder', 'clients/acme', '--q', 'a.jpg'])).items; // 320×200
+      const created = await json(['preset', 'create', 'card', 'w_320,h_160,c_fill', '--widths', '160, 80,320']);
+      expect(created).toMatchObject({ name: 'card', params: 'w_320,h_160,c_fill', widths: [80, 160, 320] });
+      expect((await imgapi(['preset', 'list'])).stdout).toContain('card\tw_320,h_160,c_fill\twidths 80,160,320');
+      const bad = await imgapi(['preset', 'create', 'bad', 'w_100', '--widths', '10,20']);
+      expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('16 to 8192')]);
+      expect((await imgapi(['preset', 'create', 'bad', 'w_100', '--widths', '320,abc'])).code).toBe(2);
+
+      const html = await imgapi(['sign', image.id, '--preset', 'card', '--html', '--sizes', '50vw']);
+      expect(html.code).toBe(0);
+      const picture = html.stdout.trim();
+      expect(picture).toStartWith('<picture><source type="image/avif" srcset="');
+      expect(picture).toContain('sizes="50vw"');
+      expect(picture).toContain('width="320" height="160"');
+      const avif = await imgapi(['sign', image.id, '--preset', 'card', '--srcset', '--format', 'avif']);
+      const entries = avif.stdout.trim().split(', ').map((entry) => entry.split(' '));
+      expect(entries.map(([url, d]) => [url!.replace(/.*\/preset:card\//, ''), d])).toEqual([
+        [`w_80/${image.id}.avif?v=1`, '80w'],
+        [`w_160/${image.id}.avif?v=1`, '160w'],
+        [`w_320/${image.id}.avif?v=1`, '320w'],
+      ]);
+      if (server) {
+        for (const [url, d] of entries) expect(`${(await decode(await (await fetch(url!)).arrayBuffer())).width}w`).toBe(d!);
+      }
+      expect((await imgapi(['sign', image.id, '--html'])).code).toBe(2);
+
+      const signed = await imgapi(['sign', image.id, 'w_200,f_webp', '--widths', '100,50', '--srcset']);
+      const signedEntries = signed.stdout.trim().split(', ').map((entry) => entry.split(' '));
+      expect(signedEntries.map(([url, d]) => [/\/w_(\d+),f_webp\//.exec(url!)?.[1], d])).toEqual([['50', '50w'], ['100', '100w']]);
+      if (server) expect((await decode(await (await fetch(signedEntries[0]![0]!)).arrayBuffer())).width).toBe(50);
+      expect((await imgapi(['preset', 'delete', 'card'])).code).toBe(0);
+    });
+
     test('folder create/list/rename/delete by path', async () => {
       expect(await json(['folder', 'create', 'tmp/x/y'])).toMatchObject({ path: 'tmp/x/y' });
       const plain = await imgapi(['folder', 'list']);
