@@ -99,7 +99,7 @@ export const signUrl = (imageId: string, spec: { transform?: string; preset?: st
 
 export { pathParam as param } from '../client/api-client';
 
-export async function copyText(text: string, fallbackInput?: HTMLInputElement | null): Promise<void> {
+export async function copyText(text: string, fallbackInput?: HTMLInputElement | HTMLTextAreaElement | null): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type ImageView, type PresetView } from './api';
+import { EmbedTab } from './embed-tab';
 import { FocalPointEditor } from './focal-point';
 import { PublicUrl } from './public-url';
+import { Tabs } from './tabs';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
   const { image, folders, onClose, onChanged } = props;
@@ -56,72 +58,87 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
           ✕
         </button>
       </header>
-      <FocalPointEditor image={image} preview={preview} onSave={(focalPoint) => act(() => call(v1.images(param(image.id)).patch({ focalPoint })))} />
-      <dl class="meta">
-        <dt>Size</dt>
-        <dd>
-          {image.width}×{image.height} · {image.format.toUpperCase()}
-          {image.animated ? `, ${image.frames} frames` : ''} · {formatBytes(image.bytes)}
-        </dd>
-        <dt>Folder</dt>
-        <dd>{image.folder || '/ (root)'}</dd>
-        <dt>Version</dt>
-        <dd>{image.version}</dd>
-        <dt>Updated</dt>
-        <dd>{new Date(image.updatedAt).toLocaleString()}</dd>
-        <dt>Id</dt>
-        <dd>
-          <code>{image.id}</code>
-        </dd>
-      </dl>
+      <Tabs
+        label="Image"
+        idPrefix="image-panel"
+        tabs={[
+          {
+            id: 'details',
+            label: 'Details',
+            content: (
+              <>
+                <FocalPointEditor image={image} preview={preview} onSave={(focalPoint) => act(() => call(v1.images(param(image.id)).patch({ focalPoint })))} />
+                <dl class="meta">
+                  <dt>Size</dt>
+                  <dd>
+                    {image.width}×{image.height} · {image.format.toUpperCase()}
+                    {image.animated ? `, ${image.frames} frames` : ''} · {formatBytes(image.bytes)}
+                  </dd>
+                  <dt>Folder</dt>
+                  <dd>{image.folder || '/ (root)'}</dd>
+                  <dt>Version</dt>
+                  <dd>{image.version}</dd>
+                  <dt>Updated</dt>
+                  <dd>{new Date(image.updatedAt).toLocaleString()}</dd>
+                  <dt>Id</dt>
+                  <dd>
+                    <code>{image.id}</code>
+                  </dd>
+                </dl>
 
-      <h3>Public URL</h3>
-      <PublicUrl image={image} presets={presets} />
+                <h3>Public URL</h3>
+                <PublicUrl image={image} presets={presets} />
 
-      <h3>Edit</h3>
-      <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ originalName: name }))))}>
-        <input aria-label="Name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
-        <button>Rename</button>
-      </form>
-      <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ folder }))))}>
-        <select aria-label="Folder" value={folder} onChange={(e) => setFolder(e.currentTarget.value)}>
-          <option value="">/ (root)</option>
-          {folders.map((f) => (
-            <option value={f}>{f}</option>
-          ))}
-        </select>
-        <button>Move</button>
-      </form>
-      <div class="row">
-        <label class="button">
-          Replace file…
-          <input
-            type="file"
-            accept="image/*,.heic,.heif,.svg"
-            class="visually-hidden"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              if (!file) return;
-              const form = new FormData();
-              form.append('file', file);
-              act(() => uploadFile(image.id, form, () => {}));
-            }}
-          />
-        </label>
-        <button
-          class="danger"
-          onClick={() =>
-            confirm(`Delete "${image.originalName}" and all its cached sizes? Its URLs will stop working.`) &&
-            act(async () => {
-              await call(v1.images(param(image.id)).delete());
-              onClose();
-              return null;
-            })
-          }
-        >
-          Delete
-        </button>
-      </div>
+                <h3>Edit</h3>
+                <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ originalName: name }))))}>
+                  <input aria-label="Name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+                  <button>Rename</button>
+                </form>
+                <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ folder }))))}>
+                  <select aria-label="Folder" value={folder} onChange={(e) => setFolder(e.currentTarget.value)}>
+                    <option value="">/ (root)</option>
+                    {folders.map((f) => (
+                      <option value={f}>{f}</option>
+                    ))}
+                  </select>
+                  <button>Move</button>
+                </form>
+                <div class="row">
+                  <label class="button">
+                    Replace file…
+                    <input
+                      type="file"
+                      accept="image/*,.heic,.heif,.svg"
+                      class="visually-hidden"
+                      onChange={(e) => {
+                        const file = e.currentTarget.files?.[0];
+                        if (!file) return;
+                        const form = new FormData();
+                        form.append('file', file);
+                        act(() => uploadFile(image.id, form, () => {}));
+                      }}
+                    />
+                  </label>
+                  <button
+                    class="danger"
+                    onClick={() =>
+                      confirm(`Delete "${image.originalName}" and all its cached sizes? Its URLs will stop working.`) &&
+                      act(async () => {
+                        await call(v1.images(param(image.id)).delete());
+                        onClose();
+                        return null;
+                      })
+                    }
+                  >
+                    Delete
+                  </button>
+                </div>
+              </>
+            ),
+          },
+          { id: 'embed', label: 'Embed', content: <EmbedTab image={image} presets={presets} /> },
+        ]}
+      />
       {error && <p class="error">{error}</p>}
     </aside>
   );

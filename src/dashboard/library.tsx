@@ -4,6 +4,7 @@ import { call, formatBytes, messageOf, v1, type FolderTreeView, type ImagePage, 
 import { useWindowFileDrop } from './file-drop';
 import { FolderTree } from './folder-tree';
 import { ImagePanel } from './image-panel';
+import { PlaceholderImg } from './placeholder';
 import { readRoute, replaceRoute, type Selection } from './route';
 import { uploadAll, UploadList, type UploadItem } from './uploader';
 
@@ -135,7 +136,7 @@ export function Library() {
                 }}
               >
                 {/* The name below says what the picture is; an alt text would say it twice. */}
-                <img src={image.thumbnailUrl} alt="" loading="lazy" width={240} height={Math.round((240 * image.height) / image.width)} />
+                <PlaceholderImg image={image} src={image.thumbnailUrl} alt="" loading="lazy" width={240} height={Math.round((240 * image.height) / image.width)} />
                 <span class="name" title={image.originalName}>
                   {image.originalName}
                 </span>

@@ -2,12 +2,28 @@ import { useEffect, useState } from 'preact/hooks';
 import { call, messageOf, param, signUrl, v1, type ImageView, type PresetView } from './api';
 import { useCollection } from './use-collection';
 
+/**
+ * The widths typed as "320, 640, 960": null when the field is empty (a preset without widths).
+ * Anything numeric goes to the server, whose 400 names the rule; only what is not a number at
+ * all is refused here, since JSON would send it as null.
+ */
+export function parseWidths(text: string): number[] | null {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0) return null;
+  return parts.map((part) => {
+    const width = Number(part.replace(/px$|w$/i, ''));
+    if (!Number.isFinite(width)) throw new Error(`Widths: "${part}" is not a number (write them as 320, 640, 960)`);
+    return width;
+  });
+}
+
 export function PresetsPage() {
   const presets = useCollection<PresetView>({ list: () => call(v1.presets.get()), remove: (id) => call(v1.presets(param(id)).delete()) });
   const [images, setImages] = useState<ImageView[]>([]);
   const [sample, setSample] = useState('');
   const [name, setName] = useState('');
   const [params, setParams] = useState('w_400,h_300,c_cover,f_webp,q_80');
+  const [widths, setWidths] = useState('');
   const [preview, setPreview] = useState('');
   const [previewError, setPreviewError] = useState('');
 
@@ -42,8 +58,10 @@ export function PresetsPage() {
   }, [sample, params]);
 
   const create = presets.submit(async () => {
-    await call(v1.presets.post({ name, params }));
+    const list = parseWidths(widths);
+    await call(v1.presets.post(list ? { name, params, widths: list } : { name, params }));
     setName('');
+    setWidths('');
   });
 
   const remove = (preset: PresetView) => presets.remove(preset, `Delete preset "${preset.name}"? Its URLs will answer 404.`);
@@ -58,12 +76,15 @@ export function PresetsPage() {
         ) : presets.items.length === 0 ? (
           <p class="empty">No presets yet: create one with the form under “New preset”.</p>
         ) : (
-          <table>
+          <table class="presets">
             <thead>
               <tr>
                 <th>Name</th>
                 <th>Transform</th>
-                <th />
+                <th>Widths</th>
+                <th>
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -75,6 +96,7 @@ export function PresetsPage() {
                   <td>
                     <code>{p.params}</code>
                   </td>
+                  <td data-testid="preset-widths-cell">{p.widths ? p.widths.join(', ') : <span class="muted">—</span>}</td>
                   <td>
                     <button class="danger small" onClick={() => remove(p)}>
                       Delete
@@ -97,7 +119,27 @@ export function PresetsPage() {
             Transform
             <input data-testid="preset-params" value={params} onInput={(e) => setParams(e.currentTarget.value)} required />
           </label>
-          {presets.error && <p class="error">{presets.error}</p>}
+          <label>
+            <span>
+              Widths <span class="muted">(optional)</span>
+            </span>
+            <input
+              data-testid="preset-widths"
+              inputMode="numeric"
+              placeholder="320, 640, 960, 1280"
+              aria-describedby="preset-widths-help"
+              value={widths}
+              onInput={(e) => setWidths(e.currentTarget.value)}
+            />
+          </label>
+          <p id="preset-widths-help" class="muted field-help">
+            Makes a width-set preset: its URLs may ask for any of these widths without a signature, for a srcset and the image panel's Embed tab.
+          </p>
+          {presets.error && (
+            <p class="error" role="alert">
+              {presets.error}
+            </p>
+          )}
           <button class="primary" data-testid="preset-create">
             Create preset
           </button>
