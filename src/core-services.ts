@@ -6,6 +6,7 @@ import { createDoctor } from './core/doctor';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createLimiter } from './core/limiter';
+import { createPlaceholderBackfill } from './core/placeholder-backfill';
 import { createPresetService } from './core/presets';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
@@ -62,6 +63,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     presets,
     urls: createUrlSigner({ accounts, images, presets }),
     doctor: createDoctor({ repos, stores }),
+    backfill: createPlaceholderBackfill({ repos, originals: stores.originals, limits, concurrency: config.concurrency }),
     /**
      * Makes other processes' changes reach this one's caches (SQLite: a poller; PostgreSQL: a
      * LISTEN connection) until `close()`. For processes that live on: `serve`, `watch`.

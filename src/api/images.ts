@@ -19,6 +19,16 @@ export const FocalPoint = t.Object(
   { title: 'FocalPoint', description: 'A place in the image after EXIF orientation, as fractions of its width and height (4 decimals kept)' },
 );
 
+export const Placeholder = t.Object(
+  {
+    color: t.String({ pattern: '^#[0-9a-f]{6}$', description: 'Dominant colour, #rrggbb: a background while the image loads' }),
+    thumbhash: t.String({ description: 'ThumbHash, base64 (about 25-35 bytes): decode with the thumbhash package; keeps aspect ratio and alpha' }),
+    blurhash: t.String({ description: 'BlurHash, 4×3 components: decode with a blurhash library; transparent parts are drawn on white' }),
+    dataUri: t.String({ description: 'A WebP about 16 px on its longer side as a data: URI (at most 1 KB), for an <img> src or a CSS background, blurred by scaling' }),
+  },
+  { title: 'Placeholder', description: "What to show while the image loads, computed from the current version's pixels" },
+);
+
 export const ImageView = t.Object(
   {
     id: t.String(),
@@ -34,6 +44,7 @@ export const ImageView = t.Object(
     contentHash: t.String({ description: 'SHA-256 of the original (hex): lets sync tools skip unchanged files' }),
     version: Integer({ description: 'Starts at 1, +1 on every replace' }),
     focalPoint: t.Union([FocalPoint, t.Null()], { description: 'What crops centre on when a transform names no gravity (g); null when unset' }),
+    placeholder: t.Union([Placeholder, t.Null()], { description: 'null for an image stored before placeholders, until `imgapi doctor --backfill`' }),
     createdAt: t.String({ format: 'date-time' }),
     updatedAt: t.String({ format: 'date-time' }),
     deliveryBase: t.String({ description: '/t/<clientId>' }),
@@ -89,6 +100,7 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     contentHash: image.contentHash,
     version: image.version,
     focalPoint: image.focalPoint,
+    placeholder: image.placeholder,
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,

@@ -10,6 +10,8 @@ export interface DoctorReport {
   orphanVariants: string[];
   tempFiles: number;
   repaired: boolean;
+  /** Images stored before placeholders existed: `doctor --backfill` computes theirs. */
+  withoutPlaceholder: number;
 }
 
 // A write in flight lives in .tmp for milliseconds; an hour-old one was abandoned by a crash.
@@ -47,7 +49,8 @@ export function createDoctor(deps: { repos: Pick<Repositories, 'images'>; stores
         for (const key of orphanVariants) await variants.delete(key);
         tempFiles = (await originals.sweepTemp(TEMP_AGE_MS)) + (await variants.sweepTemp(TEMP_AGE_MS));
       }
-      return { images: refs.length, missingOriginals, orphanOriginals, orphanVariants, tempFiles, repaired: options.repair };
+      const withoutPlaceholder = await deps.repos.images.countWithoutPlaceholder();
+      return { images: refs.length, missingOriginals, orphanOriginals, orphanVariants, tempFiles, repaired: options.repair, withoutPlaceholder };
     },
   };
 }

@@ -1,7 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from './errors';
+import { decodeThumbnail, type Thumbnail } from './placeholder';
 import { guardPngText } from './png-text-guard';
-import { wrapSharpError } from './transform/execute';
 
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heif' | 'heic' | 'svg';
 
@@ -13,6 +13,14 @@ export interface ProbedImage {
   readonly hasAlpha: boolean;
   /** Frames of an animated GIF or WebP; 1 for a still. */
   readonly frames: number;
+}
+
+export interface ProbedRaster extends ProbedImage {
+  /**
+   * The small upright decode that proved the pixels readable, kept for the placeholder; null for
+   * a HEIC, which libvips cannot decode (its working master is read instead).
+   */
+  readonly thumbnail: Thumbnail | null;
 }
 
 export interface ProbeLimits {
@@ -28,7 +36,7 @@ const MAX_SIDE = 16383;
  * Identifies an upload from its bytes alone (never its name or declared type) and reads its
  * size from the header, so a pixel bomb is refused before anything is decoded.
  */
-export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promise<ProbedImage> {
+export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promise<ProbedRaster> {
   const { maxPixels } = limits;
   guardPngText(bytes);
   let meta: Metadata;
@@ -58,19 +66,12 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   // An animation counts every frame: each one goes through the pipeline.
   const frames = format === 'gif' || format === 'webp' ? (meta.pages ?? 1) : 1;
   checkFrames(frames, meta.width, meta.pageHeight ?? meta.height, limits);
-  // A HEIC is decoded whole when its working master is made.
-  if (format !== 'heic') await confirmDecodes(bytes, maxPixels);
+  // Confirms the pixels decode, cheaply: a shrink-on-load thumbnail (a 12 MP JPEG is decoded at
+  // 1/8 scale), which the placeholder is then made from. A HEIC is decoded whole when its working
+  // master is made.
+  const thumbnail = format === 'heic' ? null : await decodeThumbnail(bytes, { maxPixels });
   const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
-  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true, frames };
-}
-
-/** Confirms the pixels decode, cheaply: a tiny shrink-on-load thumbnail. */
-async function confirmDecodes(bytes: Uint8Array, maxPixels: number): Promise<void> {
-  try {
-    await sharp(bytes, { limitInputPixels: maxPixels }).resize(8, 8, { fit: 'inside' }).raw().toBuffer();
-  } catch (error) {
-    throw wrapSharpError(error);
-  }
+  return { format, width: oriented.width, height: oriented.height, hasAlpha: meta.hasAlpha === true, frames, thumbnail };
 }
 
 /** Frame count and frames × pixels, from the header: at upload, and again before each transform. */

@@ -40,6 +40,7 @@ const fileFields = (c: CheckedUpload) => ({
   hasAlpha: c.hasAlpha,
   frames: c.frames,
   contentHash: c.contentHash,
+  placeholder: c.placeholder,
 });
 
 export function createImageService(deps: ImageDeps) {

@@ -4,6 +4,8 @@ import { AppError } from './errors';
 import { makeHeicMaster } from './heic/heic-master';
 import { probeImage, type ProbedImage, type ProbeLimits } from './image-probe';
 import type { Limiter } from './limiter';
+import { decodeThumbnail, placeholderOf, type Placeholder, type Thumbnail } from './placeholder';
+import { svgThumbnail } from './placeholder-source';
 import type { BlobStore, ImageRecord } from './ports';
 import { sanitizeSvg } from './svg/sanitize-svg';
 import { looksLikeSvg } from './svg/svg-prolog';
@@ -28,12 +30,13 @@ export interface CheckedUpload extends ProbedImage {
   stored: Uint8Array;
   /** The working master delivery reads instead of an original libvips cannot decode (HEIC). */
   master: Uint8Array | null;
+  placeholder: Placeholder;
 }
 
 /**
  * Size limit, type from the bytes, pixel and frame limits, content hash: everything an upload
- * must pass, and what it is stored as. An SVG is kept only as the document the sanitizer
- * rebuilt; a HEIC is kept byte-exact, with a working master decoded once here.
+ * must pass, what it is stored as, and its placeholder. An SVG is kept only as the document the
+ * sanitizer rebuilt; a HEIC is kept byte-exact, with a working master decoded once here.
  */
 export async function checkUpload(data: Uint8Array, limits: MediaLimits, transforms: Limiter): Promise<CheckedUpload> {
   if (data.byteLength > limits.maxUploadBytes) {
@@ -41,17 +44,23 @@ export async function checkUpload(data: Uint8Array, limits: MediaLimits, transfo
   }
   if (data.byteLength === 0) throw new AppError('unsupported_media_type', 'File is empty');
   const contentHash = createHash('sha256').update(data).digest('hex');
+  const deadlineFromNow = () => Date.now() + limits.transformTimeoutSeconds * 1000;
+  const withPlaceholder = async <T>(checked: T, thumbnail: Thumbnail) => ({ ...checked, placeholder: await placeholderOf(thumbnail) });
   if (looksLikeSvg(data)) {
     const svg = sanitizeSvg(data);
     const probed = { format: 'svg', width: svg.width, height: svg.height, hasAlpha: true, frames: 1 } as const;
-    return { ...probed, bytes: svg.document.byteLength, contentHash, stored: svg.document, master: null };
+    const thumbnail = await svgThumbnail(svg.document, svg, deadlineFromNow());
+    return withPlaceholder({ ...probed, bytes: svg.document.byteLength, contentHash, stored: svg.document, master: null }, thumbnail);
   }
-  const probed = await probeImage(data, limits);
-  if (probed.format !== 'heic') return { ...probed, bytes: data.byteLength, contentHash, stored: data, master: null };
-  const made = await transforms.run(() =>
-    makeHeicMaster(data, { maxPixels: limits.maxPixels, deadline: Date.now() + limits.transformTimeoutSeconds * 1000 }),
-  );
-  return { ...probed, width: made.width, height: made.height, hasAlpha: made.hasAlpha, bytes: data.byteLength, contentHash, stored: data, master: made.master };
+  const { thumbnail, ...probed } = await probeImage(data, limits);
+  if (thumbnail) return withPlaceholder({ ...probed, bytes: data.byteLength, contentHash, stored: data, master: null }, thumbnail);
+  const made = await transforms.run(async () => {
+    const deadline = deadlineFromNow();
+    const heic = await makeHeicMaster(data, { maxPixels: limits.maxPixels, deadline });
+    return { ...heic, thumbnail: await decodeThumbnail(heic.master, { maxPixels: limits.maxPixels, deadline }) };
+  });
+  const checked = { ...probed, width: made.width, height: made.height, hasAlpha: made.hasAlpha, bytes: data.byteLength, contentHash, stored: data, master: made.master };
+  return withPlaceholder(checked, made.thumbnail);
 }
 
 /**

@@ -3,6 +3,7 @@
  * repositories, the filesystem and an S3 bucket for blobs. The core cannot tell which it has.
  */
 import type { SourceFormat } from './image-probe';
+import type { Placeholder } from './placeholder';
 
 export interface ClientRecord {
   id: string;
@@ -63,6 +64,8 @@ export interface ImageRecord {
   version: number;
   /** What cover crops centre on when a transform names no gravity; kept across replaces. */
   focalPoint: FocalPoint | null;
+  /** Computed from each version's pixels; null for an image stored before placeholders (`doctor --backfill`). */
+  placeholder: Placeholder | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -165,6 +168,11 @@ export interface ImageRepository {
   delete(clientId: string, id: string): Promise<boolean>;
   /** Every image's identity and original key, for consistency checks. */
   listAllRefs(): Promise<Pick<ImageRecord, 'clientId' | 'id' | 'version' | 'originalKey'>[]>;
+  /** Images of every client without a placeholder, by id, after `afterId` (resumable batches). */
+  listWithoutPlaceholder(afterId: string, limit: number): Promise<ImageRecord[]>;
+  countWithoutPlaceholder(): Promise<number>;
+  /** Sets the placeholder of that version if it has none; false if the image moved on or has one. */
+  setPlaceholder(image: Pick<ImageRecord, 'clientId' | 'id' | 'version'>, placeholder: Placeholder): Promise<boolean>;
 }
 
 export interface PresetRepository {

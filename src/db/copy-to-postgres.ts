@@ -4,7 +4,7 @@ import type { SQL } from 'bun';
 /**
  * Tables in an order that satisfies their foreign keys, each with its key, row order, and the
  * columns verification compares besides the key (an image must point at the same original and
- * keep its focal point).
+ * keep its focal point and placeholder).
  */
 const TABLES = [
   { name: 'clients', key: 'id', order: 'created_at, id', compared: ['signing_secret'] },
@@ -13,7 +13,7 @@ const TABLES = [
   { name: 'api_keys', key: 'id', order: 'created_at, id', compared: ['key_hash'] },
   // A parent's path is a prefix of its children's, so it sorts (and is inserted) first.
   { name: 'folders', key: 'id', order: 'path', compared: ['path'] },
-  { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames'] },
+  { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames', 'placeholder'] },
   { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths'] },
 ] as const;
 

@@ -1,7 +1,7 @@
 import type { SQL } from 'bun';
 import type { ImageQuery, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
-import { countKey, createImageCounts, IMAGE_SELECT, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
+import { countKey, createImageCounts, IMAGE_SELECT, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 
 const ANCHOR_EVERY = 1000;
 const SPARSE_MATCHES = 2000;
@@ -43,10 +43,10 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
   return {
     async insert(img) {
       await sql`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-          has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
+          has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
         VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
           ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
-          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${img.createdAt}, ${img.updatedAt})`;
+          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${img.createdAt}, ${img.updatedAt})`;
       counts.changed(img.clientId);
     },
 
@@ -102,7 +102,7 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
           bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, frames = ${img.frames}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
           version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
-          updated_at = ${img.updatedAt}
+          placeholder = ${placeholderColumn(img.placeholder)}, updated_at = ${img.updatedAt}
         WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`;
       counts.changed(img.clientId);
       return result.count > 0;
@@ -117,6 +117,22 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       const rows = await sql<{ client_id: string; id: string; version: number; original_key: string }[]>`
         SELECT client_id, id, version, original_key FROM images`;
       return rows.map((r) => ({ clientId: r.client_id, id: r.id, version: r.version, originalKey: r.original_key }));
+    },
+
+    async listWithoutPlaceholder(afterId, limit) {
+      const rows = await sql.unsafe<ImageRow[]>(`${IMAGE_SELECT} WHERE i.placeholder IS NULL AND i.id > $1 ORDER BY i.id LIMIT $2`, [afterId, limit]);
+      return rows.map(toImage);
+    },
+
+    async countWithoutPlaceholder() {
+      const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM images WHERE placeholder IS NULL`;
+      return row!.n;
+    },
+
+    async setPlaceholder(img, placeholder) {
+      const result = await sql`UPDATE images SET placeholder = ${placeholderColumn(placeholder)}
+        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${img.version} AND placeholder IS NULL`;
+      return result.count > 0;
     },
   };
 }

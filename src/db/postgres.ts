@@ -4,6 +4,7 @@ import init from './migrations/postgres/001_init.sql' with { type: 'text' };
 import focalPoint from './migrations/postgres/002_focal_point.sql' with { type: 'text' };
 import frames from './migrations/postgres/003_frames.sql' with { type: 'text' };
 import presetWidths from './migrations/postgres/004_preset_widths.sql' with { type: 'text' };
+import placeholder from './migrations/postgres/005_placeholder.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -11,6 +12,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: focalPoint },
   { version: 3, sql: frames },
   { version: 4, sql: presetWidths },
+  { version: 5, sql: placeholder },
 ];
 
 // Any constant shared by every node: nodes starting together migrate one after another.

@@ -1,4 +1,5 @@
 import type { SourceFormat } from '../core/image-probe';
+import type { Placeholder } from '../core/placeholder';
 import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageQuery, ImageRecord, PresetRecord, UserRecord } from '../core/ports';
 
 /** Rows as both databases return them (snake_case), and their records. */
@@ -27,6 +28,8 @@ export interface ImageRow {
   /** Both or neither (a CHECK constraint in both databases). */
   focal_x: number | null;
   focal_y: number | null;
+  /** JSON of a Placeholder; null before it was computed. */
+  placeholder: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -70,9 +73,14 @@ export const toImage = (r: ImageRow): ImageRecord => ({
   originalKey: r.original_key,
   version: r.version,
   focalPoint: r.focal_x === null || r.focal_y === null ? null : { x: Number(r.focal_x), y: Number(r.focal_y) },
+  placeholder: r.placeholder === null ? null : (JSON.parse(r.placeholder) as Placeholder),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** The placeholder as stored: its four fields in a fixed order, as JSON text. */
+export const placeholderColumn = (p: Placeholder | null): string | null =>
+  p === null ? null : JSON.stringify({ color: p.color, thumbhash: p.thumbhash, blurhash: p.blurhash, dataUri: p.dataUri });
 
 /** The new path of a folder renamed to `name`. */
 export function renamedPath(path: string, name: string): string {

@@ -1,7 +1,7 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import type { ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
-import { countKey, createImageCounts, IMAGE_SELECT, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
+import { countKey, createImageCounts, IMAGE_SELECT, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 import { trigramPhrase } from './sqlite';
 
 /** SQL condition selecting a folder and everything below it by materialized path. */
@@ -36,12 +36,12 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       try {
         db.query(
           `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-             has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
           img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
-          img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, img.createdAt, img.updatedAt,
+          img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), img.createdAt, img.updatedAt,
         );
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
@@ -92,12 +92,13 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
     async update(img, expectedVersion) {
       const result = db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
-           has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?, updated_at = ?
+           has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?, placeholder = ?,
+           updated_at = ?
          WHERE client_id = ? AND id = ? AND version = ?`,
       ).run(
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
         img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
-        img.focalPoint?.y ?? null, img.updatedAt, img.clientId, img.id, expectedVersion,
+        img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
       );
       counts.changed(img.clientId);
       return result.changes > 0;
@@ -115,6 +116,29 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
         )
         .all()
         .map((r) => ({ clientId: r.client_id, id: r.id, version: r.version, originalKey: r.original_key }));
+    },
+
+    async listWithoutPlaceholder(afterId, limit) {
+      return db
+        .query<ImageRow, [string, number]>(`${IMAGE_SELECT} WHERE i.placeholder IS NULL AND i.id > ? ORDER BY i.id LIMIT ?`)
+        .all(afterId, limit)
+        .map(toImage);
+    },
+
+    async countWithoutPlaceholder() {
+      return db.query<{ n: number }, []>('SELECT count(*) AS n FROM images WHERE placeholder IS NULL').get()!.n;
+    },
+
+    async setPlaceholder(img, placeholder) {
+      try {
+        return (
+          db
+            .query('UPDATE images SET placeholder = ? WHERE client_id = ? AND id = ? AND version = ? AND placeholder IS NULL')
+            .run(placeholderColumn(placeholder), img.clientId, img.id, img.version).changes > 0
+        );
+      } catch (error) {
+        throw isOutOfSpace(error) ? outOfSpace(error) : error;
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import search from './migrations/003_search_and_paging.sql' with { type: 'text' 
 import focalPoint from './migrations/004_focal_point.sql' with { type: 'text' };
 import frames from './migrations/005_frames.sql' with { type: 'text' };
 import presetWidths from './migrations/006_preset_widths.sql' with { type: 'text' };
+import placeholder from './migrations/007_placeholder.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -14,6 +15,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 4, sql: focalPoint },
   { version: 5, sql: frames },
   { version: 6, sql: presetWidths },
+  { version: 7, sql: placeholder },
 ];
 
 export function openSqlite(file: string): Database {

@@ -68,6 +68,7 @@ function image(clientId: string, folder: FolderRecord | null, name: string, n: n
     originalKey: `${clientId}/${imageId}/k${n}`,
     version: 1,
     focalPoint: null,
+    placeholder: null,
     createdAt: at(n),
     updatedAt: at(n),
   };
@@ -290,6 +291,49 @@ describe.each(backends)('repositories on $name', (backend) => {
       ['plain.jpg', { x: 0, y: 0.5 }],
       ['pointed.jpg', null],
     ]);
+  });
+
+  test('placeholder: stored by insert and update, read back; images without one listed by id in batches, set once per version', async () => {
+    const clientId = 'holder';
+    await repos.clients.insert({ id: clientId, name: 'Holder', signingSecret: 's', createdAt: at(0) });
+    const placeholder = { color: '#c83214', thumbhash: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG', blurhash: 'LKO2?U%2Tw=w]~RBVZRi};RPxuwH', dataUri: 'data:image/webp;base64,UklGRg==' };
+    const withOne = { ...image(clientId, null, 'new.jpg', 70), placeholder };
+    await repos.images.insert(withOne);
+    expect(await repos.images.get(clientId, withOne.id)).toEqual(withOne);
+    const before = await repos.images.countWithoutPlaceholder();
+    const old = [image(clientId, null, 'old-a.jpg', 71), image(clientId, null, 'old-b.jpg', 72), image(other, null, 'old-c.jpg', 73)];
+    for (const img of old) await repos.images.insert(img);
+    expect(await repos.images.countWithoutPlaceholder()).toBe(before + 3);
+
+    // Batches by id, across clients, resumed after the last id seen.
+    const all: ImageRecord[] = [];
+    for (let after = ''; ; ) {
+      const batch = await repos.images.listWithoutPlaceholder(after, 2);
+      if (batch.length === 0) break;
+      all.push(...batch);
+      after = batch.at(-1)!.id;
+    }
+    expect(all.map((i) => i.id)).toEqual([...all.map((i) => i.id)].sort());
+    const oldIds = new Set(old.map((i) => i.id));
+    expect(all.filter((i) => oldIds.has(i.id)).map((i) => i.id)).toEqual(old.map((i) => i.id));
+    expect(all.some((i) => i.id === withOne.id)).toBe(false);
+
+    const [a, b, c] = old as [ImageRecord, ImageRecord, ImageRecord];
+    expect(await repos.images.setPlaceholder(a, placeholder)).toBe(true);
+    expect(await repos.images.get(clientId, a.id)).toEqual({ ...a, placeholder });
+    // Once set, or for a version that is no longer current, nothing is written.
+    expect(await repos.images.setPlaceholder(a, { ...placeholder, color: '#000000' })).toBe(false);
+    expect(await repos.images.update({ ...b, version: 2 }, 1)).toBe(true);
+    expect(await repos.images.setPlaceholder(b, placeholder)).toBe(false);
+    expect(await repos.images.setPlaceholder({ ...c, clientId }, placeholder)).toBe(false);
+    expect(await repos.images.countWithoutPlaceholder()).toBe(before + 2);
+    // A replace writes the new version's placeholder (or clears it) with the rest of the row.
+    expect(await repos.images.update({ ...a, version: 2, placeholder: null }, 1)).toBe(true);
+    expect((await repos.images.get(clientId, a.id))!.placeholder).toBeNull();
+    expect(await repos.images.update({ ...b, version: 3, placeholder }, 2)).toBe(true);
+    expect((await repos.images.get(clientId, b.id))!.placeholder).toEqual(placeholder);
+    const listed = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: 'old-b', limit: 10, offset: 0 });
+    expect(listed.items.map((i) => i.placeholder)).toEqual([placeholder]);
   });
 
   test('ensurePath from many callers at once makes each level once', async () => {
