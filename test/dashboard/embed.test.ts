@@ -188,3 +188,33 @@ test('phone 390×844 at dpr 3: the Embed tab in the sheet picks the width for 10
   expect(unexpected(errors)).toEqual([]);
   await page.context().close();
 }, 60_000);
+
+test('grid: a tile paints its image placeholder (colour and blurred data URI) until the thumbnail has loaded', async () => {
+  const { page, errors } = await openPage(browser, s.url, DESKTOP);
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/t/**', async (route) => {
+    await gate;
+    await route.continue().catch(() => undefined);
+  });
+  await page.goto(`${s.url}/`);
+  await logIn(page);
+  const thumbnail = page.getByTestId('image-tile').first().locator('img');
+  await thumbnail.waitFor();
+  const { placeholder } = (await s.api('GET', `/images/${imageId}`)).json;
+  const hex = placeholder.color as string;
+  const rgb = `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+  const background = () => thumbnail.evaluate((img: HTMLImageElement) => ({ complete: img.complete, color: getComputedStyle(img).backgroundColor, image: getComputedStyle(img).backgroundImage }));
+  const before = await background();
+  expect(before.complete).toBe(false);
+  expect(before.color).toBe(rgb);
+  expect(before.image).toStartWith('url("data:image/webp;base64,');
+  await screenshot(page, 'embed-grid-placeholder');
+
+  release();
+  await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="image-tile"] img')?.naturalWidth);
+  // Loaded: the placeholder goes (it would show through transparent pixels), back to the grid's own grey.
+  await until(background, (b) => b.image === 'none' && b.color !== rgb);
+  expect(unexpected(errors)).toEqual([]);
+  await page.context().close();
+}, 30_000);
