@@ -28,7 +28,7 @@ export function embedApi(services: ApiServices) {
     async embed(caller: Caller, imageId: string, query: EmbedQuery): Promise<EmbedView> {
       const image = await services.images.get(caller.clientId, imageId);
       const preset = await services.presets.getByName(caller.clientId, query.preset);
-      return buildEmbed({ base: caller.base, image, preset, sizes: query.sizes ?? '100vw' });
+      return buildEmbed({ base: caller.base, image, preset, sizes: query.sizes ?? '100vw', placeholderColor: image.placeholder?.color });
     },
   };
 }

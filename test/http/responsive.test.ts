@@ -168,6 +168,10 @@ describe('GET /images/:id/embed', () => {
       expect(img).toContain(attribute);
     }
     expect(img).toContain(`srcset="${json.srcset.jpeg}"`);
+    // The placeholder colour, painted until the image arrives: the photo is half red, half blue.
+    const { json: image } = await s.api('GET', `/images/${photoId}`);
+    expect(image.placeholder.color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(img).toContain(`style="background-color:${image.placeholder.color}"`);
     expect(json.picture).toBe(
       `<picture><source type="image/avif" srcset="${json.srcset.avif}" sizes="(min-width: 800px) 50vw, 100vw">` +
         `<source type="image/webp" srcset="${json.srcset.webp}" sizes="(min-width: 800px) 50vw, 100vw">${img}</picture>`,
