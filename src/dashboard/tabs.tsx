@@ -16,8 +16,9 @@ const MOVES: Record<string, (index: number, count: number) => number> = {
 
 /**
  * Tabs as the ARIA pattern has them: one tab stop (the selected tab), arrow keys, Home and
- * End move between tabs and select as they go. A tab's content is made when first shown and
- * then kept (hidden), so what was typed there survives a look at another tab.
+ * End move between tabs and select as they go; Tab goes on to the panel's first control (the
+ * panels here all hold controls, so the panel itself is no tab stop). A tab's content is made
+ * when first shown and then kept (hidden), so what was typed there survives a look at another tab.
  */
 export function Tabs({ label, idPrefix, tabs }: { label: string; idPrefix: string; tabs: TabSpec[] }) {
   const [selected, setSelected] = useState(tabs[0]!.id);
@@ -56,7 +57,7 @@ export function Tabs({ label, idPrefix, tabs }: { label: string; idPrefix: strin
         ))}
       </div>
       {tabs.map((t) => (
-        <div role="tabpanel" id={panelId(t.id)} aria-labelledby={tabId(t.id)} hidden={t.id !== selected} tabIndex={0} class="tabpanel">
+        <div role="tabpanel" id={panelId(t.id)} aria-labelledby={tabId(t.id)} hidden={t.id !== selected} class="tabpanel">
           {shown.has(t.id) && t.content}
         </div>
       ))}

@@ -92,6 +92,7 @@ test('desktop: a click on the preview saves the point, the marker shows it and t
   // The keyboard: Tab reaches the picker, arrows move the marker without saving, Enter saves.
   await panel.focus();
   await page.keyboard.press('Tab'); // Close
+  await page.keyboard.press('Tab'); // the selected tab, Details
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('focus-picker');
   let patches = 0;
