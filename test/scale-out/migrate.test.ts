@@ -19,7 +19,7 @@ let source: string;
 let apiKey = '';
 let password = '';
 const dirs: string[] = [];
-const images: { id: string; url: string; width: number }[] = [];
+const images: { id: string; url: string; width: number; placeholder: unknown }[] = [];
 
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'imgapi-migrate-'));
@@ -42,10 +42,12 @@ beforeAll(async () => {
     for (const [i, folder] of ['clients/acme', 'clients/acme/2026', '', 'clients/zeta'].entries()) {
       const { json } = await api(node.url, 'POST', '/images', fileForm(await jpeg(400 + i * 10, 300), `photo-${i}.jpg`, folder));
       const signed = await api(node.url, 'POST', '/sign', { imageId: json.id, transform: 'f_png' });
-      images.push({ id: json.id, url: signed.json.url, width: 400 + i * 10 });
+      images.push({ id: json.id, url: signed.json.url, width: 400 + i * 10, placeholder: json.placeholder });
     }
-    expect((await api(node.url, 'PUT', `/images/${images[0]!.id}`, fileForm(await png(200, 100, { alpha: true }), 'new.png'))).json.version).toBe(2);
+    const replaced = (await api(node.url, 'PUT', `/images/${images[0]!.id}`, fileForm(await png(200, 100, { alpha: true }), 'new.png'))).json;
+    expect(replaced.version).toBe(2);
     images[0]!.width = 200;
+    images[0]!.placeholder = replaced.placeholder;
     expect((await api(node.url, 'PATCH', `/images/${images[1]!.id}`, { focalPoint: { x: 0.25, y: 0.75 } })).status).toBe(200);
     expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50' })).status).toBe(201);
     expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);
@@ -93,6 +95,10 @@ describe('imgapi migrate', () => {
       expect(await decode(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ format: 'webp', width: 50 });
       expect((await api(node.url, 'GET', `/images/${images[1]!.id}`)).json.focalPoint).toEqual({ x: 0.25, y: 0.75 });
       expect((await api(node.url, 'GET', `/images/${images[2]!.id}`)).json.focalPoint).toBeNull();
+      for (const image of images) {
+        expect(image.placeholder).not.toBeNull();
+        expect((await api(node.url, 'GET', `/images/${image.id}`)).json.placeholder).toEqual(image.placeholder);
+      }
       const listed = await api(node.url, 'GET', '/images?folder=clients/acme&recursive=true');
       expect(listed.json.total).toBe(2);
       expect((await api(node.url, 'GET', '/search?q=photo-3')).json.images.map((i: { id: string }) => i.id)).toEqual([images[3]!.id]);
