@@ -1,6 +1,6 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,heic,animation,scale-out,cli] [--seconds N]
+// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,heic,animation,placeholder,scale-out,cli] [--seconds N]
 // (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,14 +10,15 @@ import { cliScenario } from './cli';
 import { ROOT, hasCommand } from './harness';
 import { heicScenario } from './heic';
 import { missGautoScenario } from './miss-gauto';
+import { placeholderScenario } from './placeholder';
 import { qautoScenario } from './qauto';
 import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation'];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation', 'placeholder'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
-const needsWrk = only.some((name) => !['cli', 'qauto', 'animation'].includes(name));
+const needsWrk = only.some((name) => !['cli', 'qauto', 'animation', 'placeholder'].includes(name));
 if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
 
 const CORPUS = join(ROOT, '../shared/corpus');
@@ -117,6 +118,21 @@ if (only.includes('animation')) {
   );
   const full = animation.output.f_webp;
   if (full && 'ms' in full) console.log(`full-size GIF → WebP miss: ${full.ms} ms; sharp alone, same encode: ${animation.sharpWebpMs} ms (${ratio(full.ms, animation.sharpWebpMs)}×)`);
+}
+if (only.includes('placeholder')) {
+  // The photo of the HEIC scenario, at the same 12 MP.
+  const photo = await corpusOr('Elephants_5640x3172.jpg', 5640, 3172);
+  const placeholder = await placeholderScenario(photo.bytes);
+  results.placeholder = { ...placeholder, source: photo.path };
+  const m = placeholder.medianMs;
+  console.log(`\nPlaceholder at upload: ${placeholder.photo.width}×${placeholder.photo.height} JPEG q90 (${(placeholder.photo.bytes / 1024).toFixed(0)} KB) from ${photo.path}; medians in this process`);
+  console.table({
+    'upload decode before (8 px)': m.probeDecodeBefore,
+    'upload decode now (100 px RGBA, upright)': m.thumbnailDecode,
+    'placeholder from the thumbnail': m.placeholderFromThumbnail,
+    'placeholder decoding on its own (not done)': m.standalone,
+  });
+  console.log(`added to an upload: ${m.added} ms (goal ≤ ${placeholder.goalMs}); upload median ${m.upload} ms with it; data URI ${placeholder.dataUriBytes} B`);
 }
 if (only.includes('scale-out')) {
   const scale = await scaleOutScenario(source.bytes, seconds, 100_000);
