@@ -26,7 +26,8 @@ function describeChoice(url: string): string {
  * inserted as HTML, so it needs no innerHTML and its placeholder is a style property.
  */
 export function EmbedTab({ image, presets }: { image: ImageView; presets: PresetView[] }) {
-  const sets = presets.filter((p) => p.widths);
+  // A fixed format cannot give the <picture>'s three (the API says 400): offer only those that can.
+  const sets = presets.filter((p) => p.widths && !/(^|,)f_(?!auto(,|$))/.test(p.params));
   const [chosen, setChosen] = useState('');
   const [sizesInput, setSizesInput] = useState('100vw');
   const [answer, setAnswer] = useState<Answer>({ for: '', embed: null, error: '' });
