@@ -2,12 +2,12 @@ import type { AccountService } from './accounts';
 import { variantBlobKey } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { parseDeliveryPath } from './delivery-path';
-import { checkPresetWidth, presetWidthSegment, transformAtWidth } from './preset-widths';
 import { AppError, invalid, notFound } from './errors';
 import { checkFrames } from './image-probe';
 import { createCoalescer, withDeadline, type Limiter } from './limiter';
 import { createLru, type Lru } from './lru';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
+import { checkPresetWidth, presetWidthSegment, transformAtWidth } from './preset-widths';
 import { verifyPath } from './signing';
 import { createSourceReader, type PreparedSource } from './source-input';
 import type { BlobTags } from './tagged-blob';
@@ -80,6 +80,8 @@ const IMAGE_CACHE_ENTRIES = 20_000;
 /** What a repeated request resolves to, valid while its image record is the cached one. */
 interface Resolved {
   image: ImageRecord;
+  /** The transform it was resolved for: a preset deleted and made again gives a new one. */
+  transform: Transform;
   blobKey: string;
   meta: VariantMeta;
 }
@@ -218,8 +220,9 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const image = transform && images.get(`${route.clientId}/${route.imageId}`);
       if (!transform || !image) return null;
       const hit = resolved.get(resolutionKey(path, transform, accept, image));
-      // A replaced or deleted image left the image cache, so its old resolution no longer matches.
-      if (!hit || hit.image !== image) return null;
+      // A replaced or deleted image left the image cache, a changed preset the preset cache, so
+      // an old resolution no longer matches either by identity.
+      if (!hit || hit.image !== image || hit.transform !== transform) return null;
       const body = variants.peekMemory(hit.blobKey);
       if (!body) return null;
       variants.stats.memoryHits++;
@@ -251,7 +254,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
         varyAccept: transform.f === 'auto',
         quality,
       };
-      resolved.set(resolutionKey(path, transform, accept, image), { image, blobKey, meta });
+      resolved.set(resolutionKey(path, transform, accept, image), { image, transform, blobKey, meta });
       return { meta, body, cache: cached?.tier ?? 'miss' };
     },
   };

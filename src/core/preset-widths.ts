@@ -10,11 +10,13 @@ import { MAX_DIMENSION } from './transform/types';
 export const PRESET_WIDTHS = { maxCount: 20, min: 16, max: 8192 } as const;
 
 /**
- * Checks a preset's widths against its transform: 1–20 distinct integers from 16 to 8192,
- * returned ascending. A `dpr` other than 1 is refused: each width is the pixel width a `w`
- * descriptor of a srcset names, and the browser picks the density itself.
+ * Checks widths against the transform they apply to (a width-set preset's, or one signed as a
+ * srcset): 1–20 distinct integers from 16 to 8192, returned ascending. Refused too: a `dpr`
+ * other than 1 (each width is the pixel width a `w` descriptor names; the browser picks the
+ * density), `h` without `w` (there is no box whose aspect a width could keep), and a width at
+ * which the box's height would pass 8192 (its aspect could not be kept).
  */
-export function validatePresetWidths(widths: readonly unknown[], transform: Transform): number[] {
+export function validatePresetWidths(widths: readonly unknown[], transform: Transform, owner = 'A width-set preset'): number[] {
   const { maxCount, min, max } = PRESET_WIDTHS;
   if (widths.length < 1 || widths.length > maxCount) throw invalid(`widths must list 1 to ${maxCount} widths; got ${widths.length}`);
   for (const width of widths) {
@@ -25,20 +27,26 @@ export function validatePresetWidths(widths: readonly unknown[], transform: Tran
   const sorted = [...new Set(widths as number[])].sort((a, b) => a - b);
   if (sorted.length !== widths.length) throw invalid('widths lists a width more than once');
   if (transform.dpr !== undefined && transform.dpr !== 1) {
-    throw invalid('A preset with widths cannot have dpr: each width is already the pixel width a srcset names');
+    throw invalid(`${owner} cannot have dpr: each width is already the pixel width a srcset names`);
+  }
+  if (transform.h !== undefined && transform.w === undefined) {
+    throw invalid(`${owner} with h needs w too: each width keeps the aspect of the w × h box`);
+  }
+  const tallest = transformAtWidth(transform, sorted[sorted.length - 1]!).h;
+  if (tallest !== undefined && tallest > MAX_DIMENSION) {
+    throw invalid(`At w_${sorted[sorted.length - 1]} the box would be ${tallest} px high, over ${MAX_DIMENSION}: use smaller widths`);
   }
   return sorted;
 }
 
 /**
- * The transform at one width of the set: `w` becomes the width and `h`, when both were given,
- * scales with it so the box keeps its aspect. With `h` alone the box had no width to scale
- * from, so `h` goes and the image's own aspect gives the height.
+ * The transform at one width of the set: `w` becomes the width and `h`, when given, scales
+ * with it so the box keeps its aspect (widths are checked so that it stays within 8192).
  */
 export function transformAtWidth(transform: Transform, width: number): Transform {
   const { h, ...rest } = transform;
   if (h === undefined || transform.w === undefined) return { ...rest, w: width };
-  return { ...rest, w: width, h: Math.min(MAX_DIMENSION, Math.max(1, Math.round((h * width) / transform.w))) };
+  return { ...rest, w: width, h: Math.max(1, Math.round((h * width) / transform.w)) };
 }
 
 /** A width asked of a preset: one of its widths, else 400 naming them. */

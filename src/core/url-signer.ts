@@ -52,7 +52,7 @@ export function createUrlSigner(deps: {
       const transform = parseTransform(input.transform ?? '');
       const format = extensionFormat(transform.f);
       const client = await deps.accounts.getClient(clientId);
-      const widths = input.widths && validatePresetWidths(input.widths, transform);
+      const widths = input.widths && validatePresetWidths(input.widths, transform, 'A srcset');
       return {
         path: signedDeliveryPath(client, input.imageId, transform, format) + query,
         canonical: canonicalTransform(transform),

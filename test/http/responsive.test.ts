@@ -57,6 +57,8 @@ describe('width-set presets', () => {
       expect(JSON.stringify(json)).not.toMatch(/\/work|\/tmp|at .*\.ts/);
     }
     expect((await createPreset({ name: 'bad', params: 'w_100,dpr_2', widths: [320] })).json.error.message).toContain('dpr');
+    expect((await createPreset({ name: 'bad', params: 'h_600', widths: [320] })).json.error.message).toContain('needs w');
+    expect((await createPreset({ name: 'bad', params: 'w_100,h_1000,c_fill', widths: [320, 1000] })).json.error.message).toContain('over 8192');
     const names = (await s.api('GET', '/presets')).json.items.map((p: { name: string }) => p.name);
     expect(names).not.toContain('bad');
   });
@@ -113,6 +115,23 @@ describe('width-set presets', () => {
     await get(url);
     expect((await get(url)).response.headers.get('x-cache')).toBe('HIT');
     expect((await get(`${s.url}/t/${s.clientId}/preset:card/w_641/${photoId}.webp`)).response.status).toBe(400);
+  });
+
+  test('a preset deleted and made again with another box: every width serves the new box, none the old from memory', async () => {
+    await createPreset({ name: 'swap', params: 'w_400,h_200,c_fill', widths: [100, 200] });
+    const url = (width: number) => `${s.url}/t/${s.clientId}/preset:swap/w_${width}/${photoId}.webp`;
+    for (const width of [100, 200]) {
+      await get(url(width));
+      expect((await get(url(width))).response.headers.get('x-cache')).toBe('HIT');
+    }
+    const { json } = await s.api('GET', '/presets');
+    await s.api('DELETE', `/presets/${json.items.find((p: { name: string }) => p.name === 'swap').id}`);
+    await createPreset({ name: 'swap', params: 'w_400,h_400,c_fill', widths: [100, 200] });
+    // One width first (it loads the new preset), then the other, whose old resolution is in memory.
+    for (const width of [100, 200]) {
+      const meta = await sharp((await get(url(width))).body).metadata();
+      expect([meta.width, meta.height]).toEqual([width, width]);
+    }
   });
 });
 
