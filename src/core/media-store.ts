@@ -49,7 +49,8 @@ export async function checkUpload(data: Uint8Array, limits: MediaLimits, transfo
   if (looksLikeSvg(data)) {
     const svg = sanitizeSvg(data);
     const probed = { format: 'svg', width: svg.width, height: svg.height, hasAlpha: true, frames: 1 } as const;
-    const thumbnail = await svgThumbnail(svg.document, svg, deadlineFromNow());
+    // A renderer worker per upload: in a transform slot, like HEIC's decoder, so parallel uploads cannot multiply them.
+    const thumbnail = await transforms.run(() => svgThumbnail(svg.document, svg, deadlineFromNow()));
     return withPlaceholder({ ...probed, bytes: svg.document.byteLength, contentHash, stored: svg.document, master: null }, thumbnail);
   }
   const { thumbnail, ...probed } = await probeImage(data, limits);

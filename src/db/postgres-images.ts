@@ -102,7 +102,8 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
           bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, frames = ${img.frames}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
           version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
-          placeholder = ${placeholderColumn(img.placeholder)}, updated_at = ${img.updatedAt}
+          placeholder = CASE WHEN version = ${img.version} THEN COALESCE(${placeholderColumn(img.placeholder)}, placeholder) ELSE ${placeholderColumn(img.placeholder)} END,
+          updated_at = ${img.updatedAt}
         WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`;
       counts.changed(img.clientId);
       return result.count > 0;

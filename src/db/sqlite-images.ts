@@ -92,13 +92,16 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
     async update(img, expectedVersion) {
       const result = db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
-           has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?, placeholder = ?,
+           has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?,
+           -- A PATCH (same version) carries the placeholder it read: one that doctor --backfill
+           -- wrote since must stay. A replace (new version) writes its own.
+           placeholder = CASE WHEN version = ? THEN COALESCE(?, placeholder) ELSE ? END,
            updated_at = ?
          WHERE client_id = ? AND id = ? AND version = ?`,
       ).run(
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
         img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
-        img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
+        img.focalPoint?.y ?? null, img.version, placeholderColumn(img.placeholder), placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
       );
       counts.changed(img.clientId);
       return result.changes > 0;

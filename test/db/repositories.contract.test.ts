@@ -327,6 +327,9 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.images.setPlaceholder(b, placeholder)).toBe(false);
     expect(await repos.images.setPlaceholder({ ...c, clientId }, placeholder)).toBe(false);
     expect(await repos.images.countWithoutPlaceholder()).toBe(before + 2);
+    // A rename, move or focal point (same version) read before the backfill wrote keeps what it wrote.
+    expect(await repos.images.update({ ...a, originalName: 'renamed.jpg' }, 1)).toBe(true);
+    expect(await repos.images.get(clientId, a.id)).toEqual({ ...a, originalName: 'renamed.jpg', placeholder });
     // A replace writes the new version's placeholder (or clears it) with the rest of the row.
     expect(await repos.images.update({ ...a, version: 2, placeholder: null }, 1)).toBe(true);
     expect((await repos.images.get(clientId, a.id))!.placeholder).toBeNull();
