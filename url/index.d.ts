@@ -15,6 +15,8 @@ export interface PresetUrlOptions {
   /** One of a width-set preset's widths (integer 1–8192): adds the `w_<N>` segment. */
   width?: number;
   format: UrlFormat;
+  /** The image's `version`: adds `?v=<version>`, so a replaced image's URLs are new to browsers and CDNs. */
+  version?: number;
 }
 
 export interface PresetSrcsetOptions extends Omit<PresetUrlOptions, 'width'> {
@@ -40,6 +42,8 @@ export interface SignedUrlOptions {
   format?: UrlFormat;
   /** The image's `version`: adds `?v=<version>`, as `/sign` does, so a replaced image gets new URLs. */
   version?: number;
+  /** Not yet: expiring URLs come with a later server; giving it throws rather than sign a URL that never expires. */
+  expiresIn?: never;
 }
 
 /** The `placeholder` object of an image (any extra fields are ignored). */

@@ -39,6 +39,13 @@ function extensionOf(format) {
   return EXTENSIONS[format];
 }
 
+/** `?v=<version>` (the image's, from its object): a replaced image's URLs are then new to caches that keep a year. */
+function versionQuery(version) {
+  if (version === undefined) return '';
+  if (!(Number.isInteger(version) && version >= 1)) throw new TypeError(`Expected a positive integer for version but received ${describe(version)}`);
+  return `?v=${version}`;
+}
+
 function checkWidth(width) {
   if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
     throw new TypeError(`Expected an integer between 1 and ${MAX_WIDTH} for width but received ${describe(width)}`);
@@ -48,24 +55,25 @@ function checkWidth(width) {
 
 /**
  * `/t/<clientId>/preset:<name>[/w_<N>]/<imageId>.<ext>`: unsigned, so safe in a browser.
- * With `width` the preset must be a width-set preset listing that width.
+ * With `width` the preset must be a width-set preset listing that width; `version` (the image's)
+ * adds `?v=<version>`, as every URL the server hands out does.
  */
-export function presetUrl({ baseUrl, clientId, imageId, preset, width, format }) {
+export function presetUrl({ baseUrl, clientId, imageId, preset, width, format, version }) {
   const base = baseOf(baseUrl);
   const client = encodeURIComponent(requireText(clientId, 'clientId'));
   const name = encodeURIComponent(requireText(preset, 'preset'));
   const file = `${encodeURIComponent(requireText(imageId, 'imageId'))}.${extensionOf(format)}`;
   const size = width === undefined ? '' : `w_${checkWidth(width)}/`;
-  return `${base}/t/${client}/preset:${name}/${size}${file}`;
+  return `${base}/t/${client}/preset:${name}/${size}${file}${versionQuery(version)}`;
 }
 
 /** `"<url> 320w, <url> 640w"` for a width-set preset, widths ascending and deduplicated. */
-export function presetSrcset({ baseUrl, clientId, imageId, preset, widths, format }) {
+export function presetSrcset({ baseUrl, clientId, imageId, preset, widths, format, version }) {
   if (!Array.isArray(widths) || widths.length === 0) {
     throw new TypeError(`Expected a non-empty array of widths for widths but received ${describe(widths)}`);
   }
   const sorted = [...new Set(widths.map(checkWidth))].sort((a, b) => a - b);
-  return sorted.map((width) => `${presetUrl({ baseUrl, clientId, imageId, preset, width, format })} ${width}w`).join(', ');
+  return sorted.map((width) => `${presetUrl({ baseUrl, clientId, imageId, preset, width, format, version })} ${width}w`).join(', ');
 }
 
 /**
@@ -116,17 +124,16 @@ function signedExtension(canonical, format) {
  * values are written canonically and `version` is the image's version. Needs the client's
  * signing secret: call it on a server, never in a browser.
  */
-export async function signedUrl({ baseUrl, clientId, secret, imageId, transform, format, version }) {
+export async function signedUrl({ baseUrl, clientId, secret, imageId, transform, format, version, expiresIn }) {
+  // Part of the contract to come: until the server verifies exp_, a URL must not look as if it expired.
+  if (expiresIn !== undefined) throw new TypeError('Expected no expiresIn: this server does not sign expiring URLs yet');
   const base = baseOf(baseUrl);
   const client = encodeURIComponent(requireText(clientId, 'clientId'));
   requireText(secret, 'secret');
   const canonical = canonicalKeyOrder(transform);
   const file = `${encodeURIComponent(requireText(imageId, 'imageId'))}.${signedExtension(canonical, format)}`;
-  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) {
-    throw new TypeError(`Expected a positive integer for version but received ${describe(version)}`);
-  }
+  const query = versionQuery(version);
   const rest = canonical ? `${canonical}/${file}` : file;
-  const query = version === undefined ? '' : `?v=${version}`;
   return `${base}/t/${client}/${await signature(secret, `${client}/${rest}`)}/${rest}${query}`;
 }
 

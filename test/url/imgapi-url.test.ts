@@ -220,6 +220,9 @@ describe('input validation', () => {
     expect(presetSrcset({ ...base, widths: [640, 320, 640] })).toBe(
       'https://img.example.com/t/acme/preset:card/w_320/abc.webp 320w, https://img.example.com/t/acme/preset:card/w_640/abc.webp 640w',
     );
+    // The image's version, as every URL the server hands out carries it.
+    expect(presetUrl({ ...base, width: 640, version: 3 })).toBe('https://img.example.com/t/acme/preset:card/w_640/abc.webp?v=3');
+    expect(presetSrcset({ ...base, widths: [320], version: 2 })).toBe('https://img.example.com/t/acme/preset:card/w_320/abc.webp?v=2 320w');
   });
 
   test('bad input is a TypeError naming the field', async () => {
@@ -234,6 +237,7 @@ describe('input validation', () => {
       [() => presetUrl({ ...base, baseUrl: undefined as never }), /non-empty string for baseUrl but received undefined/],
       [() => presetSrcset({ ...base, widths: [] }), /non-empty array of widths/],
       [() => presetSrcset({ ...base, widths: [320, -1] }), /width but received -1/],
+      [() => presetUrl({ ...base, version: 1.5 }), /positive integer for version but received 1.5/],
     ];
     for (const [call, message] of bad) expect(call).toThrow(message);
 
@@ -246,6 +250,7 @@ describe('input validation', () => {
       [signedUrl({ ...signing, transform: 'f_png', format: 'webp' }), /agree with the transform's f_png/],
       [signedUrl({ ...signing, format: 'auto' as never }), /real extension/],
       [signedUrl({ ...signing, version: 0 }), /positive integer for version/],
+      [signedUrl({ ...signing, expiresIn: 60 as never }), /no expiresIn: this server does not sign expiring URLs yet/],
       [signedUrl({ ...signing, secret: '' }), /non-empty string for secret/],
     ];
     for (const [promise, message] of badSigned) await expect(promise).rejects.toThrow(message);
