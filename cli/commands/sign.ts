@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
+import { PICTURE_FORMATS } from '../../src/core/embed';
 import { UsageError } from '../errors';
 import { print, widthList } from '../options';
 
@@ -12,8 +13,7 @@ interface SignOptions {
   format?: string;
 }
 
-const SRCSET_FORMATS = ['avif', 'webp', 'jpeg'] as const;
-
+const SRCSET_FORMATS = PICTURE_FORMATS;
 
 export function registerSign(program: Command): void {
   program
@@ -41,6 +41,8 @@ export function registerSign(program: Command): void {
           return;
         }
         if (opts.html) throw new UsageError('--html needs a width-set --preset');
+        if (opts.sizes !== undefined) throw new UsageError('--sizes goes with --preset and --html');
+        if (opts.widths !== undefined && !opts.srcset) throw new UsageError('--widths goes with --srcset');
         if (opts.srcset && opts.widths === undefined) throw new UsageError('--srcset needs a width-set --preset, or --widths with a transform');
         const widths = opts.widths === undefined ? undefined : widthList(opts.widths);
         const signed = await backend.sign({ imageId, transform, preset: opts.preset, widths });

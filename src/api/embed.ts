@@ -1,5 +1,6 @@
 import { t, type Static } from 'elysia';
-import { buildEmbed } from '../core/embed';
+import { responsiveSet } from '../core/embed';
+import { embedMarkup } from './embed-markup';
 import { Integer } from './integer';
 import type { ApiServices, Caller } from './services';
 
@@ -28,7 +29,9 @@ export function embedApi(services: ApiServices) {
     async embed(caller: Caller, imageId: string, query: EmbedQuery): Promise<EmbedView> {
       const image = await services.images.get(caller.clientId, imageId);
       const preset = await services.presets.getByName(caller.clientId, query.preset);
-      return buildEmbed({ base: caller.base, image, preset, sizes: query.sizes ?? '100vw', placeholderColor: image.placeholder?.color });
+      const set = responsiveSet(caller.base, image, preset);
+      const { img, picture } = embedMarkup(set, { sizes: query.sizes ?? '100vw', placeholderColor: image.placeholder?.color });
+      return { width: set.width, height: set.height, srcset: set.srcset, img, picture };
     },
   };
 }

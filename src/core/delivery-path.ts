@@ -65,3 +65,8 @@ export function signedDeliveryPath(
   const rest = `${canonical ? `${canonical}/` : ''}${imageId}.${URL_EXTENSIONS[format]}`;
   return `/t/${client.id}/${signPath(client.signingSecret, client.id, rest)}/${rest}`;
 }
+
+/** The unsigned path of an image through a preset, at one of its widths when given. */
+export function presetDeliveryPath(clientId: string, preset: string, imageId: string, format: OutputFormat, width?: number): string {
+  return `/t/${clientId}/preset:${preset}/${width === undefined ? '' : `w_${width}/`}${imageId}.${URL_EXTENSIONS[format]}`;
+}

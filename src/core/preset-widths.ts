@@ -1,4 +1,5 @@
 import { invalid } from './errors';
+import { planTransform, type SourceInfo } from './transform/plan';
 import type { Transform } from './transform/registry';
 import { MAX_DIMENSION } from './transform/types';
 
@@ -59,4 +60,25 @@ export function checkPresetWidth(name: string, widths: readonly number[] | null,
 export function presetWidthSegment(segment: string): number | null {
   const match = /^w_([1-9][0-9]{0,4})$/.exec(segment);
   return match ? Number(match[1]) : null;
+}
+
+/** One width of a set and the output it gives: the srcset descriptor is the output's width. */
+export interface WidthStep {
+  readonly width: number;
+  readonly output: { readonly width: number; readonly height: number };
+}
+
+/**
+ * The widths with the output each gives on this source, ascending. A raster source is never
+ * enlarged, so widths past its own give the same pixels as the one before: those add nothing
+ * to a srcset and are left out, and no descriptor claims pixels the image does not have.
+ */
+export function widthSteps(transform: Transform, widths: readonly number[], source: SourceInfo): WidthStep[] {
+  const steps: WidthStep[] = [];
+  for (const width of widths) {
+    const { width: w, height: h } = planTransform(transformAtWidth(transform, width), source, 'jpeg');
+    if (steps.length && steps[steps.length - 1]!.output.width === w) continue;
+    steps.push({ width, output: { width: w, height: h } });
+  }
+  return steps;
 }

@@ -1,11 +1,11 @@
 import type { AccountService } from './accounts';
-import { signedDeliveryPath } from './delivery-path';
+import { presetDeliveryPath, signedDeliveryPath } from './delivery-path';
 import { invalid } from './errors';
-import { transformAtWidth, validatePresetWidths } from './preset-widths';
+import { transformAtWidth, validatePresetWidths, widthSteps } from './preset-widths';
 import type { ImageService } from './images';
 import type { PresetService } from './presets';
 import { canonicalTransform, parseTransform } from './transform/parse';
-import { URL_EXTENSIONS, type FormatChoice, type OutputFormat } from './transform/types';
+import type { FormatChoice, OutputFormat } from './transform/types';
 
 export interface SignedPath {
   /**
@@ -37,14 +37,14 @@ export function createUrlSigner(deps: {
       if (input.widths !== undefined && input.preset !== undefined) {
         throw invalid("widths go with a transform; a width-set preset's srcset comes from GET /images/:id/embed");
       }
-      const { version } = await deps.images.get(clientId, input.imageId);
-      const query = versionQuery(version);
+      const image = await deps.images.get(clientId, input.imageId);
+      const query = versionQuery(image.version);
       if (input.preset !== undefined) {
         const preset = await deps.presets.getByName(clientId, input.preset);
         const { f } = parseTransform(preset.params);
         const format = extensionFormat(f);
         return {
-          path: `/t/${clientId}/preset:${preset.name}/${input.imageId}.${URL_EXTENSIONS[format]}${query}`,
+          path: presetDeliveryPath(clientId, preset.name, input.imageId, format) + query,
           canonical: preset.params,
           format: f === 'auto' ? 'auto' : format,
         };
@@ -57,8 +57,12 @@ export function createUrlSigner(deps: {
         path: signedDeliveryPath(client, input.imageId, transform, format) + query,
         canonical: canonicalTransform(transform),
         format: transform.f === 'auto' ? 'auto' : format,
+        // Described like an embed's: by the width each URL really delivers, a width past the image's own left out.
         ...(widths && {
-          srcset: widths.map((width) => ({ width, path: signedDeliveryPath(client, input.imageId, transformAtWidth(transform, width), format) + query })),
+          srcset: widthSteps(transform, widths, { ...image, vector: image.format === 'svg' }).map((step) => ({
+            width: step.output.width,
+            path: signedDeliveryPath(client, input.imageId, transformAtWidth(transform, step.width), format) + query,
+          })),
         }),
       };
     },

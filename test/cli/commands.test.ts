@@ -122,6 +122,8 @@ for (const mode of ['local', 'remote'] as const) {
         for (const [url, d] of entries) expect(`${(await decode(await (await fetch(url!)).arrayBuffer())).width}w`).toBe(d!);
       }
       expect((await imgapi(['sign', image.id, '--html'])).code).toBe(2);
+      expect((await imgapi(['sign', image.id, 'w_200', '--widths', '100'])).code).toBe(2); // --widths without --srcset
+      expect((await imgapi(['sign', image.id, 'w_200', '--sizes', '50vw'])).code).toBe(2); // --sizes without --html
 
       const signed = await imgapi(['sign', image.id, 'w_200,f_webp', '--widths', '100,50', '--srcset']);
       const signedEntries = signed.stdout.trim().split(', ').map((entry) => entry.split(' '));

@@ -151,6 +151,12 @@ describe('POST /sign with widths', () => {
     expect(data.url).toContain('w_600,h_300');
   });
 
+  test('described like an embed: by the width each URL delivers, a width past the image left out', async () => {
+    const { data } = await s.client.v1.sign.post({ imageId: narrowId, transform: 'w_400', widths: [100, 200, 400] });
+    const entries = data!.srcset!.split(', ').map((entry) => entry.split(' '));
+    expect(entries.map(([url, d]) => [/\/(w_\d+)\//.exec(url!)?.[1], d])).toEqual([['w_100', '100w'], ['w_200', '200w']]);
+  });
+
   test('bad widths, or widths with a preset, are 400', async () => {
     for (const body of [
       { imageId: photoId, transform: 'w_600', widths: [] },
