@@ -27,6 +27,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Folders one client may have. */
   maxFolders: number;
+  /** Delivery responses carry `Cache-Tag` and `Surrogate-Key` for CDN purges (IMGAPI_CDN_TAGS=0: off). */
+  cdnTags: boolean;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -46,6 +48,13 @@ function positiveInteger(name: string, raw: string | number | undefined, fallbac
   const value = typeof raw === 'number' ? raw : /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
 }
 
 function logFormat(raw: string | undefined): Config['logFormat'] {
@@ -96,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     transformTimeoutSeconds: positiveInteger('IMGAPI_TRANSFORM_TIMEOUT_SECONDS', env.IMGAPI_TRANSFORM_TIMEOUT_SECONDS, 10),
     rateLimitPerMinute: positiveInteger('IMGAPI_RATE_LIMIT_PER_MINUTE', env.IMGAPI_RATE_LIMIT_PER_MINUTE, 1200, 0),
     maxFolders: positiveInteger('IMGAPI_MAX_FOLDERS', env.IMGAPI_MAX_FOLDERS, 100_000),
+    cdnTags: onOff('IMGAPI_CDN_TAGS', env.IMGAPI_CDN_TAGS, true),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

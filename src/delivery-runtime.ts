@@ -25,6 +25,7 @@ export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos
     maxPixels: config.maxPixels,
     maxFrames: config.maxFrames,
     transformTimeoutSeconds: config.transformTimeoutSeconds,
+    cdnTags: config.cdnTags,
     transforms: core.transforms,
     onIdle: malloc.trim,
     onOriginalMissing: (image) => {

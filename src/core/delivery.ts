@@ -6,6 +6,7 @@ import { AppError, invalid, notFound } from './errors';
 import { checkFrames } from './image-probe';
 import { createCoalescer, withDeadline, type Limiter } from './limiter';
 import { createLru, type Lru } from './lru';
+import { cacheTagHeaders, type CacheTagHeaders } from './purge/tags';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { checkPresetWidth, presetWidthSegment, transformAtWidth } from './preset-widths';
 import { verifyPath } from './signing';
@@ -28,6 +29,8 @@ export interface DeliveryDeps {
   maxPixels: number;
   maxFrames: number;
   transformTimeoutSeconds: number;
+  /** Responses carry `Cache-Tag` and `Surrogate-Key` (IMGAPI_CDN_TAGS, on by default). */
+  cdnTags?: boolean;
   /** The process's transform slots (shared with uploads that decode). */
   transforms: Limiter;
   /** Called when the last queued transform finishes (lets the process return memory). */
@@ -48,6 +51,8 @@ export interface VariantMeta {
   varyAccept: boolean;
   /** The encoder quality (the one `q_auto` chose), for debugging; none for PNG. */
   quality: number | undefined;
+  /** The CDN tags of the image (`img-<id>`, `client-<id>`); null when turned off. */
+  tags: CacheTagHeaders | null;
 }
 
 export interface DeliveredVariant {
@@ -253,6 +258,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
         lastModified: new Date(image.updatedAt).toUTCString(),
         varyAccept: transform.f === 'auto',
         quality,
+        tags: deps.cdnTags === false ? null : cacheTagHeaders(image.clientId, image.id),
       };
       resolved.set(resolutionKey(path, transform, accept, image), { image, transform, blobKey, meta });
       return { meta, body, cache: cached?.tier ?? 'miss' };

@@ -31,6 +31,10 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
   };
   if (meta.varyAccept) headers.vary = 'Accept';
   if (meta.quality !== undefined) headers['x-quality'] = String(meta.quality);
+  if (meta.tags) {
+    headers['cache-tag'] = meta.tags.cacheTag;
+    headers['surrogate-key'] = meta.tags.surrogateKey;
+  }
   return headers;
 }
 
