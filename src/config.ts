@@ -23,6 +23,8 @@ export interface Config {
   concurrency: number;
   queueMax: number;
   transformTimeoutSeconds: number;
+  /** Eager variants computed at once by this node (IMGAPI_EAGER_CONCURRENCY; 0: this node computes none). */
+  eagerConcurrency: number;
   /** Management API requests a minute, per API key and per client address (0: no limit). */
   rateLimitPerMinute: number;
   /** Folders one client may have. */
@@ -103,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
     queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
     transformTimeoutSeconds: positiveInteger('IMGAPI_TRANSFORM_TIMEOUT_SECONDS', env.IMGAPI_TRANSFORM_TIMEOUT_SECONDS, 10),
+    eagerConcurrency: positiveInteger('IMGAPI_EAGER_CONCURRENCY', env.IMGAPI_EAGER_CONCURRENCY, 1, 0),
     rateLimitPerMinute: positiveInteger('IMGAPI_RATE_LIMIT_PER_MINUTE', env.IMGAPI_RATE_LIMIT_PER_MINUTE, 1200, 0),
     maxFolders: positiveInteger('IMGAPI_MAX_FOLDERS', env.IMGAPI_MAX_FOLDERS, 100_000),
     cdnTags: onOff('IMGAPI_CDN_TAGS', env.IMGAPI_CDN_TAGS, true),

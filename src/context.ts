@@ -37,7 +37,14 @@ export async function createContext(config: Config) {
     doctor,
     rateLimits: config.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: config.rateLimitPerMinute }) : { take: () => {} },
     healthy: core.healthy,
-    close: core.close,
+    /** The eager queue: what the image object and `preset warm` report, what the worker of this node did. */
+    eager: core.eager,
+    eagerJobs: core.repos.eagerJobs,
+    eagerWorker: runtime.eager,
+    async close(): Promise<void> {
+      await runtime.stop();
+      await core.close();
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { createAccountService } from './core/accounts';
 import { createChangeFeed } from './core/change-feed';
 import { createDoctor } from './core/doctor';
+import { createEagerVariants } from './core/eager-variants';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createLimiter } from './core/limiter';
@@ -43,9 +44,11 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   // One set of transform slots for the process: uploads that decode (HEIC) and delivery misses share it.
   const transforms = createLimiter(config.concurrency, config.queueMax);
 
-  const accounts = createAccountService({ repos, now });
+  const accounts = createAccountService({ repos, feed, now });
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders });
-  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now });
+  const enqueued = new Set<() => void>();
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { enqueueFor: (image) => eager.enqueueFor(image) } });
+  const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
   const presets = createPresetService({ repos, feed, now });
   let stopHearing: (() => Promise<void>) | null = null;
 
@@ -61,6 +64,13 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     folders,
     images,
     presets,
+    /** Eager variants: the persisted queue uploads, replaces and `preset warm` add to. */
+    eager,
+    /** Calls `listener` when this process queued eager jobs (the worker wakes); returns a stop function. */
+    onEagerEnqueued(listener: () => void): () => void {
+      enqueued.add(listener);
+      return () => enqueued.delete(listener);
+    },
     urls: createUrlSigner({ accounts, images, presets }),
     doctor: createDoctor({ repos, stores }),
     backfill: createPlaceholderBackfill({ repos, originals: stores.originals, limits, concurrency: config.concurrency }),

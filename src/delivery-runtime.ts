@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { Core } from './core-services';
 import { createDeliveryService } from './core/delivery';
+import { createEagerWorker } from './core/eager-worker';
 import { tuneSharpForTransforms } from './core/transform/execute';
 import { createMallocTuning } from './native/malloc';
 import type { TieredStorage } from './storage/open-storage';
@@ -10,7 +11,11 @@ import type { TieredStorage } from './storage/open-storage';
  * was opened on), the delivery service with its limiter and coalescing, libvips and malloc
  * tuning, and hearing other processes' changes so cached rows and variants drop out.
  */
-export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms'>, storage: TieredStorage, config: Config) {
+export async function createDeliveryRuntime(
+  core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms' | 'onEagerEnqueued'>,
+  storage: TieredStorage,
+  config: Config,
+) {
   tuneSharpForTransforms();
   const malloc = createMallocTuning();
   malloc.limitArenas(2);
@@ -39,7 +44,26 @@ export async function createDeliveryRuntime(core: Pick<Core, 'accounts' | 'repos
       );
     },
   });
-  return { delivery, variants: storage.variants };
+  // Eager variants through delivery's own path, in the limiter's lower lane: the same key and blob a URL gets.
+  const eager = createEagerWorker({
+    jobs: core.repos.eagerJobs,
+    transforms: core.transforms,
+    concurrency: config.eagerConcurrency,
+    compute: async (job) => {
+      await delivery.deliver(job.path, job.accept || null, { inSlot: true });
+    },
+  });
+  const stopHearingEnqueues = core.onEagerEnqueued(eager.wake);
+  eager.start();
+  return {
+    delivery,
+    variants: storage.variants,
+    eager,
+    async stop(): Promise<void> {
+      stopHearingEnqueues();
+      await eager.stop();
+    },
+  };
 }
 
 export type DeliveryRuntime = Awaited<ReturnType<typeof createDeliveryRuntime>>;

@@ -9,7 +9,7 @@ import { createLru, type Lru } from './lru';
 import { cacheTagHeaders, type CacheTagHeaders } from './purge/tags';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
 import { checkPresetWidth, presetWidthSegment, transformAtWidth } from './preset-widths';
-import { verifyPath } from './signing';
+import { verifyWithSecrets } from './signing';
 import { createSourceReader, type PreparedSource } from './source-input';
 import type { BlobTags } from './tagged-blob';
 import type { Tier, TieredStore } from './tiered-store';
@@ -59,6 +59,8 @@ export interface DeliveredVariant {
   meta: VariantMeta;
   body: Uint8Array;
   cache: CacheOutcome;
+  /** The URL's `exp_` (unix seconds): caches may keep the response only until then. Null: immutable. */
+  expiresAt: number | null;
 }
 
 /** A delivery path already parsed and, when signed, verified: signed paths never change meaning. */
@@ -70,6 +72,10 @@ interface Route {
   preset: string | null;
   /** `w_<N>` of a width-set preset's URL; null for any other URL. */
   width: number | null;
+  /** The signed URL's `exp_` in unix seconds; null when it has none. */
+  expiresAt: number | null;
+  /** Verified by the previous secret: valid until then (ms since the epoch); null for the current one. */
+  previousUntil: number | null;
 }
 
 /** A preset as delivery uses it, with its transform at each width already asked for. */
@@ -96,7 +102,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
   const limiter = deps.transforms;
   const coalescer = createCoalescer<PlanResult>();
   const sources = createSourceReader({ originals, maxPixels });
-  const stats = { transforms: 0, coalesced: 0, originalsMissing: 0 };
+  const stats = { transforms: 0, coalesced: 0, originalsMissing: 0, previousSecret: 0 };
   // The hot path does no avoidable work: verified routes, image rows and presets stay in memory,
   // and the change feed makes replaced or deleted images and removed presets drop out at once.
   const routes = createLru<Route>({ maxWeight: ROUTE_CACHE_ENTRIES });
@@ -106,28 +112,40 @@ export function createDeliveryService(deps: DeliveryDeps) {
   deps.feed.subscribe((change) => {
     if (change.kind === 'image') images.delete(`${change.clientId}/${change.imageId}`);
     else if (change.kind === 'preset') presets.delete(`${change.clientId}/${change.name}`);
+    // A rotated secret: routes verified with the old one are checked again (a route's key is its path).
+    else if (change.kind === 'client') routes.deleteWhere((path) => path.startsWith(`${change.clientId}/`));
     else {
       images.deleteWhere(() => true);
       presets.deleteWhere(() => true);
+      routes.deleteWhere(() => true);
     }
   });
 
+  /** A route verified by the previous secret whose grace has ended must be verified again (and fail). */
+  const graceOver = (route: Route, now: number) => route.previousUntil !== null && now >= route.previousUntil;
+  const expired = (route: Route, now: number) => route.expiresAt !== null && now >= route.expiresAt * 1000;
+
   async function routeOf(path: string): Promise<Route> {
     const cached = routes.get(path);
-    if (cached) return cached;
+    if (cached && !graceOver(cached, Date.now())) return cached;
     const parsed = parseDeliveryPath(path);
     // Unknown client → 404 before anything else; the signature is checked before any image lookup.
     const client = await accounts.getClient(parsed.clientId);
     let route: Route;
     if (parsed.auth.kind === 'signature') {
-      if (!verifyPath(client.signingSecret, client.id, parsed.rest, parsed.auth.signature)) {
-        throw new AppError('forbidden', 'Invalid signature');
-      }
-      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: parseTransform(parsed.transform), preset: null, width: null };
+      const previous = client.previousSecret && Date.parse(client.previousSecret.validUntil) > Date.now() ? client.previousSecret : null;
+      const signedWith = verifyWithSecrets({ current: client.signingSecret, previous: previous?.secret ?? null }, client.id, parsed.rest, parsed.auth.signature);
+      if (!signedWith) throw new AppError('forbidden', 'Invalid signature');
+      const transform = parseTransform(parsed.transform);
+      route = {
+        clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform, preset: null, width: null,
+        expiresAt: transform.exp ?? null,
+        previousUntil: signedWith === 'previous' ? Date.parse(previous!.validUntil) : null,
+      };
     } else {
       const width = parsed.transform === '' ? null : presetWidthSegment(parsed.transform);
       if (parsed.transform !== '' && width === null) throw invalid('A preset URL takes no transform segment but w_<N>, one of a width-set preset\'s widths');
-      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name, width };
+      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name, width, expiresAt: null, previousUntil: null };
     }
     formatOfExtension(route.extension); // a bad extension is 400 whether or not the image exists
     routes.set(path, route);
@@ -175,9 +193,10 @@ export function createDeliveryService(deps: DeliveryDeps) {
     return notFound('Image');
   }
 
-  async function compute(image: ImageRecord, plan: TransformPlan, key: string, seconds: number): Promise<PlanResult> {
+  async function compute(image: ImageRecord, plan: TransformPlan, key: string, seconds: number, inSlot: boolean): Promise<PlanResult> {
+    const inLimit = (task: () => Promise<PlanResult>) => (inSlot ? task() : limiter.run(task));
     const { promise, joined } = coalescer.run(key, () =>
-      limiter.run(async () => {
+      inLimit(async () => {
         stats.transforms++;
         let prepared: PreparedSource | null = null;
         try {
@@ -218,6 +237,11 @@ export function createDeliveryService(deps: DeliveryDeps) {
     deliverFromMemory(path: string, accept: string | null): DeliveredVariant | null {
       const route = routes.get(path);
       if (!route) return null;
+      // Expired, or signed with a secret whose grace has ended: the full path answers 410 or 403.
+      if (route.expiresAt !== null || route.previousUntil !== null) {
+        const now = Date.now();
+        if (expired(route, now) || graceOver(route, now)) return null;
+      }
       const entry = route.transform ? null : presets.get(`${route.clientId}/${route.preset}`);
       // A width the preset does not list was never resolved: the full path answers its 400.
       if (entry && route.width !== null && !entry.widths?.includes(route.width)) return null;
@@ -231,14 +255,20 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const body = variants.peekMemory(hit.blobKey);
       if (!body) return null;
       variants.stats.memoryHits++;
-      return { meta: hit.meta, body, cache: 'memory' };
+      if (route.previousUntil !== null) stats.previousSecret++;
+      return { meta: hit.meta, body, cache: 'memory', expiresAt: route.expiresAt };
     },
     /** Transforms running now and waiting for a slot. */
     load: () => ({ active: limiter.active, queued: limiter.queued }),
 
-    /** Serves `/t/<path>`: authorize, look up, plan, then the cached or freshly computed variant. */
-    async deliver(path: string, accept: string | null): Promise<DeliveredVariant> {
+    /**
+     * Serves `/t/<path>`: authorize, look up, plan, then the cached or freshly computed variant.
+     * `inSlot`: the caller already holds a transform slot (eager work, in the limiter's lower lane).
+     */
+    async deliver(path: string, accept: string | null, options: { inSlot?: boolean } = {}): Promise<DeliveredVariant> {
       const route = await routeOf(path);
+      if (expired(route, Date.now())) throw new AppError('expired', 'This URL has expired');
+      if (route.previousUntil !== null) stats.previousSecret++;
       const transform = await transformOf(route);
       const image = await imageOf(route.clientId, route.imageId);
       const format = resolveOutputFormat(transform, route.extension, accept, negotiationSource(image, transform));
@@ -251,7 +281,10 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const seconds = transformSeconds(deps.transformTimeoutSeconds, plan, image);
       const { body, quality } = cached
         ? { body: cached.body, quality: qualityOf(plan, cached.tags) }
-        : await withDeadline(compute(image, plan, blobKey, seconds), seconds * 1000, 'The transform took too long; retry shortly');
+        : options.inSlot
+          ? // Background work holds its slot until the encoder is done (runPlan's own timeout still applies).
+            await compute(image, plan, blobKey, seconds, true)
+          : await withDeadline(compute(image, plan, blobKey, seconds, false), seconds * 1000, 'The transform took too long; retry shortly');
       const meta: VariantMeta = {
         contentType: CONTENT_TYPES[format],
         etag: `"${image.id}-${image.version}-${key}"`,
@@ -261,7 +294,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
         tags: deps.cdnTags === false ? null : cacheTagHeaders(image.clientId, image.id),
       };
       resolved.set(resolutionKey(path, transform, accept, image), { image, transform, blobKey, meta });
-      return { meta, body, cache: cached?.tier ?? 'miss' };
+      return { meta, body, cache: cached?.tier ?? 'miss', expiresAt: route.expiresAt };
     },
   };
 }

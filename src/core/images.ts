@@ -1,3 +1,4 @@
+import { noChangeOutbox, type ChangeSubscriber } from './outbox/change-events';
 import { masterKeyOf, newOriginalKey, variantsOfVersionPrefix } from './blob-keys';
 import type { ChangeFeed } from './change-feed';
 import { AppError, invalid, notFound } from './errors';
@@ -19,6 +20,10 @@ export interface ImageDeps {
   /** The transform slots delivery uses too: a HEIC upload decodes in one of them. */
   transforms: Limiter;
   now: () => string;
+  /** Outbox rows (webhooks, purges) each change writes in its own transaction. */
+  outbox?: ChangeSubscriber;
+  /** Queues the eager presets' variants of a new version (see `eager-variants.ts`). */
+  eager?: { enqueueFor(image: ImageRecord): Promise<void> };
 }
 
 export interface ListImagesInput {
@@ -45,6 +50,7 @@ const fileFields = (c: CheckedUpload) => ({
 
 export function createImageService(deps: ImageDeps) {
   const { repos, folders, stores, limits, now, feed, transforms } = deps;
+  const outbox = deps.outbox ?? noChangeOutbox;
   const changed = (image: ImageRecord) => feed.publish({ kind: 'image', clientId: image.clientId, imageId: image.id });
 
   async function get(clientId: string, id: string): Promise<ImageRecord> {
@@ -101,9 +107,12 @@ export function createImageService(deps: ImageDeps) {
         createdAt: at,
         updatedAt: at,
       };
-      await storeThenCommit(image.originalKey, checked, () => repos.images.insert(image));
+      await storeThenCommit(image.originalKey, checked, () =>
+        repos.images.insert(image, outbox({ type: 'image.created', clientId, at: image.createdAt, image })),
+      );
       // Nothing cached knows this id yet, but listing totals on every node must move.
       await changed(image);
+      await deps.eager?.enqueueFor(image);
       return image;
     },
 
@@ -122,11 +131,14 @@ export function createImageService(deps: ImageDeps) {
         updatedAt: now(),
       };
       await storeThenCommit(next.originalKey, checked, async () => {
-        if (!(await repos.images.update(next, current.version))) {
+        const messages = outbox({ type: 'image.replaced', clientId, at: next.updatedAt, image: next, previous: current });
+        if (!(await repos.images.update(next, current.version, messages))) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });
       await changed(next);
+      // The old version's jobs are superseded: its variants are purged below.
+      await deps.eager?.enqueueFor(next);
       await removeOriginal(current.originalKey);
       await stores.variants.deletePrefix(variantsOfVersionPrefix(current));
       return next;
@@ -148,7 +160,8 @@ export function createImageService(deps: ImageDeps) {
         const { folder } = await folders.ensure(clientId, patch.folder);
         next = { ...next, folderId: folder?.id ?? null, folderPath: folder?.path ?? '' };
       }
-      if (!(await repos.images.update(next, current.version))) {
+      const messages = outbox({ type: 'image.updated', clientId, at: next.updatedAt, image: next, previous: current });
+      if (!(await repos.images.update(next, current.version, messages))) {
         throw new AppError('conflict', 'The image was changed by another request; retry');
       }
       await changed(next);
@@ -160,7 +173,7 @@ export function createImageService(deps: ImageDeps) {
 
     async delete(clientId: string, id: string): Promise<void> {
       const image = await get(clientId, id);
-      if (!(await repos.images.delete(clientId, id))) throw notFound('Image');
+      if (!(await repos.images.delete(clientId, id, outbox({ type: 'image.deleted', clientId, at: now(), image })))) throw notFound('Image');
       await changed(image);
       await removeImageFiles(stores, image);
     },

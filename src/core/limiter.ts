@@ -4,10 +4,27 @@ import { AppError } from './errors';
  * Runs at most `concurrency` tasks at once; up to `maxQueue` more wait in FIFO order, and
  * beyond that a task is refused at once with 503 `overloaded` (Retry-After 1 s), so a burst
  * of misses cannot pile up unbounded work or memory.
+ *
+ * `runBackground` is a lower lane (eager variants): its tasks start only when no `run` task
+ * waits and a slot would still stay free for one (`concurrency - 1` at most; with a single
+ * slot, only when it is idle), and a freed slot goes to a waiting `run` task first. So a miss
+ * never queues behind background work; it may share the CPU with it.
  */
 export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_INFINITY) {
   let running = 0;
   const waiting: (() => void)[] = [];
+  const background: (() => void)[] = [];
+  const backgroundRoom = () => waiting.length === 0 && running < Math.max(1, concurrency - 1);
+
+  function release(): void {
+    const next = waiting.shift();
+    if (next) return next();
+    running--;
+    if (background.length > 0 && backgroundRoom()) {
+      running++;
+      background.shift()!();
+    }
+  }
 
   return {
     async run<T>(task: () => Promise<T>): Promise<T> {
@@ -20,9 +37,17 @@ export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_IN
       try {
         return await task();
       } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else running--;
+        release();
+      }
+    },
+    /** A task of the lower lane: unbounded queue, never refused, never ahead of a `run` task. */
+    async runBackground<T>(task: () => Promise<T>): Promise<T> {
+      if (background.length === 0 && backgroundRoom()) running++;
+      else await new Promise<void>((resolve) => background.push(resolve));
+      try {
+        return await task();
+      } finally {
+        release();
       }
     },
     get active() {

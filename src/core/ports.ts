@@ -4,12 +4,17 @@
  */
 import type { SourceFormat } from './image-probe';
 import type { Placeholder } from './placeholder';
+import type { OutboxMessage, OutboxRepository, OutboxWrite } from './outbox/ports';
+import type { WebhookRepository } from './webhooks/ports';
+import type { OutputFormat } from './transform/types';
 
 export interface ClientRecord {
   id: string;
   name: string;
   signingSecret: string;
   createdAt: string;
+  /** The secret before the last rotation, verifying URLs until `validUntil` (ISO); absent once none. */
+  previousSecret?: { secret: string; validUntil: string };
 }
 
 export interface ApiKeyRecord {
@@ -77,7 +82,50 @@ export interface PresetRecord {
   params: string;
   /** A width-set preset's widths, ascending; null for a preset without. */
   widths: number[] | null;
+  /** Its variants are computed in the background on upload and replace (see `eager-variants.ts`). */
+  eager: boolean;
+  /** The output formats eager work and `preset warm` compute; null: the preset's own (its f, else webp). */
+  formats: OutputFormat[] | null;
   createdAt: string;
+}
+
+/** One variant to compute in the background: the delivery path (and Accept, for f_auto) naming it. */
+export interface EagerJobSpec {
+  clientId: string;
+  imageId: string;
+  imageVersion: number;
+  presetId: string;
+  /** A delivery path as `deliver` takes it (no `/t/`). */
+  path: string;
+  /** '' but for an f_auto preset, whose format the Accept header chooses. */
+  accept: string;
+}
+
+export interface EagerJob extends EagerJobSpec {
+  id: string;
+  attempts: number;
+}
+
+export type EagerJobState = 'pending' | 'running' | 'done' | 'failed';
+
+export interface EagerJobRepository {
+  /** Drops the image's jobs of other versions (a replace supersedes them) and adds these, pending. */
+  replaceForImage(image: Pick<ImageRecord, 'id' | 'version'>, jobs: readonly (EagerJobSpec & { id: string })[], now: string): Promise<void>;
+  /** Adds jobs, or makes existing ones of the same variant pending again unless running (warm). */
+  enqueue(jobs: readonly (EagerJobSpec & { id: string })[], now: string): Promise<void>;
+  /**
+   * Atomically takes the oldest pending job (or one claimed before `staleBefore`, whose node
+   * died) for this caller: no two callers, on any node, get the same job.
+   */
+  claim(now: string, staleBefore: string): Promise<EagerJob | null>;
+  /** Records the outcome; `retry` puts it back to pending. */
+  finish(id: string, outcome: 'done' | 'failed' | 'retry', error: string | null): Promise<void>;
+  /** Per image (its current version's jobs): variants not yet computed and computed. */
+  countsByImage(clientId: string, imageIds: readonly string[]): Promise<Map<string, { pending: number; ready: number; failed: number }>>;
+  /** One preset's jobs by state. */
+  countsByPreset(presetId: string): Promise<Record<EagerJobState, number>>;
+  /** Every job by state, for /metrics. */
+  totals(): Promise<Record<EagerJobState, number>>;
 }
 
 /** Which images a listing covers. */
@@ -99,6 +147,8 @@ export interface ClientRepository {
   insert(client: ClientRecord): Promise<void>;
   get(id: string): Promise<ClientRecord | null>;
   list(): Promise<ClientRecord[]>;
+  /** Sets a new signing secret and the previous one (null: none); false when there is no such client. */
+  rotateSecret(id: string, secret: string, previous: { secret: string; validUntil: string } | null): Promise<boolean>;
 }
 
 export interface ApiKeyRepository {
@@ -147,25 +197,28 @@ export interface FolderRepository {
     newId: () => string,
     now: string,
     maxFolders: number,
+    /** Outbox rows for the folders it created (parents first), in the same transaction. */
+    outbox?: OutboxWrite<FolderRecord[]>,
   ): Promise<{ folder: FolderRecord; created: boolean }>;
   listWithCounts(clientId: string): Promise<FolderWithCount[]>;
   /**
    * Renames the folder; the paths of everything below follow. Throws conflict on a sibling
    * clash, invalid input when a path below would grow past the length limit.
    */
-  rename(clientId: string, id: string, name: string): Promise<FolderRecord>;
+  rename(clientId: string, id: string, name: string, outbox?: OutboxWrite<{ folder: FolderRecord; previous: FolderRecord }>): Promise<FolderRecord>;
   /** Deletes the folder, its sub-folders and their images; returns the deleted images. */
-  delete(clientId: string, id: string): Promise<ImageRecord[]>;
+  delete(clientId: string, id: string, outbox?: OutboxWrite<{ folder: FolderRecord; images: ImageRecord[] }>): Promise<ImageRecord[]>;
   search(clientId: string, nameContains: string, limit: number): Promise<FolderRecord[]>;
 }
 
 export interface ImageRepository {
-  insert(image: ImageRecord): Promise<void>;
+  /** `outbox`: rows written in the same transaction (so are `update`'s and `delete`'s). */
+  insert(image: ImageRecord, outbox?: readonly OutboxMessage[]): Promise<void>;
   get(clientId: string, id: string): Promise<ImageRecord | null>;
   list(query: ImageQuery): Promise<{ items: ImageRecord[]; total: number }>;
   /** Writes the record if the stored version is still `expectedVersion`; false if it moved on. */
-  update(image: ImageRecord, expectedVersion: number): Promise<boolean>;
-  delete(clientId: string, id: string): Promise<boolean>;
+  update(image: ImageRecord, expectedVersion: number, outbox?: readonly OutboxMessage[]): Promise<boolean>;
+  delete(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
   /** Every image's identity and original key, for consistency checks. */
   listAllRefs(): Promise<Pick<ImageRecord, 'clientId' | 'id' | 'version' | 'originalKey'>[]>;
   /** Images of every client without a placeholder, by id, after `afterId` (resumable batches). */
@@ -176,10 +229,10 @@ export interface ImageRepository {
 }
 
 export interface PresetRepository {
-  insert(preset: PresetRecord): Promise<void>;
+  insert(preset: PresetRecord, outbox?: readonly OutboxMessage[]): Promise<void>;
   list(clientId: string): Promise<PresetRecord[]>;
   getByName(clientId: string, name: string): Promise<PresetRecord | null>;
-  delete(clientId: string, id: string): Promise<boolean>;
+  delete(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
 }
 
 export interface Repositories {
@@ -190,6 +243,9 @@ export interface Repositories {
   folders: FolderRepository;
   images: ImageRepository;
   presets: PresetRepository;
+  eagerJobs: EagerJobRepository;
+  outbox: OutboxRepository;
+  webhooks: WebhookRepository;
 }
 
 /**

@@ -1,13 +1,17 @@
+import { writeOutbox } from './postgres-outbox';
 import type { SQL } from 'bun';
 import type { PresetRepository } from '../core/ports';
 import { insertUnique } from './postgres-accounts';
-import { toPreset, widthsColumn, type PresetRow } from './rows';
+import { toPreset, widthsColumn, formatsColumn, type PresetRow } from './rows';
 
 export function createPostgresPresetRepository(sql: SQL): PresetRepository {
   return {
-    async insert(p) {
+    async insert(p, outbox = []) {
       await insertUnique(
-        () => sql`INSERT INTO presets (id, client_id, name, params, widths, created_at) VALUES (${p.id}, ${p.clientId}, ${p.name}, ${p.params}, ${widthsColumn(p.widths)}, ${p.createdAt})`,
+        () => sql.begin(async (tx) => {
+          await tx`INSERT INTO presets (id, client_id, name, params, widths, eager, formats, created_at) VALUES (${p.id}, ${p.clientId}, ${p.name}, ${p.params}, ${widthsColumn(p.widths)}, ${p.eager}, ${formatsColumn(p.formats)}, ${p.createdAt})`;
+          await writeOutbox(tx, outbox);
+        }),
         `A preset named "${p.name}" already exists`,
       );
     },
@@ -18,8 +22,12 @@ export function createPostgresPresetRepository(sql: SQL): PresetRepository {
       const [row] = await sql<PresetRow[]>`SELECT * FROM presets WHERE client_id = ${clientId} AND name = ${name}`;
       return row ? toPreset(row) : null;
     },
-    async delete(clientId, id) {
-      return (await sql`DELETE FROM presets WHERE client_id = ${clientId} AND id = ${id}`).count > 0;
+    async delete(clientId, id, outbox = []) {
+      return sql.begin(async (tx) => {
+        const deleted = (await tx`DELETE FROM presets WHERE client_id = ${clientId} AND id = ${id}`).count > 0;
+        if (deleted) await writeOutbox(tx, outbox);
+        return deleted;
+      });
     },
   };
 }

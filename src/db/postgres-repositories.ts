@@ -10,6 +10,9 @@ import {
 import { createPostgresFolderRepository } from './postgres-folders';
 import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
+import { createPostgresOutboxRepository } from './postgres-outbox';
+import { createPostgresWebhookRepository } from './postgres-webhooks';
+import { createPostgresEagerJobRepository } from './postgres-eager-jobs';
 import type { ImageCounts } from './rows';
 
 /** Every repository method, with a lost database connection turned into a 503 that says so. */
@@ -38,5 +41,8 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     folders: createPostgresFolderRepository(sql, counts),
     images: createPostgresImageRepository(sql, counts),
     presets: createPostgresPresetRepository(sql),
+    outbox: createPostgresOutboxRepository(sql),
+    webhooks: createPostgresWebhookRepository(sql),
+    eagerJobs: createPostgresEagerJobRepository(sql),
   });
 }

@@ -1,13 +1,31 @@
 import type { SourceFormat } from '../core/image-probe';
 import type { Placeholder } from '../core/placeholder';
+import type { OutputFormat } from '../core/transform/types';
 import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageQuery, ImageRecord, PresetRecord, UserRecord } from '../core/ports';
 
 /** Rows as both databases return them (snake_case), and their records. */
-export interface ClientRow { id: string; name: string; signing_secret: string; created_at: string }
+export interface ClientRow {
+  id: string;
+  name: string;
+  signing_secret: string;
+  created_at: string;
+  previous_signing_secret: string | null;
+  previous_secret_valid_until: string | null;
+}
 export interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
 export interface UserRow { id: string; username: string; password_hash: string; created_at: string }
 export interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
-export interface PresetRow { id: string; client_id: string; name: string; params: string; widths: string | null; created_at: string }
+export interface PresetRow {
+  id: string;
+  client_id: string;
+  name: string;
+  params: string;
+  widths: string | null;
+  /** SQLite stores 0/1, PostgreSQL a boolean. */
+  eager: number | boolean;
+  formats: string | null;
+  created_at: string;
+}
 export interface ImageRow {
   id: string;
   client_id: string;
@@ -39,7 +57,15 @@ export const KEY_COLUMNS = 'id, client_id, name, prefix, created_at, last_used_a
 export const IMAGE_SELECT =
   "SELECT i.*, coalesce(f.path, '') AS folder_path FROM images i LEFT JOIN folders f ON f.id = i.folder_id";
 
-export const toClient = (r: ClientRow): ClientRecord => ({ id: r.id, name: r.name, signingSecret: r.signing_secret, createdAt: r.created_at });
+export const toClient = (r: ClientRow): ClientRecord => ({
+  id: r.id,
+  name: r.name,
+  signingSecret: r.signing_secret,
+  createdAt: r.created_at,
+  ...(r.previous_signing_secret !== null && r.previous_secret_valid_until !== null && {
+    previousSecret: { secret: r.previous_signing_secret, validUntil: r.previous_secret_valid_until },
+  }),
+});
 export const toKey = (r: KeyRow): ApiKeyRecord => ({
   id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at,
 });
@@ -53,9 +79,12 @@ export const toPreset = (r: PresetRow): PresetRecord => ({
   name: r.name,
   params: r.params,
   widths: r.widths === null ? null : (JSON.parse(r.widths) as number[]),
+  eager: Boolean(r.eager),
+  formats: r.formats === null ? null : (JSON.parse(r.formats) as OutputFormat[]),
   createdAt: r.created_at,
 });
 export const widthsColumn = (widths: number[] | null) => (widths === null ? null : JSON.stringify(widths));
+export const formatsColumn = (formats: OutputFormat[] | null) => (formats === null ? null : JSON.stringify(formats));
 
 export const toImage = (r: ImageRow): ImageRecord => ({
   id: r.id,

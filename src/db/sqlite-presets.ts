@@ -1,15 +1,19 @@
+import { writeOutbox } from './sqlite-outbox';
 import type { Database } from 'bun:sqlite';
 import { conflict } from '../core/errors';
 import type { PresetRepository } from '../core/ports';
-import { toPreset, widthsColumn, type PresetRow } from './rows';
+import { toPreset, widthsColumn, formatsColumn, type PresetRow } from './rows';
 import { isUniqueViolation } from './sqlite';
 
 export function createSqlitePresetRepository(db: Database): PresetRepository {
   const byName = db.query<PresetRow, [string, string]>('SELECT * FROM presets WHERE client_id = ? AND name = ?');
   return {
-    async insert(p) {
+    async insert(p, outbox = []) {
       try {
-        db.query('INSERT INTO presets (id, client_id, name, params, widths, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.id, p.clientId, p.name, p.params, widthsColumn(p.widths), p.createdAt);
+        db.transaction(() => {
+          db.query('INSERT INTO presets (id, client_id, name, params, widths, eager, formats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(p.id, p.clientId, p.name, p.params, widthsColumn(p.widths), p.eager ? 1 : 0, formatsColumn(p.formats), p.createdAt);
+          writeOutbox(db, outbox);
+        })();
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(`A preset named "${p.name}" already exists`);
         throw error;
@@ -22,8 +26,12 @@ export function createSqlitePresetRepository(db: Database): PresetRepository {
       const row = byName.get(clientId, name);
       return row ? toPreset(row) : null;
     },
-    async delete(clientId, id) {
-      return db.query('DELETE FROM presets WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
+    async delete(clientId, id, outbox = []) {
+      return db.transaction(() => {
+        const deleted = db.query('DELETE FROM presets WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
+        if (deleted) writeOutbox(db, outbox);
+        return deleted;
+      })();
     },
   };
 }

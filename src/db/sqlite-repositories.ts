@@ -10,6 +10,9 @@ import { createSqliteFolderRepository } from './sqlite-folders';
 import { createImageCounts } from './rows';
 import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
+import { createSqliteOutboxRepository } from './sqlite-outbox';
+import { createSqliteWebhookRepository } from './sqlite-webhooks';
+import { createSqliteEagerJobRepository } from './sqlite-eager-jobs';
 
 export function createSqliteRepositories(db: Database, counts = createImageCounts()): Repositories {
   return {
@@ -20,5 +23,8 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     folders: createSqliteFolderRepository(db, counts),
     images: createSqliteImageRepository(db, counts),
     presets: createSqlitePresetRepository(db),
+    outbox: createSqliteOutboxRepository(db),
+    webhooks: createSqliteWebhookRepository(db),
+    eagerJobs: createSqliteEagerJobRepository(db),
   };
 }

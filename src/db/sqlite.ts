@@ -6,6 +6,9 @@ import focalPoint from './migrations/004_focal_point.sql' with { type: 'text' };
 import frames from './migrations/005_frames.sql' with { type: 'text' };
 import presetWidths from './migrations/006_preset_widths.sql' with { type: 'text' };
 import placeholder from './migrations/007_placeholder.sql' with { type: 'text' };
+import secretRotation from './migrations/008_secret_rotation.sql' with { type: 'text' };
+import eagerVariants from './migrations/009_eager_variants.sql' with { type: 'text' };
+import outboxWebhooks from './migrations/010_outbox_webhooks.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -16,6 +19,9 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 5, sql: frames },
   { version: 6, sql: presetWidths },
   { version: 7, sql: placeholder },
+  { version: 8, sql: secretRotation },
+  { version: 9, sql: eagerVariants },
+  { version: 10, sql: outboxWebhooks },
 ];
 
 export function openSqlite(file: string): Database {

@@ -101,6 +101,18 @@ describe.each(backends)('repositories on $name', (backend) => {
     await expectConflict(repos.clients.insert({ id: clientId, name: 'again', signingSecret: 'x', createdAt: at(1) }));
   });
 
+  test('clients: a rotation keeps the previous secret with its end, or none; an unknown id changes nothing', async () => {
+    await repos.clients.insert({ id: 'rotor', name: 'Rotor', signingSecret: 'first', createdAt: at(0) });
+    expect(await repos.clients.rotateSecret('rotor', 'second', { secret: 'first', validUntil: at(5) })).toBe(true);
+    expect(await repos.clients.get('rotor')).toEqual({
+      id: 'rotor', name: 'Rotor', signingSecret: 'second', createdAt: at(0), previousSecret: { secret: 'first', validUntil: at(5) },
+    });
+    expect(await repos.clients.rotateSecret('rotor', 'third', null)).toBe(true);
+    expect(await repos.clients.get('rotor')).toEqual({ id: 'rotor', name: 'Rotor', signingSecret: 'third', createdAt: at(0) });
+    expect((await repos.clients.get('rotor'))!.previousSecret).toBeUndefined();
+    expect(await repos.clients.rotateSecret('nobody', 'x', null)).toBe(false);
+  });
+
   test('API keys: found by hash only, listed per client, touched, deleted within their client', async () => {
     const key = { id: id('key'), clientId, name: 'ci', prefix: 'ik_abc', createdAt: at(1), lastUsedAt: null };
     await repos.apiKeys.insert(key, 'hash-1');
@@ -134,8 +146,8 @@ describe.each(backends)('repositories on $name', (backend) => {
   });
 
   test('presets: per client, sorted by name, unique names, widths kept', async () => {
-    const thumb = { id: id('pre'), clientId, name: 'thumb', params: 'w_200', widths: null, createdAt: at(1) };
-    const hero = { id: id('pre'), clientId, name: 'Hero', params: 'w_1600', widths: [320, 640, 1600], createdAt: at(2) };
+    const thumb = { id: id('pre'), clientId, name: 'thumb', params: 'w_200', widths: null, eager: false, formats: null, createdAt: at(1) };
+    const hero = { id: id('pre'), clientId, name: 'Hero', params: 'w_1600', widths: [320, 640, 1600], eager: true, formats: ['avif' as const, 'webp' as const], createdAt: at(2) };
     await repos.presets.insert(thumb);
     await repos.presets.insert(hero);
     await expectConflict(repos.presets.insert({ ...thumb, id: id('pre') }));
@@ -147,6 +159,39 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.presets.delete(other, hero.id)).toBe(false);
     expect(await repos.presets.delete(clientId, hero.id)).toBe(true);
     expect(await repos.presets.getByName(clientId, 'Hero')).toBeNull();
+  });
+
+  test('eager jobs: claimed once, superseded by a new version, counted, gone with their image', async () => {
+    const preset = { id: id('pre'), clientId, name: 'eagerjobs', params: 'w_100', widths: null, eager: true, formats: null, createdAt: at(1) };
+    await repos.presets.insert(preset);
+    const img = image(clientId, null, 'eager.jpg', 1);
+    await repos.images.insert(img);
+    const spec = (path: string, version = img.version) => ({ id: id('job'), clientId, imageId: img.id, imageVersion: version, presetId: preset.id, path, accept: '' });
+    await repos.eagerJobs.replaceForImage(img, [spec('a.webp'), spec('a.avif')], at(2));
+    expect((await repos.eagerJobs.countsByImage(clientId, [img.id])).get(img.id)).toEqual({ pending: 2, ready: 0, failed: 0 });
+    // Claims at once: each job goes to one caller only.
+    const claims = await Promise.all([0, 1, 2, 3].map(() => repos.eagerJobs.claim(at(3), at(0))));
+    const claimed = claims.filter((job) => job !== null);
+    expect(claimed.map((job) => job!.path).sort()).toEqual(['a.avif', 'a.webp']);
+    expect(claimed[0]).toMatchObject({ clientId, imageId: img.id, imageVersion: img.version, presetId: preset.id, accept: '', attempts: 1 });
+    await repos.eagerJobs.finish(claimed[0]!.id, 'done', null);
+    await repos.eagerJobs.finish(claimed[1]!.id, 'failed', 'broken');
+    expect((await repos.eagerJobs.countsByImage(clientId, [img.id])).get(img.id)).toEqual({ pending: 0, ready: 1, failed: 1 });
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 0, running: 0, done: 1, failed: 1 });
+    // A claim whose node died (claimed before staleBefore) is taken again.
+    await repos.eagerJobs.enqueue([spec('b.webp')], at(4));
+    expect((await repos.eagerJobs.claim(at(5), at(0)))!.path).toBe('b.webp');
+    expect(await repos.eagerJobs.claim(at(6), at(0))).toBeNull();
+    expect((await repos.eagerJobs.claim(at(7), at(6)))!.path).toBe('b.webp');
+    // A new version supersedes the old one's jobs.
+    const next = { ...img, version: 2 };
+    expect(await repos.images.update(next, 1)).toBe(true);
+    await repos.eagerJobs.replaceForImage(next, [spec('a.webp', 2)], at(8));
+    expect((await repos.eagerJobs.countsByImage(clientId, [img.id])).get(img.id)).toEqual({ pending: 1, ready: 0, failed: 0 });
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 1, running: 0, done: 0, failed: 0 });
+    expect(await repos.images.delete(clientId, img.id)).toBe(true);
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 0, running: 0, done: 0, failed: 0 });
+    await repos.presets.delete(clientId, preset.id);
   });
 
   test('folders and images: nested paths, listing scopes, paging, search, rename, move, replace, delete', async () => {

@@ -1,0 +1,56 @@
+import type { Database } from 'bun:sqlite';
+import type { EagerJobRepository, EagerJobSpec } from '../core/ports';
+import { imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
+
+export function createSqliteEagerJobRepository(db: Database): EagerJobRepository {
+  const insert = db.query(
+    `INSERT INTO eager_jobs (id, client_id, image_id, image_version, preset_id, path, accept, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL
+     WHERE eager_jobs.state <> 'running'`,
+  );
+  const add = (jobs: readonly (EagerJobSpec & { id: string })[], now: string) => {
+    for (const j of jobs) insert.run(j.id, j.clientId, j.imageId, j.imageVersion, j.presetId, j.path, j.accept, now);
+  };
+  // One statement claims: SQLite runs it under the database's write lock, so no two processes get one job.
+  const claim = db.query<EagerJobRow, [string, string]>(
+    `UPDATE eager_jobs SET state = 'running', claimed_at = ?1, attempts = attempts + 1
+     WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ?2) ORDER BY created_at, id LIMIT 1)
+     RETURNING *`,
+  );
+  return {
+    async replaceForImage(image, jobs, now) {
+      db.transaction(() => {
+        db.query('DELETE FROM eager_jobs WHERE image_id = ? AND image_version <> ?').run(image.id, image.version);
+        add(jobs, now);
+      })();
+    },
+    async enqueue(jobs, now) {
+      db.transaction(() => add(jobs, now))();
+    },
+    async claim(now, staleBefore) {
+      const row = claim.get(now, staleBefore);
+      return row ? toEagerJob(row) : null;
+    },
+    async finish(id, outcome, error) {
+      db.query('UPDATE eager_jobs SET state = ?, error = ?, claimed_at = NULL WHERE id = ?').run(outcome === 'retry' ? 'pending' : outcome, error, id);
+    },
+    async countsByImage(clientId, imageIds) {
+      if (imageIds.length === 0) return new Map();
+      const marks = imageIds.map(() => '?').join(', ');
+      const rows = db
+        .query<{ image_id: string; state: string; n: number }, string[]>(
+          `SELECT j.image_id, j.state, COUNT(*) AS n FROM eager_jobs j JOIN images i ON i.id = j.image_id AND i.version = j.image_version
+           WHERE j.client_id = ? AND j.image_id IN (${marks}) GROUP BY j.image_id, j.state`,
+        )
+        .all(clientId, ...imageIds);
+      return imageCounts(rows);
+    },
+    async countsByPreset(presetId) {
+      return stateCounts(db.query<{ state: string; n: number }, [string]>('SELECT state, COUNT(*) AS n FROM eager_jobs WHERE preset_id = ? GROUP BY state').all(presetId));
+    },
+    async totals() {
+      return stateCounts(db.query<{ state: string; n: number }, []>('SELECT state, COUNT(*) AS n FROM eager_jobs GROUP BY state').all());
+    },
+  };
+}
