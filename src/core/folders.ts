@@ -1,3 +1,4 @@
+import { noChangeOutbox, type ChangeSubscriber } from './outbox/change-events';
 import type { ChangeFeed } from './change-feed';
 import { notFound } from './errors';
 import { newId } from './ids';
@@ -16,10 +17,13 @@ export interface FolderDeps {
   now: () => string;
   /** Folders one client may have (IMGAPI_MAX_FOLDERS). */
   maxFolders: number;
+  /** Outbox rows (webhooks, purges) each change writes in its own transaction. */
+  outbox?: ChangeSubscriber;
 }
 
 export function createFolderService(deps: FolderDeps) {
   const { repos, stores, now, feed, maxFolders } = deps;
+  const outbox = deps.outbox ?? noChangeOutbox;
 
   /**
    * A folder made before today's name rules (a leading space, an invisible character) is
@@ -37,7 +41,9 @@ export function createFolderService(deps: FolderDeps) {
       if (segments.length === 0) return { folder: null, created: false };
       const old = await legacy(clientId, path, segments.join('/'));
       if (old) return { folder: old, created: false };
-      return repos.folders.ensurePath(clientId, segments, newId, now(), maxFolders);
+      return repos.folders.ensurePath(clientId, segments, newId, now(), maxFolders, (made) =>
+        made.flatMap((folder) => outbox({ type: 'folder.created', clientId, at: folder.createdAt, folder })),
+      );
     },
 
     async getByPath(clientId: string, path: string): Promise<FolderRecord> {
@@ -67,11 +73,15 @@ export function createFolderService(deps: FolderDeps) {
     },
 
     rename(clientId: string, id: string, name: string): Promise<FolderRecord> {
-      return repos.folders.rename(clientId, id, validateFolderName(name));
+      return repos.folders.rename(clientId, id, validateFolderName(name), ({ folder, previous }) =>
+        outbox({ type: 'folder.renamed', clientId, at: now(), folder, previous }),
+      );
     },
 
     async delete(clientId: string, id: string): Promise<{ deletedImages: number }> {
-      const images = await repos.folders.delete(clientId, id);
+      const images = await repos.folders.delete(clientId, id, ({ folder, images }) =>
+        outbox({ type: 'folder.deleted', clientId, at: now(), folder, images }),
+      );
       for (const image of images) {
         await feed.publish({ kind: 'image', clientId, imageId: image.id });
         await removeImageFiles(stores, image);

@@ -1,3 +1,4 @@
+import { writeOutbox } from './postgres-outbox';
 import type { SQL } from 'bun';
 import { conflict, notFound } from '../core/errors';
 import { checkFolderPathLength, codePoints, tooManyFolders } from '../core/limits';
@@ -20,10 +21,11 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
       const row = await byPath(sql, clientId, path);
       return row ? toFolder(row) : null;
     },
-    async ensurePath(clientId, segments, newId, now, maxFolders) {
+    async ensurePath(clientId, segments, newId, now, maxFolders, outbox) {
       return sql.begin(async (tx) => {
         let parent: FolderRecord | null = null;
         let created = false;
+        const made: FolderRecord[] = [];
         let counted = false;
         for (const [level, name] of segments.entries()) {
           const path: string = parent ? `${parent.path}/${name}` : name;
@@ -48,7 +50,9 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
           );
           created = inserted !== undefined;
           parent = toFolder(inserted ?? (await byPath(tx, clientId, path))!);
+          if (created) made.push(parent);
         }
+        if (outbox && made.length > 0) await writeOutbox(tx, outbox(made));
         return { folder: parent!, created };
       });
     },
@@ -60,7 +64,7 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
       );
       return rows.map((r): FolderWithCount => ({ ...toFolder(r), imageCount: r.image_count }));
     },
-    async rename(clientId, id, name) {
+    async rename(clientId, id, name, outbox) {
       return sql.begin(async (tx) => {
         const row = await byId(tx, clientId, id);
         if (!row) throw notFound('Folder');
@@ -81,10 +85,12 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
         const [, from, to] = subtreeArgs(folder.path);
         await tx`UPDATE folders SET path = ${newPath} || substr(path, ${folder.path.length + 1})
           WHERE client_id = ${clientId} AND path >= ${from} AND path < ${to}`;
-        return { ...folder, name, path: newPath };
+        const renamed = { ...folder, name, path: newPath };
+        if (outbox) await writeOutbox(tx, outbox({ folder: renamed, previous: folder }));
+        return renamed;
       });
     },
-    async delete(clientId, id) {
+    async delete(clientId, id, outbox) {
       const images = await sql.begin(async (tx) => {
         const row = await byId(tx, clientId, id);
         if (!row) throw notFound('Folder');
@@ -96,7 +102,9 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
         );
         // Sub-folders and their images go by ON DELETE CASCADE.
         await tx`DELETE FROM folders WHERE id = ${id}`;
-        return rows.map(toImage);
+        const deleted = rows.map(toImage);
+        if (outbox) await writeOutbox(tx, outbox({ folder: toFolder(row), images: deleted }));
+        return deleted;
       });
       counts.changed(clientId);
       return images;

@@ -1,3 +1,5 @@
+import type { OutboxMessage } from '../core/outbox/ports';
+import { writeOutbox } from './postgres-outbox';
 import type { SQL } from 'bun';
 import type { ImageQuery, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
@@ -40,13 +42,22 @@ function listCondition(query: ImageQuery, p: ReturnType<typeof parameters>): str
 }
 
 export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = createImageCounts()): ImageRepository {
+  /** Runs the change and writes its outbox rows in one transaction; the rows only if it changed something. */
+  const inTransaction = async (outbox: readonly OutboxMessage[], change: (db: SQL) => Promise<{ count: number }>) =>
+    outbox.length === 0
+      ? change(sql)
+      : sql.begin(async (tx) => {
+          const result = await change(tx);
+          if (result.count > 0) await writeOutbox(tx, outbox);
+          return result;
+        });
   return {
-    async insert(img) {
-      await sql`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
+    async insert(img, outbox = []) {
+      await inTransaction(outbox, (db) => db`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
           has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
         VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
           ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
-          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${img.createdAt}, ${img.updatedAt})`;
+          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${img.createdAt}, ${img.updatedAt})`);
       counts.changed(img.clientId);
     },
 
@@ -97,21 +108,21 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       return { items: rows.map(toImage), total };
     },
 
-    async update(img, expectedVersion) {
-      const result = await sql`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
+    async update(img, expectedVersion, outbox = []) {
+      const result = await inTransaction(outbox, (db) => db`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
           bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, frames = ${img.frames}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
           version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
           placeholder = CASE WHEN version = ${img.version} THEN COALESCE(${placeholderColumn(img.placeholder)}, placeholder) ELSE ${placeholderColumn(img.placeholder)} END,
           updated_at = ${img.updatedAt}
-        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`;
+        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`);
       counts.changed(img.clientId);
       return result.count > 0;
     },
 
-    async delete(clientId, id) {
+    async delete(clientId, id, outbox = []) {
       counts.changed(clientId);
-      return (await sql`DELETE FROM images WHERE client_id = ${clientId} AND id = ${id}`).count > 0;
+      return (await inTransaction(outbox, (db) => db`DELETE FROM images WHERE client_id = ${clientId} AND id = ${id}`)).count > 0;
     },
 
     async listAllRefs() {

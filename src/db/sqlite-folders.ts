@@ -1,7 +1,9 @@
+import type { OutboxWrite } from '../core/outbox/ports';
+import { writeOutbox } from './sqlite-outbox';
 import type { Database } from 'bun:sqlite';
 import { conflict, notFound } from '../core/errors';
 import { checkFolderPathLength, codePoints, tooManyFolders } from '../core/limits';
-import type { FolderRecord, FolderRepository, FolderWithCount } from '../core/ports';
+import type { FolderRecord, FolderRepository, FolderWithCount, ImageRecord } from '../core/ports';
 import { FOLDER_COLUMNS, IMAGE_SELECT, renamedPath, subtreeArgs, toFolder, toImage, type FolderRow, type ImageCounts, type ImageRow } from './rows';
 import { SUBTREE } from './sqlite-images';
 import { isUniqueViolation, trigramPhrase } from './sqlite';
@@ -18,9 +20,10 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     'SELECT max(length(path)) AS n FROM folders WHERE client_id = ? AND (path = ? OR (path >= ? AND path < ?))',
   );
 
-  const ensurePath = db.transaction((clientId: string, segments: readonly string[], newId: () => string, now: string, maxFolders: number) => {
+  const ensurePath = db.transaction((clientId: string, segments: readonly string[], newId: () => string, now: string, maxFolders: number, outbox?: OutboxWrite<FolderRecord[]>) => {
     let parent: FolderRecord | null = null;
     let created = false;
+    const made: FolderRecord[] = [];
     for (const [level, name] of segments.entries()) {
       const path: string = parent ? `${parent.path}/${name}` : name;
       const existing = byPath.get(clientId, path);
@@ -34,11 +37,13 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
       insert.run(folder.id, clientId, folder.parentId, name, path, name.toLowerCase(), now);
       parent = folder;
       created = true;
+      made.push(folder);
     }
+    if (outbox && made.length > 0) writeOutbox(db, outbox(made));
     return { folder: parent!, created };
   });
 
-  const rename = db.transaction((clientId: string, id: string, name: string): FolderRecord => {
+  const rename = db.transaction((clientId: string, id: string, name: string, outbox?: OutboxWrite<{ folder: FolderRecord; previous: FolderRecord }>): FolderRecord => {
     const row = byId.get(clientId, id);
     if (!row) throw notFound('Folder');
     const folder = toFolder(row);
@@ -55,10 +60,12 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     const [, from, to] = subtreeArgs(folder.path);
     db.query('UPDATE folders SET path = ? || substr(path, ?) WHERE client_id = ? AND path >= ? AND path < ?')
       .run(newPath, folder.path.length + 1, clientId, from, to);
-    return { ...folder, name, path: newPath };
+    const renamed = { ...folder, name, path: newPath };
+    if (outbox) writeOutbox(db, outbox({ folder: renamed, previous: folder }));
+    return renamed;
   });
 
-  const remove = db.transaction((clientId: string, id: string) => {
+  const remove = db.transaction((clientId: string, id: string, outbox?: OutboxWrite<{ folder: FolderRecord; images: ImageRecord[] }>) => {
     const row = byId.get(clientId, id);
     if (!row) throw notFound('Folder');
     const images = db
@@ -69,6 +76,7 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
       .map(toImage);
     // Sub-folders and their images go by ON DELETE CASCADE.
     db.query('DELETE FROM folders WHERE id = ?').run(id);
+    if (outbox) writeOutbox(db, outbox({ folder: toFolder(row), images }));
     counts.changed(clientId);
     return images;
   });
@@ -82,8 +90,8 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
       const row = byPath.get(clientId, path);
       return row ? toFolder(row) : null;
     },
-    async ensurePath(clientId, segments, newId, now, maxFolders) {
-      return ensurePath(clientId, segments, newId, now, maxFolders);
+    async ensurePath(clientId, segments, newId, now, maxFolders, outbox) {
+      return ensurePath(clientId, segments, newId, now, maxFolders, outbox);
     },
     async listWithCounts(clientId) {
       return db
@@ -94,11 +102,11 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
         .all(clientId)
         .map((r): FolderWithCount => ({ ...toFolder(r), imageCount: r.image_count }));
     },
-    async rename(clientId, id, name) {
-      return rename(clientId, id, name);
+    async rename(clientId, id, name, outbox) {
+      return rename(clientId, id, name, outbox);
     },
-    async delete(clientId, id) {
-      return remove(clientId, id);
+    async delete(clientId, id, outbox) {
+      return remove(clientId, id, outbox);
     },
     async search(clientId, nameContains, limit) {
       const phrase = trigramPhrase(nameContains);

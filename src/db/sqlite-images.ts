@@ -1,3 +1,5 @@
+import type { OutboxMessage } from '../core/outbox/ports';
+import { writeOutbox } from './sqlite-outbox';
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import type { ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
@@ -29,12 +31,21 @@ function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBinding
 const DENSE_MATCHES = 2_000;
 
 export function createSqliteImageRepository(db: Database, counts: ImageCounts = createImageCounts()): ImageRepository {
+  /** Runs the change and writes its outbox rows in one transaction; the rows only if it changed something. */
+  const inTransaction = (outbox: readonly OutboxMessage[], change: () => { changes: number }) =>
+    outbox.length === 0
+      ? change()
+      : db.transaction(() => {
+          const result = change();
+          if (result.changes > 0) writeOutbox(db, outbox);
+          return result;
+        })();
   const globalMatches = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM images_name_fts WHERE images_name_fts MATCH ?');
   const byId = db.query<ImageRow, [string, string]>(`${IMAGE_SELECT} WHERE i.client_id = ? AND i.id = ?`);
   return {
-    async insert(img) {
+    async insert(img, outbox = []) {
       try {
-        db.query(
+        inTransaction(outbox, () => db.query(
           `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
              has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -42,7 +53,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
           img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
           img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
           img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), img.createdAt, img.updatedAt,
-        );
+        ));
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
       }
@@ -89,8 +100,8 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       return { items: page.map((rowid) => toImage(byRowid.get(rowid)!)), total };
     },
 
-    async update(img, expectedVersion) {
-      const result = db.query(
+    async update(img, expectedVersion, outbox = []) {
+      const result = inTransaction(outbox, () => db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
            has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?,
            -- A PATCH (same version) carries the placeholder it read: one that doctor --backfill
@@ -102,14 +113,14 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
         img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
         img.focalPoint?.y ?? null, img.version, placeholderColumn(img.placeholder), placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
-      );
+      ));
       counts.changed(img.clientId);
       return result.changes > 0;
     },
 
-    async delete(clientId, id) {
+    async delete(clientId, id, outbox = []) {
       counts.changed(clientId);
-      return db.query('DELETE FROM images WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
+      return inTransaction(outbox, () => db.query('DELETE FROM images WHERE client_id = ? AND id = ?').run(clientId, id)).changes > 0;
     },
 
     async listAllRefs() {

@@ -1,0 +1,3 @@
+export * from './ports';
+export * from './change-events';
+export * from './dispatcher';
