@@ -6,6 +6,7 @@ import type { SourceFormat } from './image-probe';
 import type { Placeholder } from './placeholder';
 import type { OutboxMessage, OutboxRepository, OutboxWrite } from './outbox/ports';
 import type { WebhookRepository } from './webhooks/ports';
+import type { PurgeTargetRepository } from './purge/ports';
 import type { OutputFormat } from './transform/types';
 
 export interface ClientRecord {
@@ -246,6 +247,7 @@ export interface Repositories {
   eagerJobs: EagerJobRepository;
   outbox: OutboxRepository;
   webhooks: WebhookRepository;
+  purgeTargets: PurgeTargetRepository;
 }
 
 /**

@@ -12,6 +12,7 @@ import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
 import { createPostgresOutboxRepository } from './postgres-outbox';
 import { createPostgresWebhookRepository } from './postgres-webhooks';
+import { createPostgresPurgeTargetRepository } from './postgres-purge-targets';
 import { createPostgresEagerJobRepository } from './postgres-eager-jobs';
 import type { ImageCounts } from './rows';
 
@@ -43,6 +44,7 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     presets: createPostgresPresetRepository(sql),
     outbox: createPostgresOutboxRepository(sql),
     webhooks: createPostgresWebhookRepository(sql),
+    purgeTargets: createPostgresPurgeTargetRepository(sql),
     eagerJobs: createPostgresEagerJobRepository(sql),
   });
 }

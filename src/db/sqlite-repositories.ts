@@ -12,6 +12,7 @@ import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
 import { createSqliteOutboxRepository } from './sqlite-outbox';
 import { createSqliteWebhookRepository } from './sqlite-webhooks';
+import { createSqlitePurgeTargetRepository } from './sqlite-purge-targets';
 import { createSqliteEagerJobRepository } from './sqlite-eager-jobs';
 
 export function createSqliteRepositories(db: Database, counts = createImageCounts()): Repositories {
@@ -25,6 +26,7 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     presets: createSqlitePresetRepository(db),
     outbox: createSqliteOutboxRepository(db),
     webhooks: createSqliteWebhookRepository(db),
+    purgeTargets: createSqlitePurgeTargetRepository(db),
     eagerJobs: createSqliteEagerJobRepository(db),
   };
 }

@@ -9,6 +9,7 @@ import placeholder from './migrations/007_placeholder.sql' with { type: 'text' }
 import secretRotation from './migrations/008_secret_rotation.sql' with { type: 'text' };
 import eagerVariants from './migrations/009_eager_variants.sql' with { type: 'text' };
 import outboxWebhooks from './migrations/010_outbox_webhooks.sql' with { type: 'text' };
+import purgeTargets from './migrations/011_purge_targets.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -22,6 +23,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 8, sql: secretRotation },
   { version: 9, sql: eagerVariants },
   { version: 10, sql: outboxWebhooks },
+  { version: 11, sql: purgeTargets },
 ];
 
 export function openSqlite(file: string): Database {
