@@ -9,6 +9,10 @@ import { createImageService } from './core/images';
 import { createLimiter } from './core/limiter';
 import { createPlaceholderBackfill } from './core/placeholder-backfill';
 import { createPresetService } from './core/presets';
+import { changeOutbox } from './core/outbox/change-events';
+import type { OutboxSender } from './core/outbox/dispatcher';
+import { createPurgeTargetService } from './core/purge/purge-targets';
+import { fetchSender } from './core/purge/requests';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
 import { openMetadata } from './db/open-metadata';
@@ -45,11 +49,23 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const transforms = createLimiter(config.concurrency, config.queueMax);
 
   const accounts = createAccountService({ repos, feed, now });
-  const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders });
+  const purgeTargets = createPurgeTargetService({
+    repo: repos.purgeTargets,
+    presets: repos.presets,
+    outbox: repos.outbox,
+    // TODO(issue 16 §5): the SSRF guard (src/core/outbound) checks target URLs and connects; until it lands, none is refused.
+    checkTarget: async () => {},
+    send: fetchSender(),
+    publicBase: config.publicUrl,
+    now: () => new Date(),
+  });
+  /** What each change writes to the outbox in its own transaction. */
+  const outbox = changeOutbox([purgeTargets.subscriber]);
+  const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox });
   const enqueued = new Set<() => void>();
-  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { enqueueFor: (image) => eager.enqueueFor(image) } });
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { enqueueFor: (image) => eager.enqueueFor(image) }, outbox });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
-  const presets = createPresetService({ repos, feed, now });
+  const presets = createPresetService({ repos, feed, now, outbox });
   let stopHearing: (() => Promise<void>) | null = null;
 
   return {
@@ -64,6 +80,9 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     folders,
     images,
     presets,
+    purgeTargets,
+    /** Outbox senders by kind, registered on each server's dispatcher. */
+    outboxSenders: { ...purgeTargets.senders } as Record<string, OutboxSender>,
     /** Eager variants: the persisted queue uploads, replaces and `preset warm` add to. */
     eager,
     /** Calls `listener` when this process queued eager jobs (the worker wakes); returns a stop function. */
