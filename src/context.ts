@@ -20,7 +20,7 @@ export async function createContext(config: Config) {
     await core.close();
     throw error;
   }
-  const { accounts, folders, images, presets, urls, doctor } = core;
+  const { accounts, folders, images, presets, purgeTargets, urls, doctor } = core;
 
   return {
     config,
@@ -30,6 +30,7 @@ export async function createContext(config: Config) {
     folders,
     images,
     presets,
+    purgeTargets,
     urls,
     delivery: runtime.delivery,
     variants: runtime.variants,

@@ -4,6 +4,7 @@ import { foldersApi } from './folders';
 import { imagesApi } from './images';
 import { keysApi } from './keys';
 import { presetsApi } from './presets';
+import { purgeTargetsApi } from './purge-targets';
 import { searchApi } from './search';
 import type { ApiServices } from './services';
 import { signApi } from './sign';
@@ -17,6 +18,7 @@ export function createApi(services: ApiServices) {
     search: searchApi(services),
     sign: signApi(services),
     presets: presetsApi(services),
+    purgeTargets: purgeTargetsApi(services),
     keys: keysApi(services),
     clients: clientsApi(services),
   };

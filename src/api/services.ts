@@ -2,6 +2,7 @@ import type { AccountService } from '../core/accounts';
 import type { FolderService } from '../core/folders';
 import type { ImageService } from '../core/images';
 import type { PresetService } from '../core/presets';
+import type { PurgeTargetService } from '../core/purge/purge-targets';
 import type { UrlSigner } from '../core/url-signer';
 
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
@@ -10,6 +11,7 @@ export interface ApiServices {
   folders: FolderService;
   images: ImageService;
   presets: PresetService;
+  purgeTargets: PurgeTargetService;
   urls: UrlSigner;
 }
 

@@ -11,6 +11,7 @@ import { docsRoutes } from './routes/docs';
 import { keyRoutes } from './routes/keys';
 import { metricsRoutes } from './routes/metrics';
 import { presetRoutes } from './routes/presets';
+import { purgeTargetRoutes } from './routes/purge-targets';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
@@ -94,6 +95,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(searchRoutes(api, auth))
         .use(signRoutes(api, auth))
         .use(presetRoutes(api, auth))
+        .use(purgeTargetRoutes(api, auth))
         .use(keyRoutes(api, auth)),
     );
   return app;

@@ -1,0 +1,37 @@
+import { Elysia, t } from 'elysia';
+import type { Api } from '../../api';
+import { apiErrors } from '../../api/errors';
+import { CreatePurgeTargetBody, PurgeTargetList, PurgeTargetView } from '../../api/purge-targets';
+import { callerAuth, type AuthDeps } from '../auth';
+
+const tags = ['purge targets'];
+
+export const purgeTargetRoutes = (api: Api, auth: AuthDeps) =>
+  new Elysia({ prefix: '/purge-targets' })
+    .use(callerAuth(auth))
+    .get('', ({ caller }) => api.purgeTargets.list(caller), {
+      response: { 200: PurgeTargetList, ...apiErrors() },
+      detail: { tags, operationId: 'listPurgeTargets', summary: 'List CDN purge targets', description: 'Tokens and secrets are never returned: secretHint shows their last 4 characters.' },
+    })
+    .post('', async ({ caller, body, status }) => status(201, await api.purgeTargets.create(caller, body)), {
+      body: CreatePurgeTargetBody,
+      response: { 201: PurgeTargetView, ...apiErrors() },
+      detail: {
+        tags,
+        operationId: 'createPurgeTarget',
+        summary: 'Add a CDN purge target',
+        description: 'On image replace, delete and focal-point change, and on preset delete, the affected tags or URLs are purged at every target of the client, through the outbox (retried, logged). Registering never calls the target. 400 forbidden_target: the URL resolves to a private address.',
+      },
+    })
+    .delete(
+      '/:id',
+      async ({ caller, params, status }) => {
+        await api.purgeTargets.delete(caller, params.id);
+        return status(204, undefined);
+      },
+      {
+        params: t.Object({ id: t.String({ description: 'Purge target id' }) }),
+        response: { 204: t.Void({ description: 'Removed' }), ...apiErrors(404) },
+        detail: { tags, operationId: 'deletePurgeTarget', summary: 'Remove a CDN purge target' },
+      },
+    );
