@@ -3,10 +3,12 @@ import { Integer } from './integer';
 import { t, type Static } from 'elysia';
 import { signedDeliveryPath } from '../core/delivery-path';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
+import type { VariantCounts } from '../core/eager-variants';
 import type { ClientRecord, ImageRecord } from '../core/ports';
 import { versionQuery } from '../core/url-signer';
 import type { ApiServices, Caller } from './services';
 
+const NO_VARIANTS: VariantCounts = { pending: 0, ready: 0 };
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
 // A grid of animated thumbnails would transform every frame of every animation on a miss (300
 // frames at most): the library shows an animation's first frame; its panel preview plays it.
@@ -29,6 +31,14 @@ export const Placeholder = t.Object(
   { title: 'Placeholder', description: "What to show while the image loads, computed from the current version's pixels" },
 );
 
+export const Variants = t.Object(
+  {
+    pending: Integer({ description: 'Variants of eager presets (each width × format) of this version not computed yet' }),
+    ready: Integer({ description: 'Computed and cached: their first request is a hit' }),
+  },
+  { title: 'Variants', description: "This version's eager variants; 0 and 0 when no eager preset covers it" },
+);
+
 export const ImageView = t.Object(
   {
     id: t.String(),
@@ -49,6 +59,7 @@ export const ImageView = t.Object(
     updatedAt: t.String({ format: 'date-time' }),
     deliveryBase: t.String({ description: '/t/<clientId>' }),
     thumbnailUrl: t.String({ description: 'Signed 240 px WebP URL, ending in ?v=<version>' }),
+    variants: Variants,
   },
   { title: 'Image' },
 );
@@ -85,7 +96,7 @@ export const ImagePatch = t.Object({
 export type ImagePatch = Static<typeof ImagePatch>;
 
 /** The image object of SPEC §6. */
-export function presentImage(image: ImageRecord, client: ClientRecord, base: string): ImageView {
+export function presentImage(image: ImageRecord, client: ClientRecord, base: string, variants: VariantCounts = NO_VARIANTS): ImageView {
   return {
     id: image.id,
     originalName: image.originalName,
@@ -105,17 +116,19 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,
     thumbnailUrl: base + signedDeliveryPath(client, image.id, image.frames > 1 ? STILL_THUMBNAIL : THUMBNAIL, 'webp') + versionQuery(image.version),
+    variants,
   };
 }
 
 /** Images: the use cases behind `/api/v1/images` and the CLI's image commands. */
 export function imagesApi(services: ApiServices) {
-  const { accounts, images } = services;
-  const view = async (caller: Caller, image: ImageRecord) => presentImage(image, await accounts.getClient(caller.clientId), caller.base);
+  const { accounts, images, eager } = services;
   const views = async (caller: Caller, list: ImageRecord[]) => {
     const client = await accounts.getClient(caller.clientId);
-    return list.map((image) => presentImage(image, client, caller.base));
+    const counts = await eager.counts(caller.clientId, list.map((image) => image.id));
+    return list.map((image) => presentImage(image, client, caller.base, counts.get(image.id)));
   };
+  const view = async (caller: Caller, image: ImageRecord) => (await views(caller, [image]))[0]!;
 
   return {
     views,

@@ -1,4 +1,5 @@
 import type { AccountService } from '../core/accounts';
+import type { EagerVariants } from '../core/eager-variants';
 import type { FolderService } from '../core/folders';
 import type { ImageService } from '../core/images';
 import type { PresetService } from '../core/presets';
@@ -12,6 +13,7 @@ export interface ApiServices {
   images: ImageService;
   presets: PresetService;
   purgeTargets: PurgeTargetService;
+  eager: EagerVariants;
   urls: UrlSigner;
 }
 

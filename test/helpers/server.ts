@@ -19,14 +19,16 @@ export interface TestServer {
   /** A raw JSON (or multipart when body is FormData) request to /api/v1 with a key: for what a typed client would not send. */
   api(method: string, path: string, body?: unknown, apiKey?: string): Promise<{ status: number; json: any; headers: Headers }>;
   upload(file: Uint8Array, name: string, folder?: string, apiKey?: string): Promise<{ status: number; json: any }>;
-  stop(): Promise<void>;
+  /** `keepData`: leave the data directory for a server started on it again. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** A real daemon on a loopback port over a fresh temporary data directory. */
-export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
+/** `clientId`: the test client's id (another on a data directory a server ran on before). */
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string; clientId?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgapi-test-'));
   const ctx = await createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', ...env }, { data: dataDir, port: 0 }));
-  const { client: tenant, apiKey } = await ctx.accounts.createClient('Test client', 'test');
+  const { client: tenant, apiKey } = await ctx.accounts.createClient('Test client', options.clientId ?? 'test');
   const server = listen(ctx, { host: '127.0.0.1', port: 0 });
 
   const api: TestServer['api'] = (method, path, body, key = apiKey.apiKey) => apiRequest(server.url, key, method, path, body);
@@ -50,10 +52,10 @@ export async function startServer(env: Record<string, string> = {}, options: { d
       });
       return { status, json: data ?? error?.value };
     },
-    async stop() {
+    async stop(options = {}) {
       await server.stop();
       await ctx.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -12,10 +12,15 @@ export interface MetricSources {
   delivery: Pick<AppContext['delivery'], 'stats' | 'load'>;
   variants: Pick<AppContext['variants'], 'stats' | 'tiers'>;
   storageRetries: AppContext['storageRetries'];
+  /** Eager variants: the queue (all nodes) and what this node's worker did. */
+  eagerJobs?: Pick<AppContext['eagerJobs'], 'totals'>;
+  eagerWorker?: Pick<AppContext['eagerWorker'], 'stats'>;
 }
 
 export const metricsRoutes = (ctx: MetricSources, observability: Observability) =>
-  new Elysia().get('/metrics', () => {
+  new Elysia().get('/metrics', async () => {
+    const queue = ctx.eagerJobs ? await ctx.eagerJobs.totals() : null;
+    const worked = ctx.eagerWorker?.stats;
     const { transforms, coalesced, originalsMissing } = ctx.delivery.stats;
     const load = ctx.delivery.load();
     const cache = ctx.variants.stats;
@@ -27,6 +32,12 @@ export const metricsRoutes = (ctx: MetricSources, observability: Observability) 
       ...observability.render(),
       ...metric('imgapi_variant_transforms_total', 'counter', 'Variants computed (cache misses that ran a transform).', transforms),
       ...metric('imgapi_variant_coalesced_total', 'counter', 'Requests that joined a transform already in flight.', coalesced),
+      ...metric(
+        'imgapi_signature_previous_secret_total',
+        'counter',
+        'Signed deliveries whose signature verified only with the previous secret (during a rotation grace period).',
+        ctx.delivery.stats.previousSecret,
+      ),
       ...metric('imgapi_originals_missing_total', 'counter', 'Deliveries whose original file was gone from the store (see imgapi doctor).', originalsMissing),
       ...metric('imgapi_transforms_active', 'gauge', 'Transforms running now.', load.active),
       ...metric('imgapi_transforms_queued', 'gauge', 'Transforms waiting for a slot.', load.queued),
@@ -52,6 +63,20 @@ export const metricsRoutes = (ctx: MetricSources, observability: Observability) 
       '# HELP imgapi_storage_retries_total Object store requests retried after a passing failure (5xx, 429, timeout, dropped connection).',
       '# TYPE imgapi_storage_retries_total counter',
       ...retries.map(([op, count]) => `imgapi_storage_retries_total{op="${op}"} ${count}`),
+      ...(queue
+        ? [
+            '# HELP imgapi_eager_jobs Eager variants in the persisted queue (every node), by state.',
+            '# TYPE imgapi_eager_jobs gauge',
+            ...(['pending', 'running', 'done', 'failed'] as const).map((state) => `imgapi_eager_jobs{state="${state}"} ${queue[state]}`),
+          ]
+        : []),
+      ...(worked
+        ? [
+            '# HELP imgapi_eager_variants_total Eager variants this node worked off, by outcome (retried: back in the queue after a passing failure).',
+            '# TYPE imgapi_eager_variants_total counter',
+            ...(['done', 'failed', 'retried'] as const).map((outcome) => `imgapi_eager_variants_total{outcome="${outcome}"} ${worked[outcome]}`),
+          ]
+        : []),
       ...metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', process.memoryUsage.rss()),
     ].join('\n');
     return new Response(`${body}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });

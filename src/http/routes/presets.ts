@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
-import { CreatePresetBody, PresetList, PresetView } from '../../api/presets';
+import { CreatePresetBody, PresetList, PresetView, WarmBody, WarmProgress } from '../../api/presets';
 import { callerAuth, type AuthDeps } from '../auth';
 
 const tags = ['presets'];
@@ -17,6 +17,22 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
       body: CreatePresetBody,
       response: { 201: PresetView, ...apiErrors(409) },
       detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical. With widths, its URLs may carry w_<N> for one of them.' },
+    })
+    .post('/:id/warm', ({ caller, params, body }) => api.presets.warm(caller, params.id, body ?? {}), {
+      params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+      body: t.Optional(WarmBody),
+      response: { 200: WarmProgress, ...apiErrors(404) },
+      detail: {
+        tags,
+        operationId: 'warmPreset',
+        summary: "Queue a preset's variants of existing images",
+        description: 'Adds every width × format of the preset for each image (in folder and below) to the eager queue, computed in the background; poll GET for progress.',
+      },
+    })
+    .get('/:id/warm', ({ caller, params }) => api.presets.warmProgress(caller, params.id), {
+      params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+      response: { 200: WarmProgress, ...apiErrors(404) },
+      detail: { tags, operationId: 'presetWarmProgress', summary: "A preset's queued, computed and failed variants" },
     })
     .delete(
       '/:id',
