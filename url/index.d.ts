@@ -42,8 +42,12 @@ export interface SignedUrlOptions {
   format?: UrlFormat;
   /** The image's `version`: adds `?v=<version>`, as `/sign` does, so a replaced image gets new URLs. */
   version?: number;
-  /** Not yet: expiring URLs come with a later server; giving it throws rather than sign a URL that never expires. */
-  expiresIn?: never;
+  /**
+   * Seconds from now (an integer, 1 to ten years) until the URL answers 410: adds
+   * `exp_<unix seconds>` to the signed transform, as `/sign`'s `expiresIn` does. Caches keep
+   * the response only for the seconds left.
+   */
+  expiresIn?: number;
 }
 
 /** The `placeholder` object of an image (any extra fields are ignored). */
@@ -56,7 +60,7 @@ export interface Placeholder {
   dataUri?: string;
 }
 
-/** The server's canonical transform key order: w, h, c, f, q, dpr, g, cr, a, flip, trim, b, blur, sharpen, e, fr. */
+/** The server's canonical transform key order: w, h, c, f, q, dpr, g, cr, a, flip, trim, b, blur, sharpen, e, fr, exp. */
 export declare const CANONICAL_KEYS: readonly string[];
 
 /** `<baseUrl>/t/<clientId>/preset:<name>[/w_<N>]/<imageId>.<ext>`; unsigned. Throws TypeError on bad input. */

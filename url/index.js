@@ -9,7 +9,7 @@ const EXTENSIONS = { webp: 'webp', jpeg: 'jpg', jpg: 'jpg', png: 'png', avif: 'a
  * The server's canonical key order (src/core/transform/registry.ts; a test keeps the two equal).
  * Duplicated because a zero-dependency module cannot import the server's registry.
  */
-export const CANONICAL_KEYS = Object.freeze(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e', 'fr']);
+export const CANONICAL_KEYS = Object.freeze(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e', 'fr', 'exp']);
 
 const MAX_WIDTH = 8192;
 const SEGMENT = /^([a-z]+)_([A-Za-z0-9_.:]+)$/;
@@ -119,18 +119,33 @@ function signedExtension(canonical, format) {
   return fromTransform;
 }
 
+/** The longest `expiresIn` the server signs: ten years, as `/sign`. */
+const MAX_EXPIRES_IN = 10 * 366 * 24 * 3600;
+
+/** The transform with `exp_<now + expiresIn>` added (inside the signed part, so it cannot be stripped). */
+function withExpiry(transform, expiresIn) {
+  if (expiresIn === undefined) return transform;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
+    throw new TypeError(`Expected an integer number of seconds between 1 and ${MAX_EXPIRES_IN} for expiresIn but received ${describe(expiresIn)}`);
+  }
+  const exp = `exp_${Math.floor(Date.now() / 1000) + expiresIn}`;
+  if (transform === undefined || transform === '') return exp;
+  if (typeof transform === 'string' && /(?:^|,)exp_/.test(transform)) {
+    throw new TypeError('Expected exp_ in the transform or expiresIn, not both, but received both');
+  }
+  return typeof transform === 'string' ? `${transform},${exp}` : transform;
+}
+
 /**
  * A signed URL, as `POST /api/v1/sign { imageId, transform }` returns it when the transform's
  * values are written canonically and `version` is the image's version. Needs the client's
  * signing secret: call it on a server, never in a browser.
  */
 export async function signedUrl({ baseUrl, clientId, secret, imageId, transform, format, version, expiresIn }) {
-  // Part of the contract to come: until the server verifies exp_, a URL must not look as if it expired.
-  if (expiresIn !== undefined) throw new TypeError('Expected no expiresIn: this server does not sign expiring URLs yet');
   const base = baseOf(baseUrl);
   const client = encodeURIComponent(requireText(clientId, 'clientId'));
   requireText(secret, 'secret');
-  const canonical = canonicalKeyOrder(transform);
+  const canonical = canonicalKeyOrder(withExpiry(transform, expiresIn));
   const file = `${encodeURIComponent(requireText(imageId, 'imageId'))}.${signedExtension(canonical, format)}`;
   const query = versionQuery(version);
   const rest = canonical ? `${canonical}/${file}` : file;

@@ -11,6 +11,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, unknown or revoked API key (or no session)',
   403: 'Forbidden',
   404: 'Not found (another client’s ids too)',
+  410: 'A signed URL past its exp_ (expired)',
   405: 'The path does not answer this method (see Allow)',
   409: 'Conflict: a name that exists, a limit reached, a concurrent change',
   413: 'The body is larger than its limit',

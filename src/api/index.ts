@@ -8,6 +8,7 @@ import { purgeTargetsApi } from './purge-targets';
 import { searchApi } from './search';
 import type { ApiServices } from './services';
 import { signApi } from './sign';
+import { signingSecretApi } from './signing-secret';
 
 /** Every use case of the API over one set of core services: what routes and the CLI's local mode call. */
 export function createApi(services: ApiServices) {
@@ -17,6 +18,7 @@ export function createApi(services: ApiServices) {
     folders: foldersApi(services),
     search: searchApi(services),
     sign: signApi(services),
+    signingSecret: signingSecretApi(services),
     presets: presetsApi(services),
     purgeTargets: purgeTargetsApi(services),
     keys: keysApi(services),

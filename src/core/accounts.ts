@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChangeFeed } from './change-feed';
 import { AppError, invalid, notFound } from './errors';
 import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
@@ -7,7 +8,18 @@ import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
 
 export interface AccountDeps {
   repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users'>;
+  feed: Pick<ChangeFeed, 'publish' | 'subscribe'>;
   now: () => string;
+}
+
+/** The longest grace period a rotated secret keeps verifying for: a year. */
+export const MAX_GRACE_SECONDS = 365 * 24 * 3600;
+
+export interface RotatedSecret {
+  /** The new secret: shown once by the API (the CLI's `client secret` prints it again). */
+  secret: string;
+  /** Until when URLs signed with the previous secret verify (now, for no grace). */
+  previousValidUntil: string;
 }
 
 export interface IssuedKey {
@@ -29,8 +41,13 @@ function slugify(name: string): string {
 /** Clients (tenants), their API keys, and dashboard users. */
 export function createAccountService(deps: AccountDeps) {
   const { repos, now } = deps;
-  // Delivery needs a client's secret on every request; clients are never deleted, so cache them.
+  // Delivery needs a client's secret on every request; clients are never deleted, so cache them
+  // until their secret rotates (here, or on another node: the change feed says so).
   const clientCache = new Map<string, ClientRecord>();
+  deps.feed.subscribe((change) => {
+    if (change.kind === 'client') clientCache.delete(change.clientId);
+    else if (change.kind === 'external') clientCache.clear();
+  });
   // Unknown ids too, briefly, so a flood of URLs with made-up clients costs no database work;
   // briefly, because `imgapi client create` in another process may add the client any time.
   const unknownClients = createLru<number>({ maxWeight: 10_000 });
@@ -95,8 +112,27 @@ export function createAccountService(deps: AccountDeps) {
     await repos.users.insert({ id: newId(), username: name, passwordHash, createdAt: now() });
   }
 
+  /**
+   * A new signing secret at once; the current one keeps verifying for `graceSeconds` (0: not at
+   * all). Only one previous secret is kept: rotating again within the grace ends the older one.
+   */
+  async function rotateSecret(clientId: string, graceSeconds: number): Promise<RotatedSecret> {
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+      throw invalid(`graceSeconds must be an integer from 0 to ${MAX_GRACE_SECONDS} (a year)`);
+    }
+    const client = await getClient(clientId);
+    const at = Date.parse(now());
+    const previousValidUntil = new Date(at + graceSeconds * 1000).toISOString();
+    const secret = newSigningSecret();
+    const previous = graceSeconds > 0 ? { secret: client.signingSecret, validUntil: previousValidUntil } : null;
+    if (!(await repos.clients.rotateSecret(client.id, secret, previous))) throw notFound('Client');
+    await deps.feed.publish({ kind: 'client', clientId: client.id });
+    return { secret, previousValidUntil };
+  }
+
   return {
     getClient,
+    rotateSecret,
     createKey,
     createClient,
     createUser,

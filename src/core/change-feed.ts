@@ -2,6 +2,8 @@
 export type Change =
   | { kind: 'image'; clientId: string; imageId: string }
   | { kind: 'preset'; clientId: string; name: string }
+  /** A client's signing secret rotated: cached clients and the routes verified with them go. */
+  | { kind: 'client'; clientId: string }
   /** Changes this process may have missed (another process wrote, a node link dropped): forget everything. */
   | { kind: 'external' };
 

@@ -4,6 +4,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  /** A signed URL past its `exp_`. */
+  | 'expired'
   | 'conflict'
   | 'too_large'
   | 'unsupported_media_type'
@@ -17,6 +19,8 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'length_required'
   | 'uri_too_long'
+  /** An outbound target (webhook, purge hook) on a private, loopback or metadata address. */
+  | 'forbidden_target'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -24,6 +28,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  expired: 410,
   conflict: 409,
   too_large: 413,
   unsupported_media_type: 415,
@@ -35,6 +40,7 @@ const STATUS: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   length_required: 411,
   uri_too_long: 414,
+  forbidden_target: 400,
   internal: 500,
 };
 

@@ -21,3 +21,22 @@ export function verifyPath(secret: string, clientId: string, rest: string, signa
   if (given.length !== SIGNATURE_LENGTH) return false;
   return timingSafeEqual(Buffer.from(signPath(secret, clientId, rest)), given);
 }
+
+/** Which of a client's secrets a signature verifies with, if any. */
+export type SignedWith = 'current' | 'previous' | null;
+
+/**
+ * Checks a signature against the current secret and, while its grace lasts, the previous one.
+ * Both comparisons always run, each constant-time, so the timing tells neither the signature
+ * nor which secret matched.
+ */
+export function verifyWithSecrets(
+  secrets: { current: string; previous: string | null },
+  clientId: string,
+  rest: string,
+  signature: string,
+): SignedWith {
+  const current = verifyPath(secrets.current, clientId, rest, signature);
+  const previous = verifyPath(secrets.previous ?? secrets.current, clientId, rest, signature) && secrets.previous !== null;
+  return current ? 'current' : previous ? 'previous' : null;
+}

@@ -7,7 +7,7 @@ import type { SQL } from 'bun';
  * keep its focal point and placeholder).
  */
 const TABLES = [
-  { name: 'clients', key: 'id', order: 'created_at, id', compared: ['signing_secret'] },
+  { name: 'clients', key: 'id', order: 'created_at, id', compared: ['signing_secret', 'previous_signing_secret', 'previous_secret_valid_until'] },
   { name: 'users', key: 'id', order: 'created_at, id', compared: ['password_hash'] },
   { name: 'sessions', key: 'token_hash', order: 'token_hash', compared: [] },
   { name: 'api_keys', key: 'id', order: 'created_at, id', compared: ['key_hash'] },

@@ -13,6 +13,7 @@ function parseChange(value: unknown): Change {
   if (change?.kind === 'preset' && typeof change.clientId === 'string' && typeof change.name === 'string') {
     return { kind: 'preset', clientId: change.clientId, name: change.name };
   }
+  if (change?.kind === 'client' && typeof change.clientId === 'string') return { kind: 'client', clientId: change.clientId };
   return { kind: 'external' };
 }
 

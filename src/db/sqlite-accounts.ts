@@ -22,6 +22,13 @@ export function createSqliteClientRepository(db: Database): ClientRepository {
     async list() {
       return db.query<ClientRow, []>('SELECT * FROM clients ORDER BY created_at, id').all().map(toClient);
     },
+    async rotateSecret(id, secret, previous) {
+      return (
+        db
+          .query('UPDATE clients SET signing_secret = ?, previous_signing_secret = ?, previous_secret_valid_until = ? WHERE id = ?')
+          .run(secret, previous?.secret ?? null, previous?.validUntil ?? null, id).changes > 0
+      );
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { purgeTargetRoutes } from './routes/purge-targets';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
+import { signingSecretRoutes } from './routes/signing-secret';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { apiDocs } from './api-docs';
 import { createDeliveryHandler } from './delivery-handler';
@@ -94,6 +95,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(folderRoutes(api, auth))
         .use(searchRoutes(api, auth))
         .use(signRoutes(api, auth))
+        .use(signingSecretRoutes(api, auth))
         .use(presetRoutes(api, auth))
         .use(purgeTargetRoutes(api, auth))
         .use(keyRoutes(api, auth)),

@@ -8,6 +8,12 @@ import type { Observability } from './observability';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** An expiring URL may be kept only for the seconds it has left, counted now, for this response. */
+function cacheControl(expiresAt: number | null): string {
+  if (expiresAt === null) return IMMUTABLE;
+  return `public, max-age=${Math.max(0, expiresAt - Math.floor(Date.now() / 1000))}`;
+}
+
 /** The raw path after `/t/`, percent-encoding intact: the signature covers it exactly as sent. */
 const deliveryPath = (url: string) => pathOf(url).slice('/t/'.length);
 
@@ -45,6 +51,12 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
 const templates = new WeakMap<Uint8Array, { meta: VariantMeta; response: Response }>();
 
 function respond(variant: DeliveredVariant, request: Request): Response {
+  const response = respondImmutable(variant, request);
+  if (variant.expiresAt !== null) response.headers.set('cache-control', cacheControl(variant.expiresAt));
+  return response;
+}
+
+function respondImmutable(variant: DeliveredVariant, request: Request): Response {
   if (matchesEtag(request.headers.get('if-none-match'), variant.meta.etag)) {
     return new Response(null, { status: 304, headers: headersOf(variant.meta, variant.cache) });
   }

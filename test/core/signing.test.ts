@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { signPath, verifyPath } from '../../src/core/signing';
+import { signPath, verifyPath, verifyWithSecrets } from '../../src/core/signing';
 
 // Pinned vectors, computed independently of this code with
 // `printf %s "$MSG" | openssl dgst -sha256 -hmac "$SECRET" -binary | head -c16 | basenc --base64url`.
@@ -33,4 +33,21 @@ describe('signPath', () => {
     const lastChanged = signature.slice(0, 21) + (signature[21] === 'A' ? 'B' : 'A');
     expect(verifyPath(SECRET, 'acme', 'w_600/abc.webp', lastChanged)).toBe(false);
   });
+});
+
+describe('verifyWithSecrets: the current secret, and the previous one during its grace', () => {
+  const rest = 'w_600,exp_1900000000/abc.webp';
+  const byCurrent = signPath('new-secret', 'acme', rest);
+  const byPrevious = signPath(SECRET, 'acme', rest);
+  const cases: [string, string, string | null, string | null][] = [
+    ['current secret', byCurrent, SECRET, 'current'],
+    ['previous secret in its grace', byPrevious, SECRET, 'previous'],
+    ['previous secret without a grace', byPrevious, null, null],
+    ['current secret, no previous', byCurrent, null, 'current'],
+    ['neither', signPath('other', 'acme', rest), SECRET, null],
+    ['a truncated signature', byPrevious.slice(0, 21), SECRET, null],
+  ];
+  for (const [name, signature, previous, expected] of cases) {
+    test(name, () => expect(verifyWithSecrets({ current: 'new-secret', previous }, 'acme', rest, signature)).toBe(expected as never));
+  }
 });

@@ -55,10 +55,12 @@ describe('grammar of the new keys', () => {
     ['a_180', 'a_180'],
     ['flip_v', 'flip_v'],
     ['blur_100,sharpen_1', 'blur_100,sharpen_1'],
+    ['exp_1900000000,fr_2,w_10', 'w_10,fr_2,exp_1900000000'],
+    ['exp_253402300799', 'exp_253402300799'],
   ];
   for (const [input, canonical] of valid) test(`"${input}" → "${canonical}"`, () => expect(canonicalize(input)).toBe(canonical));
 
-  const invalid = ['g_up', 'a_45', 'a_0', 'b_red', 'b_fff', 'b_ff00001', 'cr_0:0:0:0', 'cr_1:2:3', 'cr_-1:0:5:5', 'cr_01:0:5:5', 'blur_0', 'blur_101', 'sharpen_101', 'sharpen_0', 'e_sepia', 'flip_x', 'trim_0', 'trim_101', 'g_', 'fr_0', 'fr_01', 'fr_-1', 'fr_x'];
+  const invalid = ['g_up', 'a_45', 'a_0', 'b_red', 'b_fff', 'b_ff00001', 'cr_0:0:0:0', 'cr_1:2:3', 'cr_-1:0:5:5', 'cr_01:0:5:5', 'blur_0', 'blur_101', 'sharpen_101', 'sharpen_0', 'e_sepia', 'flip_x', 'trim_0', 'trim_101', 'g_', 'fr_0', 'fr_01', 'fr_-1', 'fr_x', 'exp_0', 'exp_01', 'exp_-1', 'exp_1.5', 'exp_1e9', 'exp_253402300800', 'exp_'];
   for (const segment of invalid) {
     test(`"${segment}" → 400 naming it`, () => {
       const error = (() => {
@@ -75,10 +77,12 @@ describe('grammar of the new keys', () => {
   }
 
   test('every key of the registry has documentation and a canonical round trip', () => {
-    expect(OPS.map((op) => op.key)).toEqual(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e', 'fr']);
+    expect(OPS.map((op) => op.key)).toEqual(['w', 'h', 'c', 'f', 'q', 'dpr', 'g', 'cr', 'a', 'flip', 'trim', 'b', 'blur', 'sharpen', 'e', 'fr', 'exp']);
     for (const op of OPS) expect([op.key, op.doc.meaning.length > 3, op.doc.values.length > 0]).toEqual([op.key, true, true]);
     // A stage the executor does not run would drop the key silently.
-    for (const op of OPS) expect([op.key, STAGES.includes(op.stage)]).toEqual([op.key, true]);
+    // Only exp acts in no stage: delivery reads it, and no pixel depends on it.
+    expect(OPS.filter((op) => op.stage === null).map((op) => op.key)).toEqual(['exp']);
+    for (const op of OPS) if (op.stage !== null) expect([op.key, STAGES.includes(op.stage)]).toEqual([op.key, true]);
   });
 });
 
@@ -102,6 +106,11 @@ describe('variant keys', () => {
     expect(key('w_600,h_600,c_cover,g_center')).toBe(base);
     expect(key('w_600,h_600,c_cover', { x: 0.1, y: 0.5 })).not.toBe(base);
     expect(key('w_600,h_600,c_cover,g_center', { x: 0.1, y: 0.5 })).toBe(base); // an explicit g_center wins
+  });
+
+  test('exp changes no variant key: every expiry of a transform shares one file', () => {
+    expect(key('w_600,h_600,c_cover,exp_1900000000')).toBe(key('w_600,h_600,c_cover'));
+    expect(key('w_600,exp_1900000001')).toBe(key('w_600,exp_1900000000'));
   });
 
   test('a region outside the image is 400; one hanging over its edge is clipped', () => {

@@ -143,6 +143,30 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
     expect(status).toBe(404);
   });
 
+  test('a secret rotated on A: B signs with the new one at once, honours the old one for the grace, then 403', async () => {
+    const { id } = await upload(b, await jpeg(300, 200), 'rotated.jpg');
+    const old = await signed(a, id, 'w_80');
+    const oldHot = await signed(b, id, 'w_81');
+    for (const url of [old, on(b, old), oldHot, oldHot]) expect((await fetchImage(url)).status).toBe(200); // cached routes on both nodes
+    const { status, json } = await call(a, 'POST', '/signing-secret/rotate', { graceSeconds: 2 });
+    expect(status).toBe(200);
+    const fresh = await signed(b, id, 'w_80');
+    expect(fresh).not.toBe(old);
+    for (const url of [fresh, on(a, fresh), on(b, old), oldHot]) expect((await fetchImage(url)).status).toBe(200);
+    const metric = await (await fetch(`${b.url}/metrics`)).text();
+    expect(Number(/^imgapi_signature_previous_secret_total (\d+)$/m.exec(metric)![1])).toBeGreaterThanOrEqual(2);
+    await Bun.sleep(Date.parse(json.previousValidUntil) - Date.now() + 50);
+    for (const url of [old, on(b, old), oldHot]) expect((await fetchImage(url)).status).toBe(403);
+    expect((await fetchImage(on(a, fresh))).status).toBe(200);
+
+    // No grace: B refuses the old secret at once, even for a route it had verified and cached.
+    const hot = await signed(a, id, 'w_82');
+    expect((await fetchImage(on(b, hot))).status).toBe(200);
+    expect((await call(b, 'POST', '/signing-secret/rotate', { graceSeconds: 0 })).status).toBe(200);
+    for (const url of [hot, on(b, hot)]) expect((await fetchImage(url)).status).toBe(403);
+    expect((await fetchImage(await signed(a, id, 'w_82'))).status).toBe(200);
+  });
+
   test('listing totals follow uploads made on the other node', async () => {
     const listed = async (node: Node) => (await call(node, 'GET', '/images?folder=counted')).json?.total ?? 0;
     await upload(a, await jpeg(64, 64), 'one.jpg', 'counted');

@@ -127,6 +127,33 @@ describe('signedUrl (run in Node)', () => {
   });
 });
 
+describe('signedUrl with expiresIn', () => {
+  test('adds exp_ (now + expiresIn) in canonical place: 200 for the seconds left, then 410', async () => {
+    const options = { baseUrl: s.url, clientId: s.clientId, secret: s.secret, imageId: first.id, version: 1 };
+    const before = Math.floor(Date.now() / 1000);
+    const url = await signedUrl({ ...options, transform: 'f_webp,w_90', expiresIn: 2 });
+    const exp = Number(/\/w_90,f_webp,exp_(\d+)\//.exec(url)![1]);
+    expect(exp - before).toBeGreaterThanOrEqual(2);
+    expect(exp - before).toBeLessThanOrEqual(3);
+    const live = await fetch(url);
+    expect(live.status).toBe(200);
+    expect(live.headers.get('cache-control')).toMatch(/^public, max-age=[0-3]$/);
+    await live.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    const gone = await fetch(url);
+    expect([gone.status, (await gone.json()).error.code]).toEqual([410, 'expired']);
+    // /sign with expiresIn signs the very same URL when both fall in one second.
+    for (let attempt = 0; ; attempt++) {
+      const helper = await signedUrl({ ...options, expiresIn: 3600 });
+      const viaApi = (await s.api('POST', '/sign', { imageId: first.id, expiresIn: 3600 })).json.url;
+      if (helper !== viaApi && attempt < 3) continue;
+      expect(helper).toBe(viaApi);
+      expect(helper).toMatch(/\/exp_\d+\/[^/]+\.webp\?v=1$/);
+      break;
+    }
+  });
+});
+
 describe('presetUrl without width', () => {
   test('serves the preset in the format the extension names', async () => {
     expect(await Promise.all(urls.presets.map(image))).toEqual([
@@ -250,7 +277,10 @@ describe('input validation', () => {
       [signedUrl({ ...signing, transform: 'f_png', format: 'webp' }), /agree with the transform's f_png/],
       [signedUrl({ ...signing, format: 'auto' as never }), /real extension/],
       [signedUrl({ ...signing, version: 0 }), /positive integer for version/],
-      [signedUrl({ ...signing, expiresIn: 60 as never }), /no expiresIn: this server does not sign expiring URLs yet/],
+      [signedUrl({ ...signing, expiresIn: 0 }), /between 1 and \d+ for expiresIn but received 0/],
+      [signedUrl({ ...signing, expiresIn: 1.5 }), /for expiresIn but received 1.5/],
+      [signedUrl({ ...signing, expiresIn: '60' as never }), /for expiresIn but received "60"/],
+      [signedUrl({ ...signing, transform: 'w_10,exp_1900000000', expiresIn: 60 }), /exp_ in the transform or expiresIn, not both/],
       [signedUrl({ ...signing, secret: '' }), /non-empty string for secret/],
     ];
     for (const [promise, message] of badSigned) await expect(promise).rejects.toThrow(message);

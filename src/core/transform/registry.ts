@@ -3,6 +3,7 @@ import { blur } from './ops/blur';
 import { cropMode } from './ops/crop-mode';
 import { devicePixelRatio } from './ops/device-pixel-ratio';
 import { effect } from './ops/effect';
+import { expiry } from './ops/expiry';
 import { flip } from './ops/flip';
 import { format } from './ops/format';
 import { frame } from './ops/frame';
@@ -38,6 +39,7 @@ export const OPS = [
   sharpen,
   effect,
   frame,
+  expiry,
 ] as const;
 
 type AnyOp = (typeof OPS)[number];

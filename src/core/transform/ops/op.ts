@@ -13,8 +13,8 @@ export interface Op<K extends string = string, V = unknown> {
   parse(raw: string): V;
   /** The value's canonical URL text (`dpr_2.0` → `2`). */
   text(value: V): string;
-  /** Where in the pipeline it acts (see `STAGES` in `../execute.ts`). */
-  readonly stage: Stage;
+  /** Where in the pipeline it acts (see `STAGES` in `../execute.ts`); null: nowhere (delivery reads it). */
+  readonly stage: Stage | null;
 }
 
 /** The pipeline, in order: several keys can share a stage (w, h, c, dpr size the image together). */

@@ -1,0 +1,31 @@
+import { t, type Static } from 'elysia';
+import { MAX_GRACE_SECONDS } from '../core/accounts';
+import { notFound } from '../core/errors';
+import type { ApiServices, Caller } from './services';
+
+export const RotateSecretBody = t.Object({
+  graceSeconds: t.Number({
+    description: `How long URLs signed with the current secret keep verifying: a whole number of seconds, 0 (not at all) to ${MAX_GRACE_SECONDS} (a year)`,
+  }),
+  clientId: t.Optional(t.String({ maxLength: 64, description: "The key's own client, to make sure of it (any other id: 404); the CLI sends it" })),
+});
+export type RotateSecretBody = Static<typeof RotateSecretBody>;
+
+export const RotatedSecret = t.Object(
+  {
+    secret: t.String({ description: 'The new signing secret: shown this once (`imgapi client secret <id>` prints it on the server)' }),
+    previousValidUntil: t.String({ format: 'date-time', description: 'Until when URLs signed with the previous secret still verify; then 403' }),
+  },
+  { title: 'RotatedSecret' },
+);
+export type RotatedSecret = Static<typeof RotatedSecret>;
+
+/** The caller's URL-signing secret: rotated with a grace period for URLs already out there. */
+export function signingSecretApi(services: Pick<ApiServices, 'accounts'>) {
+  return {
+    async rotate(caller: Caller, input: RotateSecretBody): Promise<RotatedSecret> {
+      if (input.clientId !== undefined && input.clientId !== caller.clientId) throw notFound('Client');
+      return services.accounts.rotateSecret(caller.clientId, input.graceSeconds);
+    },
+  };
+}
