@@ -13,6 +13,7 @@ import { registerKey } from './commands/key';
 import { registerLogin } from './commands/login';
 import { registerMigrate } from './commands/migrate';
 import { registerPreset } from './commands/preset';
+import { registerPurgeTarget } from './commands/purge-target';
 import { registerServe } from './commands/serve';
 import { registerSign } from './commands/sign';
 import { registerSync } from './commands/sync';
@@ -32,7 +33,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerFolder, registerImage, registerSync, registerWatch, registerDoctor, registerMigrate,
+  registerSign, registerPreset, registerPurgeTarget, registerFolder, registerImage, registerSync, registerWatch, registerDoctor, registerMigrate,
 ]) {
   register(program);
 }

@@ -1,9 +1,11 @@
-import { createApi, type ApiServices } from '../../src/api';
-import type { Config } from '../../src/config';
+import { createApi } from '../../src/api';
+import type { Core } from '../../src/core-services';
+import { createDeliveryRuntime } from '../../src/delivery-runtime';
+import { openTieredStorage } from '../../src/storage/open-storage';
 import { toWireQuery, type Backend } from './types';
 
 /** Local mode: the API's use cases on the data directory's core services, no server involved. */
-export function createLocalBackend(core: ApiServices & { config: Config; close(): Promise<void> }, clientId: string): Backend {
+export function createLocalBackend(core: Core, clientId: string): Backend {
   const { config } = core;
   const api = createApi(core);
   // Absolute URLs need a base even without a server: the public URL, else where `serve` would listen.
@@ -27,9 +29,19 @@ export function createLocalBackend(core: ApiServices & { config: Config; close()
     listPresets: async () => (await api.presets.list(caller)).items,
     createPreset: (input) => api.presets.create(caller, input),
     deletePreset: (id) => api.presets.delete(caller, id),
+    warmPreset: (id, folder) => api.presets.warm(caller, id, { folder }),
+    warmProgress: (id) => api.presets.warmProgress(caller, id),
+    async workEagerQueue() {
+      // Variants go where a server on this data directory looks them up: its cache tiers.
+      const runtime = await createDeliveryRuntime(core, openTieredStorage(config), { ...config, eagerConcurrency: Math.max(1, config.eagerConcurrency) });
+      return () => runtime.stop();
+    },
     listKeys: async () => (await api.keys.list(caller)).items,
     createKey: (name) => api.keys.create(caller, name),
     revokeKey: (id) => api.keys.revoke(caller, id),
+    listPurgeTargets: async () => (await api.purgeTargets.list(caller)).items,
+    createPurgeTarget: (input) => api.purgeTargets.create(caller, input),
+    deletePurgeTarget: (id) => api.purgeTargets.delete(caller, id),
     close: () => core.close(),
   };
 }

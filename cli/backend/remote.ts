@@ -45,10 +45,17 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     deletePreset: async (id) => {
       await unwrap(v1.presets(param(id)).delete());
     },
+    warmPreset: (id, folder) => unwrap(v1.presets(param(id)).warm.post(folder === undefined ? {} : { folder })),
+    warmProgress: (id) => unwrap(v1.presets(param(id)).warm.get()),
     listKeys: async () => (await unwrap(v1.keys.get())).items,
     createKey: (name) => unwrap(v1.keys.post({ name })),
     revokeKey: async (id) => {
       await unwrap(v1.keys(param(id)).delete());
+    },
+    listPurgeTargets: async () => (await unwrap(v1['purge-targets'].get())).items,
+    createPurgeTarget: (input) => unwrap(v1['purge-targets'].post(input)),
+    deletePurgeTarget: async (id) => {
+      await unwrap(v1['purge-targets'](param(id)).delete());
     },
     close: async () => {},
   };

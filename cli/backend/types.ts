@@ -1,11 +1,12 @@
 import type { ImagePage, ImagePatch, ImageView, ListImagesQuery as WireQuery } from '../../src/api/images';
 import type { FolderTreeView, FolderView } from '../../src/api/folders';
 import type { CreatedKey, KeyView } from '../../src/api/keys';
-import type { CreatePresetBody, PresetView } from '../../src/api/presets';
+import type { CreatePresetBody, PresetView, WarmProgress } from '../../src/api/presets';
+import type { CreatePurgeTargetBody, PurgeTargetView } from '../../src/api/purge-targets';
 import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 
-export type { CreatedKey, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, SignedUrl };
+export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeTargetView, SignedUrl, WarmProgress };
 
 /** A listing as commands express it; both backends send it as the API's query. */
 export interface ListImagesQuery {
@@ -46,8 +47,19 @@ export interface Backend {
   listPresets(): Promise<PresetView[]>;
   createPreset(input: CreatePresetBody): Promise<PresetView>;
   deletePreset(id: string): Promise<void>;
+  /** Queues the preset's variants of existing images (in `folder` and below). */
+  warmPreset(id: string, folder?: string): Promise<WarmProgress>;
+  warmProgress(id: string): Promise<WarmProgress>;
+  /**
+   * Local mode: works off the eager queue in this process (no server may be running); returns
+   * how to stop. Remote mode has none: the server's workers compute.
+   */
+  workEagerQueue?(): Promise<() => Promise<void>>;
   listKeys(): Promise<KeyView[]>;
   createKey(name: string): Promise<CreatedKey>;
   revokeKey(id: string): Promise<void>;
+  listPurgeTargets(): Promise<PurgeTargetView[]>;
+  createPurgeTarget(input: CreatePurgeTargetBody): Promise<PurgeTargetView>;
+  deletePurgeTarget(id: string): Promise<void>;
   close(): Promise<void>;
 }
