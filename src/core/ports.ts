@@ -150,8 +150,6 @@ export interface ClientRepository {
   list(): Promise<ClientRecord[]>;
   /** Sets a new signing secret and the previous one (null: none); false when there is no such client. */
   rotateSecret(id: string, secret: string, previous: { secret: string; validUntil: string } | null): Promise<boolean>;
-  /** Sets a new signing secret and the previous one (null: none); false when there is no such client. */
-  rotateSecret(id: string, secret: string, previous: { secret: string; validUntil: string } | null): Promise<boolean>;
 }
 
 export interface ApiKeyRepository {

@@ -6,7 +6,6 @@ import frames from './migrations/postgres/003_frames.sql' with { type: 'text' };
 import presetWidths from './migrations/postgres/004_preset_widths.sql' with { type: 'text' };
 import placeholder from './migrations/postgres/005_placeholder.sql' with { type: 'text' };
 import secretRotation from './migrations/postgres/006_secret_rotation.sql' with { type: 'text' };
-import secretRotation from './migrations/postgres/006_secret_rotation.sql' with { type: 'text' };
 import eagerVariants from './migrations/postgres/007_eager_variants.sql' with { type: 'text' };
 import outboxWebhooks from './migrations/postgres/008_outbox_webhooks.sql' with { type: 'text' };
 import purgeTargets from './migrations/postgres/009_purge_targets.sql' with { type: 'text' };
@@ -18,7 +17,6 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 3, sql: frames },
   { version: 4, sql: presetWidths },
   { version: 5, sql: placeholder },
-  { version: 6, sql: secretRotation },
   { version: 6, sql: secretRotation },
   { version: 7, sql: eagerVariants },
   { version: 8, sql: outboxWebhooks },

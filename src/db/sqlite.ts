@@ -7,7 +7,6 @@ import frames from './migrations/005_frames.sql' with { type: 'text' };
 import presetWidths from './migrations/006_preset_widths.sql' with { type: 'text' };
 import placeholder from './migrations/007_placeholder.sql' with { type: 'text' };
 import secretRotation from './migrations/008_secret_rotation.sql' with { type: 'text' };
-import secretRotation from './migrations/008_secret_rotation.sql' with { type: 'text' };
 import eagerVariants from './migrations/009_eager_variants.sql' with { type: 'text' };
 import outboxWebhooks from './migrations/010_outbox_webhooks.sql' with { type: 'text' };
 import purgeTargets from './migrations/011_purge_targets.sql' with { type: 'text' };
@@ -21,7 +20,6 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 5, sql: frames },
   { version: 6, sql: presetWidths },
   { version: 7, sql: placeholder },
-  { version: 8, sql: secretRotation },
   { version: 8, sql: secretRotation },
   { version: 9, sql: eagerVariants },
   { version: 10, sql: outboxWebhooks },

@@ -113,18 +113,6 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.clients.rotateSecret('nobody', 'x', null)).toBe(false);
   });
 
-  test('clients: a rotation keeps the previous secret with its end, or none; an unknown id changes nothing', async () => {
-    await repos.clients.insert({ id: 'rotor', name: 'Rotor', signingSecret: 'first', createdAt: at(0) });
-    expect(await repos.clients.rotateSecret('rotor', 'second', { secret: 'first', validUntil: at(5) })).toBe(true);
-    expect(await repos.clients.get('rotor')).toEqual({
-      id: 'rotor', name: 'Rotor', signingSecret: 'second', createdAt: at(0), previousSecret: { secret: 'first', validUntil: at(5) },
-    });
-    expect(await repos.clients.rotateSecret('rotor', 'third', null)).toBe(true);
-    expect(await repos.clients.get('rotor')).toEqual({ id: 'rotor', name: 'Rotor', signingSecret: 'third', createdAt: at(0) });
-    expect((await repos.clients.get('rotor'))!.previousSecret).toBeUndefined();
-    expect(await repos.clients.rotateSecret('nobody', 'x', null)).toBe(false);
-  });
-
   test('API keys: found by hash only, listed per client, touched, deleted within their client', async () => {
     const key = { id: id('key'), clientId, name: 'ci', prefix: 'ik_abc', createdAt: at(1), lastUsedAt: null };
     await repos.apiKeys.insert(key, 'hash-1');

@@ -38,12 +38,6 @@ export const metricsRoutes = (ctx: MetricSources, observability: Observability) 
         'Signed deliveries whose signature verified only with the previous secret (during a rotation grace period).',
         ctx.delivery.stats.previousSecret,
       ),
-      ...metric(
-        'imgapi_signature_previous_secret_total',
-        'counter',
-        'Signed deliveries whose signature verified only with the previous secret (during a rotation grace period).',
-        ctx.delivery.stats.previousSecret,
-      ),
       ...metric('imgapi_originals_missing_total', 'counter', 'Deliveries whose original file was gone from the store (see imgapi doctor).', originalsMissing),
       ...metric('imgapi_transforms_active', 'gauge', 'Transforms running now.', load.active),
       ...metric('imgapi_transforms_queued', 'gauge', 'Transforms waiting for a slot.', load.queued),
