@@ -31,6 +31,12 @@ export interface Config {
   maxFolders: number;
   /** Delivery responses carry `Cache-Tag` and `Surrogate-Key` for CDN purges (IMGAPI_CDN_TAGS=0: off). */
   cdnTags: boolean;
+  /** Webhook targets on private, loopback or link-local addresses allowed (IMGAPI_WEBHOOK_ALLOW_PRIVATE=1). */
+  webhookAllowPrivate: boolean;
+  /** A webhook endpoint failing this long is disabled (IMGAPI_WEBHOOK_DISABLE_AFTER_MS, default 24 h). */
+  webhookDisableAfterMs: number;
+  /** The first outbox retry after this long, then doubling (IMGAPI_OUTBOX_RETRY_BASE_MS, default 5 s). */
+  outboxRetryBaseMs: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -109,6 +115,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     rateLimitPerMinute: positiveInteger('IMGAPI_RATE_LIMIT_PER_MINUTE', env.IMGAPI_RATE_LIMIT_PER_MINUTE, 1200, 0),
     maxFolders: positiveInteger('IMGAPI_MAX_FOLDERS', env.IMGAPI_MAX_FOLDERS, 100_000),
     cdnTags: onOff('IMGAPI_CDN_TAGS', env.IMGAPI_CDN_TAGS, true),
+    webhookAllowPrivate: onOff('IMGAPI_WEBHOOK_ALLOW_PRIVATE', env.IMGAPI_WEBHOOK_ALLOW_PRIVATE, false),
+    webhookDisableAfterMs: positiveInteger('IMGAPI_WEBHOOK_DISABLE_AFTER_MS', env.IMGAPI_WEBHOOK_DISABLE_AFTER_MS, 24 * 3_600_000),
+    outboxRetryBaseMs: positiveInteger('IMGAPI_OUTBOX_RETRY_BASE_MS', env.IMGAPI_OUTBOX_RETRY_BASE_MS, 5_000),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { createCore } from './core-services';
+import { createOutboxDispatcher } from './core/outbox/dispatcher';
 import { createRateLimiter } from './core/rate-limiter';
 import { createSessionService } from './core/sessions';
 import { createDeliveryRuntime } from './delivery-runtime';
@@ -20,7 +21,11 @@ export async function createContext(config: Config) {
     await core.close();
     throw error;
   }
-  const { accounts, folders, images, presets, purgeTargets, urls, doctor } = core;
+  const { accounts, folders, images, presets, purgeTargets, urls, doctor, webhooks } = core;
+  // Every node works off the outbox (webhooks, purges); a row is claimed by one node at a time.
+  const outbox = createOutboxDispatcher({ repo: core.repos.outbox, retryBaseMs: config.outboxRetryBaseMs, maxAgeMs: config.webhookDisableAfterMs + 3_600_000 });
+  for (const [kind, send] of Object.entries(core.outboxSenders)) outbox.register(kind, send);
+  outbox.start();
 
   return {
     config,
@@ -31,6 +36,8 @@ export async function createContext(config: Config) {
     images,
     presets,
     purgeTargets,
+    webhooks,
+    outbox,
     urls,
     delivery: runtime.delivery,
     variants: runtime.variants,
@@ -43,6 +50,7 @@ export async function createContext(config: Config) {
     eagerJobs: core.repos.eagerJobs,
     eagerWorker: runtime.eager,
     async close(): Promise<void> {
+      await outbox.stop();
       await runtime.stop();
       await core.close();
     },

@@ -15,6 +15,8 @@ import { createPurgeTargetService } from './core/purge/purge-targets';
 import { fetchSender } from './core/purge/requests';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
+import { createWebhookService, webhookSubscriber } from './core/webhooks/webhooks';
+import { presentEventData } from './api/webhook-events';
 import { openMetadata } from './db/open-metadata';
 import { openStorage, type Storage } from './storage/open-storage';
 
@@ -60,12 +62,18 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     now: () => new Date(),
   });
   /** What each change writes to the outbox in its own transaction. */
-  const outbox = changeOutbox([purgeTargets.subscriber]);
+  const outbox = changeOutbox([purgeTargets.subscriber, webhookSubscriber]);
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox });
   const enqueued = new Set<() => void>();
   const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { enqueueFor: (image) => eager.enqueueFor(image) }, outbox });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
   const presets = createPresetService({ repos, feed, now, outbox });
+  const webhooks = createWebhookService({
+    repos,
+    policy: { allowPrivate: config.webhookAllowPrivate },
+    disableAfterMs: config.webhookDisableAfterMs,
+    present: presentEventData({ accounts, base: config.publicUrl ?? '' }),
+  });
   let stopHearing: (() => Promise<void>) | null = null;
 
   return {
@@ -82,7 +90,9 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     presets,
     purgeTargets,
     /** Outbox senders by kind, registered on each server's dispatcher. */
-    outboxSenders: { ...purgeTargets.senders } as Record<string, OutboxSender>,
+    outboxSenders: { ...purgeTargets.senders, ...webhooks.senders } as Record<string, OutboxSender>,
+    /** Per-client webhook endpoints (issue 16 §5), delivered through the outbox. */
+    webhooks,
     /** Eager variants: the persisted queue uploads, replaces and `preset warm` add to. */
     eager,
     /** Calls `listener` when this process queued eager jobs (the worker wakes); returns a stop function. */

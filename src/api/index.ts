@@ -9,6 +9,7 @@ import { searchApi } from './search';
 import type { ApiServices } from './services';
 import { signApi } from './sign';
 import { signingSecretApi } from './signing-secret';
+import { webhooksApi } from './webhooks';
 
 /** Every use case of the API over one set of core services: what routes and the CLI's local mode call. */
 export function createApi(services: ApiServices) {
@@ -22,6 +23,7 @@ export function createApi(services: ApiServices) {
     presets: presetsApi(services),
     purgeTargets: purgeTargetsApi(services),
     keys: keysApi(services),
+    webhooks: webhooksApi(services),
     clients: clientsApi(services),
   };
 }

@@ -5,6 +5,7 @@ import type { ImageService } from '../core/images';
 import type { PresetService } from '../core/presets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
 import type { UrlSigner } from '../core/url-signer';
+import type { WebhookService } from '../core/webhooks/webhooks';
 
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
 export interface ApiServices {
@@ -15,6 +16,7 @@ export interface ApiServices {
   purgeTargets: PurgeTargetService;
   eager: EagerVariants;
   urls: UrlSigner;
+  webhooks: WebhookService;
 }
 
 /** Whom a call acts for, and the origin absolute URLs in its answer start with. */

@@ -19,7 +19,7 @@ export function createPostgresWebhookRepository(sql: SQL): WebhookRepository {
       return (await sql`DELETE FROM webhook_endpoints WHERE client_id = ${clientId} AND id = ${id}`).count > 0;
     },
     async recordSuccess(id) {
-      await sql`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ${id} AND failing_since IS NOT NULL`;
+      await sql`UPDATE webhook_endpoints SET failing_since = NULL, enabled = TRUE, disabled_at = NULL WHERE id = ${id}`;
     },
     async recordFailure(id, now, disableIfFailingSince) {
       const [row] = await sql<WebhookRow[]>`UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ${now}),

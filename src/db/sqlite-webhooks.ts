@@ -45,7 +45,7 @@ export function createSqliteWebhookRepository(db: Database): WebhookRepository {
       return db.query('DELETE FROM webhook_endpoints WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;
     },
     async recordSuccess(id) {
-      db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL').run(id);
+      db.query('UPDATE webhook_endpoints SET failing_since = NULL, enabled = TRUE, disabled_at = NULL WHERE id = ?').run(id);
     },
     async recordFailure(id, now, disableIfFailingSince) {
       const row = db

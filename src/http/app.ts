@@ -12,6 +12,7 @@ import { keyRoutes } from './routes/keys';
 import { metricsRoutes } from './routes/metrics';
 import { presetRoutes } from './routes/presets';
 import { purgeTargetRoutes } from './routes/purge-targets';
+import { webhookRoutes } from './routes/webhooks';
 import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
@@ -98,6 +99,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(signingSecretRoutes(api, auth))
         .use(presetRoutes(api, auth))
         .use(purgeTargetRoutes(api, auth))
+        .use(webhookRoutes(api, auth))
         .use(keyRoutes(api, auth)),
     );
   return app;

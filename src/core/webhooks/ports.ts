@@ -20,6 +20,7 @@ export interface WebhookRepository {
   list(clientId: string): Promise<WebhookEndpoint[]>;
   get(clientId: string, id: string): Promise<WebhookEndpoint | null>;
   delete(clientId: string, id: string): Promise<boolean>;
+  /** Clears a failing run; enables it again (a test event that gets through after it was disabled). */
   recordSuccess(id: string): Promise<void>;
   /**
    * Notes a failed attempt at `now` (starting a failing run if none); disables the endpoint
