@@ -46,3 +46,25 @@ export function createProgress(totalFiles: number, totalBytes: number, enabled: 
     },
   };
 }
+
+/**
+ * Variants computed out of a total, on one line of stderr (`preset warm`): the same bar, no
+ * line when stderr is not a terminal or --json is on.
+ */
+export function createCountProgress(total: number, what: string, enabled: boolean) {
+  const line = enabled && total > 0 && process.stderr.isTTY ? createStatusLine(process.stderr) : null;
+  const started = Date.now();
+  const render = (done: number, failed: number, finished?: string) => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const tail = finished ? `${finished} in ${seconds}s` : `${seconds}s`;
+    line?.show(`${bar(total > 0 ? (done + failed) / total : 1)} ${done}/${total} ${what}${failed ? `, ${failed} failed` : ''}, ${tail}`);
+  };
+  render(0, 0);
+  return {
+    update: (done: number, failed: number) => render(done, failed),
+    stop(done: number, failed: number, finished = 'done') {
+      render(done, failed, finished);
+      line?.end();
+    },
+  };
+}

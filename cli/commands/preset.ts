@@ -2,9 +2,13 @@ import type { Command } from 'commander';
 import { backendAction } from '../actions';
 import { notFound } from '../../src/core/errors';
 import { print, widthList } from '../options';
+import { createCountProgress } from '../progress';
+
+const WARM_POLL_MS = 200;
 import type { PresetView } from '../backend/types';
 
-const presetLine = (p: PresetView) => `${p.name}\t${p.params}${p.widths ? `\twidths ${p.widths.join(',')}` : ''}`;
+const presetLine = (p: PresetView) =>
+  `${p.name}\t${p.params}${p.widths ? `\twidths ${p.widths.join(',')}` : ''}${p.eager ? `\teager ${p.formats.join(',')}` : ''}`;
 
 export function registerPreset(program: Command): void {
   const preset = program.command('preset').description('named transforms for unsigned URLs');
@@ -24,11 +28,52 @@ export function registerPreset(program: Command): void {
     .command('create <name> <params>')
     .description('create a preset (params are stored in canonical form)')
     .option('--widths <list>', 'a width-set preset: comma-separated widths its unsigned URLs may ask with w_<N>')
-    .addHelpText('after', '\nExamples:\n  imgapi preset create thumb w_240,h_240,c_fill,f_webp,q_75\n  imgapi preset create card w_1200,h_800,c_fill --widths 320,640,960,1280')
+    .option('--eager', 'compute its variants in the background on upload and replace')
+    .option('--formats <list>', "comma-separated output formats eager and warmed variants are made in (default: the preset's own)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imgapi preset create thumb w_240,h_240,c_fill,f_webp,q_75\n  imgapi preset create card w_1200,h_800,c_fill --widths 320,640,960,1280\n  imgapi preset create hero w_1600,f_auto --eager --formats avif,webp',
+    )
     .action(
-      backendAction(async (backend, options, name: string, params: string, opts: { widths?: string }) => {
-        const created = await backend.createPreset({ name, params, widths: opts.widths === undefined ? undefined : widthList(opts.widths) });
+      backendAction(async (backend, options, name: string, params: string, opts: { widths?: string; eager?: boolean; formats?: string }) => {
+        const created = await backend.createPreset({
+          name,
+          params,
+          widths: opts.widths === undefined ? undefined : widthList(opts.widths),
+          eager: opts.eager === true,
+          formats: opts.formats === undefined ? undefined : opts.formats.split(',').map((f) => f.trim()),
+        });
         print(options, created, presetLine(created));
+      }),
+    );
+
+  preset
+    .command('warm <name>')
+    .description("compute a preset's variants (every width × format) of existing images, so their first request is a hit")
+    .option('--folder <path>', 'only images in this folder and below')
+    .addHelpText('after', '\nExamples:\n  imgapi preset warm card\n  imgapi preset warm card --folder products --json')
+    .action(
+      backendAction(async (backend, options, name: string, opts: { folder?: string }) => {
+        const found = (await backend.listPresets()).find((p) => p.name === name);
+        if (!found) throw notFound(`Preset "${name}"`);
+        const queued = await backend.warmPreset(found.id, opts.folder);
+        const stopWorking = await backend.workEagerQueue?.();
+        const progress = createCountProgress(queued.variants ?? 0, 'variants', !options.json);
+        let state = queued;
+        try {
+          // Counts are the preset's whole queue: variants queued before (by uploads) are waited for too.
+          while (state.pending > 0) {
+            await Bun.sleep(WARM_POLL_MS);
+            state = await backend.warmProgress(found.id);
+            progress.update(Math.max(0, (queued.variants ?? 0) - state.pending - state.failed), state.failed);
+          }
+        } finally {
+          await stopWorking?.();
+        }
+        progress.stop(Math.max(0, (queued.variants ?? 0) - state.failed), state.failed);
+        const result = { name, images: queued.images ?? 0, variants: queued.variants ?? 0, ready: state.ready, failed: state.failed };
+        print(options, result, `warmed ${name}: ${result.variants} variants of ${result.images} images${result.failed ? `, ${result.failed} failed` : ''}`);
+        if (state.failed > 0) process.exitCode = 1;
       }),
     );
 

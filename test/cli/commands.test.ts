@@ -132,6 +132,33 @@ for (const mode of ['local', 'remote'] as const) {
       expect((await imgapi(['preset', 'delete', 'card'])).code).toBe(0);
     });
 
+    test('eager preset: create --eager --formats; preset warm computes its variants of a folder, so they are hits', async () => {
+      const created = await json(['preset', 'create', 'tiny', 'w_48', '--eager', '--formats', 'jpeg,webp']);
+      expect(created).toMatchObject({ name: 'tiny', eager: true, formats: ['jpeg', 'webp'] });
+      expect((await imgapi(['preset', 'list'])).stdout).toContain('tiny\tw_48\teager jpeg,webp');
+      expect((await imgapi(['preset', 'create', 'bad', 'w_48,f_png', '--formats', 'jpeg'])).code).toBe(1);
+      const warmed = await json(['preset', 'warm', 'tiny', '--folder', 'clients/acme']);
+      expect(warmed).toEqual({ name: 'tiny', images: 3, variants: 6, ready: 6, failed: 0 });
+      const plain = await imgapi(['preset', 'warm', 'tiny', '--folder', 'clients/acme/day2']);
+      expect([plain.code, plain.stdout]).toEqual([0, 'warmed tiny: 2 variants of 1 images\n']);
+      expect((await imgapi(['preset', 'warm', 'nope'])).code).toBe(1);
+      // Local mode computed them into the data directory's cache: a server started on it hits.
+      const reader = server ?? (await startServer({}, { dataDir: env.IMGAPI_DATA!, clientId: 'reader' }));
+      try {
+        const listed = await json(['image', 'list', '--folder', 'clients/acme', '--recursive']);
+        for (const image of listed.items) {
+          for (const ext of ['jpg', 'webp']) {
+            const response = await fetch(`${reader.url}${image.deliveryBase}/preset:tiny/${image.id}.${ext}`);
+            await response.arrayBuffer();
+            expect([image.originalName, ext, response.headers.get('x-cache')]).toEqual([image.originalName, ext, 'HIT']);
+          }
+        }
+      } finally {
+        if (!server) await reader.stop({ keepData: true });
+      }
+      expect((await imgapi(['preset', 'delete', 'tiny'])).code).toBe(0);
+    });
+
     test('folder create/list/rename/delete by path', async () => {
       expect(await json(['folder', 'create', 'tmp/x/y'])).toMatchObject({ path: 'tmp/x/y' });
       const plain = await imgapi(['folder', 'list']);
