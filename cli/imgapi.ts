@@ -14,6 +14,7 @@ import { registerLogin } from './commands/login';
 import { registerMigrate } from './commands/migrate';
 import { registerPreset } from './commands/preset';
 import { registerPurgeTarget } from './commands/purge-target';
+import { registerWebhook } from './commands/webhook';
 import { registerServe } from './commands/serve';
 import { registerSign } from './commands/sign';
 import { registerSync } from './commands/sync';
@@ -33,7 +34,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerFolder, registerImage, registerSync, registerWatch, registerDoctor, registerMigrate,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerSync, registerWatch, registerDoctor, registerMigrate,
 ]) {
   register(program);
 }

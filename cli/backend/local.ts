@@ -42,6 +42,11 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     listPurgeTargets: async () => (await api.purgeTargets.list(caller)).items,
     createPurgeTarget: (input) => api.purgeTargets.create(caller, input),
     deletePurgeTarget: (id) => api.purgeTargets.delete(caller, id),
+    listWebhooks: async () => (await api.webhooks.list(caller)).items,
+    createWebhook: (input) => api.webhooks.create(caller, input),
+    deleteWebhook: (id) => api.webhooks.delete(caller, id),
+    webhookDeliveries: async (id) => (await api.webhooks.deliveries(caller, id)).items,
+    testWebhook: (id) => api.webhooks.test(caller, id),
     close: () => core.close(),
   };
 }

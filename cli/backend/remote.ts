@@ -57,6 +57,13 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     deletePurgeTarget: async (id) => {
       await unwrap(v1['purge-targets'](param(id)).delete());
     },
+    listWebhooks: async () => (await unwrap(v1.webhooks.get())).items,
+    createWebhook: (input) => unwrap(v1.webhooks.post(input)),
+    deleteWebhook: async (id) => {
+      await unwrap(v1.webhooks(param(id)).delete());
+    },
+    webhookDeliveries: async (id) => (await unwrap(v1.webhooks(param(id)).deliveries.get())).items,
+    testWebhook: (id) => unwrap(v1.webhooks(param(id)).test.post()),
     close: async () => {},
   };
 }

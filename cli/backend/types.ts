@@ -5,6 +5,9 @@ import type { CreatePresetBody, PresetView, WarmProgress } from '../../src/api/p
 import type { CreatePurgeTargetBody, PurgeTargetView } from '../../src/api/purge-targets';
 import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
+import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
+
+export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
 
 export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeTargetView, SignedUrl, WarmProgress };
 
@@ -61,5 +64,11 @@ export interface Backend {
   listPurgeTargets(): Promise<PurgeTargetView[]>;
   createPurgeTarget(input: CreatePurgeTargetBody): Promise<PurgeTargetView>;
   deletePurgeTarget(id: string): Promise<void>;
+  listWebhooks(): Promise<WebhookView[]>;
+  createWebhook(input: CreateWebhookBody): Promise<CreatedWebhook>;
+  deleteWebhook(id: string): Promise<void>;
+  webhookDeliveries(id: string): Promise<DeliveryView[]>;
+  /** Queues a webhook.test event; a running server (local mode: the next one started) sends it. */
+  testWebhook(id: string): Promise<{ id: string }>;
   close(): Promise<void>;
 }
