@@ -14,7 +14,9 @@ const TABLES = [
   // A parent's path is a prefix of its children's, so it sorts (and is inserted) first.
   { name: 'folders', key: 'id', order: 'path', compared: ['path'] },
   { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames', 'placeholder'] },
-  { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths'] },
+  { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths', 'eager', 'formats'] },
+  // Eager variants still to compute (and what was computed): the nodes work them off after the move.
+  { name: 'eager_jobs', key: 'id', order: 'created_at, id', compared: ['state', 'path'] },
 ] as const;
 
 const BATCH = 500;
@@ -32,6 +34,7 @@ function sourceRows(db: Database, table: (typeof TABLES)[number]): Row[] {
   const rows = db.query<Row, []>(`SELECT * FROM ${table.name} ORDER BY ${table.order}`).all();
   // SQLite keeps booleans as 0/1.
   if (table.name === 'images') for (const row of rows) row.has_alpha = row.has_alpha === 1;
+  if (table.name === 'presets') for (const row of rows) row.eager = row.eager === 1;
   return rows;
 }
 

@@ -49,7 +49,7 @@ beforeAll(async () => {
     images[0]!.width = 200;
     images[0]!.placeholder = replaced.placeholder;
     expect((await api(node.url, 'PATCH', `/images/${images[1]!.id}`, { focalPoint: { x: 0.25, y: 0.75 } })).status).toBe(200);
-    expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50' })).status).toBe(201);
+    expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50', eager: true, formats: ['jpeg', 'webp'] })).status).toBe(201);
     expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);
   } finally {
     await node.stop();
