@@ -13,6 +13,28 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
   const [folder, setFolder] = useState(image.folder);
   const [error, setError] = useState('');
   const panel = useRef<HTMLElement>(null);
+  const [variants, setVariants] = useState(image.variants);
+
+  // Eager variants being computed: follow them until none is pending.
+  useEffect(() => {
+    setVariants(image.variants);
+    if (image.variants.pending === 0) return;
+    let stopped = false;
+    const timer = setInterval(() => {
+      call(v1.images(param(image.id)).get()).then(
+        (fresh) => {
+          if (stopped) return;
+          setVariants(fresh.variants);
+          if (fresh.variants.pending === 0) clearInterval(timer);
+        },
+        () => clearInterval(timer),
+      );
+    }, 1000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [image.id, image.version, image.variants.pending, image.variants.ready]);
 
   // Opened from a tile: focus follows, so the keyboard (and Escape) works here at once.
   useEffect(() => panel.current?.focus({ preventScroll: true }), []);
@@ -83,6 +105,12 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                   <dt>Id</dt>
                   <dd>
                     <code>{image.id}</code>
+                  </dd>
+                  <dt>Eager variants</dt>
+                  <dd data-testid="image-variants">
+                    {variants.pending + variants.ready === 0
+                      ? 'none'
+                      : `${variants.ready} ready${variants.pending > 0 ? `, ${variants.pending} pending` : ''}`}
                   </dd>
                 </dl>
 

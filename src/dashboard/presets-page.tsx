@@ -17,6 +17,10 @@ export function parseWidths(text: string): number[] | null {
   });
 }
 
+/** The formats an eager preset may be computed in, in the order the form offers them. */
+const EAGER_FORMATS = ['avif', 'webp', 'jpeg', 'png'] as const;
+type EagerFormat = (typeof EAGER_FORMATS)[number];
+
 export function PresetsPage() {
   const presets = useCollection<PresetView>({ list: () => call(v1.presets.get()), remove: (id) => call(v1.presets(param(id)).delete()) });
   const [images, setImages] = useState<ImageView[]>([]);
@@ -24,6 +28,8 @@ export function PresetsPage() {
   const [name, setName] = useState('');
   const [params, setParams] = useState('w_400,h_300,c_cover,f_webp,q_80');
   const [widths, setWidths] = useState('');
+  const [eager, setEager] = useState(false);
+  const [formats, setFormats] = useState<EagerFormat[]>([]);
   const [preview, setPreview] = useState('');
   const [previewError, setPreviewError] = useState('');
 
@@ -59,9 +65,12 @@ export function PresetsPage() {
 
   const create = presets.submit(async () => {
     const list = parseWidths(widths);
-    await call(v1.presets.post(list ? { name, params, widths: list } : { name, params }));
+    // No format ticked: the server's default (the transform's own format).
+    await call(v1.presets.post({ name, params, ...(list && { widths: list }), ...(eager && { eager }), ...(formats.length > 0 && { formats }) }));
     setName('');
     setWidths('');
+    setEager(false);
+    setFormats([]);
   });
 
   const remove = (preset: PresetView) => presets.remove(preset, `Delete preset "${preset.name}"? Its URLs will answer 404.`);
@@ -82,6 +91,7 @@ export function PresetsPage() {
                 <th>Name</th>
                 <th>Transform</th>
                 <th>Widths</th>
+                <th>Eager</th>
                 <th>
                   <span class="visually-hidden">Actions</span>
                 </th>
@@ -97,6 +107,7 @@ export function PresetsPage() {
                     <code>{p.params}</code>
                   </td>
                   <td data-testid="preset-widths-cell">{p.widths ? p.widths.join(', ') : <span class="muted">—</span>}</td>
+                  <td data-testid="preset-eager-cell">{p.eager ? p.formats.join(', ') : <span class="muted">—</span>}</td>
                   <td>
                     <button class="danger small" onClick={() => remove(p)}>
                       Delete
@@ -135,6 +146,29 @@ export function PresetsPage() {
           <p id="preset-widths-help" class="muted field-help">
             Makes a width-set preset: its URLs may ask for any of these widths without a signature, for a srcset and the image panel's Embed tab.
           </p>
+          <label class="check">
+            <input type="checkbox" data-testid="preset-eager" checked={eager} onChange={(e) => setEager(e.currentTarget.checked)} aria-describedby="preset-eager-help" />
+            Eager
+          </label>
+          <p id="preset-eager-help" class="muted field-help">
+            Computes its variants (each width × each format) in the background on upload and replace, so their first request is a cache hit.
+          </p>
+          <fieldset class="formats">
+            <legend>
+              Formats <span class="muted">(none ticked: the transform's own)</span>
+            </legend>
+            {EAGER_FORMATS.map((format) => (
+              <label class="check">
+                <input
+                  type="checkbox"
+                  data-testid={`preset-format-${format}`}
+                  checked={formats.includes(format)}
+                  onChange={(e) => setFormats(e.currentTarget.checked ? EAGER_FORMATS.filter((f) => f === format || formats.includes(f)) : formats.filter((f) => f !== format))}
+                />
+                {format.toUpperCase()}
+              </label>
+            ))}
+          </fieldset>
           {presets.error && (
             <p class="error" role="alert">
               {presets.error}
