@@ -35,3 +35,12 @@ export function widthList(list: string): number[] {
   if (!items.every((item) => /^[0-9]{1,6}$/.test(item))) throw new UsageError(`--widths takes comma-separated whole numbers, e.g. 320,640,1280; got "${list}"`);
   return items.map(Number);
 }
+
+const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90`, `90s`, `15m`, `1h`, `7d` in seconds; the API checks the range. */
+export function durationSeconds(text: string, flag: string): number {
+  const match = /^([0-9]{1,10})([smhd]?)$/.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} takes a whole number with s, m, h or d (seconds when none), e.g. 90s, 15m, 1h, 7d; got "${text}"`);
+  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+}

@@ -39,6 +39,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     listKeys: async () => (await api.keys.list(caller)).items,
     createKey: (name) => api.keys.create(caller, name),
     revokeKey: (id) => api.keys.revoke(caller, id),
+    rotateSigningSecret: (input) => api.signingSecret.rotate(caller, input),
     listPurgeTargets: async () => (await api.purgeTargets.list(caller)).items,
     createPurgeTarget: (input) => api.purgeTargets.create(caller, input),
     deletePurgeTarget: (id) => api.purgeTargets.delete(caller, id),

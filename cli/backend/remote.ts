@@ -52,6 +52,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     revokeKey: async (id) => {
       await unwrap(v1.keys(param(id)).delete());
     },
+    rotateSigningSecret: (input) => unwrap(v1['signing-secret'].rotate.post(input)),
     listPurgeTargets: async () => (await unwrap(v1['purge-targets'].get())).items,
     createPurgeTarget: (input) => unwrap(v1['purge-targets'].post(input)),
     deletePurgeTarget: async (id) => {

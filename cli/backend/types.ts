@@ -4,6 +4,7 @@ import type { CreatedKey, KeyView } from '../../src/api/keys';
 import type { CreatePresetBody, PresetView, WarmProgress } from '../../src/api/presets';
 import type { CreatePurgeTargetBody, PurgeTargetView } from '../../src/api/purge-targets';
 import type { SignBody, SignedUrl } from '../../src/api/sign';
+import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secret';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
 
@@ -61,6 +62,8 @@ export interface Backend {
   listKeys(): Promise<KeyView[]>;
   createKey(name: string): Promise<CreatedKey>;
   revokeKey(id: string): Promise<void>;
+  /** The client's new URL-signing secret; the old one verifies for the grace. `clientId` must be the backend's own. */
+  rotateSigningSecret(input: RotateSecretBody): Promise<RotatedSecret>;
   listPurgeTargets(): Promise<PurgeTargetView[]>;
   createPurgeTarget(input: CreatePurgeTargetBody): Promise<PurgeTargetView>;
   deletePurgeTarget(id: string): Promise<void>;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { localAction } from '../actions';
-import { print } from '../options';
+import { withBackend } from '../backend/open';
+import { durationSeconds, globals, print, say } from '../options';
 
 export function registerClient(program: Command): void {
-  const client = program.command('client').description('tenants (local mode)');
+  const client = program.command('client').description('tenants (local mode; rotate-secret also remote, for the key\'s own client)');
 
   client
     .command('create <name>')
@@ -38,4 +39,21 @@ export function registerClient(program: Command): void {
         print(options, { clientId, signingSecret }, signingSecret);
       }),
     );
+
+  client
+    .command('rotate-secret <clientId>')
+    .description("a new URL-signing secret, printed once; URLs signed with the old one keep working for --grace, then 403")
+    .option('--grace <duration>', 'how long the old secret still verifies: 0 (not at all), 90s, 15m, 1h, 7d (up to 365d)', '0')
+    .addHelpText(
+      'after',
+      "\nRemote mode rotates the API key's own client (another id: not found).\n\nExample:\n  imgapi client rotate-secret acme --grace 7d\n  SECRET=$(imgapi client secret acme)",
+    )
+    .action(async (clientId: string, opts: { grace: string }, command: Command) => {
+      const options = globals(command);
+      const graceSeconds = durationSeconds(opts.grace, '--grace');
+      // Local mode opens the named client; remote mode acts for the key's client, and the server checks the id.
+      const rotated = await withBackend({ ...options, client: clientId }, (backend) => backend.rotateSigningSecret({ graceSeconds, clientId }));
+      if (!options.json) say(graceSeconds > 0 ? `The previous secret verifies until ${rotated.previousValidUntil}.` : 'The previous secret no longer verifies.');
+      print(options, { clientId, ...rotated }, rotated.secret);
+    });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { backendAction } from '../actions';
 import { PICTURE_FORMATS } from '../../src/core/embed';
 import { UsageError } from '../errors';
-import { print, widthList } from '../options';
+import { durationSeconds, print, widthList } from '../options';
 
 interface SignOptions {
   preset?: string;
@@ -11,6 +11,7 @@ interface SignOptions {
   widths?: string;
   sizes?: string;
   format?: string;
+  expires?: string;
 }
 
 const SRCSET_FORMATS = PICTURE_FORMATS;
@@ -25,14 +26,18 @@ export function registerSign(program: Command): void {
     .option('--widths <list>', 'with a transform and --srcset: comma-separated widths')
     .option('--sizes <sizes>', 'with --html: the sizes attribute (default 100vw)')
     .option('--format <format>', `with --preset --srcset: ${SRCSET_FORMATS.join(', ')} (default webp)`)
+    .option('--expires <duration>', 'a signed URL that answers 410 after this long: 90s, 15m, 1h, 7d (adds exp_)')
     .addHelpText(
       'after',
       '\nExamples:\n  imgapi sign AbC123 w_600,f_webp,q_80\n  URL=$(imgapi sign AbC123 --preset thumb)\n' +
         '  imgapi sign AbC123 --preset card --html --sizes "(min-width: 800px) 50vw, 100vw"\n' +
-        '  imgapi sign AbC123 --preset card --srcset --format avif\n  imgapi sign AbC123 w_800,h_600,c_fill,f_webp --widths 400,800 --srcset',
+        '  imgapi sign AbC123 --preset card --srcset --format avif\n  imgapi sign AbC123 w_800,h_600,c_fill,f_webp --widths 400,800 --srcset\n' +
+        '  imgapi sign AbC123 w_600,f_webp --expires 1h',
     )
     .action(
       backendAction(async (backend, options, imageId: string, transform: string | undefined, opts: SignOptions) => {
+        const expiresIn = opts.expires === undefined ? undefined : durationSeconds(opts.expires, '--expires');
+        if (expiresIn !== undefined && opts.preset !== undefined) throw new UsageError('--expires goes with a signed transform: preset URLs are unsigned and cannot expire');
         if (opts.preset !== undefined && (opts.html || opts.srcset)) {
           const format = opts.format ?? 'webp';
           if (!(SRCSET_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${SRCSET_FORMATS.join(', ')}`);
@@ -45,7 +50,7 @@ export function registerSign(program: Command): void {
         if (opts.widths !== undefined && !opts.srcset) throw new UsageError('--widths goes with --srcset');
         if (opts.srcset && opts.widths === undefined) throw new UsageError('--srcset needs a width-set --preset, or --widths with a transform');
         const widths = opts.widths === undefined ? undefined : widthList(opts.widths);
-        const signed = await backend.sign({ imageId, transform, preset: opts.preset, widths });
+        const signed = await backend.sign({ imageId, transform, preset: opts.preset, widths, expiresIn });
         print(options, signed, opts.srcset ? signed.srcset! : signed.url);
       }),
     );
