@@ -20,9 +20,26 @@ export const RotatedSecret = t.Object(
 );
 export type RotatedSecret = Static<typeof RotatedSecret>;
 
+export const SigningSecretView = t.Object(
+  {
+    secret: t.String({ description: 'The current signing secret (what `imgapi client secret <id>` prints)' }),
+    previousValidUntil: t.Union([t.String({ format: 'date-time' }), t.Null()], {
+      description: 'While a rotated secret still verifies: until when; else null',
+    }),
+  },
+  { title: 'SigningSecret' },
+);
+export type SigningSecretView = Static<typeof SigningSecretView>;
+
 /** The caller's URL-signing secret: rotated with a grace period for URLs already out there. */
 export function signingSecretApi(services: Pick<ApiServices, 'accounts'>) {
   return {
+    /** The secret the dashboard reveals on request, and the end of a rotation's grace if one is running. */
+    async get(caller: Caller): Promise<SigningSecretView> {
+      const client = await services.accounts.getClient(caller.clientId);
+      const previous = client.previousSecret && Date.parse(client.previousSecret.validUntil) > Date.now() ? client.previousSecret : null;
+      return { secret: client.signingSecret, previousValidUntil: previous?.validUntil ?? null };
+    },
     async rotate(caller: Caller, input: RotateSecretBody): Promise<RotatedSecret> {
       if (input.clientId !== undefined && input.clientId !== caller.clientId) throw notFound('Client');
       return services.accounts.rotateSecret(caller.clientId, input.graceSeconds);

@@ -76,6 +76,19 @@ describe('POST /signing-secret/rotate', () => {
     expect(await status(signed(`w_120/${photo}.webp`, third))).toBe(200);
   });
 
+  test('GET /signing-secret: the current secret, and the end of a running grace (else null), never cached', async () => {
+    const before = await s.api('GET', '/signing-secret');
+    expect(before.status).toBe(200);
+    expect(before.headers.get('cache-control')).toBe('no-store');
+    expect(before.json.secret).toBe((await s.ctx.accounts.getClient(s.clientId)).signingSecret);
+    const rotation = await s.api('POST', '/signing-secret/rotate', { graceSeconds: 3600 });
+    expect(rotation.headers.get('cache-control')).toBe('no-store');
+    const rotated = rotation.json;
+    expect((await s.api('GET', '/signing-secret')).json).toEqual({ secret: rotated.secret, previousValidUntil: rotated.previousValidUntil });
+    const none = (await s.api('POST', '/signing-secret/rotate', { graceSeconds: 0 })).json;
+    expect((await s.api('GET', '/signing-secret')).json).toEqual({ secret: none.secret, previousValidUntil: null });
+  });
+
   test("the key's own client only; bad grace values are 400; no key is 401", async () => {
     expect((await s.api('POST', '/signing-secret/rotate', { graceSeconds: 10, clientId: 'someone-else' })).status).toBe(404);
     for (const graceSeconds of [-1, 1.5, 366 * 24 * 3600, '60']) {
