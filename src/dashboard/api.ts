@@ -3,9 +3,10 @@ import type { FolderTreeView } from '../api/folders';
 import type { ImagePage, ImageView } from '../api/images';
 import type { KeyView } from '../api/keys';
 import type { PresetView } from '../api/presets';
+import type { DeliveryView, WebhookView } from '../api/webhooks';
 import { createApiClient, errorOf, type CallResult } from '../client/api-client';
 
-export type { ClientView, FolderTreeView, ImagePage, ImageView, KeyView, PresetView };
+export type { ClientView, DeliveryView, FolderTreeView, ImagePage, ImageView, KeyView, PresetView, WebhookView };
 
 export class ApiError extends Error {
   constructor(

@@ -5,10 +5,12 @@ import { Library } from './library';
 import { PresetsPage } from './presets-page';
 import { readRoute, type Tab } from './route';
 import { SecretBox } from './secret-box';
+import { WebhooksPage } from './webhooks-page';
 
 const TABS: [Tab, string][] = [
   ['images', 'Images'],
   ['presets', 'Presets'],
+  ['webhooks', 'Webhooks'],
   ['keys', 'API keys'],
 ];
 
@@ -106,6 +108,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
         <main class="content" key={clientId}>
           {tab === 'images' && <Library />}
           {tab === 'presets' && <PresetsPage />}
+          {tab === 'webhooks' && <WebhooksPage />}
           {tab === 'keys' && <KeysPage />}
         </main>
       )}
