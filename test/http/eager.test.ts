@@ -140,6 +140,11 @@ describe('eager variants', () => {
     expect((await cacheOf(`${s.url}/t/${s.clientId}/preset:lazy/${inFolder}.webp`)).cache).toBe('HIT');
     expect((await cacheOf(`${s.url}/t/${s.clientId}/preset:lazy/${elsewhere}.webp`)).cache).toBe('MISS');
     expect((await s.api('POST', '/presets/nope/warm', {})).status).toBe(404);
+    // Deleting the folder deletes its images, and their jobs with them.
+    const { folders } = (await s.api('GET', '/folders')).json as { folders: { id: string; path: string }[] };
+    const warmFolder = folders.find((f) => f.path === 'warm')!;
+    expect((await s.api('DELETE', `/folders/${warmFolder.id}`)).status).toBe(204);
+    expect((await s.api('GET', `/presets/${presetIds[2]}/warm`)).json).toEqual({ pending: 0, ready: 0, failed: 0 });
   });
 });
 
