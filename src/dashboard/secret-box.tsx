@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { copyText } from './api';
 
 /** A secret shown exactly once, with a copy button and a warning. */
-export function SecretBox({ label, secret, testId }: { label: string; secret: string; testId?: string }) {
+export function SecretBox({ label, secret, testId, note }: { label: string; secret: string; testId?: string; note?: string }) {
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
   return (
@@ -19,7 +19,7 @@ export function SecretBox({ label, secret, testId }: { label: string; secret: st
           {copied ? 'Copied' : 'Copy'}
         </button>
       </div>
-      <p class="warning">Copy it now: it is shown only once and cannot be recovered.</p>
+      <p class="warning">{note ?? 'Copy it now: it is shown only once and cannot be recovered.'}</p>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { auth, call, messageOf, useClient, v1, type ClientView } from './api';
+import { ClientSettingsPage } from './client-settings-page';
 import { KeysPage } from './keys-page';
 import { Library } from './library';
 import { PresetsPage } from './presets-page';
@@ -12,6 +13,7 @@ const TABS: [Tab, string][] = [
   ['presets', 'Presets'],
   ['webhooks', 'Webhooks'],
   ['keys', 'API keys'],
+  ['settings', 'Settings'],
 ];
 
 function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
@@ -110,6 +112,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           {tab === 'presets' && <PresetsPage />}
           {tab === 'webhooks' && <WebhooksPage />}
           {tab === 'keys' && <KeysPage />}
+          {tab === 'settings' && <ClientSettingsPage />}
         </main>
       )}
     </div>
