@@ -17,6 +17,9 @@ const TABLES = [
   { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths', 'eager', 'formats'] },
   // Eager variants still to compute (and what was computed): the nodes work them off after the move.
   { name: 'eager_jobs', key: 'id', order: 'created_at, id', compared: ['state', 'path'] },
+  { name: 'webhook_endpoints', key: 'id', order: 'created_at, id', compared: ['url', 'secret', 'enabled'] },
+  // Deliveries and purges not yet sent: the nodes send them after the move (attempt logs stay behind).
+  { name: 'outbox', key: 'id', order: 'created_at, id', compared: ['attempts'] },
 ] as const;
 
 const BATCH = 500;
@@ -35,6 +38,7 @@ function sourceRows(db: Database, table: (typeof TABLES)[number]): Row[] {
   // SQLite keeps booleans as 0/1.
   if (table.name === 'images') for (const row of rows) row.has_alpha = row.has_alpha === 1;
   if (table.name === 'presets') for (const row of rows) row.eager = row.eager === 1;
+  if (table.name === 'webhook_endpoints') for (const row of rows) row.enabled = row.enabled === 1;
   return rows;
 }
 
