@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test';
 import { outboundPost } from '../../src/core/outbound/outbound-post';
-import { isForbiddenAddress, resolveTarget } from '../../src/core/outbound/ssrf-guard';
+import { checkTargetForRegistration, isForbiddenAddress, resolveTarget } from '../../src/core/outbound/ssrf-guard';
 
 test.each([
   ['127.0.0.1', true], ['0.0.0.0', true], ['10.1.2.3', true], ['100.64.0.1', true], ['100.128.0.1', false], ['169.254.169.254', true],
@@ -50,4 +50,15 @@ test('outbound POST connects to the resolved address with the URL host in Host, 
   } finally {
     server.stop(true);
   }
+});
+
+test('registration looks a name up without connecting: a private answer is refused, no answer is accepted (checked again at send)', async () => {
+  const policy = { allowPrivate: false };
+  await expect(checkTargetForRegistration('https://intranet.example.com/', policy, async () => [{ address: '10.0.0.1', family: 4 }])).rejects.toMatchObject({ code: 'forbidden_target' });
+  await expect(checkTargetForRegistration('https://rebind.example.com/', policy, async () => [{ address: '::ffff:7f00:1', family: 6 }])).rejects.toMatchObject({ code: 'forbidden_target' });
+  const later = await checkTargetForRegistration('https://not-yet.example.com/x', policy, async () => {
+    throw new Error('ENOTFOUND');
+  });
+  expect(later.href).toBe('https://not-yet.example.com/x');
+  expect((await checkTargetForRegistration('http://127.0.0.1:9/', { allowPrivate: true })).port).toBe('9');
 });

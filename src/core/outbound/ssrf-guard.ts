@@ -121,3 +121,18 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy, lookup:
   const chosen = answers[0]!;
   return { url, address: chosen.address, family: chosen.family === 6 ? 6 : 4 };
 }
+
+/**
+ * The check at registration (a webhook, a purge target): the URL's form, and a name looked up
+ * (never connected to) must not resolve to a forbidden address. A name that does not resolve
+ * now is accepted: it is checked again, and pinned, at every send (`resolveTarget`).
+ */
+export async function checkTargetForRegistration(raw: string, policy: OutboundPolicy, lookup?: Lookup): Promise<URL> {
+  const url = checkTargetUrl(raw, policy);
+  if (!policy.allowPrivate) {
+    await resolveTarget(url.href, policy, lookup).catch((error) => {
+      if (error instanceof AppError && error.code === 'forbidden_target') throw error;
+    });
+  }
+  return url;
+}

@@ -1,10 +1,10 @@
-import { AppError, invalid, notFound } from '../errors';
+import { invalid, notFound } from '../errors';
 import { newId } from '../ids';
 import { CHANGE_EVENT_TYPES, newMessageId, type ChangeEvent, type ChangeEventType, type ChangeSubscriber } from '../outbox/change-events';
 import type { OutboxSender, SendResult } from '../outbox/dispatcher';
 import type { ClaimedMessage, DeliveryAttempt, OutboxRepository } from '../outbox/ports';
 import { outboundPost, type OutboundResult } from '../outbound/outbound-post';
-import { resolveTarget, checkTargetUrl, forbiddenTarget, type Lookup, type OutboundPolicy } from '../outbound/ssrf-guard';
+import { checkTargetForRegistration, forbiddenTarget, resolveTarget, type Lookup, type OutboundPolicy } from '../outbound/ssrf-guard';
 import type { WebhookEndpoint, WebhookRepository } from './ports';
 import { newWebhookSecret, signWebhook } from './signature';
 
@@ -124,18 +124,12 @@ export function createWebhookService(deps: WebhookDeps) {
 
     /** Registers an endpoint; never connects to it. The secret is in the answer (and kept, to sign). */
     async create(clientId: string, input: WebhookInput): Promise<WebhookEndpoint> {
-      const url = checkTargetUrl(input.url.trim(), policy);
+      const url = await checkTargetForRegistration(input.url.trim(), policy, deps.lookup);
       if (url.href.length > 2048) throw invalid('url is longer than 2048 characters');
       const events = [...new Set(input.events)];
       if (events.length === 0) throw invalid(`events must name at least one of ${CHANGE_EVENT_TYPES.join(', ')}`);
       const unknown = events.filter((e) => !CHANGE_EVENT_TYPES.includes(e as ChangeEventType));
       if (unknown.length > 0) throw invalid(`Unknown event ${unknown.join(', ')}: expected ${CHANGE_EVENT_TYPES.join(', ')}`);
-      if (!policy.allowPrivate) {
-        // A name is looked up (not connected to): one that resolves to a private address is refused now.
-        await resolveTarget(url.href, policy, deps.lookup).catch((error) => {
-          if (error instanceof AppError && error.code === 'forbidden_target') throw error;
-        });
-      }
       const endpoint: WebhookEndpoint = {
         id: newId(), clientId, url: url.href, events: events as ChangeEventType[], secret: newWebhookSecret(),
         enabled: true, failingSince: null, disabledAt: null, createdAt: iso(now()),
