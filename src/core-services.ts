@@ -12,7 +12,8 @@ import { createPresetService } from './core/presets';
 import { changeOutbox } from './core/outbox/change-events';
 import type { OutboxSender } from './core/outbox/dispatcher';
 import { createPurgeTargetService } from './core/purge/purge-targets';
-import { fetchSender } from './core/purge/requests';
+import { guardedSender } from './core/purge/requests';
+import { checkTargetForRegistration } from './core/outbound/ssrf-guard';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
 import { createWebhookService, webhookSubscriber } from './core/webhooks/webhooks';
@@ -51,13 +52,14 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const transforms = createLimiter(config.concurrency, config.queueMax);
 
   const accounts = createAccountService({ repos, feed, now });
+  /** Webhooks and purge targets: private addresses refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1. */
+  const outboundPolicy = { allowPrivate: config.webhookAllowPrivate };
   const purgeTargets = createPurgeTargetService({
     repo: repos.purgeTargets,
     presets: repos.presets,
     outbox: repos.outbox,
-    // TODO(issue 16 §5): the SSRF guard (src/core/outbound) checks target URLs and connects; until it lands, none is refused.
-    checkTarget: async () => {},
-    send: fetchSender(),
+    checkTarget: async (url) => void (await checkTargetForRegistration(url, outboundPolicy)),
+    send: guardedSender(outboundPolicy),
     publicBase: config.publicUrl,
     now: () => new Date(),
   });
@@ -70,7 +72,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const presets = createPresetService({ repos, feed, now, outbox });
   const webhooks = createWebhookService({
     repos,
-    policy: { allowPrivate: config.webhookAllowPrivate },
+    policy: outboundPolicy,
     disableAfterMs: config.webhookDisableAfterMs,
     present: presentEventData({ accounts, base: config.publicUrl ?? '' }),
   });

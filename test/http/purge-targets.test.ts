@@ -52,3 +52,39 @@ describe('/api/v1/purge-targets', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('SSRF: a target on a private address is refused without IMGAPI_WEBHOOK_ALLOW_PRIVATE', () => {
+  const hostile = [
+    'http://127.0.0.1/purge', 'http://127.1.2.3:8080/', 'http://localhost/purge', 'http://api.localhost/', 'http://0.0.0.0/',
+    'http://[::1]/', 'http://[::]/', 'http://169.254.169.254/latest/meta-data/', 'http://metadata.google.internal/',
+    'http://10.0.0.1/', 'http://172.16.5.4/', 'http://192.168.1.1/', 'http://100.64.0.1/',
+    'http://[fd00::1]/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:169.254.169.254]/',
+    'http://[64:ff9b::7f00:1]/', 'http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'https://[ff02::1]/',
+  ];
+  test.each(hostile)('%s as a hook URL or a provider apiBase → 400 forbidden_target', async (url) => {
+    const bodies = [
+      { kind: 'http', url },
+      { kind: 'cloudflare', zoneId: 'z', apiToken: 'cf-token', apiBase: url },
+      { kind: 'fastly', serviceId: 's', apiToken: 'f-token', apiBase: url },
+      { kind: 'bunny', accessKey: 'b-key', apiBase: url },
+    ];
+    for (const body of bodies) {
+      const answer = await s.api('POST', '/purge-targets', body);
+      expect([body.kind, url, answer.status, answer.json.error?.code]).toEqual([body.kind, url, 400, 'forbidden_target']);
+    }
+    expect((await s.api('GET', '/purge-targets')).json.items.some((t: { url?: string; apiBase?: string }) => t.url === url || t.apiBase === url)).toBe(false);
+  });
+
+  test('a public address is registered without a connection; with IMGAPI_WEBHOOK_ALLOW_PRIVATE=1 a loopback target is accepted', async () => {
+    const ok = await s.api('POST', '/purge-targets', { kind: 'http', url: 'https://93.184.215.14/purge' });
+    expect(ok.status).toBe(201);
+    expect((await s.api('GET', `/purge-targets/${ok.json.id}/deliveries`)).json.items).toEqual([]);
+    const allowed = await startServer({ IMGAPI_WEBHOOK_ALLOW_PRIVATE: '1' });
+    try {
+      const made = await allowed.api('POST', '/purge-targets', { kind: 'bunny', accessKey: 'b-key', apiBase: 'http://127.0.0.1:9/' });
+      expect([made.status, made.json.apiBase]).toEqual([201, 'http://127.0.0.1:9/']);
+    } finally {
+      await allowed.stop();
+    }
+  });
+});

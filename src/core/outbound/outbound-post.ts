@@ -14,7 +14,10 @@ export interface OutboundResult {
 export interface OutboundRequest {
   target: ResolvedTarget;
   headers: Record<string, string>;
-  body: string;
+  /** null: a POST without a body (no content-type is added). */
+  body: string | null;
+  /** Names the feature calling (default imgapi-webhooks). */
+  userAgent?: string;
   timeoutMs?: number;
   maxBodyBytes?: number;
 }
@@ -42,7 +45,12 @@ export function outboundPost(request: OutboundRequest): Promise<OutboundResult> 
       target.url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'imgapi-webhooks', ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers: {
+          ...(body !== null && { 'content-type': 'application/json' }),
+          'user-agent': request.userAgent ?? 'imgapi-webhooks',
+          ...headers,
+          'content-length': String(body === null ? 0 : Buffer.byteLength(body)),
+        },
         lookup: ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
           options?.all
             ? callback(null, [{ address: target.address, family: target.family }])
@@ -70,6 +78,6 @@ export function outboundPost(request: OutboundRequest): Promise<OutboundResult> 
       req.destroy();
     }, timeoutMs);
     req.on('error', (error) => finish({ status: null, body: '', error: error.message }));
-    req.end(body);
+    req.end(body ?? undefined);
   });
 }

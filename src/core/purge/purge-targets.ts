@@ -3,7 +3,7 @@ import { newId } from '../ids';
 import type { ChangeEvent, ChangeSubscriber } from '../outbox/change-events';
 import { newMessageId } from '../outbox/change-events';
 import type { OutboxSender } from '../outbox/dispatcher';
-import type { ClaimedMessage, OutboxMessage, OutboxRepository } from '../outbox/ports';
+import type { ClaimedMessage, DeliveryAttempt, OutboxMessage, OutboxRepository } from '../outbox/ports';
 import type { PresetRecord } from '../ports';
 import { affectedScope, type PurgeCause } from './affected';
 import type { PurgeTargetRecord, PurgeTargetRepository } from './ports';
@@ -17,8 +17,8 @@ export const PURGE_TARGET = 'purge.target';
 export interface PurgeTargetDeps {
   repo: PurgeTargetRepository;
   presets: { list(clientId: string): Promise<PresetRecord[]> };
-  outbox: Pick<OutboxRepository, 'enqueue' | 'logAttempt'>;
-  /** Refuses a URL whose host resolves to a private address (400 forbidden_target) unless allowed. */
+  outbox: Pick<OutboxRepository, 'enqueue' | 'logAttempt' | 'attempts'>;
+  /** At registration: refuses a URL whose host resolves to a private address (400 forbidden_target) unless allowed. */
   checkTarget: (url: string) => Promise<void>;
   /** Sends one request (through the same guard: resolved once, no redirects, a time limit). */
   send: PurgeSender;
@@ -107,8 +107,7 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const url = targetUrl(target.config);
-      if (url) await deps.checkTarget(url);
+      // The sender checks each request's address again, resolved once, as it connects.
       const requests = purgeRequests(target.config, scope, { id: message.id, timestamp: Math.floor(deps.now().getTime() / 1000) });
       const results = await sendPurge(requests, deps.send);
       status = results.at(-1)?.status ?? null;
@@ -152,6 +151,11 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
     list: (clientId: string) => repo.list(clientId),
     async delete(clientId: string, id: string): Promise<void> {
       if (!(await repo.delete(clientId, id))) throw notFound('Purge target');
+    },
+    /** The target's last 100 purge attempts, newest first. */
+    async attempts(clientId: string, id: string): Promise<DeliveryAttempt[]> {
+      if (!(await repo.get(clientId, id))) throw notFound('Purge target');
+      return deps.outbox.attempts(id, 100);
     },
     /** Turns a committed change into its purge row (written in the change's transaction). */
     subscriber: ((event) => {

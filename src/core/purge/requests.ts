@@ -1,3 +1,5 @@
+import { outboundPost } from '../outbound/outbound-post';
+import { resolveTarget, type Lookup, type OutboundPolicy } from '../outbound/ssrf-guard';
 import { bunnyPurge } from './bunny';
 import { cloudflarePurge } from './cloudflare';
 import { fastlyPurge } from './fastly';
@@ -18,7 +20,7 @@ export function purgeRequests(target: PurgeTargetConfig, scope: PurgeScope, mess
   }
 }
 
-/** What sends one request: `fetch` through the outbound guard in production, plain `fetch` in tests. */
+/** What sends one request: through the outbound guard in production (`guardedSender`), plain `fetch` in unit tests. */
 export type PurgeSender = (request: PurgeRequest) => Promise<{ status: number; body: string }>;
 
 export class PurgeFailed extends Error {
@@ -58,5 +60,20 @@ export function fetchSender(fetchImpl: typeof fetch = fetch, timeoutMs = 10_000)
     });
     const body = (await response.text()).slice(0, 1024);
     return { status: response.status, body };
+  };
+}
+
+/**
+ * The production sender: the request's host resolved once through the SSRF guard (a private
+ * address refused unless the policy allows it) and the POST made to that address, no
+ * redirects followed, 10 s, at most 1 KB of the answer kept (`outboundPost`).
+ */
+export function guardedSender(policy: OutboundPolicy, options: { lookup?: Lookup; post?: typeof outboundPost } = {}): PurgeSender {
+  const post = options.post ?? outboundPost;
+  return async (request) => {
+    const target = await resolveTarget(request.url, policy, options.lookup);
+    const answer = await post({ target, headers: request.headers, body: request.body, userAgent: 'imgapi-purge' });
+    if (answer.status === null) throw new Error(answer.error ?? 'no answer');
+    return { status: answer.status, body: answer.body };
   };
 }
