@@ -43,6 +43,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     listPurgeTargets: async () => (await api.purgeTargets.list(caller)).items,
     createPurgeTarget: (input) => api.purgeTargets.create(caller, input),
     deletePurgeTarget: (id) => api.purgeTargets.delete(caller, id),
+    purgeTargetLog: async (id) => (await api.purgeTargets.deliveries(caller, id)).items,
     listWebhooks: async () => (await api.webhooks.list(caller)).items,
     createWebhook: (input) => api.webhooks.create(caller, input),
     deleteWebhook: (id) => api.webhooks.delete(caller, id),

@@ -58,6 +58,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     deletePurgeTarget: async (id) => {
       await unwrap(v1['purge-targets'](param(id)).delete());
     },
+    purgeTargetLog: async (id) => (await unwrap(v1['purge-targets'](param(id)).deliveries.get())).items,
     listWebhooks: async () => (await unwrap(v1.webhooks.get())).items,
     createWebhook: (input) => unwrap(v1.webhooks.post(input)),
     deleteWebhook: async (id) => {

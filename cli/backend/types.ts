@@ -2,7 +2,7 @@ import type { ImagePage, ImagePatch, ImageView, ListImagesQuery as WireQuery } f
 import type { FolderTreeView, FolderView } from '../../src/api/folders';
 import type { CreatedKey, KeyView } from '../../src/api/keys';
 import type { CreatePresetBody, PresetView, WarmProgress } from '../../src/api/presets';
-import type { CreatePurgeTargetBody, PurgeTargetView } from '../../src/api/purge-targets';
+import type { CreatePurgeTargetBody, PurgeAttemptView, PurgeTargetView } from '../../src/api/purge-targets';
 import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secret';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
@@ -10,7 +10,7 @@ import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } fro
 
 export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
 
-export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeTargetView, SignedUrl, WarmProgress };
+export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeAttemptView, PurgeTargetView, SignedUrl, WarmProgress };
 
 /** A listing as commands express it; both backends send it as the API's query. */
 export interface ListImagesQuery {
@@ -67,6 +67,7 @@ export interface Backend {
   listPurgeTargets(): Promise<PurgeTargetView[]>;
   createPurgeTarget(input: CreatePurgeTargetBody): Promise<PurgeTargetView>;
   deletePurgeTarget(id: string): Promise<void>;
+  purgeTargetLog(id: string): Promise<PurgeAttemptView[]>;
   listWebhooks(): Promise<WebhookView[]>;
   createWebhook(input: CreateWebhookBody): Promise<CreatedWebhook>;
   deleteWebhook(id: string): Promise<void>;

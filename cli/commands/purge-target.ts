@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CreatePurgeTargetBody, PurgeTargetView } from '../backend/types';
+import type { CreatePurgeTargetBody, PurgeAttemptView, PurgeTargetView } from '../backend/types';
 import { backendAction } from '../actions';
 import { UsageError } from '../errors';
 import { print } from '../options';
@@ -37,6 +37,9 @@ function targetBody(kind: string, f: AddFlags): CreatePurgeTargetBody {
 
 const describe = (t: PurgeTargetView) =>
   [t.id, t.kind, t.zoneId ?? t.serviceId ?? t.url ?? '', t.apiBase ?? '', t.secretHint ?? ''].join('\t').replace(/\t+$/, '');
+
+const describeAttempt = (a: PurgeAttemptView) =>
+  [a.at, a.event, a.purgeId, `#${a.attempt}`, a.ok ? 'ok' : 'failed', a.status ?? '-', `${a.latencyMs} ms`, a.error ?? ''].join('\t').replace(/\t+$/, '');
 
 export function registerPurgeTarget(program: Command): void {
   const target = program.command('purge-target').description('CDN purge targets of a client: purged on image replace, delete, focal-point change and preset delete');
@@ -76,6 +79,16 @@ export function registerPurgeTarget(program: Command): void {
       backendAction(async (backend, options, id: string) => {
         await backend.deletePurgeTarget(id);
         print(options, { id, deleted: true }, `deleted ${id}`);
+      }),
+    );
+
+  target
+    .command('log <id>')
+    .description('the last 100 purge attempts at a target, newest first')
+    .action(
+      backendAction(async (backend, options, id: string) => {
+        const items = await backend.purgeTargetLog(id);
+        print(options, items, items.map(describeAttempt).join('\n'));
       }),
     );
 }

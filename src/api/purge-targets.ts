@@ -1,7 +1,9 @@
 import { t, type Static } from 'elysia';
+import type { DeliveryAttempt } from '../core/outbox/ports';
 import type { PurgeTargetRecord } from '../core/purge/ports';
 import { secretHint } from '../core/purge/purge-targets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
+import { Integer } from './integer';
 import type { Caller } from './services';
 
 const API_BASE_DOC = 'The provider API origin (default: the provider\'s own); for tests and proxies. Checked like a webhook URL: a private address is refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1.';
@@ -42,6 +44,33 @@ export const PurgeTargetView = t.Object(
 export type PurgeTargetView = Static<typeof PurgeTargetView>;
 export const PurgeTargetList = t.Object({ items: t.Array(PurgeTargetView) }, { title: 'PurgeTargetList' });
 
+export const PurgeAttemptView = t.Object(
+  {
+    purgeId: t.String({ description: 'The same on every retry of one purge at this target' }),
+    event: t.String({ description: 'The change that caused it: image.replaced, image.deleted, image.updated (focal point), preset.deleted' }),
+    attempt: Integer({ description: '1 for the first try' }),
+    ok: t.Boolean(),
+    status: t.Union([Integer(), t.Null()], { description: 'HTTP status of the failing (or last) call; null when no answer came' }),
+    latencyMs: Integer(),
+    error: t.Union([t.String(), t.Null()]),
+    at: t.String({ format: 'date-time' }),
+  },
+  { title: 'PurgeAttempt' },
+);
+export type PurgeAttemptView = Static<typeof PurgeAttemptView>;
+export const PurgeAttemptList = t.Object({ items: t.Array(PurgeAttemptView) }, { title: 'PurgeAttemptList' });
+
+const presentAttempt = (a: DeliveryAttempt): PurgeAttemptView => ({
+  purgeId: a.messageId,
+  event: a.event,
+  attempt: a.attempt,
+  ok: a.ok,
+  status: a.status,
+  latencyMs: a.latencyMs,
+  error: a.error,
+  at: a.at,
+});
+
 export function presentPurgeTarget(target: PurgeTargetRecord): PurgeTargetView {
   const c = target.config;
   const common = { id: target.id, kind: c.kind, createdAt: target.createdAt };
@@ -57,11 +86,12 @@ export function presentPurgeTarget(target: PurgeTargetRecord): PurgeTargetView {
   }
 }
 
-export function purgeTargetsApi(services: { purgeTargets: Pick<PurgeTargetService, 'create' | 'list' | 'delete'> }) {
+export function purgeTargetsApi(services: { purgeTargets: Pick<PurgeTargetService, 'create' | 'list' | 'delete' | 'attempts'> }) {
   const { purgeTargets } = services;
   return {
     list: async (caller: Caller) => ({ items: (await purgeTargets.list(caller.clientId)).map(presentPurgeTarget) }),
     create: async (caller: Caller, body: CreatePurgeTargetBody) => presentPurgeTarget(await purgeTargets.create(caller.clientId, body)),
     delete: (caller: Caller, id: string) => purgeTargets.delete(caller.clientId, id),
+    deliveries: async (caller: Caller, id: string) => ({ items: (await purgeTargets.attempts(caller.clientId, id)).map(presentAttempt) }),
   };
 }

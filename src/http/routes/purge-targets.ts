@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
-import { CreatePurgeTargetBody, PurgeTargetList, PurgeTargetView } from '../../api/purge-targets';
+import { CreatePurgeTargetBody, PurgeAttemptList, PurgeTargetList, PurgeTargetView } from '../../api/purge-targets';
 import { callerAuth, type AuthDeps } from '../auth';
 
 const tags = ['purge targets'];
@@ -22,6 +22,11 @@ export const purgeTargetRoutes = (api: Api, auth: AuthDeps) =>
         summary: 'Add a CDN purge target',
         description: 'On image replace, delete and focal-point change, and on preset delete, the affected tags or URLs are purged at every target of the client, through the outbox (retried, logged). Registering never calls the target. 400 forbidden_target: the URL resolves to a private address.',
       },
+    })
+    .get('/:id/deliveries', ({ caller, params }) => api.purgeTargets.deliveries(caller, params.id), {
+      params: t.Object({ id: t.String({ description: 'Purge target id' }) }),
+      response: { 200: PurgeAttemptList, ...apiErrors(404) },
+      detail: { tags, operationId: 'listPurgeAttempts', summary: 'The last 100 purge attempts at this target, newest first', description: 'One entry per attempt: a failed purge is retried with the outbox back-off under the same purgeId.' },
     })
     .delete(
       '/:id',
