@@ -18,6 +18,8 @@ const TABLES = [
   // Eager variants still to compute (and what was computed): the nodes work them off after the move.
   { name: 'eager_jobs', key: 'id', order: 'created_at, id', compared: ['state', 'path'] },
   { name: 'webhook_endpoints', key: 'id', order: 'created_at, id', compared: ['url', 'secret', 'enabled'] },
+  // CDN purge targets, their tokens with them (a purge must send them).
+  { name: 'purge_targets', key: 'id', order: 'created_at, id', compared: ['kind', 'config'] },
   // Deliveries and purges not yet sent: the nodes send them after the move (attempt logs stay behind).
   { name: 'outbox', key: 'id', order: 'created_at, id', compared: ['attempts'] },
 ] as const;

@@ -51,6 +51,9 @@ beforeAll(async () => {
     expect((await api(node.url, 'PATCH', `/images/${images[1]!.id}`, { focalPoint: { x: 0.25, y: 0.75 } })).status).toBe(200);
     expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50', eager: true, formats: ['jpeg', 'webp'] })).status).toBe(201);
     expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);
+    // Added last, so no change of the setup queues a purge to it.
+    const target = await api(node.url, 'POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'zone-m', apiToken: 'cf-token-migrated', apiBase: 'https://93.184.215.14/client/v4' });
+    expect(target.status).toBe(201);
   } finally {
     await node.stop();
   }
@@ -70,7 +73,7 @@ describe('imgapi migrate', () => {
     const report = JSON.parse(first.stdout);
     expect(report.ok).toBe(true);
     const rows = Object.fromEntries(report.tables.map((t: { table: string; source: number; verified: number }) => [t.table, [t.source, t.verified]]));
-    expect(rows).toMatchObject({ clients: [1, 1], users: [1, 1], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1] });
+    expect(rows).toMatchObject({ clients: [1, 1], users: [1, 1], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1], purge_targets: [1, 1] });
     expect(report.originals).toMatchObject({ total: 4, copied: 4, skipped: 0, verified: 4, failures: [] });
 
     // An interrupted copy (one original missing in the bucket) resumes: only it is sent again.
@@ -95,6 +98,9 @@ describe('imgapi migrate', () => {
       expect(await decode(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ format: 'webp', width: 50 });
       expect((await api(node.url, 'GET', `/images/${images[1]!.id}`)).json.focalPoint).toEqual({ x: 0.25, y: 0.75 });
       expect((await api(node.url, 'GET', `/images/${images[2]!.id}`)).json.focalPoint).toBeNull();
+      expect((await api(node.url, 'GET', '/purge-targets')).json.items).toMatchObject([
+        { kind: 'cloudflare', zoneId: 'zone-m', apiBase: 'https://93.184.215.14/client/v4', secretHint: '••••ated' },
+      ]);
       for (const image of images) {
         expect(image.placeholder).not.toBeNull();
         expect((await api(node.url, 'GET', `/images/${image.id}`)).json.placeholder).toEqual(image.placeholder);
