@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../src/core/errors';
 import type { FolderRecord, ImageRecord, Repositories } from '../../src/core/ports';
+import type { PurgeTargetRecord } from '../../src/core/purge/ports';
 import { openPostgres } from '../../src/db/postgres';
 import { createPostgresChangeBus } from '../../src/db/postgres-change-bus';
 import { createPostgresRepositories } from '../../src/db/postgres-repositories';
@@ -159,6 +160,27 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.presets.delete(other, hero.id)).toBe(false);
     expect(await repos.presets.delete(clientId, hero.id)).toBe(true);
     expect(await repos.presets.getByName(clientId, 'Hero')).toBeNull();
+  });
+
+  test('purge targets: each kind read back with its config (tokens included), listed in creation order per client, deleted within their client, a duplicate id refused', async () => {
+    const targets = [
+      { id: id('pt'), clientId, config: { kind: 'cloudflare', zoneId: 'zone1', apiToken: 'cf-token', apiBase: 'https://cf.example.com/client/v4' }, createdAt: at(2) },
+      { id: id('pt'), clientId, config: { kind: 'fastly', serviceId: 'svc1', apiToken: 'f-token' }, createdAt: at(3) },
+      { id: id('pt'), clientId, config: { kind: 'bunny', accessKey: 'b-key' }, createdAt: at(4) },
+      { id: id('pt'), clientId, config: { kind: 'http', url: 'https://hooks.example.com/p?x=1', secret: 'whsec_c2VjcmV0' }, createdAt: at(1) },
+      { id: id('pt'), clientId: other, config: { kind: 'http', url: 'https://other.example.com/' }, createdAt: at(0) },
+    ] satisfies PurgeTargetRecord[];
+    for (const target of targets) await repos.purgeTargets.insert(target);
+    expect(await repos.purgeTargets.list(clientId)).toEqual([targets[3]!, targets[0]!, targets[1]!, targets[2]!]);
+    expect(await repos.purgeTargets.get(clientId, targets[0]!.id)).toEqual(targets[0]!);
+    expect(await repos.purgeTargets.get(other, targets[0]!.id)).toBeNull();
+    expect(await repos.purgeTargets.delete(other, targets[1]!.id)).toBe(false);
+    expect(await repos.purgeTargets.delete(clientId, targets[1]!.id)).toBe(true);
+    expect(await repos.purgeTargets.delete(clientId, targets[1]!.id)).toBe(false);
+    expect((await repos.purgeTargets.list(clientId)).map((t) => t.id)).toEqual([targets[3]!.id, targets[0]!.id, targets[2]!.id]);
+    // A duplicate id is refused, and the stored target is left as it was.
+    await expect(repos.purgeTargets.insert({ ...targets[0]!, config: { kind: 'bunny', accessKey: 'x' } })).rejects.toThrow();
+    expect(await repos.purgeTargets.get(clientId, targets[0]!.id)).toEqual(targets[0]!);
   });
 
   test('eager jobs: claimed once, superseded by a new version, counted, gone with their image', async () => {
