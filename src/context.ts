@@ -38,6 +38,8 @@ export async function createContext(config: Config) {
     purgeTargets,
     webhooks,
     outbox,
+    /** The outbox rows themselves (what /metrics counts as pending). */
+    outboxRows: core.repos.outbox,
     urls,
     delivery: runtime.delivery,
     variants: runtime.variants,

@@ -142,28 +142,33 @@ describe('CDN purges through a running server, each provider as it documents its
   });
 });
 
-test('a 5xx is retried until the provider answers 200; each attempt is logged, in the API and by imgapi purge-target log', async () => {
+test('a 5xx is retried until the provider answers 200; each attempt is logged, in the API and by imgapi purge-target log; /metrics counts the row waiting', async () => {
   const server = await startServer(FAST);
   const cloudflare = provider();
   try {
-    cloudflare.statuses.push(503);
+    cloudflare.statuses.push(503, 503, 503);
     const target = (await server.api('POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'Z', apiToken: 'cf-token-retry', apiBase: cloudflare.base })).json;
     const imageId = (await server.upload(await jpeg(10, 10), 'x.jpg')).json.id;
     expect((await server.api('DELETE', `/images/${imageId}`)).status).toBe(204);
+    const pending = async () => /\nimgapi_outbox_pending (\d+)\n/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1];
+    while (cloudflare.seen.length === 0) await Bun.sleep(10);
+    // Failing: the target's row waits for its retry.
+    expect(await pending()).toBe('1');
     // No public URL here: tags only, one call an attempt.
-    const calls = await cloudflare.take(2);
-    expect(calls.map((r) => [r.path, r.body])).toEqual(Array(2).fill(['/zones/Z/purge_cache', JSON.stringify({ tags: [`img-${imageId}`] })]));
+    const calls = await cloudflare.take(4);
+    expect(calls.map((r) => [r.path, r.body])).toEqual(Array(4).fill(['/zones/Z/purge_cache', JSON.stringify({ tags: [`img-${imageId}`] })]));
     const log = (await server.api('GET', `/purge-targets/${target.id}/deliveries`)).json.items;
-    expect(log.map((a: any) => [a.attempt, a.ok, a.status])).toEqual([[2, true, 200], [1, false, 503]]);
+    expect(log.map((a: any) => [a.attempt, a.ok, a.status])).toEqual([[4, true, 200], [3, false, 503], [2, false, 503], [1, false, 503]]);
     expect(log[1].error).toContain('answered 503');
-    expect(log[0].purgeId).toBe(log[1].purgeId);
+    expect(new Set(log.map((a: any) => a.purgeId)).size).toBe(1);
+    expect(await pending()).toBe('0');
 
     const cli = await runCli(['purge-target', 'log', target.id], { env: { HOME: isolatedHome(), IMGAPI_URL: server.url, IMGAPI_KEY: server.apiKey } });
     expect([cli.code, cli.stderr]).toEqual([0, '']);
     const lines = cli.stdout.trim().split('\n').map((line) => line.split('\t'));
     expect(lines.map((l) => [l[1], l[2], l[3], l[4], l[5]])).toEqual([
-      ['image.deleted', log[0].purgeId, '#2', 'ok', '200'],
-      ['image.deleted', log[0].purgeId, '#1', 'failed', '503'],
+      ['image.deleted', log[0].purgeId, '#4', 'ok', '200'],
+      ...[3, 2, 1].map((n) => ['image.deleted', log[0].purgeId, `#${n}`, 'failed', '503']),
     ]);
     expect((await server.api('GET', '/purge-targets/nope/deliveries')).status).toBe(404);
   } finally {

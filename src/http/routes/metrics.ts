@@ -15,11 +15,14 @@ export interface MetricSources {
   /** Eager variants: the queue (all nodes) and what this node's worker did. */
   eagerJobs?: Pick<AppContext['eagerJobs'], 'totals'>;
   eagerWorker?: Pick<AppContext['eagerWorker'], 'stats'>;
+  /** The outbox (webhook deliveries, CDN purges) every node shares. */
+  outboxRows?: Pick<AppContext['outboxRows'], 'pending'>;
 }
 
 export const metricsRoutes = (ctx: MetricSources, observability: Observability) =>
   new Elysia().get('/metrics', async () => {
     const queue = ctx.eagerJobs ? await ctx.eagerJobs.totals() : null;
+    const outboxPending = ctx.outboxRows ? await ctx.outboxRows.pending() : null;
     const worked = ctx.eagerWorker?.stats;
     const { transforms, coalesced, originalsMissing } = ctx.delivery.stats;
     const load = ctx.delivery.load();
@@ -77,6 +80,9 @@ export const metricsRoutes = (ctx: MetricSources, observability: Observability) 
             ...(['done', 'failed', 'retried'] as const).map((outcome) => `imgapi_eager_variants_total{outcome="${outcome}"} ${worked[outcome]}`),
           ]
         : []),
+      ...(outboxPending === null
+        ? []
+        : metric('imgapi_outbox_pending', 'gauge', 'Outbox rows (webhook deliveries, CDN purges) not yet sent, on every node, retries waiting included.', outboxPending)),
       ...metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', process.memoryUsage.rss()),
     ].join('\n');
     return new Response(`${body}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
