@@ -96,7 +96,7 @@ export function uploadFile(replacing: string | null, form: FormData, onProgress:
   });
 }
 
-export const signUrl = (imageId: string, spec: { transform?: string; preset?: string } = {}) => call(v1.sign.post({ imageId, ...spec }));
+export const signUrl = (imageId: string, spec: { transform?: string; preset?: string; expiresIn?: number } = {}) => call(v1.sign.post({ imageId, ...spec }));
 
 export { pathParam as param } from '../client/api-client';
 

@@ -3,6 +3,15 @@ import { copyText, messageOf, signUrl, type ImageView, type PresetView } from '.
 
 type UrlKind = { kind: 'full' } | { kind: 'preset'; name: string } | { kind: 'custom' };
 
+/** How long a signed URL works (exp_); preset URLs are unsigned and cannot expire. */
+const EXPIRIES: readonly { label: string; seconds: number | null }[] = [
+  { label: 'Never expires', seconds: null },
+  { label: 'Expires in 1 hour', seconds: 3600 },
+  { label: 'Expires in 1 day', seconds: 86_400 },
+  { label: 'Expires in 7 days', seconds: 7 * 86_400 },
+  { label: 'Expires in 30 days', seconds: 30 * 86_400 },
+];
+
 interface Signed {
   /** The choice (image version, preset or transform) this answer is for. */
   for: string;
@@ -14,11 +23,13 @@ interface Signed {
 export function PublicUrl({ image, presets }: { image: ImageView; presets: PresetView[] }) {
   const [kind, setKind] = useState<UrlKind>({ kind: 'full' });
   const [transform, setTransform] = useState('w_800,f_webp');
+  const [expiresIn, setExpiresIn] = useState<number | null>(null);
   const [signed, setSigned] = useState<Signed>({ for: '', url: '', error: '' });
   const [copied, setCopied] = useState('');
   const urlInput = useRef<HTMLInputElement>(null);
 
-  const spec = kind.kind === 'preset' ? { preset: kind.name } : kind.kind === 'custom' ? { transform } : {};
+  const expiry = kind.kind !== 'preset' && expiresIn !== null ? { expiresIn } : {};
+  const spec = kind.kind === 'preset' ? { preset: kind.name } : { ...(kind.kind === 'custom' ? { transform } : {}), ...expiry };
   const chosen = JSON.stringify([image.version, spec]);
   // Only an answer for what is chosen now is shown, from the very render that changed the choice:
   // the previous URL, shown a moment longer, would be copied for a transform it is not.
@@ -60,6 +71,13 @@ export function PublicUrl({ image, presets }: { image: ImageView; presets: Prese
         </select>
         {kind.kind === 'custom' && (
           <input aria-label="Transform" placeholder="w_600,f_webp,q_80" value={transform} onInput={(e) => setTransform(e.currentTarget.value)} />
+        )}
+        {kind.kind !== 'preset' && (
+          <select aria-label="Expiry" data-testid="url-expiry" value={String(expiresIn)} onChange={(e) => setExpiresIn(e.currentTarget.value === 'null' ? null : Number(e.currentTarget.value))}>
+            {EXPIRIES.map((option) => (
+              <option value={String(option.seconds)}>{option.label}</option>
+            ))}
+          </select>
         )}
       </div>
       <div class="row">

@@ -91,3 +91,26 @@ test('the custom transform field takes every key of the registry, and names a ba
   expect(unexpected(errors, /status of 400/)).toEqual([]);
   await page.context().close();
 }, 30_000);
+
+test('a signed URL can be made to expire: it carries exp_ and is cached no longer than it works; a preset URL has no expiry', async () => {
+  await s.api('POST', '/presets', { name: 'thumbx', params: 'w_64' });
+  const { page, errors } = await openCustomTransform();
+  await page.getByLabel('Transform').fill('w_100,f_png');
+  await page.waitForFunction(() => /\/w_100,f_png\/[^/]+\.png/.test(document.querySelector<HTMLInputElement>('[data-testid="public-url"]')!.value));
+  expect(await page.getByTestId('public-url').inputValue()).not.toContain('exp_');
+
+  await page.getByLabel('Expiry').selectOption({ label: 'Expires in 1 hour' });
+  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="public-url"]')!.value.includes(',exp_'));
+  const url = await page.getByTestId('public-url').inputValue();
+  const exp = Number(/exp_(\d+)/.exec(url)![1]);
+  expect(Math.abs(exp - (Date.now() / 1000 + 3600))).toBeLessThan(60);
+  const delivered = await fetch(url);
+  const maxAge = Number(/max-age=(\d+)/.exec(delivered.headers.get('cache-control')!)![1]);
+  expect([delivered.status, maxAge > 3500 && maxAge <= 3600, delivered.headers.get('cache-control')!.includes('immutable')]).toEqual([200, true, false]);
+
+  await page.getByLabel('URL kind').selectOption('preset:thumbx');
+  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="public-url"]')!.value.includes('/preset:thumbx/'));
+  expect(await page.getByLabel('Expiry').count()).toBe(0);
+  expect(unexpected(errors, /status of 400/)).toEqual([]);
+  await page.context().close();
+}, 30_000);
