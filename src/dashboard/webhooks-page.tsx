@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, param, v1, type DeliveryView, type WebhookView } from './api';
+import { PurgeTargetsSection } from './purge-targets-section';
 import { SecretBox } from './secret-box';
 import { useCollection } from './use-collection';
 
@@ -154,6 +155,7 @@ export function WebhooksPage() {
           <Deliveries hook={hook} />
         </section>
       ))}
+      <PurgeTargetsSection />
     </div>
   );
 }
