@@ -77,7 +77,7 @@ function Attempts({ target }: { target: PurgeTargetView }) {
                       <code>{a.event}</code>
                     </td>
                     <td>{a.attempt}</td>
-                    <td class={a.ok ? 'ok' : 'bad'}>{a.ok ? `✓ ${a.status}` : `✗ ${a.status ?? 'no answer'}`}</td>
+                    <td class={a.ok ? 'ok' : 'bad'}>{a.ok ? (a.status === null ? '✓ nothing to purge' : `✓ ${a.status}`) : `✗ ${a.status ?? 'no answer'}`}</td>
                     <td>{a.latencyMs} ms</td>
                     <td>{a.error ?? ''}</td>
                   </tr>
