@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CreatePurgeTargetBody, PurgeAttemptView, PurgeTargetView } from '../api/purge-targets';
 import { call, param, v1 } from './api';
+import { AttemptLog } from './attempt-log';
 import { useCollection } from './use-collection';
 
 type Kind = PurgeTargetView['kind'];
@@ -56,35 +57,7 @@ function Attempts({ target }: { target: PurgeTargetView }) {
         (items.length === 0 ? (
           <p class="muted">No purges yet: they follow image replaces, deletes, focal-point changes and preset deletes.</p>
         ) : (
-          <div class="table-scroll" tabIndex={0} role="region" aria-label={`Purge log of ${KINDS[target.kind].label} ${describeTarget(target)}`}>
-            <table data-testid="purge-attempts">
-              <caption class="muted">Last {items.length} attempts, newest first</caption>
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Change</th>
-                  <th>Try</th>
-                  <th>Result</th>
-                  <th>Latency</th>
-                  <th>Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((a) => (
-                  <tr>
-                    <td>{when(a.at)}</td>
-                    <td>
-                      <code>{a.event}</code>
-                    </td>
-                    <td>{a.attempt}</td>
-                    <td class={a.ok ? 'ok' : 'bad'}>{a.ok ? (a.status === null ? '✓ nothing to purge' : `✓ ${a.status}`) : `✗ ${a.status ?? 'no answer'}`}</td>
-                    <td>{a.latencyMs} ms</td>
-                    <td>{a.error ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AttemptLog items={items} label={`Purge log of ${KINDS[target.kind].label} ${describeTarget(target)}`} what="Change" testId="purge-attempts" okWithoutStatus="nothing to purge" />
         ))}
     </div>
   );

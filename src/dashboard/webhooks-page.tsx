@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, param, v1, type DeliveryView, type WebhookView } from './api';
+import { AttemptLog } from './attempt-log';
 import { PurgeTargetsSection } from './purge-targets-section';
 import { SecretBox } from './secret-box';
 import { useCollection } from './use-collection';
@@ -63,35 +64,7 @@ function Deliveries({ hook }: { hook: WebhookView }) {
         (items.length === 0 ? (
           <p class="muted">No delivery attempts yet.</p>
         ) : (
-          <div class="table-scroll" tabIndex={0} role="region" aria-label={`Delivery log of ${hook.url}`}>
-            <table data-testid="webhook-deliveries">
-              <caption class="muted">Last {items.length} attempts, newest first</caption>
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Event</th>
-                  <th>Try</th>
-                  <th>Result</th>
-                  <th>Latency</th>
-                  <th>Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((d) => (
-                  <tr>
-                    <td>{when(d.at)}</td>
-                    <td>
-                      <code>{d.event}</code>
-                    </td>
-                    <td>{d.attempt}</td>
-                    <td class={d.ok ? 'ok' : 'bad'}>{d.ok ? `✓ ${d.status}` : `✗ ${d.status ?? 'no answer'}`}</td>
-                    <td>{d.latencyMs} ms</td>
-                    <td>{d.error ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AttemptLog items={items} label={`Delivery log of ${hook.url}`} what="Event" testId="webhook-deliveries" />
         ))}
     </div>
   );
