@@ -45,7 +45,7 @@ export function createEagerWorker(deps: {
     deps.transforms.runBackground(async () => {
       if (stopped) return false;
       const at = now();
-      const job = await deps.jobs.claim(new Date(at).toISOString(), new Date(at - STALE_CLAIM_MS).toISOString());
+      const job = await deps.jobs.claim(new Date(at).toISOString(), new Date(at - STALE_CLAIM_MS).toISOString(), EAGER_MAX_ATTEMPTS);
       if (!job) return false;
       try {
         await deps.compute(job);

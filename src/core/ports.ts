@@ -116,9 +116,10 @@ export interface EagerJobRepository {
   enqueue(jobs: readonly (EagerJobSpec & { id: string })[], now: string): Promise<void>;
   /**
    * Atomically takes the oldest pending job (or one claimed before `staleBefore`, whose node
-   * died) for this caller: no two callers, on any node, get the same job.
+   * died) for this caller: no two callers, on any node, get the same job. A stale job already
+   * claimed `maxAttempts` times is recorded failed instead: it may be what stops the node.
    */
-  claim(now: string, staleBefore: string): Promise<EagerJob | null>;
+  claim(now: string, staleBefore: string, maxAttempts: number): Promise<EagerJob | null>;
   /** Records the outcome; `retry` puts it back to pending. */
   finish(id: string, outcome: 'done' | 'failed' | 'retry', error: string | null): Promise<void>;
   /** Per image (its current version's jobs): variants not yet computed and computed. */

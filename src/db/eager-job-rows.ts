@@ -23,6 +23,10 @@ export const toEagerJob = (r: EagerJobRow): EagerJob => ({
   attempts: Number(r.attempts),
 });
 
+/** Why a job claimed `maxAttempts` times, never finished, is given up (its node stopped each time). */
+export const abandonedError = (maxAttempts: number) =>
+  `Claimed ${maxAttempts} times and never finished: the node computing it stopped (it may be what stops it)`;
+
 /** `{ state, n }` rows as a count for every state. */
 export function stateCounts(rows: readonly { state: string; n: number | string }[]): Record<EagerJobState, number> {
   const counts: Record<EagerJobState, number> = { pending: 0, running: 0, done: 0, failed: 0 };

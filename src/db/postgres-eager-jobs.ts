@@ -1,6 +1,6 @@
 import type { SQL } from 'bun';
 import type { EagerJobRepository, EagerJobSpec } from '../core/ports';
-import { imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
+import { abandonedError, imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
 
 export function createPostgresEagerJobRepository(sql: SQL): EagerJobRepository {
   async function add(tx: SQL, jobs: readonly (EagerJobSpec & { id: string })[], now: string) {
@@ -21,10 +21,12 @@ export function createPostgresEagerJobRepository(sql: SQL): EagerJobRepository {
     async enqueue(jobs, now) {
       await sql.begin((tx) => add(tx, jobs, now));
     },
-    async claim(now, staleBefore) {
+    async claim(now, staleBefore, maxAttempts) {
+      await sql`UPDATE eager_jobs SET state = 'failed', claimed_at = NULL, error = ${abandonedError(maxAttempts)}
+        WHERE state = 'running' AND claimed_at < ${staleBefore} AND attempts >= ${maxAttempts}`;
       // SKIP LOCKED: nodes claiming at once each take a different row instead of queueing on one.
       const [row] = await sql<EagerJobRow[]>`UPDATE eager_jobs SET state = 'running', claimed_at = ${now}, attempts = attempts + 1
-        WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ${staleBefore})
+        WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ${staleBefore} AND attempts < ${maxAttempts})
                     ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING *`;
       return row ? toEagerJob(row) : null;

@@ -1,6 +1,6 @@
 import type { Database } from 'bun:sqlite';
 import type { EagerJobRepository, EagerJobSpec } from '../core/ports';
-import { imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
+import { abandonedError, imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
 
 export function createSqliteEagerJobRepository(db: Database): EagerJobRepository {
   const insert = db.query(
@@ -13,11 +13,20 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
     for (const j of jobs) insert.run(j.id, j.clientId, j.imageId, j.imageVersion, j.presetId, j.path, j.accept, now);
   };
   // One statement claims: SQLite runs it under the database's write lock, so no two processes get one job.
-  const claim = db.query<EagerJobRow, [string, string]>(
+  const claim = db.query<EagerJobRow, [string, string, number]>(
     `UPDATE eager_jobs SET state = 'running', claimed_at = ?1, attempts = attempts + 1
-     WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ?2) ORDER BY created_at, id LIMIT 1)
+     WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ?2 AND attempts < ?3)
+                 ORDER BY created_at, id LIMIT 1)
      RETURNING *`,
   );
+  const failAbandoned = db.query<unknown, [string, number, string]>(
+    `UPDATE eager_jobs SET state = 'failed', claimed_at = NULL, error = ?3
+     WHERE state = 'running' AND claimed_at < ?1 AND attempts >= ?2`,
+  );
+  const claimOne = db.transaction((now: string, staleBefore: string, maxAttempts: number) => {
+    failAbandoned.run(staleBefore, maxAttempts, abandonedError(maxAttempts));
+    return claim.get(now, staleBefore, maxAttempts);
+  });
   return {
     async replaceForImage(image, jobs, now) {
       db.transaction(() => {
@@ -28,8 +37,8 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
     async enqueue(jobs, now) {
       db.transaction(() => add(jobs, now))();
     },
-    async claim(now, staleBefore) {
-      const row = claim.get(now, staleBefore);
+    async claim(now, staleBefore, maxAttempts) {
+      const row = claimOne(now, staleBefore, maxAttempts);
       return row ? toEagerJob(row) : null;
     },
     async finish(id, outcome, error) {

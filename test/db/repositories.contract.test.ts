@@ -192,7 +192,7 @@ describe.each(backends)('repositories on $name', (backend) => {
     await repos.eagerJobs.replaceForImage(img, [spec('a.webp'), spec('a.avif')], at(2));
     expect((await repos.eagerJobs.countsByImage(clientId, [img.id])).get(img.id)).toEqual({ pending: 2, ready: 0, failed: 0 });
     // Claims at once: each job goes to one caller only.
-    const claims = await Promise.all([0, 1, 2, 3].map(() => repos.eagerJobs.claim(at(3), at(0))));
+    const claims = await Promise.all([0, 1, 2, 3].map(() => repos.eagerJobs.claim(at(3), at(0), 3)));
     const claimed = claims.filter((job) => job !== null);
     expect(claimed.map((job) => job!.path).sort()).toEqual(['a.avif', 'a.webp']);
     expect(claimed[0]).toMatchObject({ clientId, imageId: img.id, imageVersion: img.version, presetId: preset.id, accept: '', attempts: 1 });
@@ -202,9 +202,9 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 0, running: 0, done: 1, failed: 1 });
     // A claim whose node died (claimed before staleBefore) is taken again.
     await repos.eagerJobs.enqueue([spec('b.webp')], at(4));
-    expect((await repos.eagerJobs.claim(at(5), at(0)))!.path).toBe('b.webp');
-    expect(await repos.eagerJobs.claim(at(6), at(0))).toBeNull();
-    expect((await repos.eagerJobs.claim(at(7), at(6)))!.path).toBe('b.webp');
+    expect((await repos.eagerJobs.claim(at(5), at(0), 3))!.path).toBe('b.webp');
+    expect(await repos.eagerJobs.claim(at(6), at(0), 3)).toBeNull();
+    expect((await repos.eagerJobs.claim(at(7), at(6), 3))!).toMatchObject({ path: 'b.webp', attempts: 2 });
     // A new version supersedes the old one's jobs.
     const next = { ...img, version: 2 };
     expect(await repos.images.update(next, 1)).toBe(true);
@@ -219,6 +219,27 @@ describe.each(backends)('repositories on $name', (backend) => {
   test('folders and images: nested paths, listing scopes, paging, search, rename, move, replace, delete', async () => {
     const ensure = (path: string, n: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(n), 1000);
     const acme = await ensure('clients/acme', 1);
+  test('eager jobs: a stale claim that reached the attempt cap is failed at the next claim, not claimed again', async () => {
+    const preset = { id: id('pre'), clientId, name: 'eagercap', params: 'w_100', widths: null, eager: true, formats: null, createdAt: at(1) };
+    await repos.presets.insert(preset);
+    const img = image(clientId, null, 'crashy.jpg', 1);
+    await repos.images.insert(img);
+    const job = { id: id('job'), clientId, imageId: img.id, imageVersion: img.version, presetId: preset.id, path: 'crash.webp', accept: '' };
+    await repos.eagerJobs.enqueue([job], at(2));
+    // Each claim's node dies: the job goes stale and is claimed again, up to the cap.
+    expect(await repos.eagerJobs.claim(at(10), at(0), 2)).toMatchObject({ id: job.id, attempts: 1 });
+    expect(await repos.eagerJobs.claim(at(20), at(11), 2)).toMatchObject({ id: job.id, attempts: 2 });
+    expect(await repos.eagerJobs.claim(at(30), at(19), 2)).toBeNull();
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 0, running: 1, done: 0, failed: 0 });
+    // Stale again with 2 attempts of 2: failed, and never handed out again.
+    expect(await repos.eagerJobs.claim(at(40), at(31), 2)).toBeNull();
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 0, running: 0, done: 0, failed: 1 });
+    expect(await repos.eagerJobs.claim(at(50), at(49), 2)).toBeNull();
+    expect((await repos.eagerJobs.countsByImage(clientId, [img.id])).get(img.id)).toEqual({ pending: 0, ready: 0, failed: 1 });
+    await repos.images.delete(clientId, img.id);
+    await repos.presets.delete(clientId, preset.id);
+  });
+
     expect(acme.created).toBe(true);
     expect(acme.folder).toMatchObject({ clientId, name: 'acme', path: 'clients/acme' });
     const again = await ensure('clients/acme', 2);
