@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChangeFeed } from './change-feed';
-import { AppError, invalid, notFound } from './errors';
+import { AppError, conflict, invalid, notFound } from './errors';
 import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
 import { isClientId, validateClientId } from './names';
@@ -120,12 +120,19 @@ export function createAccountService(deps: AccountDeps) {
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
       throw invalid(`graceSeconds must be an integer from 0 to ${MAX_GRACE_SECONDS} (a year)`);
     }
-    const client = await getClient(clientId);
+    await getClient(clientId); // 404 for an unknown id, as everywhere
+    // The secret as stored now, not as cached: the update below only lands if it is still that
+    // one, so of two rotations at once one wins and the other is told, and no secret handed out
+    // is one that never worked.
+    const client = await repos.clients.get(clientId);
+    if (!client) throw notFound('Client');
     const at = Date.parse(now());
     const previousValidUntil = new Date(at + graceSeconds * 1000).toISOString();
     const secret = newSigningSecret();
     const previous = graceSeconds > 0 ? { secret: client.signingSecret, validUntil: previousValidUntil } : null;
-    if (!(await repos.clients.rotateSecret(client.id, secret, previous))) throw notFound('Client');
+    if (!(await repos.clients.rotateSecret(client.id, client.signingSecret, secret, previous))) {
+      throw conflict('The signing secret was rotated at the same moment by another request; read it again before rotating');
+    }
     await deps.feed.publish({ kind: 'client', clientId: client.id });
     return { secret, previousValidUntil };
   }

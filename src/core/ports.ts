@@ -149,8 +149,11 @@ export interface ClientRepository {
   insert(client: ClientRecord): Promise<void>;
   get(id: string): Promise<ClientRecord | null>;
   list(): Promise<ClientRecord[]>;
-  /** Sets a new signing secret and the previous one (null: none); false when there is no such client. */
-  rotateSecret(id: string, secret: string, previous: { secret: string; validUntil: string } | null): Promise<boolean>;
+  /**
+   * Sets a new signing secret and the previous one (null: none) if the current secret is still
+   * `current`; false when there is no such client or another rotation came first.
+   */
+  rotateSecret(id: string, current: string, secret: string, previous: { secret: string; validUntil: string } | null): Promise<boolean>;
 }
 
 export interface ApiKeyRepository {

@@ -29,9 +29,9 @@ export function createPostgresClientRepository(sql: SQL): ClientRepository {
     async list() {
       return (await sql<ClientRow[]>`SELECT * FROM clients ORDER BY created_at, id`).map(toClient);
     },
-    async rotateSecret(id, secret, previous) {
+    async rotateSecret(id, current, secret, previous) {
       const rows = await sql`UPDATE clients SET signing_secret = ${secret}, previous_signing_secret = ${previous?.secret ?? null},
-        previous_secret_valid_until = ${previous?.validUntil ?? null} WHERE id = ${id} RETURNING id`;
+        previous_secret_valid_until = ${previous?.validUntil ?? null} WHERE id = ${id} AND signing_secret = ${current} RETURNING id`;
       return rows.length > 0;
     },
   };

@@ -22,11 +22,11 @@ export function createSqliteClientRepository(db: Database): ClientRepository {
     async list() {
       return db.query<ClientRow, []>('SELECT * FROM clients ORDER BY created_at, id').all().map(toClient);
     },
-    async rotateSecret(id, secret, previous) {
+    async rotateSecret(id, current, secret, previous) {
       return (
         db
-          .query('UPDATE clients SET signing_secret = ?, previous_signing_secret = ?, previous_secret_valid_until = ? WHERE id = ?')
-          .run(secret, previous?.secret ?? null, previous?.validUntil ?? null, id).changes > 0
+          .query('UPDATE clients SET signing_secret = ?, previous_signing_secret = ?, previous_secret_valid_until = ? WHERE id = ? AND signing_secret = ?')
+          .run(secret, previous?.secret ?? null, previous?.validUntil ?? null, id, current).changes > 0
       );
     },
   };

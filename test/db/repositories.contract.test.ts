@@ -102,16 +102,19 @@ describe.each(backends)('repositories on $name', (backend) => {
     await expectConflict(repos.clients.insert({ id: clientId, name: 'again', signingSecret: 'x', createdAt: at(1) }));
   });
 
-  test('clients: a rotation keeps the previous secret with its end, or none; an unknown id changes nothing', async () => {
+  test('clients: a rotation keeps the previous secret with its end, or none; an unknown id or a secret rotated meanwhile changes nothing', async () => {
     await repos.clients.insert({ id: 'rotor', name: 'Rotor', signingSecret: 'first', createdAt: at(0) });
-    expect(await repos.clients.rotateSecret('rotor', 'second', { secret: 'first', validUntil: at(5) })).toBe(true);
+    expect(await repos.clients.rotateSecret('rotor', 'first', 'second', { secret: 'first', validUntil: at(5) })).toBe(true);
     expect(await repos.clients.get('rotor')).toEqual({
       id: 'rotor', name: 'Rotor', signingSecret: 'second', createdAt: at(0), previousSecret: { secret: 'first', validUntil: at(5) },
     });
-    expect(await repos.clients.rotateSecret('rotor', 'third', null)).toBe(true);
+    // A rotation that read 'first' lost the race to the one above: nothing changes.
+    expect(await repos.clients.rotateSecret('rotor', 'first', 'lost', null)).toBe(false);
+    expect((await repos.clients.get('rotor'))!.signingSecret).toBe('second');
+    expect(await repos.clients.rotateSecret('rotor', 'second', 'third', null)).toBe(true);
     expect(await repos.clients.get('rotor')).toEqual({ id: 'rotor', name: 'Rotor', signingSecret: 'third', createdAt: at(0) });
     expect((await repos.clients.get('rotor'))!.previousSecret).toBeUndefined();
-    expect(await repos.clients.rotateSecret('nobody', 'x', null)).toBe(false);
+    expect(await repos.clients.rotateSecret('nobody', 'x', 'y', null)).toBe(false);
   });
 
   test('API keys: found by hash only, listed per client, touched, deleted within their client', async () => {

@@ -76,6 +76,17 @@ describe('POST /signing-secret/rotate', () => {
     expect(await status(signed(`w_120/${photo}.webp`, third))).toBe(200);
   });
 
+  test('two rotations at once: one wins, the other is 409 and changed nothing; every secret handed out works', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => s.api('POST', '/signing-secret/rotate', { graceSeconds: 60 })));
+    const won = answers.filter((a) => a.status === 200);
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    for (const lost of answers.filter((a) => a.status !== 200)) expect([lost.status, lost.json.error.code]).toEqual([409, 'conflict']);
+    // The last winner's secret is the current one; an earlier winner's is the previous one, in its grace.
+    const current = (await s.api('GET', '/signing-secret')).json.secret;
+    expect(won.map((a) => a.json.secret)).toContain(current);
+    for (const { json } of won.slice(-2)) expect(await status(signed(`w_130/${photo}.webp`, json.secret))).toBe(200);
+  });
+
   test('GET /signing-secret: the current secret, and the end of a running grace (else null), never cached', async () => {
     const before = await s.api('GET', '/signing-secret');
     expect(before.status).toBe(200);
