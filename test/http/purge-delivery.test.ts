@@ -130,6 +130,14 @@ describe('CDN purges through a running server, each provider as it documents its
     await expectPurged('preset.deleted', [`client-${client}`], [`${PUBLIC}/t/${client}/preset:thumb/*`], null);
   });
 
+  test('a preset cannot be edited in place (no PUT or PATCH): it is changed by deleting it, which purged above, and re-creating it, which has nothing to purge', async () => {
+    const again = await server.api('POST', '/presets', { name: 'thumb', params: 'w_200,f_webp' });
+    expect(again.status).toBe(201);
+    for (const method of ['PUT', 'PATCH']) expect((await server.api(method, `/presets/${again.json.id}`, { params: 'w_300' })).status).toBe(405);
+    await Bun.sleep(300);
+    expect([cloudflare.seen, fastly.seen, bunny.seen, hook.seen].map((s) => s.length)).toEqual([0, 0, 0, 0]);
+  });
+
   test('every attempt is in the purge log, newest first', async () => {
     const targets = (await server.api('GET', '/purge-targets')).json.items;
     for (const target of targets) {

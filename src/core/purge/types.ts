@@ -8,7 +8,8 @@ export type PurgeTargetConfig =
 export type PurgeKind = PurgeTargetConfig['kind'];
 export const PURGE_KINDS: readonly PurgeKind[] = ['cloudflare', 'fastly', 'bunny', 'http'];
 
-export type PurgeEvent = 'image.replaced' | 'image.deleted' | 'image.updated' | 'preset.changed' | 'preset.deleted';
+/** A preset cannot be edited in place (it is changed by deleting and re-creating it), so its only purge event is its deletion. */
+export type PurgeEvent = 'image.replaced' | 'image.deleted' | 'image.updated' | 'preset.deleted';
 
 /** What one change makes stale: tags for tag-based CDNs, absolute URLs for URL-based ones. */
 export interface PurgeScope {
