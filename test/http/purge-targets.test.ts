@@ -60,6 +60,8 @@ describe('SSRF: a target on a private address is refused without IMGAPI_WEBHOOK_
     'http://10.0.0.1/', 'http://172.16.5.4/', 'http://192.168.1.1/', 'http://100.64.0.1/',
     'http://[fd00::1]/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:169.254.169.254]/',
     'http://[64:ff9b::7f00:1]/', 'http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'https://[ff02::1]/',
+    'http://[64:ff9b::a9fe:a9fe]/', 'http://[64:ff9b::10.1.2.3]/', 'http://[64:ff9b:1::808:808]/', 'http://[2001::1]/',
+    'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', 'http://[100::1]/', 'http://[::ffff:0:127.0.0.1]/', 'http://[::ffff:0:808:808]/',
   ];
   test.each(hostile)('%s as a hook URL or a provider apiBase → 400 forbidden_target', async (url) => {
     const bodies = [

@@ -5,7 +5,8 @@ import { AppError } from '../errors';
 /**
  * Keeps outbound calls the server makes for a user (webhooks, purge hooks) off the machine's
  * own network: loopback, private, link-local, CGNAT, metadata and other special addresses are
- * refused, for IPv4 and IPv6 alike (IPv4-mapped, NAT64 and IPv4-compatible forms unwrapped).
+ * refused, for IPv4 and IPv6 alike (IPv4-mapped, NAT64 and IPv4-compatible forms unwrapped;
+ * IPv4-translated, local-use NAT64, Teredo and discard-only prefixes refused whole).
  * A name is resolved once and the call connects to that address (see `outbound-post.ts`), so
  * a DNS answer cannot change between the check and the connection.
  */
@@ -22,6 +23,9 @@ export interface ResolvedTarget {
 }
 
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+/** The time a whole outbound call may take, the name's lookup included. */
+export const OUTBOUND_TIMEOUT_MS = 10_000;
 
 const defaultLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
@@ -63,8 +67,12 @@ function v6Blocked(ip: string): boolean {
   const embeddedV4 = `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
   const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
   if (zeroUpTo(5) && g[5] === 0xffff) return v4Blocked(embeddedV4); // ::ffff:a.b.c.d
+  if (zeroUpTo(4) && g[4] === 0xffff && g[5] === 0) return true; // ::ffff:0:a.b.c.d IPv4-translated (SIIT), never a public host
   if (zeroUpTo(6)) return g[6] === 0 && g[7]! <= 1 ? true : v4Blocked(embeddedV4); // ::, ::1, ::a.b.c.d
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeroUpTo(0) && g.slice(2, 6).every((x) => x === 0)) return v4Blocked(embeddedV4); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4Blocked(embeddedV4); // 64:ff9b::/96 NAT64: the IPv4 it reaches
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 0x0001) return true; // 64:ff9b:1::/48 local-use NAT64 (RFC 8215): a private translator
+  if (g[0] === 0x0100 && g.slice(1, 4).every((x) => x === 0)) return true; // 100::/64 discard-only
+  if (g[0] === 0x2001 && g[1] === 0) return true; // 2001::/32 Teredo: tunnels to an IPv4 the prefix hides
   if ((g[0]! & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local (fd00::/8, fd00:ec2::254)
   if ((g[0]! & 0xffc0) === 0xfe80 || (g[0]! & 0xffc0) === 0xfec0) return true; // link-local, site-local
   if ((g[0]! & 0xff00) === 0xff00) return true; // multicast
@@ -102,21 +110,37 @@ export function checkTargetUrl(raw: string, policy: OutboundPolicy): URL {
   return url;
 }
 
+/** A lookup bounded by the call's deadline: a resolver that never answers does not hold a sender past it. */
+async function lookupWithin(lookup: Lookup, host: string, timeoutMs: number): Promise<{ address: string; family: number }[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('unavailable', `${host} did not resolve within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      lookup(host).catch((error: Error) => {
+        throw new AppError('unavailable', `${host} does not resolve: ${error.message}`);
+      }),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Resolves the target once. Every address the name resolves to must be public (unless private
+ * Resolves the target once, within `timeoutMs`. Every address the name resolves to must be public (unless private
  * targets are allowed): a name with one private answer among public ones is refused.
  */
-export async function resolveTarget(raw: string, policy: OutboundPolicy, lookup: Lookup = defaultLookup): Promise<ResolvedTarget> {
+export async function resolveTarget(raw: string, policy: OutboundPolicy, lookup: Lookup = defaultLookup, timeoutMs = OUTBOUND_TIMEOUT_MS): Promise<ResolvedTarget> {
   const url = checkTargetUrl(raw, policy);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const family = isIP(host);
-  const answers = family ? [{ address: host, family }] : await lookup(host).catch((error: Error) => {
-    throw new AppError('unavailable', `${host} does not resolve: ${error.message}`);
-  });
+  const answers = family ? [{ address: host, family }] : await lookupWithin(lookup, host, timeoutMs);
   if (answers.length === 0) throw new AppError('unavailable', `${host} does not resolve`);
-  if (!policy.allowPrivate) {
-    const bad = answers.find((a) => isForbiddenAddress(a.address));
-    if (bad) throw forbiddenTarget(`${host} resolves to ${bad.address}, a private, loopback, link-local or metadata address`);
+  if (!policy.allowPrivate && answers.some((a) => isForbiddenAddress(a.address))) {
+    // The address itself is not named: the message reaches the caller and the purge log, and must not map the internal network.
+    throw forbiddenTarget(`${host} resolves to a forbidden (private, loopback, link-local or metadata) address`);
   }
   const chosen = answers[0]!;
   return { url, address: chosen.address, family: chosen.family === 6 ? 6 : 4 };

@@ -1,5 +1,5 @@
 import { outboundPost } from '../outbound/outbound-post';
-import { resolveTarget, type Lookup, type OutboundPolicy } from '../outbound/ssrf-guard';
+import { OUTBOUND_TIMEOUT_MS, resolveTarget, type Lookup, type OutboundPolicy } from '../outbound/ssrf-guard';
 import { bunnyPurge } from './bunny';
 import { cloudflarePurge } from './cloudflare';
 import { fastlyPurge } from './fastly';
@@ -66,13 +66,16 @@ export function fetchSender(fetchImpl: typeof fetch = fetch, timeoutMs = 10_000)
 /**
  * The production sender: the request's host resolved once through the SSRF guard (a private
  * address refused unless the policy allows it) and the POST made to that address, no
- * redirects followed, 10 s, at most 1 KB of the answer kept (`outboundPost`).
+ * redirects followed, 10 s for the lookup and the POST together, at most 1 KB of the answer
+ * kept (`outboundPost`).
  */
 export function guardedSender(policy: OutboundPolicy, options: { lookup?: Lookup; post?: typeof outboundPost } = {}): PurgeSender {
   const post = options.post ?? outboundPost;
   return async (request) => {
-    const target = await resolveTarget(request.url, policy, options.lookup);
-    const answer = await post({ target, headers: request.headers, body: request.body, userAgent: 'imgapi-purge' });
+    const started = Date.now();
+    const target = await resolveTarget(request.url, policy, options.lookup, OUTBOUND_TIMEOUT_MS);
+    const timeoutMs = Math.max(1, OUTBOUND_TIMEOUT_MS - (Date.now() - started));
+    const answer = await post({ target, headers: request.headers, body: request.body, userAgent: 'imgapi-purge', timeoutMs });
     if (answer.status === null) throw new Error(answer.error ?? 'no answer');
     return { status: answer.status, body: answer.body };
   };
