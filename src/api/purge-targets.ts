@@ -86,10 +86,11 @@ export function presentPurgeTarget(target: PurgeTargetRecord): PurgeTargetView {
   }
 }
 
-export function purgeTargetsApi(services: { purgeTargets: Pick<PurgeTargetService, 'create' | 'list' | 'delete' | 'attempts'> }) {
+export function purgeTargetsApi(services: { purgeTargets: Pick<PurgeTargetService, 'create' | 'list' | 'get' | 'delete' | 'attempts'> }) {
   const { purgeTargets } = services;
   return {
     list: async (caller: Caller) => ({ items: (await purgeTargets.list(caller.clientId)).map(presentPurgeTarget) }),
+    get: async (caller: Caller, id: string) => presentPurgeTarget(await purgeTargets.get(caller.clientId, id)),
     create: async (caller: Caller, body: CreatePurgeTargetBody) => presentPurgeTarget(await purgeTargets.create(caller.clientId, body)),
     delete: (caller: Caller, id: string) => purgeTargets.delete(caller.clientId, id),
     deliveries: async (caller: Caller, id: string) => ({ items: (await purgeTargets.attempts(caller.clientId, id)).map(presentAttempt) }),

@@ -37,6 +37,23 @@ describe('/api/v1/purge-targets', () => {
     expect(badUrl.json.error.message).toContain('url');
   });
 
+  test('GET /purge-targets/:id: the one target, masked as listed; another client\'s (and an unknown id) is 404', async () => {
+    const made = await s.api('POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'zone-get', apiToken: 'cf-token-to-get-7788', apiBase: 'https://api.cloudflare.com/client/v4' });
+    const one = await s.api('GET', `/purge-targets/${made.json.id}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toEqual({ id: made.json.id, kind: 'cloudflare', zoneId: 'zone-get', apiBase: 'https://api.cloudflare.com/client/v4', secretHint: '••••7788', createdAt: made.json.createdAt });
+    expect(JSON.stringify(one.json)).not.toContain('cf-token-to-get');
+    const hook = await s.api('POST', '/purge-targets', { kind: 'http', url: 'https://hooks.example.com/get', secret: 'hook-secret-to-get-4455' });
+    expect((await s.api('GET', `/purge-targets/${hook.json.id}`)).json).toEqual({ id: hook.json.id, kind: 'http', url: 'https://hooks.example.com/get', secretHint: '••••4455', createdAt: hook.json.createdAt });
+    const other = await s.ctx.accounts.createClient('Other get', 'other-get');
+    const stranger = await s.api('GET', `/purge-targets/${made.json.id}`, undefined, other.apiKey.apiKey);
+    expect([stranger.status, stranger.json.error.code]).toEqual([404, 'not_found']);
+    expect(JSON.stringify(stranger.json)).not.toContain('zone-get');
+    expect((await s.api('GET', '/purge-targets/no-such-target')).status).toBe(404);
+    expect((await s.api('DELETE', `/purge-targets/${made.json.id}`)).status).toBe(204);
+    expect((await s.api('GET', `/purge-targets/${made.json.id}`)).status).toBe(404);
+  });
+
   test('delete: 204, then 404; another client cannot see or delete a target', async () => {
     const made = await s.api('POST', '/purge-targets', { kind: 'fastly', serviceId: 'gone', apiToken: 'token-to-delete' });
     const other = await s.ctx.accounts.createClient('Other', 'other');

@@ -149,6 +149,12 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
       return record;
     },
     list: (clientId: string) => repo.list(clientId),
+    /** One of the client's targets; another client's is not found. */
+    async get(clientId: string, id: string): Promise<PurgeTargetRecord> {
+      const target = await repo.get(clientId, id);
+      if (!target) throw notFound('Purge target');
+      return target;
+    },
     async delete(clientId: string, id: string): Promise<void> {
       if (!(await repo.delete(clientId, id))) throw notFound('Purge target');
     },

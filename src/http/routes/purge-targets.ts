@@ -23,6 +23,11 @@ export const purgeTargetRoutes = (api: Api, auth: AuthDeps) =>
         description: 'On image replace, delete and focal-point change, and on preset delete, the affected tags or URLs are purged at every target of the client, through the outbox (retried, logged). Registering never calls the target. 400 forbidden_target: the URL resolves to a private address.',
       },
     })
+    .get('/:id', ({ caller, params }) => api.purgeTargets.get(caller, params.id), {
+      params: t.Object({ id: t.String({ description: 'Purge target id' }) }),
+      response: { 200: PurgeTargetView, ...apiErrors(404) },
+      detail: { tags, operationId: 'getPurgeTarget', summary: 'One CDN purge target', description: 'As listed: the token or secret masked to its last 4 characters (secretHint). 404 for another client\'s target.' },
+    })
     .get('/:id/deliveries', ({ caller, params }) => api.purgeTargets.deliveries(caller, params.id), {
       params: t.Object({ id: t.String({ description: 'Purge target id' }) }),
       response: { 200: PurgeAttemptList, ...apiErrors(404) },
