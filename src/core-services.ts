@@ -49,7 +49,8 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     transformTimeoutSeconds: config.transformTimeoutSeconds,
   };
   // One set of transform slots for the process: uploads that decode (HEIC) and delivery misses share it.
-  const transforms = createLimiter(config.concurrency, config.queueMax);
+  // Eager work takes at most IMGAPI_EAGER_CONCURRENCY of them and never the last free one.
+  const transforms = createLimiter(config.concurrency, config.queueMax, { backgroundSlots: config.eagerConcurrency });
 
   const accounts = createAccountService({ repos, feed, now });
   /** Webhooks and purge targets: private addresses refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1. */

@@ -48,11 +48,20 @@ export async function createDeliveryRuntime(
   const eager = createEagerWorker({
     jobs: core.repos.eagerJobs,
     transforms: core.transforms,
-    concurrency: config.eagerConcurrency,
+    concurrency: Math.min(config.eagerConcurrency, core.transforms.backgroundSlots),
     compute: async (job) => {
       await delivery.deliver(job.path, job.accept || null, { inSlot: true });
     },
   });
+  if (config.eagerConcurrency > 0 && core.transforms.backgroundSlots === 0) {
+    console.error(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'warn',
+        msg: 'eager variants are not computed on this node: IMGAPI_CONCURRENCY=1 keeps its only transform slot for misses (raise IMGAPI_CONCURRENCY, or let another node compute them)',
+      }),
+    );
+  }
   const stopHearingEnqueues = core.onEagerEnqueued(eager.wake);
   eager.start();
   return {

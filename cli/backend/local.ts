@@ -1,4 +1,5 @@
 import { createApi } from '../../src/api';
+import { createLimiter } from '../../src/core/limiter';
 import type { Core } from '../../src/core-services';
 import { createDeliveryRuntime } from '../../src/delivery-runtime';
 import { openTieredStorage } from '../../src/storage/open-storage';
@@ -33,7 +34,9 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     warmProgress: (id) => api.presets.warmProgress(caller, id),
     async workEagerQueue() {
       // Variants go where a server on this data directory looks them up: its cache tiers.
-      const runtime = await createDeliveryRuntime(core, openTieredStorage(config), { ...config, eagerConcurrency: Math.max(1, config.eagerConcurrency) });
+      // No misses to serve here: the eager lanes may take every transform slot.
+      const transforms = createLimiter(config.concurrency, config.queueMax, { backgroundSlots: Math.max(1, config.eagerConcurrency), servesMisses: false });
+      const runtime = await createDeliveryRuntime({ ...core, transforms }, openTieredStorage(config), { ...config, eagerConcurrency: Math.max(1, config.eagerConcurrency) });
       return () => runtime.stop();
     },
     listKeys: async () => (await api.keys.list(caller)).items,

@@ -5,16 +5,26 @@ import { AppError } from './errors';
  * beyond that a task is refused at once with 503 `overloaded` (Retry-After 1 s), so a burst
  * of misses cannot pile up unbounded work or memory.
  *
- * `runBackground` is a lower lane (eager variants): its tasks start only when no `run` task
- * waits and a slot would still stay free for one (`concurrency - 1` at most; with a single
- * slot, only when it is idle), and a freed slot goes to a waiting `run` task first. So a miss
- * never queues behind background work; it may share the CPU with it.
+ * `runBackground` is a lower lane (eager variants) of at most `backgroundSlots` tasks, and
+ * never more than `concurrency - 1`: its tasks start only when no `run` task waits and a slot
+ * would still stay free for one, and a freed slot goes to a waiting `run` task first. So a miss
+ * never queues behind background work (it may share the CPU with it); with a single slot no
+ * background task ever starts. A process that serves no misses (the CLI's local mode) says
+ * so with `servesMisses: false`, and its lower lane may take every slot.
  */
-export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_INFINITY) {
+export function createLimiter(
+  concurrency: number,
+  maxQueue = Number.POSITIVE_INFINITY,
+  lower: { backgroundSlots?: number; servesMisses?: boolean } = {},
+) {
+  // One slot stays free for a miss, unless there are none to serve.
+  const backgroundCeiling = lower.servesMisses === false ? concurrency : concurrency - 1;
+  const backgroundCap = Math.max(0, Math.min(lower.backgroundSlots ?? concurrency, backgroundCeiling));
   let running = 0;
+  let backgroundRunning = 0;
   const waiting: (() => void)[] = [];
   const background: (() => void)[] = [];
-  const backgroundRoom = () => waiting.length === 0 && running < Math.max(1, concurrency - 1);
+  const backgroundRoom = () => waiting.length === 0 && backgroundRunning < backgroundCap && running < backgroundCeiling;
 
   function release(): void {
     const next = waiting.shift();
@@ -22,6 +32,7 @@ export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_IN
     running--;
     if (background.length > 0 && backgroundRoom()) {
       running++;
+      backgroundRunning++;
       background.shift()!();
     }
   }
@@ -40,15 +51,26 @@ export function createLimiter(concurrency: number, maxQueue = Number.POSITIVE_IN
         release();
       }
     },
-    /** A task of the lower lane: unbounded queue, never refused, never ahead of a `run` task. */
+    /**
+     * A task of the lower lane: unbounded queue, never refused, never ahead of a `run` task.
+     * With no background slots (one slot kept for misses, or `backgroundSlots` 0) it is refused at once: it would never start.
+     */
     async runBackground<T>(task: () => Promise<T>): Promise<T> {
-      if (background.length === 0 && backgroundRoom()) running++;
-      else await new Promise<void>((resolve) => background.push(resolve));
+      if (backgroundCap === 0) throw new AppError('overloaded', 'This process runs no background work (one transform slot, kept for misses)');
+      if (background.length === 0 && backgroundRoom()) {
+        running++;
+        backgroundRunning++;
+      } else await new Promise<void>((resolve) => background.push(resolve));
       try {
         return await task();
       } finally {
+        backgroundRunning--;
         release();
       }
+    },
+    /** How many background tasks may run at once: eager lanes beyond this would only wait. */
+    get backgroundSlots() {
+      return backgroundCap;
     },
     get active() {
       return running;
