@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseStorageUrl, type S3Location } from './storage/s3-location';
+import { DEFAULT_LEASE_MS } from './core/outbox/dispatcher';
 
 /** Every setting of SPEC §2, typed and validated once at start-up. */
 export interface Config {
@@ -37,6 +38,11 @@ export interface Config {
   webhookDisableAfterMs: number;
   /** The first outbox retry after this long, then doubling (IMGAPI_OUTBOX_RETRY_BASE_MS, default 5 s). */
   outboxRetryBaseMs: number;
+  /**
+   * How long a row a node claimed stays with it before another node may take it (IMGAPI_OUTBOX_LEASE_MS,
+   * default 65 s: above the 10 s send timeout times the few requests one row may make).
+   */
+  outboxLeaseMs: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -118,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     webhookAllowPrivate: onOff('IMGAPI_WEBHOOK_ALLOW_PRIVATE', env.IMGAPI_WEBHOOK_ALLOW_PRIVATE, false),
     webhookDisableAfterMs: positiveInteger('IMGAPI_WEBHOOK_DISABLE_AFTER_MS', env.IMGAPI_WEBHOOK_DISABLE_AFTER_MS, 24 * 3_600_000),
     outboxRetryBaseMs: positiveInteger('IMGAPI_OUTBOX_RETRY_BASE_MS', env.IMGAPI_OUTBOX_RETRY_BASE_MS, 5_000),
+    outboxLeaseMs: positiveInteger('IMGAPI_OUTBOX_LEASE_MS', env.IMGAPI_OUTBOX_LEASE_MS, DEFAULT_LEASE_MS),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

@@ -23,7 +23,7 @@ export async function createContext(config: Config) {
   }
   const { accounts, folders, images, presets, purgeTargets, urls, doctor, webhooks } = core;
   // Every node works off the outbox (webhooks, purges); a row is claimed by one node at a time.
-  const outbox = createOutboxDispatcher({ repo: core.repos.outbox, retryBaseMs: config.outboxRetryBaseMs, maxAgeMs: config.webhookDisableAfterMs + 3_600_000 });
+  const outbox = createOutboxDispatcher({ repo: core.repos.outbox, retryBaseMs: config.outboxRetryBaseMs, leaseMs: config.outboxLeaseMs, maxAgeMs: config.webhookDisableAfterMs + 3_600_000 });
   for (const [kind, send] of Object.entries(core.outboxSenders)) outbox.register(kind, send);
   outbox.start();
 

@@ -22,11 +22,11 @@ export function createPostgresOutboxRepository(sql: SQL): OutboxRepository {
         RETURNING id, kind, client_id, payload, created_at, attempts`;
       return rows.map(toClaimed);
     },
-    async complete(id) {
-      await sql`DELETE FROM outbox WHERE id = ${id}`;
+    async complete(id, attempt) {
+      await sql`DELETE FROM outbox WHERE id = ${id} AND attempts = ${attempt}`;
     },
-    async reschedule(id, at, error) {
-      await sql`UPDATE outbox SET next_attempt_at = ${at}, last_error = ${error.slice(0, 1000)} WHERE id = ${id}`;
+    async reschedule(id, attempt, at, error) {
+      await sql`UPDATE outbox SET next_attempt_at = ${at}, last_error = ${error.slice(0, 1000)} WHERE id = ${id} AND attempts = ${attempt}`;
     },
     async logAttempt(a) {
       await sql.begin(async (tx) => {

@@ -76,11 +76,11 @@ export function createSqliteOutboxRepository(db: Database): OutboxRepository {
     async claimDue(now, limit, leaseMs) {
       return claim.all(now + leaseMs, now, limit).map(toClaimed);
     },
-    async complete(id) {
-      db.query('DELETE FROM outbox WHERE id = ?').run(id);
+    async complete(id, attempt) {
+      db.query('DELETE FROM outbox WHERE id = ? AND attempts = ?').run(id, attempt);
     },
-    async reschedule(id, at, error) {
-      db.query('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(at, error.slice(0, 1000), id);
+    async reschedule(id, attempt, at, error) {
+      db.query('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND attempts = ?').run(at, error.slice(0, 1000), id, attempt);
     },
     async logAttempt(attempt) {
       log(attempt);

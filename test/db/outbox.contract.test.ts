@@ -93,7 +93,7 @@ for (const backend of backends) {
       expect(folders).toEqual(['a', 'a/b']);
       expect(await repos.outbox.pending()).toBe(before + 4);
       // Drain for the next tests.
-      for (const row of await repos.outbox.claimDue(Date.now(), 100, 60_000)) await repos.outbox.complete(row.id);
+      for (const row of await repos.outbox.claimDue(Date.now(), 100, 60_000)) await repos.outbox.complete(row.id, row.attempt);
       expect(await repos.outbox.pending()).toBe(0);
     });
 
@@ -113,7 +113,43 @@ for (const backend of backends) {
       const again = await repos.outbox.claimDue(now + 60_000, 100, 60_000);
       expect(again.length).toBe(40);
       expect(again.every((row) => row.attempt === 2)).toBe(true);
-      for (const row of again) await repos.outbox.complete(row.id);
+      for (const row of again) await repos.outbox.complete(row.id, row.attempt);
+    });
+
+    test('complete and reschedule act only on their own claim: a row claimed again after its lease is the new claimant\'s', async () => {
+      const [a, b] = [message('acme'), message('acme')];
+      const now = Date.now();
+      await repos.outbox.enqueue([a, b], now);
+      const first = await repos.outbox.claimDue(now, 10, 1_000);
+      expect(first.map((row) => row.attempt)).toEqual([1, 1]);
+      // The lease runs out; another node claims both rows again.
+      const second = await store.other.outbox.claimDue(now + 1_000, 10, 60_000);
+      expect(second.map((row) => row.attempt)).toEqual([2, 2]);
+      const [oldA, oldB] = [first.find((row) => row.id === a.id)!, first.find((row) => row.id === b.id)!];
+      // The old claimant finishing late neither deletes nor reschedules them.
+      await repos.outbox.complete(oldA.id, oldA.attempt);
+      await repos.outbox.reschedule(oldB.id, oldB.attempt, now, 'late failure');
+      expect(await repos.outbox.pending()).toBe(2);
+      expect(await repos.outbox.claimDue(now + 1_000, 10, 60_000)).toEqual([]);
+      // The new claimant's calls do act.
+      const newB = second.find((row) => row.id === b.id)!;
+      await store.other.outbox.reschedule(newB.id, newB.attempt, now + 2_000, 'down');
+      expect((await repos.outbox.claimDue(now + 2_000, 10, 60_000)).map((row) => `${row.id}#${row.attempt}`)).toEqual([`${b.id}#3`]);
+      await store.other.outbox.complete(a.id, 2);
+      await repos.outbox.complete(b.id, 3);
+      expect(await repos.outbox.pending()).toBe(0);
+    });
+
+    test('the dispatcher drops a row past its maximum age at claim time, unsent', async () => {
+      let clock = 5_000_000;
+      const dispatcher = createOutboxDispatcher({ repo: repos.outbox, maxAgeMs: 10_000, now: () => clock });
+      const seen: number[] = [];
+      dispatcher.register('test', async (m) => (seen.push((m.payload as { n: number }).n), { ok: true }));
+      await repos.outbox.enqueue([message('acme', { n: 1 })], clock - 10_000);
+      await repos.outbox.enqueue([message('acme', { n: 2 })], clock - 9_999);
+      await dispatcher.runOnce();
+      expect(seen).toEqual([2]);
+      expect(await repos.outbox.pending()).toBe(0);
     });
 
     test('attempt log keeps the last 100 per target, newest first', async () => {

@@ -54,8 +54,13 @@ export interface OutboxRepository {
    * a row not completed or rescheduled by then is due again.
    */
   claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
-  complete(id: string): Promise<void>;
-  reschedule(id: string, at: number, error: string): Promise<void>;
+  /**
+   * Deletes the row, but only while it is still the claim `attempt` returned: a row whose lease
+   * ran out and that another node claimed again is left to that node.
+   */
+  complete(id: string, attempt: number): Promise<void>;
+  /** Makes the row due at `at`, under the same condition as `complete`. */
+  reschedule(id: string, attempt: number, at: number, error: string): Promise<void>;
   /** Keeps the last 100 attempts of the target. */
   logAttempt(attempt: DeliveryAttempt): Promise<void>;
   /** Newest first. */
