@@ -117,6 +117,48 @@ describe('purge targets', () => {
     expect(await outbox.pending()).toBe(0);
   });
 
+  test('a large change (a folder of 300 images: 600 URLs, 300 tags) is purged whole, in rows of at most 30 URLs and 30 tags', async () => {
+    const { service, dispatcher, outbox } = setup();
+    const rows: { id: string; targetId: string; tags: number; urls: number }[] = [];
+    const enqueue = outbox.enqueue.bind(outbox);
+    outbox.enqueue = async (messages, now) => {
+      for (const m of messages) if (m.kind === PURGE_TARGET) {
+        const { targetId, scope } = m.payload as { targetId: string; scope: { tags: string[]; urls: string[] } };
+        rows.push({ id: m.id, targetId, tags: scope.tags.length, urls: scope.urls.length });
+      }
+      return enqueue(messages, now);
+    };
+    const cf = await service.create('acme', { kind: 'cloudflare', zoneId: 'Z', apiToken: 'tok', apiBase: base });
+    const fastly = await service.create('acme', { kind: 'fastly', serviceId: 'S', apiToken: 'ftok', apiBase: base });
+    const bunny = await service.create('acme', { kind: 'bunny', accessKey: 'bk', apiBase: base });
+    const hook = await service.create('acme', { kind: 'http', url: `${base}/hook` });
+    const images = Array.from({ length: 300 }, (_, i) => image({ id: `IMG${String(i).padStart(3, '0')}`, version: 1 }));
+    const folder = { id: 'F1', clientId: 'acme', path: 'big', name: 'big', parentId: null, createdAt: '' };
+    await outbox.enqueue(service.subscriber({ type: 'folder.deleted', clientId: 'acme', at: '', folder: folder as never, images }), Date.now());
+    await dispatcher.runOnce();
+    expect(await outbox.pending()).toBe(0);
+
+    const allUrls = images.flatMap((i) => [`https://img.example.com/t/acme/preset:thumb/${i.id}.webp`, `https://img.example.com/t/acme/preset:thumb/${i.id}.webp?v=1`]);
+    const allTags = images.map((i) => `img-${i.id}`);
+    for (const row of rows) expect([row.tags <= 30, row.urls <= 30]).toEqual([true, true]);
+    const perTarget = (id: string) => rows.filter((r) => r.targetId === id);
+    expect([cf, fastly, bunny, hook].map((t) => perTarget(t.id).length)).toEqual([20, 10, 20, 20]);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+
+    const bunnyUrls = seen.filter((r) => r.path.startsWith('/purge?url=')).map((r) => new URLSearchParams(r.path.split('?')[1]).get('url'));
+    expect(bunnyUrls.sort()).toEqual([...allUrls].sort());
+    const cfBodies = seen.filter((r) => r.path === '/zones/Z/purge_cache').map((r) => JSON.parse(r.body));
+    expect(cfBodies.flatMap((b) => b.files ?? []).sort()).toEqual([...allUrls].sort());
+    expect(cfBodies.flatMap((b) => b.tags ?? []).sort()).toEqual(allTags);
+    expect(cfBodies.every((b) => (b.files ?? b.tags).length <= 30)).toBe(true);
+    expect(seen.filter((r) => r.path === '/service/S/purge').flatMap((r) => r.headers.get('surrogate-key')!.split(' ')).sort()).toEqual(allTags);
+    const hookBodies = seen.filter((r) => r.path === '/hook').map((r) => JSON.parse(r.body));
+    expect(hookBodies.flatMap((b) => b.urls).sort()).toEqual([...allUrls].sort());
+    expect(hookBodies.flatMap((b) => b.tags).sort()).toEqual(allTags);
+    expect(hookBodies.every((b) => b.event === 'image.deleted' && b.imageId === null && b.urls.length <= 30 && b.tags.length <= 30)).toBe(true);
+    for (const t of [cf, fastly, bunny, hook]) expect((await outbox.attempts(t.id, 100)).every((a) => a.ok)).toBe(true);
+  });
+
   test('what does not change delivered bytes purges nothing; a target deleted meanwhile is dropped', async () => {
     const { service, dispatcher, outbox } = setup();
     expect(service.subscriber({ type: 'image.updated', clientId: 'acme', at: '', image: image({ originalName: 'b.jpg' }), previous: image() })).toEqual([]);

@@ -12,8 +12,6 @@ export type PurgeCause =
 
 /** Extensions a preset URL may end in: its own format's, or any when it has none (or f_auto). */
 const ANY_FORMAT: OutputFormat[] = ['webp', 'jpeg', 'png', 'avif'];
-/** A purge names at most this many URLs: past it, tag-based providers still purge everything by tag. */
-export const MAX_PURGE_URLS = 500;
 
 function presetFormats(preset: PresetRecord): OutputFormat[] {
   const { f } = parseTransform(preset.params);
@@ -26,7 +24,8 @@ function presetFormats(preset: PresetRecord): OutputFormat[] {
  * `?v=<version>` generated URLs carry. A preset change: `client-<id>` (its URLs span every image
  * of the client) and, for URL purges, the preset's path as a prefix (`…/preset:<name>/*`).
  * Signed URLs with free-form transforms cannot be listed: only tags reach them. URLs need the
- * public delivery base (IMGAPI_PUBLIC_URL); without it a purge names tags only.
+ * public delivery base (IMGAPI_PUBLIC_URL); without it a purge names tags only. Every URL is
+ * listed, however many: the fan-out splits a large scope into bounded rows (`splitScope`).
  */
 export function affectedScope(clientId: string, cause: PurgeCause, presets: readonly PresetRecord[], publicBase: string | null): PurgeScope {
   const base = publicBase === null ? null : trimBase(publicBase);
@@ -41,13 +40,12 @@ export function affectedScope(clientId: string, cause: PurgeCause, presets: read
   }
   const urls: string[] = [];
   if (base !== null) {
-    outer: for (const image of cause.images) {
+    for (const image of cause.images) {
       for (const preset of presets) {
         for (const format of presetFormats(preset)) {
           for (const width of preset.widths ?? [undefined]) {
             const url = base + presetDeliveryPath(clientId, preset.name, image.id, format, width);
             urls.push(url, `${url}?v=${image.version}`);
-            if (urls.length >= MAX_PURGE_URLS) break outer;
           }
         }
       }
@@ -58,6 +56,6 @@ export function affectedScope(clientId: string, cause: PurgeCause, presets: read
     clientId,
     imageId: cause.images.length === 1 ? cause.images[0]!.id : null,
     tags: cause.images.map((image) => imageTag(image.id)),
-    urls: urls.slice(0, MAX_PURGE_URLS),
+    urls,
   };
 }

@@ -7,6 +7,7 @@ import type { ClaimedMessage, DeliveryAttempt, OutboxMessage, OutboxRepository }
 import type { PresetRecord } from '../ports';
 import { affectedScope, type PurgeCause } from './affected';
 import type { PurgeTargetRecord, PurgeTargetRepository } from './ports';
+import { splitScope } from './split';
 import { PurgeFailed, purgeRequests, sendPurge, type PurgeSender } from './requests';
 import type { PurgeScope, PurgeTargetConfig } from './types';
 
@@ -129,12 +130,23 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
     return error === null ? { ok: true as const } : { ok: false as const, error };
   }
 
-  /** A change's purge: what it made stale, as one row per target of the client (ids derived, so a retried fan-out adds none twice). */
+  /**
+   * A change's purge: what it made stale, as rows per target of the client, each bounded
+   * (`splitScope`: a folder delete's thousands of URLs go in many rows, each sent well within
+   * its lease). Ids derived, so a retried fan-out adds none twice.
+   */
   async function fanOut(message: ClaimedMessage) {
     const targets = await repo.list(message.clientId);
     if (targets.length === 0) return { ok: true as const };
     const scope = affectedScope(message.clientId, message.payload as PurgeCause, await deps.presets.list(message.clientId), deps.publicBase);
-    const rows: OutboxMessage[] = targets.map((t) => ({ id: `${message.id}.${t.id}`, kind: PURGE_TARGET, clientId: message.clientId, payload: { targetId: t.id, scope } }));
+    const rows: OutboxMessage[] = targets.flatMap((t) =>
+      splitScope(t.config.kind, scope).map((part, i, parts) => ({
+        id: parts.length === 1 ? `${message.id}.${t.id}` : `${message.id}.${t.id}.${i + 1}`,
+        kind: PURGE_TARGET,
+        clientId: message.clientId,
+        payload: { targetId: t.id, scope: part },
+      })),
+    );
     await deps.outbox.enqueue(rows, deps.now().getTime());
     return { ok: true as const };
   }
