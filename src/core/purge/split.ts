@@ -4,8 +4,10 @@ import { chunks, type PurgeKind, type PurgeScope } from './types';
  * What one outbox row may carry. A row's calls are made one after another within its outbox
  * lease, so a large change (a folder delete) becomes several rows instead of one row that
  * outlives its lease or a list cut short: at most 30 URLs (30 Bunny calls, one Cloudflare
- * `files` call) and 30 tags (one Cloudflare `tags` call, one Fastly call) a row. At the 10 s a
- * call may take, a row's worst case is a few minutes; it usually takes well under a second.
+ * `files` call) and 30 tags (one Cloudflare `tags` call, one Fastly call) a row. Such a row
+ * usually takes well under a second; one whose calls each take most of their 10 s could
+ * outlast the lease (IMGAPI_OUTBOX_LEASE_MS, 65 s by default) and be sent again by another
+ * node, which a purge (idempotent) tolerates.
  */
 export const URLS_PER_ROW = 30;
 export const TAGS_PER_ROW = 30;
