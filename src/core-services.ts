@@ -68,7 +68,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const outbox = changeOutbox([purgeTargets.subscriber, webhookSubscriber]);
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox });
   const enqueued = new Set<() => void>();
-  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { enqueueFor: (image) => eager.enqueueFor(image) }, outbox });
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
   const presets = createPresetService({ repos, feed, now, outbox });
   const webhooks = createWebhookService({

@@ -3,7 +3,7 @@ import { invalid } from './errors';
 import { newId } from './ids';
 import type { ImageService } from './images';
 import { MAX_PAGE_SIZE } from './paging';
-import type { EagerJobSpec, EagerJobState, ImageRecord, PresetRecord, Repositories } from './ports';
+import type { EagerJobSpec, EagerJobState, EagerJobsWrite, ImageRecord, PresetRecord, Repositories } from './ports';
 import { parseTransform } from './transform/parse';
 import type { Transform } from './transform/registry';
 import { OUTPUT_FORMATS, type OutputFormat } from './transform/types';
@@ -71,12 +71,18 @@ export function createEagerVariants(deps: {
 }) {
   const { repos, now } = deps;
   return {
-    /** On upload and replace: the version's variants of every eager preset; other versions' jobs go. */
-    async enqueueFor(image: ImageRecord): Promise<void> {
+    /**
+     * On upload and replace: the version's variants of every eager preset, for the image
+     * repository to write in the transaction of the row (a crash between the two loses none).
+     */
+    async jobsFor(image: ImageRecord): Promise<EagerJobsWrite> {
       const eager = (await repos.presets.list(image.clientId)).filter((p) => p.eager);
-      const specs = eager.flatMap((preset) => eagerJobSpecs(image, preset));
-      await repos.eagerJobs.replaceForImage(image, withIds(specs), now());
-      if (specs.length) deps.onEnqueued?.();
+      return { jobs: withIds(eager.flatMap((preset) => eagerJobSpecs(image, preset))), now: now() };
+    },
+
+    /** After the row (and its jobs) committed: a worker in this process starts at once. */
+    committed(write: EagerJobsWrite): void {
+      if (write.jobs.length) deps.onEnqueued?.();
     },
 
     /** Queues the preset's variants of every image (in `folder` and below); returns what was queued. */

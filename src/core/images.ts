@@ -9,7 +9,7 @@ import type { Limiter } from './limiter';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
 import { MAX_PAGE_SIZE } from './paging';
-import type { FocalPoint, FolderScope, ImageRecord, Repositories } from './ports';
+import type { EagerJobsWrite, FocalPoint, FolderScope, ImageRecord, Repositories } from './ports';
 
 export interface ImageDeps {
   repos: Pick<Repositories, 'images'>;
@@ -22,8 +22,8 @@ export interface ImageDeps {
   now: () => string;
   /** Outbox rows (webhooks, purges) each change writes in its own transaction. */
   outbox?: ChangeSubscriber;
-  /** Queues the eager presets' variants of a new version (see `eager-variants.ts`). */
-  eager?: { enqueueFor(image: ImageRecord): Promise<void> };
+  /** The eager presets' variants of a new version, written with its row (see `eager-variants.ts`). */
+  eager?: { jobsFor(image: ImageRecord): Promise<EagerJobsWrite>; committed(write: EagerJobsWrite): void };
 }
 
 export interface ListImagesInput {
@@ -107,12 +107,13 @@ export function createImageService(deps: ImageDeps) {
         createdAt: at,
         updatedAt: at,
       };
+      const eagerJobs = await deps.eager?.jobsFor(image);
       await storeThenCommit(image.originalKey, checked, () =>
-        repos.images.insert(image, outbox({ type: 'image.created', clientId, at: image.createdAt, image })),
+        repos.images.insert(image, outbox({ type: 'image.created', clientId, at: image.createdAt, image }), eagerJobs),
       );
       // Nothing cached knows this id yet, but listing totals on every node must move.
       await changed(image);
-      await deps.eager?.enqueueFor(image);
+      if (eagerJobs) deps.eager?.committed(eagerJobs);
       return image;
     },
 
@@ -130,15 +131,16 @@ export function createImageService(deps: ImageDeps) {
         version: current.version + 1,
         updatedAt: now(),
       };
+      // The old version's jobs are superseded (its variants are purged below): the same transaction drops them.
+      const eagerJobs = await deps.eager?.jobsFor(next);
       await storeThenCommit(next.originalKey, checked, async () => {
         const messages = outbox({ type: 'image.replaced', clientId, at: next.updatedAt, image: next, previous: current });
-        if (!(await repos.images.update(next, current.version, messages))) {
+        if (!(await repos.images.update(next, current.version, messages, eagerJobs))) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });
       await changed(next);
-      // The old version's jobs are superseded: its variants are purged below.
-      await deps.eager?.enqueueFor(next);
+      if (eagerJobs) deps.eager?.committed(eagerJobs);
       await removeOriginal(current.originalKey);
       await stores.variants.deletePrefix(variantsOfVersionPrefix(current));
       return next;

@@ -102,6 +102,12 @@ export interface EagerJobSpec {
   accept: string;
 }
 
+/** An image version's eager jobs, written in the transaction of its row: other versions' jobs go, these are added pending. */
+export interface EagerJobsWrite {
+  jobs: readonly (EagerJobSpec & { id: string })[];
+  now: string;
+}
+
 export interface EagerJob extends EagerJobSpec {
   id: string;
   attempts: number;
@@ -217,12 +223,12 @@ export interface FolderRepository {
 }
 
 export interface ImageRepository {
-  /** `outbox`: rows written in the same transaction (so are `update`'s and `delete`'s). */
-  insert(image: ImageRecord, outbox?: readonly OutboxMessage[]): Promise<void>;
+  /** `outbox`: rows written in the same transaction (so are `update`'s and `delete`'s); `eager` too, for insert and update. */
+  insert(image: ImageRecord, outbox?: readonly OutboxMessage[], eager?: EagerJobsWrite): Promise<void>;
   get(clientId: string, id: string): Promise<ImageRecord | null>;
   list(query: ImageQuery): Promise<{ items: ImageRecord[]; total: number }>;
   /** Writes the record if the stored version is still `expectedVersion`; false if it moved on. */
-  update(image: ImageRecord, expectedVersion: number, outbox?: readonly OutboxMessage[]): Promise<boolean>;
+  update(image: ImageRecord, expectedVersion: number, outbox?: readonly OutboxMessage[], eager?: EagerJobsWrite): Promise<boolean>;
   delete(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
   /** Every image's identity and original key, for consistency checks. */
   listAllRefs(): Promise<Pick<ImageRecord, 'clientId' | 'id' | 'version' | 'originalKey'>[]>;

@@ -1,22 +1,26 @@
 import type { SQL } from 'bun';
-import type { EagerJobRepository, EagerJobSpec } from '../core/ports';
+import type { EagerJobRepository, EagerJobSpec, EagerJobsWrite, ImageRecord } from '../core/ports';
 import { abandonedError, imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
 
-export function createPostgresEagerJobRepository(sql: SQL): EagerJobRepository {
-  async function add(tx: SQL, jobs: readonly (EagerJobSpec & { id: string })[], now: string) {
-    for (const j of jobs) {
-      await tx`INSERT INTO eager_jobs (id, client_id, image_id, image_version, preset_id, path, accept, created_at)
-        VALUES (${j.id}, ${j.clientId}, ${j.imageId}, ${j.imageVersion}, ${j.presetId}, ${j.path}, ${j.accept}, ${now})
-        ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL
-        WHERE eager_jobs.state <> 'running'`;
-    }
+async function add(tx: SQL, jobs: readonly (EagerJobSpec & { id: string })[], now: string) {
+  for (const j of jobs) {
+    await tx`INSERT INTO eager_jobs (id, client_id, image_id, image_version, preset_id, path, accept, created_at)
+      VALUES (${j.id}, ${j.clientId}, ${j.imageId}, ${j.imageVersion}, ${j.presetId}, ${j.path}, ${j.accept}, ${now})
+      ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL
+      WHERE eager_jobs.state <> 'running'`;
   }
+}
+
+/** An image version's jobs, inside the caller's transaction: other versions' go, these are added. */
+export async function writeEagerJobs(tx: SQL, image: Pick<ImageRecord, 'id' | 'version'>, write: EagerJobsWrite): Promise<void> {
+  await tx`DELETE FROM eager_jobs WHERE image_id = ${image.id} AND image_version <> ${image.version}`;
+  await add(tx, write.jobs, write.now);
+}
+
+export function createPostgresEagerJobRepository(sql: SQL): EagerJobRepository {
   return {
     async replaceForImage(image, jobs, now) {
-      await sql.begin(async (tx) => {
-        await tx`DELETE FROM eager_jobs WHERE image_id = ${image.id} AND image_version <> ${image.version}`;
-        await add(tx, jobs, now);
-      });
+      await sql.begin((tx) => writeEagerJobs(tx, image, { jobs, now }));
     },
     async enqueue(jobs, now) {
       await sql.begin((tx) => add(tx, jobs, now));

@@ -1,7 +1,8 @@
 import type { OutboxMessage } from '../core/outbox/ports';
 import { writeOutbox } from './postgres-outbox';
+import { writeEagerJobs } from './postgres-eager-jobs';
 import type { SQL } from 'bun';
-import type { ImageQuery, ImageRepository } from '../core/ports';
+import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
 import { countKey, createImageCounts, IMAGE_SELECT, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 
@@ -42,22 +43,27 @@ function listCondition(query: ImageQuery, p: ReturnType<typeof parameters>): str
 }
 
 export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = createImageCounts()): ImageRepository {
-  /** Runs the change and writes its outbox rows in one transaction; the rows only if it changed something. */
-  const inTransaction = async (outbox: readonly OutboxMessage[], change: (db: SQL) => Promise<{ count: number }>) =>
-    outbox.length === 0
+  /** Runs the change and writes its outbox rows (and eager jobs) in one transaction; the rows only if it changed something. */
+  const inTransaction = async (
+    outbox: readonly OutboxMessage[],
+    change: (db: SQL) => Promise<{ count: number }>,
+    eager?: { image: ImageRecord; write: EagerJobsWrite },
+  ) =>
+    outbox.length === 0 && !eager
       ? change(sql)
       : sql.begin(async (tx) => {
           const result = await change(tx);
           if (result.count > 0) await writeOutbox(tx, outbox);
+          if (result.count > 0 && eager) await writeEagerJobs(tx, eager.image, eager.write);
           return result;
         });
   return {
-    async insert(img, outbox = []) {
+    async insert(img, outbox = [], eager) {
       await inTransaction(outbox, (db) => db`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
           has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
         VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
           ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
-          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${img.createdAt}, ${img.updatedAt})`);
+          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${img.createdAt}, ${img.updatedAt})`, eager && { image: img, write: eager });
       counts.changed(img.clientId);
     },
 
@@ -108,14 +114,14 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       return { items: rows.map(toImage), total };
     },
 
-    async update(img, expectedVersion, outbox = []) {
+    async update(img, expectedVersion, outbox = [], eager) {
       const result = await inTransaction(outbox, (db) => db`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
           bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, frames = ${img.frames}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
           version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
           placeholder = CASE WHEN version = ${img.version} THEN COALESCE(${placeholderColumn(img.placeholder)}, placeholder) ELSE ${placeholderColumn(img.placeholder)} END,
           updated_at = ${img.updatedAt}
-        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`);
+        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`, eager && { image: img, write: eager });
       counts.changed(img.clientId);
       return result.count > 0;
     },

@@ -1,14 +1,24 @@
 import type { Database } from 'bun:sqlite';
-import type { EagerJobRepository, EagerJobSpec } from '../core/ports';
+import type { EagerJobRepository, EagerJobSpec, EagerJobsWrite, ImageRecord } from '../core/ports';
 import { abandonedError, imageCounts, stateCounts, toEagerJob, type EagerJobRow } from './eager-job-rows';
 
-export function createSqliteEagerJobRepository(db: Database): EagerJobRepository {
-  const insert = db.query(
+const upsert = (db: Database) =>
+  db.query(
     `INSERT INTO eager_jobs (id, client_id, image_id, image_version, preset_id, path, accept, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL
      WHERE eager_jobs.state <> 'running'`,
   );
+
+/** An image version's jobs, inside the caller's transaction: other versions' go, these are added. */
+export function writeEagerJobs(db: Database, image: Pick<ImageRecord, 'id' | 'version'>, write: EagerJobsWrite): void {
+  db.query('DELETE FROM eager_jobs WHERE image_id = ? AND image_version <> ?').run(image.id, image.version);
+  const insert = upsert(db);
+  for (const j of write.jobs) insert.run(j.id, j.clientId, j.imageId, j.imageVersion, j.presetId, j.path, j.accept, write.now);
+}
+
+export function createSqliteEagerJobRepository(db: Database): EagerJobRepository {
+  const insert = upsert(db);
   const add = (jobs: readonly (EagerJobSpec & { id: string })[], now: string) => {
     for (const j of jobs) insert.run(j.id, j.clientId, j.imageId, j.imageVersion, j.presetId, j.path, j.accept, now);
   };
@@ -29,10 +39,7 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
   });
   return {
     async replaceForImage(image, jobs, now) {
-      db.transaction(() => {
-        db.query('DELETE FROM eager_jobs WHERE image_id = ? AND image_version <> ?').run(image.id, image.version);
-        add(jobs, now);
-      })();
+      db.transaction(() => writeEagerJobs(db, image, { jobs, now }))();
     },
     async enqueue(jobs, now) {
       db.transaction(() => add(jobs, now))();

@@ -1,8 +1,9 @@
 import type { OutboxMessage } from '../core/outbox/ports';
 import { writeOutbox } from './sqlite-outbox';
+import { writeEagerJobs } from './sqlite-eager-jobs';
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
-import type { ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
+import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
 import { countKey, createImageCounts, IMAGE_SELECT, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 import { trigramPhrase } from './sqlite';
 
@@ -31,19 +32,20 @@ function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBinding
 const DENSE_MATCHES = 2_000;
 
 export function createSqliteImageRepository(db: Database, counts: ImageCounts = createImageCounts()): ImageRepository {
-  /** Runs the change and writes its outbox rows in one transaction; the rows only if it changed something. */
-  const inTransaction = (outbox: readonly OutboxMessage[], change: () => { changes: number }) =>
-    outbox.length === 0
+  /** Runs the change and writes its outbox rows (and eager jobs) in one transaction; the rows only if it changed something. */
+  const inTransaction = (outbox: readonly OutboxMessage[], change: () => { changes: number }, eager?: { image: ImageRecord; write: EagerJobsWrite }) =>
+    outbox.length === 0 && !eager
       ? change()
       : db.transaction(() => {
           const result = change();
           if (result.changes > 0) writeOutbox(db, outbox);
+          if (result.changes > 0 && eager) writeEagerJobs(db, eager.image, eager.write);
           return result;
         })();
   const globalMatches = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM images_name_fts WHERE images_name_fts MATCH ?');
   const byId = db.query<ImageRow, [string, string]>(`${IMAGE_SELECT} WHERE i.client_id = ? AND i.id = ?`);
   return {
-    async insert(img, outbox = []) {
+    async insert(img, outbox = [], eager) {
       try {
         inTransaction(outbox, () => db.query(
           `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
@@ -53,7 +55,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
           img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
           img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
           img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), img.createdAt, img.updatedAt,
-        ));
+        ), eager && { image: img, write: eager });
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
       }
@@ -100,7 +102,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       return { items: page.map((rowid) => toImage(byRowid.get(rowid)!)), total };
     },
 
-    async update(img, expectedVersion, outbox = []) {
+    async update(img, expectedVersion, outbox = [], eager) {
       const result = inTransaction(outbox, () => db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
            has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?,
@@ -113,7 +115,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
         img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
         img.focalPoint?.y ?? null, img.version, placeholderColumn(img.placeholder), placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
-      ));
+      ), eager && { image: img, write: eager });
       counts.changed(img.clientId);
       return result.changes > 0;
     },

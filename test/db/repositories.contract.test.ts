@@ -219,9 +219,34 @@ describe.each(backends)('repositories on $name', (backend) => {
     await repos.presets.delete(clientId, preset.id);
   });
 
-  test('folders and images: nested paths, listing scopes, paging, search, rename, move, replace, delete', async () => {
-    const ensure = (path: string, n: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(n), 1000);
-    const acme = await ensure('clients/acme', 1);
+  test('eager jobs written with the image row: a failed transaction leaves neither, a committed insert or replace always has its jobs', async () => {
+    const preset = { id: id('pre'), clientId, name: 'eageratomic', params: 'w_100', widths: null, eager: true, formats: null, createdAt: at(1) };
+    await repos.presets.insert(preset);
+    const img = image(clientId, null, 'atomic.jpg', 1);
+    const spec = (path: string, version = img.version, jobId = id('job')) => ({ id: jobId, clientId, imageId: img.id, imageVersion: version, presetId: preset.id, path, accept: '' });
+    // The second job's id repeats the first's: the job rows fail after the image row went in, so the whole insert is undone.
+    const twice = id('job');
+    await expect(repos.images.insert(img, [], { jobs: [spec('a.webp', 1, twice), spec('a.avif', 1, twice)], now: at(2) })).rejects.toThrow();
+    expect(await repos.images.get(clientId, img.id)).toBeNull();
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 0, running: 0, done: 0, failed: 0 });
+    // Committed: the row and its jobs together.
+    await repos.images.insert(img, [], { jobs: [spec('a.webp'), spec('a.avif')], now: at(2) });
+    expect((await repos.eagerJobs.countsByImage(clientId, [img.id])).get(img.id)).toEqual({ pending: 2, ready: 0, failed: 0 });
+    // An insert refused (the id exists) writes no jobs either.
+    await expect(repos.images.insert(img, [], { jobs: [spec('b.webp')], now: at(3) })).rejects.toThrow();
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toMatchObject({ pending: 2 });
+    // A replace that lost the race (the version moved on) writes none.
+    const next = { ...img, version: 2 };
+    expect(await repos.images.update(next, 7, [], { jobs: [spec('a.webp', 2)], now: at(4) })).toBe(false);
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 2, running: 0, done: 0, failed: 0 });
+    // One that commits drops the old version's jobs and adds the new one's, in the same transaction.
+    expect(await repos.images.update(next, 1, [], { jobs: [spec('a.webp', 2)], now: at(5) })).toBe(true);
+    expect(await repos.eagerJobs.countsByPreset(preset.id)).toEqual({ pending: 1, running: 0, done: 0, failed: 0 });
+    expect((await repos.eagerJobs.claim(at(6), at(0), 3))!).toMatchObject({ imageId: img.id, imageVersion: 2, path: 'a.webp' });
+    await repos.images.delete(clientId, img.id);
+    await repos.presets.delete(clientId, preset.id);
+  });
+
   test('eager jobs: a stale claim that reached the attempt cap is failed at the next claim, not claimed again', async () => {
     const preset = { id: id('pre'), clientId, name: 'eagercap', params: 'w_100', widths: null, eager: true, formats: null, createdAt: at(1) };
     await repos.presets.insert(preset);
