@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
 import type { ImageRecord, PresetRecord } from '../../src/core/ports';
 import { createPurgeTargetService, parseTargetConfig, PURGE_CHANGE, PURGE_TARGET, secretHint } from '../../src/core/purge/purge-targets';
-import { fetchSender } from '../../src/core/purge/requests';
+import { fetchSender, guardedSender, type PurgeSender } from '../../src/core/purge/requests';
 import { createSqliteOutboxRepository } from '../../src/db/sqlite-outbox';
 import { createSqlitePurgeTargetRepository } from '../../src/db/sqlite-purge-targets';
 
@@ -29,7 +29,7 @@ beforeAll(() => {
 });
 afterAll(() => provider.stop(true));
 
-function setup(checked: string[] = []) {
+function setup(checked: string[] = [], send: PurgeSender = fetchSender()) {
   const db = new Database(':memory:', { strict: true });
   db.exec('PRAGMA foreign_keys = ON');
   db.exec(migration('001_init.sql'));
@@ -43,7 +43,7 @@ function setup(checked: string[] = []) {
     presets: { list: async () => presets },
     outbox,
     checkTarget: async (url) => void checked.push(url),
-    send: fetchSender(),
+    send,
     publicBase: 'https://img.example.com',
     now: () => new Date(),
   });
@@ -171,5 +171,17 @@ describe('purge targets', () => {
     await dispatcher.runOnce();
     expect(seen).toEqual([]);
     expect(await outbox.pending()).toBe(0);
+  });
+
+  test('a target the SSRF guard refuses at send time (it resolves to a private address now) is given up after one logged attempt, not retried', async () => {
+    const { service, dispatcher, outbox } = setup([], guardedSender({ allowPrivate: false }));
+    const target = await service.create('acme', { kind: 'http', url: `${base}/hook` });
+    await outbox.enqueue(service.subscriber({ type: 'image.deleted', clientId: 'acme', at: '', image: image() }), Date.now());
+    await dispatcher.runOnce();
+    expect(seen).toEqual([]);
+    expect(await outbox.pending()).toBe(0);
+    const log = await outbox.attempts(target.id, 10);
+    expect(log.map((a) => [a.attempt, a.ok, a.status])).toEqual([[1, false, null]]);
+    expect(log[0]!.error).toContain('is a private, loopback, link-local or metadata address');
   });
 });

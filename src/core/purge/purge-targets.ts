@@ -1,4 +1,6 @@
-import { invalid, notFound } from '../errors';
+import { AppError, invalid, notFound } from '../errors';
+
+const isForbidden = (error: unknown): boolean => error instanceof AppError && error.code === 'forbidden_target';
 import { newId } from '../ids';
 import type { ChangeEvent, ChangeSubscriber } from '../outbox/change-events';
 import { newMessageId } from '../outbox/change-events';
@@ -107,6 +109,7 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
     const started = performance.now();
     let status: number | null = null;
     let error: string | null = null;
+    let forbidden = false;
     try {
       // The sender checks each request's address again, resolved once, as it connects.
       const requests = purgeRequests(target.config, scope, { id: message.id, timestamp: Math.floor(deps.now().getTime() / 1000) });
@@ -115,6 +118,7 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
     } catch (failure) {
       status = failure instanceof PurgeFailed ? failure.status : null;
       error = failure instanceof Error ? failure.message : String(failure);
+      forbidden = isForbidden(failure instanceof PurgeFailed ? failure.cause : failure);
     }
     await deps.outbox.logAttempt({
       targetId,
@@ -127,7 +131,8 @@ export function createPurgeTargetService(deps: PurgeTargetDeps) {
       error,
       at: deps.now().toISOString(),
     });
-    return error === null ? { ok: true as const } : { ok: false as const, error };
+    // A target the SSRF guard refuses at send time (it resolves to a private address now) is given up, not retried.
+    return error === null ? { ok: true as const } : { ok: false as const, error, drop: forbidden };
   }
 
   /**

@@ -24,8 +24,8 @@ export function purgeRequests(target: PurgeTargetConfig, scope: PurgeScope, mess
 export type PurgeSender = (request: PurgeRequest) => Promise<{ status: number; body: string }>;
 
 export class PurgeFailed extends Error {
-  constructor(readonly status: number | null, message: string) {
-    super(message);
+  constructor(readonly status: number | null, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'PurgeFailed';
   }
 }
@@ -38,7 +38,8 @@ export async function sendPurge(requests: readonly PurgeRequest[], send: PurgeSe
     try {
       answer = await send(request);
     } catch (error) {
-      throw new PurgeFailed(null, `${request.method} ${new URL(request.url).origin}: ${(error as Error).message}`);
+      // The cause is kept: a target the SSRF guard refuses (forbidden_target) is given up, not retried.
+      throw new PurgeFailed(null, `${request.method} ${new URL(request.url).origin}: ${(error as Error).message}`, { cause: error });
     }
     if (answer.status < 200 || answer.status > 299) {
       throw new PurgeFailed(answer.status, `${request.method} ${new URL(request.url).origin} answered ${answer.status}: ${answer.body.slice(0, 200)}`);

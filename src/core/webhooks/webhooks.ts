@@ -1,4 +1,4 @@
-import { invalid, notFound } from '../errors';
+import { AppError, invalid, notFound } from '../errors';
 import { newId } from '../ids';
 import { CHANGE_EVENT_TYPES, newMessageId, type ChangeEvent, type ChangeEventType, type ChangeSubscriber } from '../outbox/change-events';
 import type { OutboxSender, SendResult } from '../outbox/dispatcher';
@@ -22,6 +22,9 @@ interface DeliveryPayload {
   type: string;
   body: string;
 }
+
+/** The SSRF guard refused the target (it resolves to a private address now): retrying cannot help. */
+export const isForbidden = (error: unknown): boolean => error instanceof AppError && error.code === 'forbidden_target';
 
 export const WEBHOOK_EVENT = 'webhook.event';
 export const WEBHOOK_DELIVERY = 'webhook';
@@ -86,13 +89,13 @@ export function createWebhookService(deps: WebhookDeps) {
     return { ok: true };
   }
 
-  async function attemptOnce(endpoint: WebhookEndpoint, delivery: DeliveryPayload): Promise<OutboundResult> {
+  async function attemptOnce(endpoint: WebhookEndpoint, delivery: DeliveryPayload): Promise<OutboundResult & { forbidden?: boolean }> {
     try {
       const target = await resolveTarget(endpoint.url, policy, deps.lookup);
       const headers = signWebhook(endpoint.secret, delivery.eventId, Math.floor(now() / 1000), delivery.body);
       return await post({ target, headers, body: delivery.body });
     } catch (error) {
-      return { status: null, body: '', latencyMs: 0, error: error instanceof Error ? error.message : String(error) };
+      return { status: null, body: '', latencyMs: 0, error: error instanceof Error ? error.message : String(error), forbidden: isForbidden(error) };
     }
   }
 
@@ -115,7 +118,8 @@ export function createWebhookService(deps: WebhookDeps) {
     }
     if (delivery.type === TEST_EVENT) return { ok: false, error: error!, drop: true };
     const after = await repos.webhooks.recordFailure(endpoint.id, iso(now()), iso(now() - disableAfterMs));
-    return { ok: false, error: error!, drop: !after?.enabled };
+    // A target the SSRF guard refuses at send time (it resolves to a private address now) is not retried.
+    return { ok: false, error: error!, drop: result.forbidden === true || !after?.enabled };
   }
 
   return {
