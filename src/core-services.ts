@@ -75,7 +75,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     repos,
     policy: outboundPolicy,
     disableAfterMs: config.webhookDisableAfterMs,
-    present: presentEventData({ accounts, base: config.publicUrl ?? '' }),
+    present: presentEventData({ accounts, eager, base: config.publicUrl ?? '' }),
   });
   let stopHearing: (() => Promise<void>) | null = null;
 

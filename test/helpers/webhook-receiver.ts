@@ -29,6 +29,7 @@ export async function startReceiver(options: { secret?: () => string | undefined
   const events = new Map<string, ReceivedEvent>();
   const requests: { id: string | null; at: number; verified: boolean; host: string | null }[] = [];
   let status = 200;
+  let delayMs = 0;
   let server: ReturnType<typeof Bun.serve> | null = null;
   const receiver = {
     port,
@@ -39,6 +40,10 @@ export async function startReceiver(options: { secret?: () => string | undefined
     set answer(value: number) {
       status = value;
     },
+    /** Each answer comes this much later (a slow endpoint). */
+    set delay(ms: number) {
+      delayMs = ms;
+    },
     up() {
       server ??= Bun.serve({
         port,
@@ -46,6 +51,7 @@ export async function startReceiver(options: { secret?: () => string | undefined
         fetch: async (request) => {
           const body = await request.text();
           const at = Date.now();
+          if (delayMs > 0) await Bun.sleep(delayMs);
           let verified = false;
           try {
             const secret = options.secret?.() ?? receiver.secret;

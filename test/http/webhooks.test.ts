@@ -21,6 +21,8 @@ describe('webhooks on a real server and receiver', () => {
     const onlyDeletes = await startReceiver();
     const created = await server.api('POST', '/webhooks', { url: receiver.url, events: ALL_EVENTS });
     expect(created.status).toBe(201);
+    // The answer holds the secret: never cached.
+    expect(created.headers.get('cache-control')).toBe('no-store');
     expect(Object.keys(created.json)).toEqual(expect.arrayContaining(['id', 'url', 'events', 'secret', 'enabled']));
     expect(created.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}$/);
     expect(Buffer.from(created.json.secret.slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
@@ -89,6 +91,50 @@ describe('webhooks on a real server and receiver', () => {
     await receiver.down();
     await onlyDeletes.down();
   });
+
+  test('an image in an event is presented as the API presents it, its variants counts included', async () => {
+    const receiver = await startReceiver();
+    const created = await server.api('POST', '/webhooks', { url: receiver.url, events: ['image.created'] });
+    receiver.secret = created.json.secret;
+    const preset = await server.api('POST', '/presets', { name: 'hookeager', params: 'w_20', eager: true, formats: ['webp', 'avif'] });
+    expect(preset.status).toBe(201);
+    const upload = await server.upload(await jpeg(30, 20), 'eager.jpg');
+    expect(upload.json.variants.pending + upload.json.variants.ready).toBe(2);
+    const [event] = await receiver.waitFor(1);
+    expect(event!.json.data.variants.pending + event!.json.data.variants.ready).toBe(2);
+    // Counts change as the jobs run, and the API's thumbnailUrl starts with the request's origin
+    // (an event's with IMGAPI_PUBLIC_URL, unset here): the rest is the same object.
+    const { variants: _sent, thumbnailUrl: sentThumb, ...sent } = event!.json.data;
+    const { variants: _now, thumbnailUrl: apiThumb, ...api } = (await server.api('GET', `/images/${upload.json.id}`)).json;
+    expect(sent).toEqual(api);
+    expect(apiThumb).toBe(`${server.url}${sentThumb}`);
+    await server.api('DELETE', `/presets/${preset.json.id}`);
+    await server.api('DELETE', `/images/${upload.json.id}`);
+    await server.api('DELETE', `/webhooks/${created.json.id}`);
+    await receiver.down();
+  });
+
+  test('an endpoint that hangs does not hold up the others: their events still arrive at once', async () => {
+    const slow = await startReceiver();
+    const fast = await startReceiver();
+    slow.delay = 8_000;
+    const hooks = [];
+    for (const receiver of [slow, fast]) {
+      const created = await server.api('POST', '/webhooks', { url: receiver.url, events: ['image.created'] });
+      receiver.secret = created.json.secret;
+      hooks.push(created.json.id);
+    }
+    await server.upload(await jpeg(11, 10), 'slow-1.jpg');
+    await fast.waitFor(1, 3_000);
+    for (let i = 0; i < 3; i++) await server.upload(await jpeg(12 + i, 10), `slow-${i + 2}.jpg`);
+    const started = Date.now();
+    await fast.waitFor(4, 3_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(slow.events.size).toBe(0); // still hanging on the first
+    for (const id of hooks) await server.api('DELETE', `/webhooks/${id}`);
+    await slow.down();
+    await fast.down();
+  }, 20_000);
 
   test('a receiver down for a while gets every event once when it comes back (deduplicated by webhook-id)', async () => {
     const receiver = await startReceiver({ up: false });

@@ -14,16 +14,25 @@ export const webhookRoutes = (api: Api, auth: AuthDeps) =>
       response: { 200: WebhookList, ...apiErrors() },
       detail: { tags, operationId: 'listWebhooks', summary: 'List webhook endpoints', description: 'Without their secrets.' },
     })
-    .post('', async ({ caller, body, status }) => status(201, await api.webhooks.create(caller, body)), {
+    .post(
+      '',
+      async ({ caller, body, set, status }) => {
+        const created = await api.webhooks.create(caller, body);
+        // The secret is in this answer: no browser or proxy may keep it.
+        set.headers['cache-control'] = 'no-store';
+        return status(201, created);
+      },
+      {
       body: CreateWebhookBody,
       response: { 201: CreatedWebhook, ...apiErrors() },
       detail: {
         tags,
         operationId: 'createWebhook',
         summary: 'Register a webhook endpoint',
-        description: 'Events are POSTed as { type, timestamp, data }, signed per Standard Webhooks with the secret in this answer (shown once). Registering never connects to the URL; a private target is a 400 forbidden_target.',
+        description: 'Events are POSTed as { type, timestamp, data }, signed per Standard Webhooks with the secret in this answer (shown once, never cached). Registering never connects to the URL; a private target is a 400 forbidden_target.',
       },
-    })
+    },
+    )
     .get('/:id/deliveries', ({ caller, params }) => api.webhooks.deliveries(caller, params.id), {
       params,
       response: { 200: DeliveryList, ...apiErrors(404) },
