@@ -268,6 +268,9 @@ describe.each(backends)('repositories on $name', (backend) => {
     await repos.presets.delete(clientId, preset.id);
   });
 
+  test('folders and images: nested paths, listing scopes, paging, search, rename, move, replace, delete', async () => {
+    const ensure = (path: string, n: number) => repos.folders.ensurePath(clientId, path.split('/'), () => id('fld'), at(n), 1000);
+    const acme = await ensure('clients/acme', 1);
     expect(acme.created).toBe(true);
     expect(acme.folder).toMatchObject({ clientId, name: 'acme', path: 'clients/acme' });
     const again = await ensure('clients/acme', 2);
