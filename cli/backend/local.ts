@@ -31,7 +31,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     createPreset: (input) => api.presets.create(caller, input),
     deletePreset: (id) => api.presets.delete(caller, id),
     warmPreset: (id, folder) => api.presets.warm(caller, id, { folder }),
-    warmProgress: (id) => api.presets.warmProgress(caller, id),
+    warmProgress: (id, since) => api.presets.warmProgress(caller, id, since),
     async workEagerQueue() {
       // Variants go where a server on this data directory looks them up: its cache tiers.
       // No misses to serve here: the eager lanes may take every transform slot.

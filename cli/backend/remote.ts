@@ -46,7 +46,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
       await unwrap(v1.presets(param(id)).delete());
     },
     warmPreset: (id, folder) => unwrap(v1.presets(param(id)).warm.post(folder === undefined ? {} : { folder })),
-    warmProgress: (id) => unwrap(v1.presets(param(id)).warm.get()),
+    warmProgress: (id, since) => unwrap(v1.presets(param(id)).warm.get(since === undefined ? {} : { query: { since } })),
     listKeys: async () => (await unwrap(v1.keys.get())).items,
     createKey: (name) => unwrap(v1.keys.post({ name })),
     revokeKey: async (id) => {

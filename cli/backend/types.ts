@@ -53,7 +53,8 @@ export interface Backend {
   deletePreset(id: string): Promise<void>;
   /** Queues the preset's variants of existing images (in `folder` and below). */
   warmPreset(id: string, folder?: string): Promise<WarmProgress>;
-  warmProgress(id: string): Promise<WarmProgress>;
+  /** With `since` (from warmPreset): only the variants that warm queued. */
+  warmProgress(id: string, since?: string): Promise<WarmProgress>;
   /**
    * Local mode: works off the eager queue in this process (no server may be running); returns
    * how to stop. Remote mode has none: the server's workers compute.

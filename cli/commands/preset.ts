@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
-import { notFound } from '../../src/core/errors';
+import { AppError, invalid, notFound } from '../../src/core/errors';
 import { print, widthList } from '../options';
 import { createCountProgress } from '../progress';
 
 const WARM_POLL_MS = 200;
-import type { PresetView } from '../backend/types';
+import type { PresetView, WarmProgress } from '../backend/types';
 
 const presetLine = (p: PresetView) =>
   `${p.name}\t${p.params}${p.widths ? `\twidths ${p.widths.join(',')}` : ''}${p.eager ? `\teager ${p.formats.join(',')}` : ''}`;
@@ -51,26 +51,41 @@ export function registerPreset(program: Command): void {
     .command('warm <name>')
     .description("compute a preset's variants (every width × format) of existing images, so their first request is a hit")
     .option('--folder <path>', 'only images in this folder and below')
+    .option('--stall-timeout <seconds>', 'give up when no variant finished for this long (the server computes none, e.g. IMGAPI_EAGER_CONCURRENCY=0)', '120')
     .addHelpText('after', '\nExamples:\n  imgapi preset warm card\n  imgapi preset warm card --folder products --json')
     .action(
-      backendAction(async (backend, options, name: string, opts: { folder?: string }) => {
+      backendAction(async (backend, options, name: string, opts: { folder?: string; stallTimeout: string }) => {
+        const stallSeconds = Number(opts.stallTimeout);
+        if (!(stallSeconds > 0)) throw invalid(`--stall-timeout must be a number of seconds > 0; got ${JSON.stringify(opts.stallTimeout)}`);
         const found = (await backend.listPresets()).find((p) => p.name === name);
         if (!found) throw notFound(`Preset "${name}"`);
         const queued = await backend.warmPreset(found.id, opts.folder);
         const stopWorking = await backend.workEagerQueue?.();
-        const progress = createCountProgress(queued.variants ?? 0, 'variants', !options.json);
+        // Only what this warm queued counts (`since`): not earlier jobs of the preset, nor its failures elsewhere.
+        const total = (s: WarmProgress) => s.pending + s.ready + s.failed;
         let state = queued;
+        const progress = createCountProgress(total(state), 'variants', !options.json);
+        let lastMove = Date.now();
         try {
-          // Counts are the preset's whole queue: variants queued before (by uploads) are waited for too.
           while (state.pending > 0) {
             await Bun.sleep(WARM_POLL_MS);
-            state = await backend.warmProgress(found.id);
-            progress.update(Math.max(0, (queued.variants ?? 0) - state.pending - state.failed), state.failed);
+            const next = await backend.warmProgress(found.id, queued.since);
+            if (next.ready !== state.ready || next.failed !== state.failed || next.pending !== state.pending) lastMove = Date.now();
+            state = next;
+            progress.update(state.ready, state.failed);
+            if (state.pending > 0 && Date.now() - lastMove > stallSeconds * 1000) {
+              progress.stop(state.ready, state.failed);
+              throw new AppError(
+                'unavailable',
+                `warm ${name}: no variant finished in ${stallSeconds} s (${state.pending} still queued, ${state.ready} ready). ` +
+                  'Is a server computing eager variants (IMGAPI_EAGER_CONCURRENCY > 0, IMGAPI_CONCURRENCY > 1)? The queued jobs stay and are done when one is.',
+              );
+            }
           }
         } finally {
           await stopWorking?.();
         }
-        progress.stop(Math.max(0, (queued.variants ?? 0) - state.failed), state.failed);
+        progress.stop(state.ready, state.failed);
         const result = { name, images: queued.images ?? 0, variants: queued.variants ?? 0, ready: state.ready, failed: state.failed };
         print(options, result, `warmed ${name}: ${result.variants} variants of ${result.images} images${result.failed ? `, ${result.failed} failed` : ''}`);
         if (state.failed > 0) process.exitCode = 1;

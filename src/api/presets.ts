@@ -46,6 +46,9 @@ export const WarmProgress = t.Object(
   {
     images: t.Optional(Integer({ description: 'Images whose variants were queued (POST only)' })),
     variants: t.Optional(Integer({ description: 'Variants queued (POST only)' })),
+    since: t.Optional(
+      t.String({ format: 'date-time', description: 'When this warm queued its variants (POST only): GET with ?since= counts those only' }),
+    ),
     pending: Integer({ description: "The preset's variants queued or being computed" }),
     ready: Integer({ description: 'Computed' }),
     failed: Integer({ description: 'Recorded as failed (not retried)' }),
@@ -81,8 +84,10 @@ export function presetsApi(services: ApiServices) {
     async warm(caller: Caller, id: string, input: { folder?: string }): Promise<WarmProgress> {
       const preset = await presetById(caller, id);
       const queued = await eager.warm(caller.clientId, preset, input.folder);
-      return { ...queued, ...progressOf(await eager.progress(preset.id)) };
+      return { ...queued, ...progressOf(await eager.progress(preset.id, queued.since)) };
     },
-    warmProgress: async (caller: Caller, id: string): Promise<WarmProgress> => progressOf(await eager.progress((await presetById(caller, id)).id)),
+    /** The preset's whole queue, or with `since` (a warm's) only what that warm queued. */
+    warmProgress: async (caller: Caller, id: string, since?: string): Promise<WarmProgress> =>
+      progressOf(await eager.progress((await presetById(caller, id)).id, since)),
   };
 }

@@ -85,23 +85,27 @@ export function createEagerVariants(deps: {
       if (write.jobs.length) deps.onEnqueued?.();
     },
 
-    /** Queues the preset's variants of every image (in `folder` and below); returns what was queued. */
-    async warm(clientId: string, preset: PresetRecord, folder?: string): Promise<{ images: number; variants: number }> {
+    /**
+     * Queues the preset's variants of every image (in `folder` and below); returns what was
+     * queued and `since`, the time they were queued at: `progress(presetId, since)` counts them only.
+     */
+    async warm(clientId: string, preset: PresetRecord, folder?: string): Promise<{ images: number; variants: number; since: string }> {
+      const since = now();
       let images = 0;
       let variants = 0;
       for (let page = 1; ; page++) {
         const listed = await deps.images.list(clientId, { folder, recursive: true, page, pageSize: MAX_PAGE_SIZE });
         const specs = listed.items.flatMap((image) => eagerJobSpecs(image, preset));
-        await repos.eagerJobs.enqueue(withIds(specs), now());
+        await repos.eagerJobs.enqueue(withIds(specs), since);
         images += listed.items.length;
         variants += specs.length;
         if (page * MAX_PAGE_SIZE >= listed.total || listed.items.length === 0) break;
       }
       if (variants) deps.onEnqueued?.();
-      return { images, variants };
+      return { images, variants, since };
     },
 
-    progress: (presetId: string): Promise<Record<EagerJobState, number>> => repos.eagerJobs.countsByPreset(presetId),
+    progress: (presetId: string, since?: string): Promise<Record<EagerJobState, number>> => repos.eagerJobs.countsByPreset(presetId, since),
 
     /** `variants` of the image object, per image id (zeros for an image without eager work). */
     async counts(clientId: string, imageIds: readonly string[]): Promise<Map<string, VariantCounts>> {

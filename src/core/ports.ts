@@ -118,7 +118,7 @@ export type EagerJobState = 'pending' | 'running' | 'done' | 'failed';
 export interface EagerJobRepository {
   /** Drops the image's jobs of other versions (a replace supersedes them) and adds these, pending. */
   replaceForImage(image: Pick<ImageRecord, 'id' | 'version'>, jobs: readonly (EagerJobSpec & { id: string })[], now: string): Promise<void>;
-  /** Adds jobs, or makes existing ones of the same variant pending again unless running (warm). */
+  /** Adds jobs, or makes existing ones of the same variant pending again (queued `now`) unless running (warm). */
   enqueue(jobs: readonly (EagerJobSpec & { id: string })[], now: string): Promise<void>;
   /**
    * Atomically takes the oldest pending job (or one claimed before `staleBefore`, whose node
@@ -130,8 +130,8 @@ export interface EagerJobRepository {
   finish(id: string, outcome: 'done' | 'failed' | 'retry', error: string | null): Promise<void>;
   /** Per image (its current version's jobs): variants not yet computed and computed. */
   countsByImage(clientId: string, imageIds: readonly string[]): Promise<Map<string, { pending: number; ready: number; failed: number }>>;
-  /** One preset's jobs by state. */
-  countsByPreset(presetId: string): Promise<Record<EagerJobState, number>>;
+  /** One preset's jobs by state; with `since`, only those queued (or queued again) at or after it: one warm's. */
+  countsByPreset(presetId: string, since?: string): Promise<Record<EagerJobState, number>>;
   /** Every job by state, for /metrics. */
   totals(): Promise<Record<EagerJobState, number>>;
 }

@@ -6,7 +6,7 @@ async function add(tx: SQL, jobs: readonly (EagerJobSpec & { id: string })[], no
   for (const j of jobs) {
     await tx`INSERT INTO eager_jobs (id, client_id, image_id, image_version, preset_id, path, accept, created_at)
       VALUES (${j.id}, ${j.clientId}, ${j.imageId}, ${j.imageVersion}, ${j.presetId}, ${j.path}, ${j.accept}, ${now})
-      ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL
+      ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL, created_at = excluded.created_at
       WHERE eager_jobs.state <> 'running'`;
   }
 }
@@ -45,8 +45,12 @@ export function createPostgresEagerJobRepository(sql: SQL): EagerJobRepository {
         WHERE j.client_id = ${clientId} AND j.image_id IN ${sql([...imageIds])} GROUP BY j.image_id, j.state`;
       return imageCounts(rows);
     },
-    async countsByPreset(presetId) {
-      return stateCounts(await sql<{ state: string; n: string }[]>`SELECT state, COUNT(*) AS n FROM eager_jobs WHERE preset_id = ${presetId} GROUP BY state`);
+    async countsByPreset(presetId, since) {
+      return stateCounts(
+        since === undefined
+          ? await sql<{ state: string; n: string }[]>`SELECT state, COUNT(*) AS n FROM eager_jobs WHERE preset_id = ${presetId} GROUP BY state`
+          : await sql<{ state: string; n: string }[]>`SELECT state, COUNT(*) AS n FROM eager_jobs WHERE preset_id = ${presetId} AND created_at >= ${since} GROUP BY state`,
+      );
     },
     async totals() {
       return stateCounts(await sql<{ state: string; n: string }[]>`SELECT state, COUNT(*) AS n FROM eager_jobs GROUP BY state`);

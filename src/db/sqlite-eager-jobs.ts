@@ -6,7 +6,7 @@ const upsert = (db: Database) =>
   db.query(
     `INSERT INTO eager_jobs (id, client_id, image_id, image_version, preset_id, path, accept, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL
+     ON CONFLICT (image_id, image_version, path, accept) DO UPDATE SET state = 'pending', attempts = 0, error = NULL, created_at = excluded.created_at
      WHERE eager_jobs.state <> 'running'`,
   );
 
@@ -62,8 +62,12 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
         .all(clientId, ...imageIds);
       return imageCounts(rows);
     },
-    async countsByPreset(presetId) {
-      return stateCounts(db.query<{ state: string; n: number }, [string]>('SELECT state, COUNT(*) AS n FROM eager_jobs WHERE preset_id = ? GROUP BY state').all(presetId));
+    async countsByPreset(presetId, since) {
+      return stateCounts(
+        db
+          .query<{ state: string; n: number }, [string, string | null]>('SELECT state, COUNT(*) AS n FROM eager_jobs WHERE preset_id = ?1 AND (?2 IS NULL OR created_at >= ?2) GROUP BY state')
+          .all(presetId, since ?? null),
+      );
     },
     async totals() {
       return stateCounts(db.query<{ state: string; n: number }, []>('SELECT state, COUNT(*) AS n FROM eager_jobs GROUP BY state').all());

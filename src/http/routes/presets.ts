@@ -29,8 +29,9 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
         description: 'Adds every width × format of the preset for each image (in folder and below) to the eager queue, computed in the background; poll GET for progress.',
       },
     })
-    .get('/:id/warm', ({ caller, params }) => api.presets.warmProgress(caller, params.id), {
+    .get('/:id/warm', ({ caller, params, query }) => api.presets.warmProgress(caller, params.id, query.since), {
       params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+      query: t.Object({ since: t.Optional(t.String({ format: 'date-time', description: "A warm's `since`: count only the variants it queued" })) }),
       response: { 200: WarmProgress, ...apiErrors(404) },
       detail: { tags, operationId: 'presetWarmProgress', summary: "A preset's queued, computed and failed variants" },
     })
