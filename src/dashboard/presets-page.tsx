@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, messageOf, param, signUrl, v1, type ImageView, type PresetView } from './api';
 import { useCollection } from './use-collection';
+import { WarmPreset } from './warm-preset';
 
 /**
  * The widths typed as "320, 640, 960": null when the field is empty (a preset without widths).
@@ -108,7 +109,8 @@ export function PresetsPage() {
                   </td>
                   <td data-testid="preset-widths-cell">{p.widths ? p.widths.join(', ') : <span class="muted">—</span>}</td>
                   <td data-testid="preset-eager-cell">{p.eager ? p.formats.join(', ') : <span class="muted">—</span>}</td>
-                  <td>
+                  <td class="preset-actions">
+                    {p.eager && <WarmPreset preset={p} />}
                     <button class="danger small" onClick={() => remove(p)}>
                       Delete
                     </button>
