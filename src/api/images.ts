@@ -124,7 +124,7 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
 export function imagesApi(services: ApiServices) {
   const { accounts, images, eager } = services;
   const views = async (caller: Caller, list: ImageRecord[]) => {
-    const client = await accounts.getClient(caller.clientId);
+    const client = await accounts.currentClient(caller.clientId);
     const counts = await eager.counts(caller.clientId, list.map((image) => image.id));
     return list.map((image) => presentImage(image, client, caller.base, counts.get(image.id)));
   };

@@ -36,7 +36,7 @@ export function signingSecretApi(services: Pick<ApiServices, 'accounts'>) {
   return {
     /** The secret the dashboard reveals on request, and the end of a rotation's grace if one is running. */
     async get(caller: Caller): Promise<SigningSecretView> {
-      const client = await services.accounts.getClient(caller.clientId);
+      const client = await services.accounts.currentClient(caller.clientId);
       const previous = client.previousSecret && Date.parse(client.previousSecret.validUntil) > Date.now() ? client.previousSecret : null;
       return { secret: client.signingSecret, previousValidUntil: previous?.validUntil ?? null };
     },

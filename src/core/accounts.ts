@@ -68,6 +68,18 @@ export function createAccountService(deps: AccountDeps) {
     return client;
   }
 
+  /**
+   * The client as stored now, refreshing the cache: what signs URLs and shows the secret. The
+   * cache follows a rotation on another node only when its change arrives, and a URL signed in
+   * between would carry a secret already replaced.
+   */
+  async function currentClient(id: string): Promise<ClientRecord> {
+    const client = isClientId(id) ? await repos.clients.get(id) : null;
+    if (!client) throw notFound('Client');
+    clientCache.set(id, client);
+    return client;
+  }
+
   async function createKey(clientId: string, name = 'default'): Promise<IssuedKey> {
     await getClient(clientId);
     const apiKey = newApiKey();
@@ -139,6 +151,7 @@ export function createAccountService(deps: AccountDeps) {
 
   return {
     getClient,
+    currentClient,
     rotateSecret,
     createKey,
     createClient,

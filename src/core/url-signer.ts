@@ -62,7 +62,7 @@ const extensionFormat = (f: FormatChoice | undefined): OutputFormat => (f === un
 
 /** Delivery URLs for the sign endpoint, the CLI and the dashboard: signed, or by preset. */
 export function createUrlSigner(deps: {
-  accounts: Pick<AccountService, 'getClient'>;
+  accounts: Pick<AccountService, 'currentClient'>;
   images: Pick<ImageService, 'get'>;
   presets: Pick<PresetService, 'getByName'>;
   /** Milliseconds since the epoch (tests move it). */
@@ -94,7 +94,7 @@ export function createUrlSigner(deps: {
       }
       const transform = withExpiry(parseTransform(input.transform ?? ''), exp);
       const format = extensionFormat(transform.f);
-      const client = await deps.accounts.getClient(clientId);
+      const client = await deps.accounts.currentClient(clientId);
       const widths = input.widths && validatePresetWidths(input.widths, transform, 'A srcset');
       return {
         path: signedDeliveryPath(client, input.imageId, transform, format) + query,
