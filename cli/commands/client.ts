@@ -30,6 +30,29 @@ export function registerClient(program: Command): void {
     );
 
   client
+    .command('rename <clientId> <name>')
+    .description('change a client\'s display name (1–100 characters, unique ignoring case); its id, keys and URLs stay')
+    .addHelpText('after', '\nExample:\n  imgapi client rename acme "Acme Europe"')
+    .action(
+      localAction(async (ctx, options, clientId: string, name: string) => {
+        const renamed = await ctx.accounts.renameClient(clientId, name);
+        print(options, { id: renamed.id, name: renamed.name, createdAt: renamed.createdAt }, `${renamed.id}\t${renamed.name}`);
+      }),
+    );
+
+  client
+    .command('delete <clientId>')
+    .description('delete a client with its API keys, folders, presets, webhooks and purge targets; refused for the last client and while it has images')
+    .addHelpText('after', '\nExample:\n  imgapi client delete old-shop')
+    .action(
+      localAction(async (ctx, options, clientId: string) => {
+        await ctx.accounts.deleteClient(clientId);
+        if (!options.json) say(`Deleted client ${clientId}.`);
+        print(options, { deleted: clientId }, '');
+      }),
+    );
+
+  client
     .command('secret <clientId>')
     .description("print the client's URL-signing secret (to sign URLs in your own backend)")
     .addHelpText('after', '\nExample:\n  SECRET=$(imgapi client secret acme)')

@@ -3,11 +3,11 @@ import type { ChangeFeed } from './change-feed';
 import { AppError, conflict, invalid, notFound } from './errors';
 import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
-import { isClientId, validateClientId } from './names';
+import { clientNameKey, isClientId, validateClientId, validateClientName } from './names';
 import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
 
 export interface AccountDeps {
-  repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users'>;
+  repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users' | 'images'>;
   feed: Pick<ChangeFeed, 'publish' | 'subscribe'>;
   now: () => string;
 }
@@ -102,18 +102,62 @@ export function createAccountService(deps: AccountDeps) {
     return `c-${newId().toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}`;
   }
 
+  // Name checks and the writes they guard run one at a time in this process, so two requests
+  // cannot both see a name as free.
+  let nameLock: Promise<unknown> = Promise.resolve();
+  function withNameLock<T>(run: () => Promise<T>): Promise<T> {
+    const next = nameLock.then(run, run);
+    nameLock = next.catch(() => undefined);
+    return next;
+  }
+
+  async function checkNameFree(name: string, exceptId?: string): Promise<void> {
+    const key = clientNameKey(name);
+    const taken = (await repos.clients.list()).find((c) => c.id !== exceptId && clientNameKey(c.name) === key);
+    if (taken) throw conflict(`A client named "${taken.name}" already exists (${taken.id})`);
+  }
+
   async function createClient(name: string, requestedId?: string): Promise<{ client: ClientRecord; apiKey: IssuedKey }> {
-    const displayName = name.trim();
-    if (!displayName) throw invalid('Client name is required');
-    const client: ClientRecord = {
-      id: await chooseClientId(displayName, requestedId),
-      name: displayName.slice(0, 200),
-      signingSecret: newSigningSecret(),
-      createdAt: now(),
-    };
-    await repos.clients.insert(client);
+    const displayName = validateClientName(name);
+    const client = await withNameLock(async () => {
+      await checkNameFree(displayName);
+      const record: ClientRecord = {
+        id: await chooseClientId(displayName, requestedId),
+        name: displayName,
+        signingSecret: newSigningSecret(),
+        createdAt: now(),
+      };
+      await repos.clients.insert(record);
+      return record;
+    });
     unknownClients.delete(client.id);
     return { client, apiKey: await createKey(client.id, 'default') };
+  }
+
+  async function renameClient(id: string, name: string): Promise<ClientRecord> {
+    const displayName = validateClientName(name);
+    await getClient(id);
+    await withNameLock(async () => {
+      await checkNameFree(displayName, id);
+      if (!(await repos.clients.rename(id, displayName))) throw notFound('Client');
+    });
+    await deps.feed.publish({ kind: 'client', clientId: id });
+    return currentClient(id);
+  }
+
+  /**
+   * Deletes a client with its keys, folders, presets, webhooks and purge targets. Refused for
+   * the last client (nothing could sign in to the API any more) and while the client has
+   * images: deleting originals is for the image API, where each deletion is seen and purged.
+   */
+  async function deleteClient(id: string): Promise<void> {
+    await getClient(id);
+    if ((await repos.clients.list()).length <= 1) throw conflict('The last client cannot be deleted');
+    const { total } = await repos.images.list({ clientId: id, scope: { kind: 'all' }, limit: 1, offset: 0 });
+    if (total > 0) throw conflict(`Client "${id}" still has ${total} image${total === 1 ? '' : 's'}; delete them first`);
+    if (!(await repos.clients.delete(id))) throw notFound('Client');
+    clientCache.delete(id);
+    await deps.feed.publish({ kind: 'client', clientId: id });
   }
 
   async function createUser(username: string, password: string): Promise<void> {
@@ -155,6 +199,8 @@ export function createAccountService(deps: AccountDeps) {
     rotateSecret,
     createKey,
     createClient,
+    renameClient,
+    deleteClient,
     createUser,
     listClients: () => repos.clients.list(),
 

@@ -62,6 +62,25 @@ export function validateClientId(id: string): string {
   return id;
 }
 
+/**
+ * A client's display name: trimmed, 1–100 visible characters, no control, bidi or other
+ * invisible characters (rejected, not dropped: a person typed this name and should see what
+ * is stored). `clientNameKey` is what must be unique per installation.
+ */
+export function validateClientName(input: string): string {
+  if (LONE_SURROGATE.test(input)) throw invalid('Client name is not valid Unicode text');
+  const name = input.normalize('NFC').trim();
+  if (name === '') throw invalid('Client name is required');
+  if (new RegExp(CONTROL.source).test(name) || new RegExp(DECEPTIVE.source, 'u').test(name)) {
+    throw invalid('Client name must not contain control, bidi or invisible characters');
+  }
+  if (codePoints(name) > 100) throw invalid(`Client name "${firstChars(name, 40)}…" must be 1 to 100 characters`);
+  return name;
+}
+
+/** Two client names that differ only in case (or Unicode normal form) are the same name. */
+export const clientNameKey = (name: string) => name.normalize('NFC').toLocaleLowerCase('en-US');
+
 export function validatePresetName(name: string): string {
   if (!PRESET_NAME.test(name)) throw invalid(`Preset name "${name}" must match [a-z0-9][a-z0-9_-]{0,63}`);
   return name;

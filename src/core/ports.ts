@@ -160,6 +160,10 @@ export interface ClientRepository {
    * `current`; false when there is no such client or another rotation came first.
    */
   rotateSecret(id: string, current: string, secret: string, previous: { secret: string; validUntil: string } | null): Promise<boolean>;
+  /** False when there is no such client. */
+  rename(id: string, name: string): Promise<boolean>;
+  /** Deletes the client and, by cascade, its keys, folders, presets, webhooks and purge targets; false when none. */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface ApiKeyRepository {

@@ -34,6 +34,12 @@ export function createPostgresClientRepository(sql: SQL): ClientRepository {
         previous_secret_valid_until = ${previous?.validUntil ?? null} WHERE id = ${id} AND signing_secret = ${current} RETURNING id`;
       return rows.length > 0;
     },
+    async rename(id, name) {
+      return (await sql`UPDATE clients SET name = ${name} WHERE id = ${id} RETURNING id`).length > 0;
+    },
+    async delete(id) {
+      return (await sql`DELETE FROM clients WHERE id = ${id} RETURNING id`).length > 0;
+    },
   };
 }
 

@@ -29,6 +29,12 @@ export function createSqliteClientRepository(db: Database): ClientRepository {
           .run(secret, previous?.secret ?? null, previous?.validUntil ?? null, id, current).changes > 0
       );
     },
+    async rename(id, name) {
+      return db.query('UPDATE clients SET name = ? WHERE id = ?').run(name, id).changes > 0;
+    },
+    async delete(id) {
+      return db.query('DELETE FROM clients WHERE id = ?').run(id).changes > 0;
+    },
   };
 }
 

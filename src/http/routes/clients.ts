@@ -1,6 +1,6 @@
-import { Elysia } from 'elysia';
+import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
-import { ClientList, CreateClientBody, CreatedClient } from '../../api/clients';
+import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, RenameClientBody } from '../../api/clients';
 import { apiErrors } from '../../api/errors';
 import { sessionAuth, type AuthDeps } from '../auth';
 
@@ -18,4 +18,28 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
       body: CreateClientBody,
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
       detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Dashboard session only. Answers its first API key, once.', security: [{ session: [] }] },
-    });
+    })
+    .patch('/:id', ({ params, body }) => api.clients.rename(params.id, body.name), {
+      params: ClientParams,
+      body: RenameClientBody,
+      response: { 200: ClientView, ...apiErrors(400, 403, 404, 409) },
+      detail: { tags, operationId: 'renameClient', summary: 'Rename a client', description: 'Dashboard session only. The id, keys and URLs stay.', security: [{ session: [] }] },
+    })
+    .delete(
+      '/:id',
+      async ({ params, status }) => {
+        await api.clients.remove(params.id);
+        return status(204, undefined);
+      },
+      {
+        params: ClientParams,
+        response: { 204: t.Void({ description: 'Deleted' }), ...apiErrors(403, 404, 409) },
+        detail: {
+          tags,
+          operationId: 'deleteClient',
+          summary: 'Delete a client',
+          description: 'Dashboard session only. Removes its keys, folders, presets, webhooks and purge targets; 409 for the last client and while it has images.',
+          security: [{ session: [] }],
+        },
+      },
+    );
