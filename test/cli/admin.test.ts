@@ -34,6 +34,26 @@ describe('admin CLI, local mode', () => {
     expect(bad.stderr).toContain('must match');
   });
 
+  test('client rename changes the name only; a name taken in another case or with control characters fails with exit 1', async () => {
+    await imgapi(['client', 'create', 'Renamed Later', '--id', 'renamed']);
+    const renamed = await imgapi(['client', 'rename', 'renamed', '  Acme Europe ', '--json']);
+    expect(renamed.code).toBe(0);
+    expect(JSON.parse(renamed.stdout)).toMatchObject({ id: 'renamed', name: 'Acme Europe' });
+    const taken = await imgapi(['client', 'rename', 'renamed', 'ACME INC']);
+    expect([taken.code, taken.stderr]).toEqual([1, expect.stringContaining('already exists')]);
+    const bidi = await imgapi(['client', 'rename', 'renamed', 'evil\u202eexe']);
+    expect([bidi.code, bidi.stderr]).toEqual([1, expect.stringContaining('bidi')]);
+    const list = JSON.parse((await imgapi(['client', 'list', '--json'])).stdout);
+    expect(list.find((c: any) => c.id === 'renamed').name).toBe('Acme Europe');
+  });
+
+  test('client delete removes the client; unknown id → exit 1', async () => {
+    const deleted = await imgapi(['client', 'delete', 'renamed', '--json']);
+    expect([deleted.code, JSON.parse(deleted.stdout)]).toEqual([0, { deleted: 'renamed' }]);
+    expect(JSON.parse((await imgapi(['client', 'list', '--json'])).stdout).map((c: any) => c.id)).not.toContain('renamed');
+    expect((await imgapi(['client', 'delete', 'renamed'])).code).toBe(1);
+  });
+
   test('key create --json → {id, apiKey}; unknown client → exit 1; missing --client → exit 2', async () => {
     const { stdout, code } = await imgapi(['key', 'create', '--client', 'acme', '--name', 'ci', '--json']);
     expect(code).toBe(0);
