@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { call, copyText, messageOf, v1 } from './api';
+import { ClientCard, type ClientCardProps } from './client-card';
 import { SecretBox } from './secret-box';
 
 /** The grace choices: how long URLs signed with the current secret keep working after a rotation. */
@@ -16,7 +17,7 @@ const when = (iso: string) => new Date(iso).toLocaleString();
 const HIDDEN = '••••••••••••••••••••••••••••••••';
 
 /** The client's URL-signing secret: hidden until asked for, copied, rotated with a grace period. */
-export function ClientSettingsPage() {
+export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'client'> & { client: ClientCardProps['client'] | undefined }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [previousValidUntil, setPreviousValidUntil] = useState<string | null>(null);
   const [revealed, setRevealed] = useState(false);
@@ -75,6 +76,7 @@ export function ClientSettingsPage() {
 
   return (
     <div class="page">
+      {client && <ClientCard key={`${client.id}:${client.name}`} client={client} {...card} />}
       <section class="card" aria-labelledby="signing-heading">
         <h2 id="signing-heading">Client settings</h2>
         <h3>URL-signing secret</h3>

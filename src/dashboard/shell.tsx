@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { auth, call, messageOf, useClient, v1, type ClientView } from './api';
 import { ClientSettingsPage } from './client-settings-page';
 import { KeysPage } from './keys-page';
@@ -16,10 +16,13 @@ const TABS: [Tab, string][] = [
   ['settings', 'Settings'],
 ];
 
-function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
+/** The new-client box: focused when it opens; Close or Escape shuts it and focus goes back to "+ Client". */
+function NewClient({ onCreated, onClose }: { onCreated: (client: ClientView) => void; onClose: () => void }) {
   const [name, setName] = useState('');
   const [error, setError] = useState('');
   const [apiKey, setApiKey] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
@@ -33,14 +36,31 @@ function NewClient({ onCreated }: { onCreated: (client: ClientView) => void }) {
     }
   };
   return (
-    <div class="popover card">
+    <section
+      class="popover card"
+      aria-labelledby="new-client-heading"
+      data-testid="new-client"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <div class="row popover-head">
+        <h2 id="new-client-heading">New client</h2>
+        <button type="button" class="ghost" onClick={onClose} data-testid="new-client-close">
+          Close
+        </button>
+      </div>
       <form class="row" onSubmit={submit}>
-        <input placeholder="New client name" aria-label="New client name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+        <input ref={input} placeholder="New client name" aria-label="New client name" value={name} maxLength={100} onInput={(e) => setName(e.currentTarget.value)} required />
         <button class="primary">Create client</button>
       </form>
-      {error && <p class="error">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {apiKey && <SecretBox label="The new client's first API key" secret={apiKey} />}
-    </div>
+    </section>
   );
 }
 
@@ -49,6 +69,11 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
   const [clientId, setClientId] = useState('');
   const [tab, setTab] = useState<Tab>(() => readRoute().tab);
   const [adding, setAdding] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const closeNewClient = () => {
+    setAdding(false);
+    addButton.current?.focus();
+  };
 
   const choose = (id: string) => {
     // A folder of one client means nothing to another.
@@ -90,7 +115,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
             ))}
           </select>
         </label>
-        <button class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+        <button ref={addButton} class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding} data-testid="new-client-open">
           + Client
         </button>
         <nav class="tabs">
@@ -105,14 +130,24 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           Log out
         </button>
       </header>
-      {adding && <NewClient onCreated={(c) => loadClients(c.id)} />}
+      {adding && <NewClient onCreated={(c) => loadClients(c.id)} onClose={closeNewClient} />}
       {clientId && (
         <main class="content" key={clientId}>
           {tab === 'images' && <Library />}
           {tab === 'presets' && <PresetsPage />}
           {tab === 'webhooks' && <WebhooksPage />}
           {tab === 'keys' && <KeysPage />}
-          {tab === 'settings' && <ClientSettingsPage />}
+          {tab === 'settings' && (
+            <ClientSettingsPage
+              client={clients.find((c) => c.id === clientId)}
+              canDelete={clients.length > 1}
+              onRenamed={(c) => loadClients(c.id)}
+              onDeleted={() => {
+                localStorage.removeItem('imgapi.client');
+                return loadClients();
+              }}
+            />
+          )}
         </main>
       )}
     </div>
