@@ -1,5 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { call, messageOf, param, v1, type FolderTreeView } from './api';
+import { FolderForm } from './folder-form';
 import type { Selection } from './route';
 
 const totalImages = (node: FolderTreeView): number => node.imageCount + node.children.reduce((n, c) => n + totalImages(c), 0);
@@ -32,31 +33,40 @@ function Branch({ nodes, selected, onSelect }: { nodes: FolderTreeView[]; select
 export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection; onSelect: (s: Selection) => void; onChanged: () => void }) {
   const { tree, selected, onSelect, onChanged } = props;
   const [mode, setMode] = useState<'none' | 'create' | 'rename'>('none');
-  const [name, setName] = useState('');
   const [error, setError] = useState('');
+  const opener = useRef<HTMLElement | null>(null);
   const current = selected ? find(tree, selected) : undefined;
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    try {
-      if (mode === 'create') {
-        const path = selected ? `${selected}/${name}` : name;
-        await call(v1.folders.post({ path }));
-        onSelect(path);
-      } else if (current) {
-        const renamed = await call(v1.folders(param(current.id)).patch({ name }));
-        onSelect(renamed.path);
-      }
-      setMode('none');
-      setError('');
-      onChanged();
-    } catch (e) {
-      setError(messageOf(e));
-    }
+  const open = (next: 'create' | 'rename', event: Event) => {
+    opener.current = event.currentTarget as HTMLElement;
+    setError('');
+    setMode(next);
+  };
+  const close = () => {
+    setMode('none');
+    // After the form is gone, so that focus does not land on a control about to be removed.
+    requestAnimationFrame(() => opener.current?.isConnected && opener.current.focus());
+  };
+
+  const create = async (name: string) => {
+    const path = selected ? `${selected}/${name}` : name;
+    await call(v1.folders.post({ path }));
+    onSelect(path);
+    close();
+    onChanged();
+  };
+  const rename = async (name: string) => {
+    if (!current) return;
+    const renamed = await call(v1.folders(param(current.id)).patch({ name }));
+    onSelect(renamed.path);
+    close();
+    onChanged();
   };
 
   const remove = async () => {
     if (!current) return;
+    setMode('none');
+    setError('');
     const count = totalImages(current);
     if (!confirm(`Delete folder "${current.path}" with its sub-folders and ${count} image${count === 1 ? '' : 's'}? This cannot be undone.`)) return;
     try {
@@ -78,23 +88,12 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
       </button>
       <Branch nodes={tree} selected={selected} onSelect={onSelect} />
       <div class="folder-actions">
-        <button
-          data-testid="folder-create"
-          onClick={() => {
-            setMode('create');
-            setName('');
-          }}
-        >
+        <button data-testid="folder-create" aria-expanded={mode === 'create'} onClick={(e) => open('create', e)}>
           New folder{selected ? ' here' : ''}
         </button>
         {current && (
           <>
-            <button
-              onClick={() => {
-                setMode('rename');
-                setName(current.name);
-              }}
-            >
+            <button aria-expanded={mode === 'rename'} onClick={(e) => open('rename', e)}>
               Rename
             </button>
             <button class="danger" onClick={remove}>
@@ -103,21 +102,15 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
           </>
         )}
       </div>
-      {mode !== 'none' && (
-        <form class="row" onSubmit={submit}>
-          <input
-            name="folder-name"
-            placeholder={mode === 'create' ? 'Folder name' : 'New name'}
-            aria-label="Folder name"
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-            autoFocus
-            required
-          />
-          <button class="primary">{mode === 'create' ? 'Create' : 'Rename'}</button>
-        </form>
+      {mode === 'create' && <FolderForm key="create" label="New folder" submitLabel="Create" initial="" onSubmit={create} onClose={close} />}
+      {mode === 'rename' && current && (
+        <FolderForm key={`rename-${current.id}`} label={`Rename ${current.name}`} submitLabel="Rename" initial={current.name} onSubmit={rename} onClose={close} />
       )}
-      {error && <p class="error">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </nav>
   );
 }
