@@ -17,6 +17,7 @@ export type FolderView = Static<typeof FolderView>;
 
 export interface FolderTreeView extends FolderView {
   imageCount: number;
+  totalImageCount: number;
   children: FolderTreeView[];
 }
 
@@ -26,7 +27,12 @@ export interface FolderTreeView extends FolderView {
 const ChildNode = t.Any({ $ref: '#/components/schemas/FolderTreeNode' }) as unknown as ReturnType<typeof t.Unsafe<FolderTreeView>>;
 
 export const FolderTreeNode = t.Object(
-  { ...folderFields, imageCount: Integer({ description: 'Images directly in this folder' }), children: t.Array(ChildNode) },
+  {
+    ...folderFields,
+    imageCount: Integer({ description: 'Images directly in this folder' }),
+    totalImageCount: Integer({ description: 'Images in this folder and all its sub-folders' }),
+    children: t.Array(ChildNode),
+  },
   { title: 'FolderTreeNode' },
 );
 
@@ -44,6 +50,7 @@ export const presentFolder = (folder: FolderRecord): FolderView => ({
 const presentNode = (node: FolderNode): FolderTreeView => ({
   ...presentFolder(node),
   imageCount: node.imageCount,
+  totalImageCount: node.totalImageCount,
   children: node.children.map(presentNode),
 });
 

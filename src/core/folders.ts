@@ -7,7 +7,14 @@ import { parseFolderPath, validateFolderName } from './names';
 import type { FolderRecord, FolderWithCount, Repositories } from './ports';
 
 export interface FolderNode extends FolderWithCount {
+  /** Images in this folder and every folder below it. */
+  totalImageCount: number;
   children: FolderNode[];
+}
+
+function countBelow(node: FolderNode): number {
+  node.totalImageCount = node.imageCount + node.children.reduce((sum, child) => sum + countBelow(child), 0);
+  return node.totalImageCount;
 }
 
 export interface FolderDeps {
@@ -64,11 +71,12 @@ export function createFolderService(deps: FolderDeps) {
       const roots: FolderNode[] = [];
       // Ordered by path, so a parent always comes before its children.
       for (const folder of await repos.folders.listWithCounts(clientId)) {
-        const node: FolderNode = { ...folder, children: [] };
+        const node: FolderNode = { ...folder, totalImageCount: folder.imageCount, children: [] };
         nodes.set(node.id, node);
         const parent = node.parentId ? nodes.get(node.parentId) : undefined;
         (parent ? parent.children : roots).push(node);
       }
+      roots.forEach(countBelow);
       return roots;
     },
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { imagePrefix } from './blob-keys';
+import { byteSize } from './byte-size';
 import { AppError } from './errors';
 import { makeHeicMaster } from './heic/heic-master';
 import { probeImage, type ProbedImage, type ProbeLimits } from './image-probe';
@@ -40,7 +41,7 @@ export interface CheckedUpload extends ProbedImage {
  */
 export async function checkUpload(data: Uint8Array, limits: MediaLimits, transforms: Limiter): Promise<CheckedUpload> {
   if (data.byteLength > limits.maxUploadBytes) {
-    throw new AppError('too_large', `File is larger than the limit of ${limits.maxUploadBytes} bytes`);
+    throw new AppError('too_large', `File is larger than the limit of ${byteSize(limits.maxUploadBytes)}`);
   }
   if (data.byteLength === 0) throw new AppError('unsupported_media_type', 'File is empty');
   const contentHash = createHash('sha256').update(data).digest('hex');

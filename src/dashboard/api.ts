@@ -109,7 +109,6 @@ export async function copyText(text: string, fallbackInput?: HTMLInputElement | 
   }
 }
 
-export const formatBytes = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+export { byteSize as formatBytes } from '../core/byte-size';
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

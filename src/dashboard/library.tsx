@@ -6,7 +6,7 @@ import { FolderTree } from './folder-tree';
 import { ImagePanel } from './image-panel';
 import { PlaceholderImg } from './placeholder';
 import { readRoute, replaceRoute, type Selection } from './route';
-import { uploadAll, UploadList, type UploadItem } from './uploader';
+import { uploadAll, UploadList, withUpdate, type UploadItem } from './uploader';
 
 const PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
@@ -21,6 +21,8 @@ export function Library() {
   const [q, setQ] = useState(start.q);
   const [page, setPage] = useState(start.page);
   const [data, setData] = useState<ImagePage | null>(null);
+  // Folders whose names match the search, inside the folder searched.
+  const [folderHits, setFolderHits] = useState<string[]>([]);
   const [error, setError] = useState('');
   const [open, setOpen] = useState<ImageView | null>(null);
   // The tile the panel was opened from, where focus goes back when it closes.
@@ -39,10 +41,15 @@ export function Library() {
       page: String(page),
       pageSize: String(PAGE_SIZE),
       folder: selected === null ? undefined : selected === '' ? '/' : selected,
+      // A folder shows what is below it too: searching `products` finds what `products/shoes` holds.
+      recursive: selected ? ('true' as const) : undefined,
       q: q || undefined,
     };
+    const inScope = (path: string) => !selected || path.startsWith(`${selected}/`);
+    const hits = q && selected !== '' ? call(v1.search.get({ query: { q } })).then((r) => r.folders.map((f) => f.path).filter(inScope), () => []) : Promise.resolve([]);
     try {
       setData(await call(v1.images.get({ query })));
+      setFolderHits(await hits);
       setError('');
     } catch (e) {
       // The images of the place the user left would read as the answer for this one.
@@ -58,6 +65,11 @@ export function Library() {
   useEffect(() => {
     loadTree();
   }, []);
+  // A deleted folder takes its finished upload rows with it.
+  useEffect(() => {
+    const paths = new Set(flatten(tree));
+    setUploads((list) => list.filter((i) => i.status === 'uploading' || i.folder === '' || paths.has(i.folder)));
+  }, [tree]);
   useEffect(() => {
     const timer = setTimeout(loadImages, q ? 200 : 0);
     return () => clearTimeout(timer);
@@ -76,8 +88,10 @@ export function Library() {
 
   const upload = async (files: File[]) => {
     if (files.length === 0) return;
-    await uploadAll(files, selected ?? '', (item) => setUploads((list) => [...list.filter((i) => i.id !== item.id), item]));
-    await reload();
+    await uploadAll(files, selected ?? '', {
+      update: (item) => setUploads((list) => withUpdate(list, item)),
+      uploaded: () => void reload(),
+    });
   };
   const dragging = useWindowFileDrop(upload);
 
@@ -116,8 +130,18 @@ export function Library() {
           </label>
         </div>
         <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>
-        <UploadList items={uploads} />
+        <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
         {error && <p class="error">{error}</p>}
+        {folderHits.length > 0 && (
+          <nav class="folder-hits" aria-label="Matching folders">
+            <span class="muted">Folders:</span>
+            {folderHits.map((path) => (
+              <button type="button" onClick={() => (setQ(''), select(path))}>
+                {path}
+              </button>
+            ))}
+          </nav>
+        )}
         {data && data.items.length === 0 && (
           <div class="empty">
             <p>{q ? `No image in ${where} matches “${q}”.` : `No images in ${where} yet.`}</p>
@@ -144,6 +168,11 @@ export function Library() {
                   {image.width}×{image.height} · {formatBytes(image.bytes)}
                   {image.animated ? ' · animated' : ''}
                 </span>
+                {image.folder !== (selected ?? '') && (
+                  <span class="muted folder-of" title={image.folder || '/'}>
+                    in {image.folder || '/ (root)'}
+                  </span>
+                )}
               </button>
             </li>
           ))}

@@ -1,3 +1,4 @@
+import { byteSize } from '../core/byte-size';
 import { LIMITS } from '../core/limits';
 import { readCookie, SESSION_COOKIE } from './auth';
 import { errorResponse } from './errors';
@@ -37,6 +38,6 @@ export function refuseEarly(request: Request, maxUploadBytes: number, multipartO
     if (request.body && !upload) return errorResponse(411, 'length_required', 'Send the request body with a Content-Length (at most 1 MB)');
     return undefined;
   }
-  if (Number(declared) > limit + (upload ? multipartOverhead : 0)) return errorResponse(413, 'too_large', `Request body is larger than the limit of ${limit} bytes`);
+  if (Number(declared) > limit + (upload ? multipartOverhead : 0)) return errorResponse(413, 'too_large', `Request body is larger than the limit of ${byteSize(limit)}`);
   return undefined;
 }
