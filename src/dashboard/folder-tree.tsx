@@ -21,7 +21,7 @@ function Branch({ nodes, selected, onSelect }: { nodes: FolderTreeView[]; select
         <li>
           <button class={`folder ${selected === node.path ? 'active' : ''}`} onClick={() => onSelect(node.path)} title={node.path}>
             <span class="name">{node.name}</span>
-            <span class="count">{node.imageCount}</span>
+            <span class="count">{node.totalImageCount}</span>
           </button>
           {node.children.length > 0 && <Branch nodes={node.children} selected={selected} onSelect={onSelect} />}
         </li>
