@@ -1,7 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, messageOf, param, v1, type FolderTreeView } from './api';
 import { FolderForm } from './folder-form';
 import type { Selection } from './route';
+import { treeMove } from './tree-keys';
 
 const totalImages = (node: FolderTreeView): number => node.imageCount + node.children.reduce((n, c) => n + totalImages(c), 0);
 
@@ -14,19 +16,102 @@ function find(nodes: FolderTreeView[], path: string): FolderTreeView | undefined
   return undefined;
 }
 
-function Branch({ nodes, selected, onSelect }: { nodes: FolderTreeView[]; selected: Selection; onSelect: (s: Selection) => void }) {
+/** A tree item's key: which selection it stands for. */
+const keyOf = (selection: Selection) => (selection === null ? 'all' : `/${selection}`);
+const selectionOf = (key: string): Selection => (key === 'all' ? null : key.slice(1));
+
+/** The keys of the items shown, in order: a closed folder hides what is below it. */
+function shownKeys(nodes: FolderTreeView[], collapsed: Set<string>, into: string[] = ['all', '/']): string[] {
+  for (const node of nodes) {
+    into.push(keyOf(node.path));
+    if (!collapsed.has(node.path)) shownKeys(node.children, collapsed, into);
+  }
+  return into;
+}
+
+interface ItemProps {
+  name: string;
+  value: Selection;
+  count?: number;
+  /** Undefined for an item with nothing below it. */
+  expanded?: boolean;
+  groupId?: string;
+  selected: Selection;
+  tabbable: string;
+  onSelect: (s: Selection) => void;
+  onToggle?: () => void;
+  children?: ComponentChildren;
+}
+
+/**
+ * The row is the treeitem and owns its group (aria-owns) rather than containing it, so that
+ * its name ("blog, 3 images") does not run on into its sub-folders' names.
+ */
+function Item({ name, value, count, expanded, groupId, selected, tabbable, onSelect, onToggle, children }: ItemProps) {
+  const key = keyOf(value);
+  const isSelected = selected === value;
   return (
-    <ul>
-      {nodes.map((node) => (
-        <li>
-          <button class={`folder ${selected === node.path ? 'active' : ''}`} onClick={() => onSelect(node.path)} title={node.path}>
-            <span class="name">{node.name}</span>
-            <span class="count">{node.totalImageCount}</span>
-          </button>
-          {node.children.length > 0 && <Branch nodes={node.children} selected={selected} onSelect={onSelect} />}
-        </li>
-      ))}
-    </ul>
+    <li role="none">
+      <div
+        role="treeitem"
+        class={`folder ${isSelected ? 'active' : ''}`}
+        title={value || undefined}
+        aria-label={count === undefined ? undefined : `${name}, ${count} image${count === 1 ? '' : 's'}`}
+        aria-selected={isSelected}
+        aria-expanded={expanded}
+        aria-owns={expanded ? groupId : undefined}
+        tabIndex={tabbable === key ? 0 : -1}
+        data-key={key}
+        data-path={value ?? undefined}
+        onClick={(e) => {
+          e.currentTarget.focus();
+          onSelect(value);
+        }}
+      >
+        {expanded === undefined ? (
+          <span class="toggle" aria-hidden="true" />
+        ) : (
+          // Pointer only: keyboards use Left/Right, screen readers hear aria-expanded.
+          <span
+            class="toggle"
+            aria-hidden="true"
+            onClick={(e) => {
+              e.stopPropagation();
+              (e.currentTarget.parentElement as HTMLElement).focus();
+              onToggle?.();
+            }}
+          >
+            ▸
+          </span>
+        )}
+        <span class="name">{name}</span>
+        {/* A space, so that the text shown ("blog 3") is word for word inside the name. */}
+        {count !== undefined && ' '}
+        {count !== undefined && <span class="count">{count}</span>}
+      </div>
+      {expanded && children && (
+        <ul role="group" id={groupId}>
+          {children}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function Branch(props: { nodes: FolderTreeView[]; collapsed: Set<string>; selected: Selection; tabbable: string; onSelect: (s: Selection) => void; onToggle: (path: string) => void }) {
+  const { nodes, collapsed, onToggle } = props;
+  return (
+    <>
+      {nodes.map((node) => {
+        const count = node.totalImageCount;
+        const open = node.children.length > 0 ? !collapsed.has(node.path) : undefined;
+        return (
+          <Item key={node.id} {...props} name={node.name} value={node.path} count={count} expanded={open} groupId={`folder-group-${node.id}`} onToggle={() => onToggle(node.path)}>
+            <Branch {...props} nodes={node.children} />
+          </Item>
+        );
+      })}
+    </>
   );
 }
 
@@ -36,6 +121,45 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
   const [error, setError] = useState('');
   const opener = useRef<HTMLElement | null>(null);
   const current = selected ? find(tree, selected) : undefined;
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [focused, setFocused] = useState('all');
+
+  // A folder chosen from elsewhere (the address, a new folder) is shown: its parents open.
+  useEffect(() => {
+    if (!selected) return;
+    setCollapsed((was) => {
+      const next = new Set([...was].filter((path) => !selected.startsWith(`${path}/`)));
+      return next.size === was.size ? was : next;
+    });
+  }, [selected]);
+
+  const toggle = (path: string, open = collapsed.has(path)) =>
+    setCollapsed((was) => {
+      const next = new Set(was);
+      if (open) next.delete(path);
+      else next.add(path);
+      return next;
+    });
+
+  // One tab stop: the item last focused if still shown, else the selected one.
+  const shown = shownKeys(tree, collapsed);
+  const tabbable = shown.includes(focused) ? focused : shown.includes(keyOf(selected)) ? keyOf(selected) : 'all';
+
+  const onTreeKey = (event: KeyboardEvent) => {
+    const item = (event.target as HTMLElement).closest<HTMLElement>('[role="treeitem"]');
+    if (!item) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      onSelect(selectionOf(item.dataset.key!));
+      return;
+    }
+    const move = treeMove(event.currentTarget as HTMLElement, item, event.key);
+    if (!move) return;
+    event.preventDefault();
+    if ('focus' in move) move.focus.focus();
+    else if ('expand' in move) toggle(move.expand, true);
+    else toggle(move.collapse, false);
+  };
 
   const open = (next: 'create' | 'rename', event: Event) => {
     opener.current = event.currentTarget as HTMLElement;
@@ -80,13 +204,19 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
 
   return (
     <nav class="folder-tree" data-testid="folder-tree" aria-label="Folders">
-      <button class={`folder ${selected === null ? 'active' : ''}`} onClick={() => onSelect(null)}>
-        <span class="name">All images</span>
-      </button>
-      <button class={`folder ${selected === '' ? 'active' : ''}`} onClick={() => onSelect('')}>
-        <span class="name">/ (root)</span>
-      </button>
-      <Branch nodes={tree} selected={selected} onSelect={onSelect} />
+      <ul
+        role="tree"
+        aria-label="Folders"
+        onKeyDown={onTreeKey}
+        onFocusIn={(e) => {
+          const key = (e.target as HTMLElement).closest<HTMLElement>('[role="treeitem"]')?.dataset.key;
+          if (key) setFocused(key);
+        }}
+      >
+        <Item name="All images" value={null} selected={selected} tabbable={tabbable} onSelect={onSelect} />
+        <Item name="/ (root)" value="" selected={selected} tabbable={tabbable} onSelect={onSelect} />
+        <Branch nodes={tree} collapsed={collapsed} selected={selected} tabbable={tabbable} onSelect={onSelect} onToggle={(path) => toggle(path)} />
+      </ul>
       <div class="folder-actions">
         <button data-testid="folder-create" aria-expanded={mode === 'create'} onClick={(e) => open('create', e)}>
           New folder{selected ? ' here' : ''}

@@ -55,7 +55,7 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   await page.getByTestId('folder-create').click();
   await page.getByPlaceholder('Folder name').fill('summer');
   await page.getByPlaceholder('Folder name').press('Enter');
-  await page.getByTestId('folder-tree').getByRole('button', { name: /summer/ }).waitFor();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /summer/ }).waitFor();
   const dir = join(tmpdir(), `imgapi-ui-${Date.now()}`);
   mkdirSync(dir);
   writeFileSync(join(dir, 'beach.jpg'), await jpeg(900, 600, { color: '#2a7fd4' }));
@@ -116,7 +116,7 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   await page.getByTestId('folder-tree').getByRole('button', { name: 'Rename' }).click();
   await page.getByPlaceholder('New name').fill('winter');
   await page.getByPlaceholder('New name').press('Enter');
-  await page.getByTestId('folder-tree').getByRole('button', { name: /winter/ }).waitFor();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /winter/ }).waitFor();
   expect((await s.api('GET', '/images?folder=winter')).json.total).toBe(1);
 
   // A preset with its live preview.
@@ -161,9 +161,9 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   // Deleting a folder asks first (accepted by the dialog handler) and says how many images go.
   let question = '';
   page.once('dialog', (dialog) => (question = dialog.message()));
-  await page.getByTestId('folder-tree').getByRole('button', { name: /winter/ }).click();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /winter/ }).click();
   await page.getByTestId('folder-tree').getByRole('button', { name: 'Delete' }).click();
-  await page.getByTestId('folder-tree').getByRole('button', { name: /winter/ }).waitFor({ state: 'detached' });
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /winter/ }).waitFor({ state: 'detached' });
   expect(question).toContain('1 image');
   expect((await s.api('GET', '/images')).json.total).toBe(1);
 

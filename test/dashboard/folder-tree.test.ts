@@ -53,7 +53,7 @@ for (const [size, options] of SIZES) {
     // Typed straight after the click, with no click into the field: the keys land in it.
     await page.keyboard.type(`new-${size}`);
     await page.keyboard.press('Enter');
-    await tree.getByText(`new-${size}`, { exact: true }).waitFor();
+    await tree.getByRole('treeitem', { name: new RegExp(`^new-${size},`) }).waitFor();
     expect(await tree.locator('input[name="folder-name"]').count()).toBe(0);
     const folders = (await s.api('GET', '/folders')).json;
     expect(JSON.stringify(folders)).toContain(`"new-${size}"`);
@@ -93,8 +93,87 @@ for (const [size, options] of SIZES) {
     await tree.getByRole('button', { name: 'Rename', exact: true }).click();
     await page.keyboard.type(`renamed-${size}`);
     await page.keyboard.press('Enter');
-    await tree.getByText(`renamed-${size}`, { exact: true }).waitFor();
+    await tree.getByRole('treeitem', { name: new RegExp(`^renamed-${size},`) }).waitFor();
     expect(unexpected(errors, /400/)).toEqual([]);
+    await page.context().close();
+  });
+}
+
+const item = (page: Page, name: string | RegExp) => page.getByTestId('folder-tree').getByRole('treeitem', { name });
+const focusedItem = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
+
+for (const [size, options] of SIZES) {
+  test(`${size}: the folder tree is a tree: names that read well, expand and collapse, arrow keys`, async () => {
+    const { page, errors } = await start(options);
+    const tree = page.getByTestId('folder-tree').getByRole('tree', { name: 'Folders' });
+    await tree.waitFor();
+
+    // Names say what a folder holds in words, not "holidays2".
+    await item(page, 'holidays, 2 images').waitFor();
+    await item(page, 'products, 1 image').waitFor();
+    expect(await item(page, '2024, 0 images').count()).toBe(1);
+    expect(await item(page, 'All images').getAttribute('aria-selected')).toBe('true');
+    expect(await item(page, 'products, 1 image').getAttribute('aria-selected')).toBe('false');
+    // A folder with sub-folders is open, in a group; a leaf is neither open nor closed.
+    expect(await item(page, 'holidays, 2 images').getAttribute('aria-expanded')).toBe('true');
+    // Its group (owned through aria-owns) holds 2024, and the tree reads that way to assistive tech.
+    const group = page.locator(`[role="group"][id="${await item(page, 'holidays, 2 images').getAttribute('aria-owns')}"]`);
+    expect(await group.getByRole('treeitem').evaluateAll((items) => items.map((i) => i.getAttribute('aria-label')))).toEqual(['2024, 0 images']);
+    expect(await tree.ariaSnapshot()).toMatch(/- treeitem "holidays, 2 images" \[expanded\]:\n(?: {4}- text: .*\n)? {4}- group:\n {6}- treeitem "2024, 0 images"/);
+    expect(await item(page, 'products, 1 image').getAttribute('aria-expanded')).toBeNull();
+    // One tab stop for the whole tree.
+    expect(await tree.locator('[role="treeitem"][tabindex="0"]').count()).toBe(1);
+    await screenshot(page, `folder-tree-${size}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The toggle closes and opens a folder without choosing it.
+    await item(page, 'holidays, 2 images').locator('.toggle').click();
+    expect(await item(page, 'holidays, 2 images').getAttribute('aria-expanded')).toBe('false');
+    expect(await item(page, '2024, 0 images').count()).toBe(0);
+    expect(await item(page, 'All images').getAttribute('aria-selected')).toBe('true');
+    await screenshot(page, `folder-tree-collapsed-${size}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await item(page, 'holidays, 2 images').locator('.toggle').click();
+    await item(page, '2024, 0 images').waitFor();
+
+    // Keys, from the first item: Down, Down reaches holidays; Left closes it, Right opens it,
+    // Right again goes to 2024, Left back to holidays; Up/Down move; Enter chooses.
+    await item(page, 'All images').click();
+    expect(await focusedItem(page)).toBe('All images');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedItem(page)).toBe('/ (root)');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedItem(page)).toBe('holidays, 2 images');
+    await page.keyboard.press('ArrowLeft');
+    expect(await item(page, 'holidays, 2 images').getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedItem(page)).toBe('products, 1 image');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowRight');
+    expect(await item(page, 'holidays, 2 images').getAttribute('aria-expanded')).toBe('true');
+    expect(await focusedItem(page)).toBe('holidays, 2 images');
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedItem(page)).toBe('2024, 0 images');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focusedItem(page)).toBe('holidays, 2 images');
+    await page.keyboard.press('End');
+    expect(await focusedItem(page)).toBe('team, 0 images');
+    await page.keyboard.press('Home');
+    expect(await focusedItem(page)).toBe('All images');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedItem(page)).toBe('products, 1 image');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('folder=products'));
+    expect(await item(page, 'products, 1 image').getAttribute('aria-selected')).toBe('true');
+    expect(await item(page, 'All images').getAttribute('aria-selected')).toBe('false');
+    await page.getByTestId('image-tile').filter({ hasText: 'shoe.jpg' }).waitFor();
+    expect(await tree.locator('[role="treeitem"][tabindex="0"]').getAttribute('aria-label')).toBe('products, 1 image');
+    await screenshot(page, `folder-tree-keys-${size}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(unexpected(errors)).toEqual([]);
     await page.context().close();
   });
 }

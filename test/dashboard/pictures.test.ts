@@ -41,7 +41,7 @@ async function slowThumbnails(page: Page) {
 async function openFolder(page: Page, folder: string) {
   await page.goto(`${s.url}/`);
   await logIn(page);
-  await page.getByTestId('folder-tree').getByRole('button', { name: new RegExp(`^${folder}`) }).click();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: new RegExp(`^${folder},`) }).click();
 }
 
 /** While its thumbnail is held back: no picture loaded in the tile, only its own placeholder (its colour) showing. */

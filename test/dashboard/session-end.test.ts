@@ -55,14 +55,14 @@ test('an ended session shows the login form, then returns to the same folder and
   const { page, errors } = await openPage(browser, s.url);
   await page.goto(`${s.url}/`);
   await logIn(page);
-  await page.getByTestId('folder-tree').getByRole('button', { name: /^trip/ }).click();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /^trip/ }).click();
   await page.getByRole('button', { name: 'Next →' }).click();
   await onTripPage2(page);
 
   await endSession(page);
   const shown = await watchFor(page, STALE);
   // The next thing the user does meets the ended session: here, another folder.
-  await page.getByTestId('folder-tree').getByRole('button', { name: /^home/ }).click();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /^home/ }).click();
   await page.getByTestId('session-ended').waitFor();
   await page.getByTestId('login-submit').waitFor();
   expect(await page.getByTestId('image-tile').count()).toBe(0);
@@ -76,7 +76,7 @@ test('an ended session shows the login form, then returns to the same folder and
   expect(await page.getByTestId('folder-tree').locator('.folder.active .name').textContent()).toBe('home');
 
   // Back to trip's page 2, then the session ends again and an upload meets it.
-  await page.getByTestId('folder-tree').getByRole('button', { name: /^trip/ }).click();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /^trip/ }).click();
   await page.getByRole('button', { name: 'Next →' }).click();
   await onTripPage2(page);
   await endSession(page);
@@ -97,7 +97,7 @@ test('Presets under an ended session asks to log in instead of claiming there ar
   await page.goto(`${s.url}/`);
   await logIn(page);
   // Only once the library has had its answers, or one of them would meet the ended session first.
-  await page.getByTestId('folder-tree').getByRole('button', { name: /^trip/ }).waitFor();
+  await page.getByTestId('folder-tree').getByRole('treeitem', { name: /^trip/ }).waitFor();
   await page.getByTestId('image-tile').first().waitFor();
   await endSession(page);
   const shown = await watchFor(page, STALE);
