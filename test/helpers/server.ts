@@ -28,7 +28,9 @@ export interface TestServer {
 export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string; clientId?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgapi-test-'));
   const ctx = await createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', ...env }, { data: dataDir, port: 0 }));
-  const { client: tenant, apiKey } = await ctx.accounts.createClient('Test client', options.clientId ?? 'test');
+  // Client names are unique: a second server on the same data directory names its own client after its id.
+  const name = options.clientId === undefined ? 'Test client' : `Test client ${options.clientId}`;
+  const { client: tenant, apiKey } = await ctx.accounts.createClient(name, options.clientId ?? 'test');
   const server = listen(ctx, { host: '127.0.0.1', port: 0 });
 
   const api: TestServer['api'] = (method, path, body, key = apiKey.apiKey) => apiRequest(server.url, key, method, path, body);
