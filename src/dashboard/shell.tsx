@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { auth, call, messageOf, useClient, v1, type ClientView } from './api';
 import { ClientSettingsPage } from './client-settings-page';
 import { KeysPage } from './keys-page';
@@ -22,7 +22,8 @@ function NewClient({ onCreated, onClose }: { onCreated: (client: ClientView) => 
   const [error, setError] = useState('');
   const [apiKey, setApiKey] = useState('');
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  // Before the browser handles the next event: a key typed right after the click lands in the field.
+  useLayoutEffect(() => input.current?.focus(), []);
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
