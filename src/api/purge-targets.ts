@@ -3,7 +3,7 @@ import type { DeliveryAttempt } from '../core/outbox/ports';
 import type { PurgeTargetRecord } from '../core/purge/ports';
 import { secretHint } from '../core/purge/purge-targets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
-import { Integer } from './integer';
+import { attemptFields, presentAttemptFields } from './attempt-view';
 import type { Caller } from './services';
 
 const API_BASE_DOC = 'The provider API origin (default: the provider\'s own); for tests and proxies. Checked like a webhook URL: a private address is refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1.';
@@ -47,29 +47,14 @@ export const PurgeTargetList = t.Object({ items: t.Array(PurgeTargetView) }, { t
 export const PurgeAttemptView = t.Object(
   {
     purgeId: t.String({ description: 'The same on every retry of one purge at this target' }),
-    event: t.String({ description: 'The change that caused it: image.replaced, image.deleted, image.updated (focal point), preset.deleted' }),
-    attempt: Integer({ description: '1 for the first try' }),
-    ok: t.Boolean(),
-    status: t.Union([Integer(), t.Null()], { description: 'HTTP status of the failing (or last) call; null when no answer came' }),
-    latencyMs: Integer(),
-    error: t.Union([t.String(), t.Null()]),
-    at: t.String({ format: 'date-time' }),
+    ...attemptFields('The change that caused it: image.replaced, image.deleted, image.updated (focal point), preset.deleted'),
   },
   { title: 'PurgeAttempt' },
 );
 export type PurgeAttemptView = Static<typeof PurgeAttemptView>;
 export const PurgeAttemptList = t.Object({ items: t.Array(PurgeAttemptView) }, { title: 'PurgeAttemptList' });
 
-const presentAttempt = (a: DeliveryAttempt): PurgeAttemptView => ({
-  purgeId: a.messageId,
-  event: a.event,
-  attempt: a.attempt,
-  ok: a.ok,
-  status: a.status,
-  latencyMs: a.latencyMs,
-  error: a.error,
-  at: a.at,
-});
+const presentAttempt = (a: DeliveryAttempt): PurgeAttemptView => ({ purgeId: a.messageId, ...presentAttemptFields(a) });
 
 export function presentPurgeTarget(target: PurgeTargetRecord): PurgeTargetView {
   const c = target.config;

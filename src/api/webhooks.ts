@@ -3,7 +3,7 @@ import { CHANGE_EVENT_TYPES } from '../core/outbox/change-events';
 import type { DeliveryAttempt } from '../core/outbox/ports';
 import type { WebhookEndpoint } from '../core/webhooks/ports';
 import type { WebhookService } from '../core/webhooks/webhooks';
-import { Integer } from './integer';
+import { attemptFields, presentAttemptFields } from './attempt-view';
 import type { Caller } from './services';
 
 const EVENTS_DOC = `Events to receive: ${CHANGE_EVENT_TYPES.join(', ')}`;
@@ -35,13 +35,7 @@ export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 export const DeliveryView = t.Object(
   {
     webhookId: t.String({ description: 'The webhook-id header: the same on every retry of an event' }),
-    event: t.String(),
-    attempt: Integer({ description: '1 for the first try' }),
-    ok: t.Boolean(),
-    status: t.Union([Integer(), t.Null()], { description: 'HTTP status; null when no answer came' }),
-    latencyMs: Integer(),
-    error: t.Union([t.String(), t.Null()]),
-    at: t.String({ format: 'date-time' }),
+    ...attemptFields('The event type sent'),
   },
   { title: 'WebhookDelivery' },
 );
@@ -59,16 +53,7 @@ export const presentWebhook = (e: WebhookEndpoint): WebhookView => ({
   createdAt: e.createdAt,
 });
 
-const presentDelivery = (a: DeliveryAttempt): DeliveryView => ({
-  webhookId: a.messageId,
-  event: a.event,
-  attempt: a.attempt,
-  ok: a.ok,
-  status: a.status,
-  latencyMs: a.latencyMs,
-  error: a.error,
-  at: a.at,
-});
+const presentDelivery = (a: DeliveryAttempt): DeliveryView => ({ webhookId: a.messageId, ...presentAttemptFields(a) });
 
 /** Webhooks: the use cases behind `/api/v1/webhooks` and `imgapi webhook`. */
 export function webhooksApi(services: { webhooks: WebhookService }) {

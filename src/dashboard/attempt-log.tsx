@@ -1,13 +1,7 @@
+import type { DeliveryView } from '../api/webhooks';
+
 /** One call the server made for a webhook or a purge, as the deliveries endpoints answer it. */
-export interface Attempt {
-  event: string;
-  attempt: number;
-  ok: boolean;
-  status: number | null;
-  latencyMs: number;
-  error: string | null;
-  at: string;
-}
+export type Attempt = Omit<DeliveryView, 'webhookId'>;
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
