@@ -17,7 +17,7 @@ import { transformSeconds } from './transform/deadline';
 import { runPlan, type PlanResult } from './transform/execute';
 import { formatOfExtension, negotiateFormat, resolveOutputFormat, type NegotiationSource } from './transform/format';
 import { parseTransform } from './transform/parse';
-import { planTransform, variantKey, type TransformPlan } from './transform/plan';
+import { planTransform, sourceInfoOf, variantKey, type TransformPlan } from './transform/plan';
 import { CONTENT_TYPES, type Transform } from './transform/types';
 
 export interface DeliveryDeps {
@@ -272,7 +272,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
       const transform = await transformOf(route);
       const image = await imageOf(route.clientId, route.imageId);
       const format = resolveOutputFormat(transform, route.extension, accept, negotiationSource(image, transform));
-      const plan = planTransform(transform, { ...image, vector: image.format === 'svg' }, format);
+      const plan = planTransform(transform, sourceInfoOf(image), format);
       // IMGAPI_MAX_FRAMES may have been lowered since the upload.
       if (plan.animated) checkFrames(image.frames, image.width, image.height, { maxPixels, maxFrames: deps.maxFrames });
       const key = variantKey(plan);

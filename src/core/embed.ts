@@ -3,6 +3,7 @@ import { invalid } from './errors';
 import type { ImageRecord, PresetRecord } from './ports';
 import { widthSteps } from './preset-widths';
 import { parseTransform } from './transform/parse';
+import { sourceInfoOf } from './transform/plan';
 import type { OutputFormat } from './transform/types';
 import { versionQuery } from './url-signer';
 
@@ -36,7 +37,7 @@ export function responsiveSet(
   if (transform.f !== undefined && transform.f !== 'auto') {
     throw invalid(`Preset "${preset.name}" fixes the format (f_${transform.f}); an embed offers AVIF, WebP and JPEG, so use a preset without f`);
   }
-  const steps = widthSteps(transform, preset.widths, { ...image, vector: image.format === 'svg' });
+  const steps = widthSteps(transform, preset.widths, sourceInfoOf(image));
   const url = (width: number, format: PictureFormat) =>
     base + presetDeliveryPath(image.clientId, preset.name, image.id, format, width) + versionQuery(image.version);
   const srcsetOf = (format: PictureFormat) => steps.map((step) => `${url(step.width, format)} ${step.output.width}w`).join(', ');

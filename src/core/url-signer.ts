@@ -5,6 +5,7 @@ import { transformAtWidth, validatePresetWidths, widthSteps } from './preset-wid
 import type { ImageService } from './images';
 import type { PresetService } from './presets';
 import { canonicalTransform, parseTransform } from './transform/parse';
+import { sourceInfoOf } from './transform/plan';
 import { MAX_EXPIRY } from './transform/ops/expiry';
 import type { Transform } from './transform/registry';
 import type { FormatChoice, OutputFormat } from './transform/types';
@@ -103,7 +104,7 @@ export function createUrlSigner(deps: {
         ...(transform.exp !== undefined && { expiresAt: transform.exp }),
         // Described like an embed's: by the width each URL really delivers, a width past the image's own left out.
         ...(widths && {
-          srcset: widthSteps(transform, widths, { ...image, vector: image.format === 'svg' }).map((step) => ({
+          srcset: widthSteps(transform, widths, sourceInfoOf(image)).map((step) => ({
             width: step.output.width,
             path: signedDeliveryPath(client, input.imageId, transformAtWidth(transform, step.width), format) + query,
           })),

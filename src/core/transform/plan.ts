@@ -65,6 +65,12 @@ export const DEFAULT_QUALITY: Record<OutputFormat, number | undefined> = {
   gif: undefined, // a palette: no quality setting
 };
 
+/** A stored image as the planner sees it: an SVG is a vector source, drawn at the size asked. */
+export const sourceInfoOf = <T extends Omit<SourceInfo, 'vector'> & { readonly format: string }>(image: T): T & SourceInfo => ({
+  ...image,
+  vector: image.format === 'svg',
+});
+
 const atLeastOne = (n: number) => Math.max(1, Math.round(n));
 const capped = (n: number | undefined, dpr: number) => (n === undefined ? undefined : Math.min(MAX_DIMENSION, Math.round(n * dpr)));
 
