@@ -1,6 +1,7 @@
 import type { SQL } from 'bun';
 import { conflict } from '../core/errors';
 import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
+import { clientConflict } from './client-conflict';
 import { isUniqueViolation } from './postgres';
 import { KEY_COLUMNS, toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
 
@@ -17,10 +18,11 @@ export async function insertUnique(run: () => Promise<unknown>, message: string)
 export function createPostgresClientRepository(sql: SQL): ClientRepository {
   return {
     async insert(c) {
-      await insertUnique(
-        () => sql`INSERT INTO clients (id, name, signing_secret, created_at) VALUES (${c.id}, ${c.name}, ${c.signingSecret}, ${c.createdAt})`,
-        `Client "${c.id}" already exists`,
-      );
+      try {
+        await sql`INSERT INTO clients (id, name, signing_secret, created_at) VALUES (${c.id}, ${c.name}, ${c.signingSecret}, ${c.createdAt})`;
+      } catch (error) {
+        throw clientConflict(error, isUniqueViolation(error), c);
+      }
     },
     async get(id) {
       const [row] = await sql<ClientRow[]>`SELECT * FROM clients WHERE id = ${id}`;
@@ -35,7 +37,11 @@ export function createPostgresClientRepository(sql: SQL): ClientRepository {
       return rows.length > 0;
     },
     async rename(id, name) {
-      return (await sql`UPDATE clients SET name = ${name} WHERE id = ${id} RETURNING id`).length > 0;
+      try {
+        return (await sql`UPDATE clients SET name = ${name} WHERE id = ${id} RETURNING id`).length > 0;
+      } catch (error) {
+        throw clientConflict(error, isUniqueViolation(error), { id, name });
+      }
     },
     async delete(id) {
       return (await sql`DELETE FROM clients WHERE id = ${id} RETURNING id`).length > 0;

@@ -9,6 +9,7 @@ import secretRotation from './migrations/postgres/006_secret_rotation.sql' with 
 import eagerVariants from './migrations/postgres/007_eager_variants.sql' with { type: 'text' };
 import outboxWebhooks from './migrations/postgres/008_outbox_webhooks.sql' with { type: 'text' };
 import purgeTargets from './migrations/postgres/009_purge_targets.sql' with { type: 'text' };
+import clientNames from './migrations/postgres/010_client_names.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -21,6 +22,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 7, sql: eagerVariants },
   { version: 8, sql: outboxWebhooks },
   { version: 9, sql: purgeTargets },
+  { version: 10, sql: clientNames },
 ];
 
 // Any constant shared by every node: nodes starting together migrate one after another.

@@ -2,6 +2,7 @@ import type { Database } from 'bun:sqlite';
 import { conflict } from '../core/errors';
 import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
 import { KEY_COLUMNS, toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
+import { clientConflict } from './client-conflict';
 import { isUniqueViolation } from './sqlite';
 
 export function createSqliteClientRepository(db: Database): ClientRepository {
@@ -11,8 +12,7 @@ export function createSqliteClientRepository(db: Database): ClientRepository {
       try {
         db.query('INSERT INTO clients (id, name, signing_secret, created_at) VALUES (?, ?, ?, ?)').run(c.id, c.name, c.signingSecret, c.createdAt);
       } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`Client "${c.id}" already exists`);
-        throw error;
+        throw clientConflict(error, isUniqueViolation(error), c);
       }
     },
     async get(id) {
@@ -30,7 +30,11 @@ export function createSqliteClientRepository(db: Database): ClientRepository {
       );
     },
     async rename(id, name) {
-      return db.query('UPDATE clients SET name = ? WHERE id = ?').run(name, id).changes > 0;
+      try {
+        return db.query('UPDATE clients SET name = ? WHERE id = ?').run(name, id).changes > 0;
+      } catch (error) {
+        throw clientConflict(error, isUniqueViolation(error), { id, name });
+      }
     },
     async delete(id) {
       return db.query('DELETE FROM clients WHERE id = ?').run(id).changes > 0;

@@ -10,6 +10,7 @@ import secretRotation from './migrations/008_secret_rotation.sql' with { type: '
 import eagerVariants from './migrations/009_eager_variants.sql' with { type: 'text' };
 import outboxWebhooks from './migrations/010_outbox_webhooks.sql' with { type: 'text' };
 import purgeTargets from './migrations/011_purge_targets.sql' with { type: 'text' };
+import clientNames from './migrations/012_client_names.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -24,6 +25,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 9, sql: eagerVariants },
   { version: 10, sql: outboxWebhooks },
   { version: 11, sql: purgeTargets },
+  { version: 12, sql: clientNames },
 ];
 
 export function openSqlite(file: string): Database {

@@ -70,6 +70,9 @@ function image(clientId: string, folder: FolderRecord | null, name: string, n: n
     version: 1,
     focalPoint: null,
     placeholder: null,
+    tags: [],
+    alt: '',
+    meta: {},
     createdAt: at(n),
     updatedAt: at(n),
   };
@@ -378,6 +381,78 @@ describe.each(backends)('repositories on $name', (backend) => {
     const filtered = await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 5, offset: 1000, nameContains: 'p1' });
     const expected = after.filter((id) => made.find((m) => m.id === id)!.originalName.includes('p1'));
     expect({ ids: filtered.items.map((i) => i.id), total: filtered.total }).toEqual({ ids: expected.slice(1000, 1005), total: expected.length });
+  });
+
+  test('listing order and filters: every sort with its tie-break, each filter and their combination, the same pages at every offset', async () => {
+    const clientId = 'sorted';
+    await repos.clients.insert({ id: clientId, name: 'Sorted', signingSecret: 's', createdAt: at(0) });
+    const folder = (await repos.folders.ensurePath(clientId, ['album'], () => id('fld'), at(0), 1000)).folder;
+    const make = (name: string, n: number, fields: Partial<ImageRecord>, where: FolderRecord | null = null) => ({ ...image(clientId, where, name, n), ...fields });
+    const beach = make('beach.jpg', 1, { bytes: 300, width: 1200, height: 800 });
+    const apple = make('Apple.png', 2, { format: 'png', bytes: 100, width: 500, height: 500 });
+    const zebra = make('zebra.webp', 3, { format: 'webp', bytes: 300, width: 400, height: 900 }, folder);
+    const banana = make('banana.JPG', 4, { bytes: 5_000_000_000, width: 1200, height: 1200, createdAt: '2026-01-02T00:00:00.000Z' });
+    const again = make('apple.png', 5, { format: 'png', bytes: 50, width: 3000, height: 2000, createdAt: '2026-01-02T23:59:59.999Z' });
+    for (const img of [beach, apple, zebra, banana, again]) await repos.images.insert(img);
+    const ids = async (extra: Partial<Parameters<typeof repos.images.list>[0]> = {}) => {
+      const { items, total } = await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 50, offset: 0, ...extra });
+      return { ids: items.map((i) => i.id), total };
+    };
+    const byId = (...images: ImageRecord[]) => images.map((i) => i.id).sort();
+    const [appleFirst, appleSecond] = byId(apple, again);
+    const [size300a, size300b] = byId(beach, zebra).reverse();
+    const [w1200a, w1200b] = byId(beach, banana).reverse();
+
+    expect((await ids()).ids).toEqual([again.id, banana.id, zebra.id, apple.id, beach.id]);
+    expect((await ids({ sort: 'newest' })).ids).toEqual([again.id, banana.id, zebra.id, apple.id, beach.id]);
+    expect((await ids({ sort: 'oldest' })).ids).toEqual([beach.id, apple.id, zebra.id, banana.id, again.id]);
+    // Case ignored: "Apple.png" and "apple.png" tie and their ids decide.
+    expect((await ids({ sort: 'name' })).ids).toEqual([appleFirst, appleSecond, banana.id, beach.id, zebra.id]);
+    // Largest first (BIGINT beyond 32 bits included); equal sizes by id, descending like the key.
+    expect((await ids({ sort: 'size' })).ids).toEqual([banana.id, size300a, size300b, apple.id, again.id]);
+    expect((await ids({ sort: 'width' })).ids).toEqual([again.id, w1200a, w1200b, apple.id, zebra.id]);
+
+    expect(await ids({ filters: { format: 'png' } })).toEqual({ ids: [again.id, apple.id], total: 2 });
+    expect(await ids({ filters: { format: 'gif' } })).toEqual({ ids: [], total: 0 });
+    expect(await ids({ filters: { orientation: 'landscape' } })).toEqual({ ids: [again.id, beach.id], total: 2 });
+    expect(await ids({ filters: { orientation: 'portrait' } })).toEqual({ ids: [zebra.id], total: 1 });
+    expect(await ids({ filters: { orientation: 'square' } })).toEqual({ ids: [banana.id, apple.id], total: 2 });
+    expect(await ids({ filters: { minWidth: 1200 } })).toEqual({ ids: [again.id, banana.id, beach.id], total: 3 });
+    expect(await ids({ filters: { minWidth: 1201 } })).toEqual({ ids: [again.id], total: 1 });
+    // Inclusive bounds to the millisecond.
+    expect(await ids({ filters: { createdFrom: '2026-01-02T00:00:00.000Z' } })).toEqual({ ids: [again.id, banana.id], total: 2 });
+    expect(await ids({ filters: { createdTo: '2026-01-02T23:59:59.998Z' } })).toEqual({ ids: [banana.id, zebra.id, apple.id, beach.id], total: 4 });
+    expect(await ids({ filters: { createdFrom: at(2), createdTo: at(3) } })).toEqual({ ids: [zebra.id, apple.id], total: 2 });
+    // Together, with a scope, a name and an order; totals are kept per filter, not shared.
+    expect(await ids({ sort: 'name', nameContains: 'apple', filters: { format: 'png', orientation: 'landscape', minWidth: 1000 } })).toEqual({ ids: [again.id], total: 1 });
+    expect(await ids({ scope: { kind: 'root' }, sort: 'size', filters: { minWidth: 1000, createdTo: '2026-01-02T00:00:00.000Z' } })).toEqual({ ids: [banana.id, beach.id], total: 2 });
+    expect(await ids({ scope: { kind: 'folder', folder, recursive: false }, filters: { orientation: 'portrait' } })).toEqual({ ids: [zebra.id], total: 1 });
+    expect(await ids({ scope: { kind: 'folder', folder, recursive: true }, filters: { orientation: 'landscape' } })).toEqual({ ids: [], total: 0 });
+
+    // Past the remembered positions of a deep listing (every 1000 rows), each order pages
+    // without gaps or repeats; many rows tie on every key but the id.
+    const deep: ImageRecord[] = [];
+    for (let n = 0; n < 1_100; n++) {
+      deep.push(make(`Deep ${String(n % 7)}.jpg`, 100 + n, { id: `srt${n.toString().padStart(5, '0')}`, bytes: 1_000 + (n % 5), width: 100 + (n % 3), createdAt: at(100 + Math.floor(n / 4)) }));
+    }
+    for (const img of deep) await repos.images.insert(img);
+    const everything = [beach, apple, zebra, banana, again, ...deep];
+    const ordered: Record<'name' | 'size' | 'width' | 'oldest', ImageRecord[]> = {
+      name: [...everything].sort((a, b) => (a.originalName.toLowerCase() === b.originalName.toLowerCase() ? (a.id < b.id ? -1 : 1) : a.originalName.toLowerCase() < b.originalName.toLowerCase() ? -1 : 1)),
+      size: [...everything].sort((a, b) => b.bytes - a.bytes || (a.id < b.id ? 1 : -1)),
+      width: [...everything].sort((a, b) => b.width - a.width || (a.id < b.id ? 1 : -1)),
+      oldest: [...everything].sort((a, b) => (a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? -1 : 1)),
+    };
+    for (const [sort, expected] of Object.entries(ordered) as [keyof typeof ordered, ImageRecord[]][]) {
+      for (const offset of [0, 24, 999, 1000, 1001, 1080, 1104]) {
+        const { ids: page, total } = await ids({ sort, limit: 24, offset });
+        expect({ sort, offset, total, page }).toEqual({ sort, offset, total: everything.length, page: expected.slice(offset, offset + 24).map((i) => i.id) });
+      }
+    }
+    // Filters narrow a deep listing too, in order.
+    const wide = await ids({ sort: 'width', filters: { minWidth: 102 }, limit: 100, offset: 300 });
+    const allWide = ordered.width.filter((i) => i.width >= 102);
+    expect(wide).toEqual({ ids: allWide.slice(300, 400).map((i) => i.id), total: allWide.length });
   });
 
   test('focal point: stored with the row, read back by get, list and folder delete, set and cleared by update, kept by a replace', async () => {
