@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, messageOf, v1, type ClientView } from './api';
+import { confirmDialog } from './confirm-dialog';
 
 export interface ClientCardProps {
   client: ClientView;
@@ -38,9 +39,9 @@ export function ClientCard({ client, canDelete, onRenamed, onDeleted }: ClientCa
     });
   };
 
-  const remove = () => {
-    const question = `Delete client "${client.name}" (${client.id})? Its API keys, folders, presets, webhooks and purge targets go with it. A client with images cannot be deleted.`;
-    if (!confirm(question)) return;
+  const remove = async () => {
+    const message = `Delete client "${client.name}" (${client.id})? Its API keys, folders, presets, webhooks and purge targets go with it. A client with images cannot be deleted.`;
+    if (!(await confirmDialog({ title: 'Delete client?', message, confirmLabel: 'Delete client', danger: true }))) return;
     return attempt(async () => {
       await call(v1.clients({ id: client.id }).delete());
       onDeleted();

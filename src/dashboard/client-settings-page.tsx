@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { call, copyText, messageOf, v1 } from './api';
 import { ClientCard, type ClientCardProps } from './client-card';
+import { confirmDialog } from './confirm-dialog';
 import { SecretBox } from './secret-box';
 
 /** The grace choices: how long URLs signed with the current secret keep working after a rotation. */
@@ -60,8 +61,8 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
 
   const rotate = async (event: Event) => {
     event.preventDefault();
-    const question = `Rotate the signing secret? URLs signed with the current secret stop working ${graceText(grace)}; /sign and new URLs use the new secret at once.`;
-    if (!confirm(question)) return;
+    const message = `Rotate the signing secret? URLs signed with the current secret stop working ${graceText(grace)}; /sign and new URLs use the new secret at once.`;
+    if (!(await confirmDialog({ title: 'Rotate signing secret?', message, confirmLabel: 'Rotate', danger: true }))) return;
     setBusy(true);
     await attempt(async () => {
       const answer = await call(v1['signing-secret'].rotate.post({ graceSeconds: grace }));

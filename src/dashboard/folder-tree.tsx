@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, messageOf, param, v1, type FolderTreeView } from './api';
+import { confirmDialog } from './confirm-dialog';
 import { FolderForm } from './folder-form';
 import type { Selection } from './route';
 import { treeMove } from './tree-keys';
@@ -192,7 +193,8 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
     setMode('none');
     setError('');
     const count = totalImages(current);
-    if (!confirm(`Delete folder "${current.path}" with its sub-folders and ${count} image${count === 1 ? '' : 's'}? This cannot be undone.`)) return;
+    const message = `Delete folder "${current.path}" with its sub-folders and ${count} image${count === 1 ? '' : 's'}? This cannot be undone.`;
+    if (!(await confirmDialog({ title: 'Delete folder?', message, confirmLabel: 'Delete folder', danger: true }))) return;
     try {
       await call(v1.folders(param(current.id)).delete());
       onSelect(null);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type ImageView, type PresetView } from './api';
+import { confirmDialog } from './confirm-dialog';
 import { EmbedTab } from './embed-tab';
 import { FocalPointEditor } from './focal-point';
 import { PublicUrl } from './public-url';
@@ -149,8 +150,13 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                   </label>
                   <button
                     class="danger"
-                    onClick={() =>
-                      confirm(`Delete "${image.originalName}" and all its cached sizes? Its URLs will stop working.`) &&
+                    onClick={async () =>
+                      (await confirmDialog({
+                        title: 'Delete image?',
+                        message: `Delete "${image.originalName}" and all its cached sizes? Its URLs will stop working.`,
+                        confirmLabel: 'Delete',
+                        danger: true,
+                      })) &&
                       act(async () => {
                         await call(v1.images(param(image.id)).delete());
                         onClose();

@@ -16,7 +16,7 @@ export function KeysPage() {
     setName('');
   });
 
-  const revoke = (key: KeyView) => keys.remove(key, `Revoke "${key.name}" (${key.prefix}…)? Programs using it will get 401.`);
+  const revoke = (key: KeyView) => keys.remove(key, { title: 'Revoke API key?', message: `Revoke "${key.name}" (${key.prefix}…)? Programs using it will get 401.`, confirmLabel: 'Revoke' });
 
   return (
     <div class="page">
@@ -40,7 +40,9 @@ export function KeysPage() {
               <th>Key</th>
               <th>Created</th>
               <th>Last used</th>
-              <th />
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

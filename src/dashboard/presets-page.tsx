@@ -74,7 +74,7 @@ export function PresetsPage() {
     setFormats([]);
   });
 
-  const remove = (preset: PresetView) => presets.remove(preset, `Delete preset "${preset.name}"? Its URLs will answer 404.`);
+  const remove = (preset: PresetView) => presets.remove(preset, { title: 'Delete preset?', message: `Delete preset "${preset.name}"? Its URLs will answer 404.`, confirmLabel: 'Delete' });
 
   return (
     <div class="page two-columns">

@@ -135,7 +135,7 @@ export function PurgeTargetsSection() {
             <h3 class="url">
               {KINDS[target.kind].label}: {describeTarget(target)}
             </h3>
-            <button class="danger small" data-testid="purge-delete" onClick={() => targets.remove(target, `Delete the ${KINDS[target.kind].label} purge target? Changes are no longer purged there.`)}>
+            <button class="danger small" data-testid="purge-delete" onClick={() => targets.remove(target, { title: 'Delete purge target?', message: `Delete the ${KINDS[target.kind].label} purge target? Changes are no longer purged there.`, confirmLabel: 'Delete' })}>
               Delete
             </button>
           </div>

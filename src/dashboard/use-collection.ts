@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from './api';
+import { confirmDialog, type ConfirmOptions } from './confirm-dialog';
 
 /**
  * A list of the API (`{ items }`) with the two things its page does to it: submit a form that
@@ -38,8 +39,8 @@ export function useCollection<T extends { id: string }>(calls: { list: () => Pro
         await load();
       });
     },
-    remove(item: T, question: string) {
-      if (!confirm(question)) return;
+    async remove(item: T, confirmation: ConfirmOptions) {
+      if (!(await confirmDialog({ danger: true, ...confirmation }))) return;
       return attempt(async () => {
         await calls.remove(item.id);
         await load();

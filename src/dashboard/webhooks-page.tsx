@@ -115,7 +115,7 @@ export function WebhooksPage() {
         <section class="card webhook" data-webhook-id={hook.id}>
           <div class="row spread">
             <h3 class="url">{hook.url}</h3>
-            <button class="danger small" data-testid="webhook-delete" onClick={() => hooks.remove(hook, `Delete the endpoint ${hook.url}? It gets no more events.`)}>
+            <button class="danger small" data-testid="webhook-delete" onClick={() => hooks.remove(hook, { title: 'Delete endpoint?', message: `Delete the endpoint ${hook.url}? It gets no more events.`, confirmLabel: 'Delete' })}>
               Delete
             </button>
           </div>

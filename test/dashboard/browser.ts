@@ -32,8 +32,11 @@ export async function openPage(browser: Browser, origin: string, options: Browse
   const errors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  // Confirmations are accepted, as a user clicking OK.
-  page.on('dialog', (dialog) => dialog.accept());
+  // The dashboard asks in its own dialog (answerConfirm); a native one would be a regression.
+  page.on('dialog', (dialog) => {
+    errors.push(`native ${dialog.type()} dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
   return { page, errors };
 }
 
@@ -43,6 +46,19 @@ export async function logIn(page: Page): Promise<void> {
   await page.getByTestId('login-password').fill(USER.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('logout').waitFor();
+}
+
+/**
+ * Waits for the dashboard's confirm dialog and answers it as a user would (clicking the confirming
+ * button, or Cancel), returning its message. The dialog must close and take its backdrop along.
+ */
+export async function answerConfirm(page: Page, accept = true): Promise<string> {
+  const dialog = page.getByTestId('confirm-dialog');
+  await dialog.waitFor();
+  const message = (await dialog.locator('#confirm-message').textContent()) ?? '';
+  await dialog.getByTestId(accept ? 'confirm-accept' : 'confirm-cancel').click();
+  await dialog.waitFor({ state: 'detached' });
+  return message;
 }
 
 /** Chromium logs every 4xx response it receives; a test that provokes some filters them out with this. */

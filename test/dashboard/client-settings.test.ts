@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { signPath } from '../../src/core/signing';
 import { jpeg } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
-import { accessibilityViolations, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
 
 let s: TestServer;
 let browser: Browser;
@@ -38,7 +38,6 @@ describe('Client settings: the signing secret', () => {
     test(`${name}: hidden by default, revealed and copied on request, rotated with a grace after a confirmation`, async () => {
       const { page, errors } = await openPage(browser, s.url, options);
       const dialogs: string[] = [];
-      page.on('dialog', (dialog) => dialogs.push(dialog.message()));
       await page.goto(`${s.url}/#/settings`);
       await logIn(page);
       const field = page.getByTestId('signing-secret');
@@ -61,6 +60,7 @@ describe('Client settings: the signing secret', () => {
 
       await page.getByTestId('rotate-grace').selectOption({ label: '1 day' });
       await page.getByTestId('rotate-secret').click();
+      dialogs.push(await answerConfirm(page));
       const shown = page.getByTestId('rotated-secret');
       await shown.waitFor();
       expect(dialogs).toHaveLength(1);
@@ -81,6 +81,7 @@ describe('Client settings: the signing secret', () => {
       // No grace: the old secret stops at once.
       await page.getByTestId('rotate-grace').selectOption({ index: 0 });
       await page.getByTestId('rotate-secret').click();
+      dialogs.push(await answerConfirm(page));
       await page.waitForFunction((old) => (document.querySelector('[data-testid="rotated-secret"]') as HTMLInputElement).value !== old, after);
       expect(dialogs[1]).toContain('stop working at once');
       expect(await deliver(after)).toBe(403);

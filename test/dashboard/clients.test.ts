@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Browser, Page } from 'playwright-core';
 import { jpeg } from '../helpers/fixtures';
 import { startServer } from '../helpers/server';
-import { accessibilityViolations, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -80,12 +80,14 @@ describe('Clients in the dashboard', () => {
         await page.getByTestId('client-name').waitFor();
         await page.waitForFunction(() => (document.querySelector('[data-testid="client-name"]') as HTMLInputElement).value === 'Test client');
         await page.getByTestId('client-delete').click();
+        await answerConfirm(page);
         await page.getByTestId('client-card').getByRole('alert').filter({ hasText: '1 image' }).waitFor();
 
         // The empty one can; then the only client left cannot be deleted at all.
         await page.getByTestId('client-select').selectOption('second-shop');
         await page.waitForFunction(() => (document.querySelector('[data-testid="client-name"]') as HTMLInputElement).value === 'Shop Two');
         await page.getByTestId('client-delete').click();
+        await answerConfirm(page);
         await page.waitForFunction(() => document.querySelectorAll('[data-testid="client-select"] option').length === 1);
         expect(await options(page)).toEqual(['Test client (test)']);
         expect(await page.getByTestId('client-select').inputValue()).toBe(s.clientId);

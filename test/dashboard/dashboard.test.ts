@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
+import { answerConfirm } from './browser';
 
 const SHOTS = join(import.meta.dir, '../../test-output/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,8 +28,11 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  // Confirmations ("delete?", "revoke?") are accepted, as a user clicking OK.
-  page.on('dialog', (dialog) => dialog.accept());
+  // The dashboard asks in its own dialog (answerConfirm); a native one would be a regression.
+  page.on('dialog', (dialog) => {
+    consoleErrors.push(`native ${dialog.type()} dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -143,6 +147,7 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   expect((await s.api('GET', '/images', undefined, secret)).status).toBe(200);
   await shot('06-keys');
   await page.locator('tr', { hasText: 'from-ui' }).getByTestId('key-revoke').click();
+  expect(await answerConfirm(page)).toContain('Programs using it will get 401');
   await page.locator('tr', { hasText: 'from-ui' }).waitFor({ state: 'detached' });
   expect((await s.api('GET', '/images', undefined, secret)).status).toBe(401);
 
@@ -158,11 +163,10 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   await page.getByTestId('client-select').selectOption(s.clientId);
   await page.getByTestId('image-tile').first().waitFor();
 
-  // Deleting a folder asks first (accepted by the dialog handler) and says how many images go.
-  let question = '';
-  page.once('dialog', (dialog) => (question = dialog.message()));
+  // Deleting a folder asks first and says how many images go.
   await page.getByTestId('folder-tree').getByRole('treeitem', { name: /winter/ }).click();
   await page.getByTestId('folder-tree').getByRole('button', { name: 'Delete' }).click();
+  const question = await answerConfirm(page);
   await page.getByTestId('folder-tree').getByRole('treeitem', { name: /winter/ }).waitFor({ state: 'detached' });
   expect(question).toContain('1 image');
   expect((await s.api('GET', '/images')).json.total).toBe(1);

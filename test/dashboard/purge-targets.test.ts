@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser } from 'playwright-core';
 import { jpeg } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
-import { accessibilityViolations, launchChromium, logIn, openPage, PHONE, screenshot, SHOTS, unexpected, until, USER } from './browser';
+import { accessibilityViolations, answerConfirm, launchChromium, logIn, openPage, PHONE, screenshot, SHOTS, unexpected, until, USER } from './browser';
 
 const WIDE = { viewport: { width: 1440, height: 900 } };
 
@@ -63,6 +63,7 @@ test('desktop: add a Fastly and an HTTP target (per-kind fields, the token maske
   expect(await hook.locator('h3').textContent()).toBe('HTTP hook: https://hooks.example.com/purge');
   expect(await hook.getByTestId('purge-secret').textContent()).toContain('No secret');
   await hook.getByTestId('purge-delete').click();
+  await answerConfirm(page);
   await until(() => page.locator('[data-purge-target-id]').count(), (n) => n === 1);
 
   // A deleted image is purged: refused once (503), retried, accepted.
