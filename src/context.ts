@@ -21,7 +21,7 @@ export async function createContext(config: Config) {
     await core.close();
     throw error;
   }
-  const { accounts, folders, images, presets, purgeTargets, urls, doctor, webhooks } = core;
+  const { accounts, folders, images, archive, presets, purgeTargets, urls, doctor, webhooks } = core;
   // Every node works off the outbox (webhooks, purges); a row is claimed by one node at a time.
   const outbox = createOutboxDispatcher({ repo: core.repos.outbox, retryBaseMs: config.outboxRetryBaseMs, leaseMs: config.outboxLeaseMs, maxAgeMs: config.webhookDisableAfterMs + 3_600_000 });
   for (const [kind, send] of Object.entries(core.outboxSenders)) outbox.register(kind, send);
@@ -34,6 +34,7 @@ export async function createContext(config: Config) {
     sessions: createSessionService({ repos: core.repos, verifyPassword: accounts.verifyUser, now: () => new Date().toISOString() }),
     folders,
     images,
+    archive,
     presets,
     purgeTargets,
     webhooks,

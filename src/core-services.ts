@@ -6,6 +6,7 @@ import { createDoctor } from './core/doctor';
 import { createEagerVariants } from './core/eager-variants';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
+import { createImageArchive } from './core/image-archive';
 import { createLimiter } from './core/limiter';
 import { createPlaceholderBackfill } from './core/placeholder-backfill';
 import { createPresetService } from './core/presets';
@@ -90,6 +91,8 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     accounts,
     folders,
     images,
+    /** ZIPs of several images' originals, streamed. */
+    archive: createImageArchive({ images, originals: stores.originals }),
     presets,
     purgeTargets,
     /** Outbox senders by kind, registered on each server's dispatcher. */

@@ -1,3 +1,4 @@
+import { bulkImagesApi } from './bulk-images';
 import { clientsApi } from './clients';
 import { embedApi } from './embed';
 import { foldersApi } from './folders';
@@ -15,6 +16,7 @@ import { webhooksApi } from './webhooks';
 export function createApi(services: ApiServices) {
   return {
     images: imagesApi(services),
+    bulk: bulkImagesApi(services),
     embed: embedApi(services),
     folders: foldersApi(services),
     search: searchApi(services),

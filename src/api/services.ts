@@ -2,6 +2,7 @@ import type { AccountService } from '../core/accounts';
 import type { EagerVariants } from '../core/eager-variants';
 import type { FolderService } from '../core/folders';
 import type { ImageService } from '../core/images';
+import type { ImageArchive } from '../core/image-archive';
 import type { PresetService } from '../core/presets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
 import type { UrlSigner } from '../core/url-signer';
@@ -12,6 +13,7 @@ export interface ApiServices {
   accounts: AccountService;
   folders: FolderService;
   images: ImageService;
+  archive: ImageArchive;
   presets: PresetService;
   purgeTargets: PurgeTargetService;
   eager: EagerVariants;

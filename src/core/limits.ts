@@ -25,6 +25,13 @@ export const LIMITS = {
    * transform deadline. 4096² is more than a 5K screen.
    */
   sharpenOutputPixels: 4096 * 4096,
+  /** Images one bulk request (`POST /images/bulk`, `/images/zip`) names: each is its own transaction. */
+  bulkIds: 500,
+  /**
+   * Bytes of originals one ZIP download holds: the archive is written without ZIP64, whose
+   * 4 GiB ceiling this keeps well under, and a download that large is better made in parts.
+   */
+  zipBytes: 1024 * 1024 * 1024,
 } as const;
 
 export const codePoints = (text: string) => {

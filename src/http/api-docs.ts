@@ -22,7 +22,10 @@ const TAGS = [
 export const apiDocs = () =>
   new Elysia({ name: 'api-docs' })
     .onAfterHandle(({ path, response }) => {
-      if (path === '/docs/json') dropBodiesOfEmptyResponses(response as OpenApiDocument);
+      if (path === '/docs/json') {
+        dropBodiesOfEmptyResponses(response as OpenApiDocument);
+        fileResponsesByType(response as OpenApiDocument);
+      }
     })
     .use(
       openapi({
@@ -66,6 +69,23 @@ function dropBodiesOfEmptyResponses(document: OpenApiDocument): void {
     for (const operation of Object.values(operations)) {
       for (const response of Object.values(operation.responses ?? {})) {
         if (typeof response.content?.type === 'string') delete response.content;
+      }
+    }
+  }
+}
+
+/**
+ * A file answer (`t.File({ type })`, e.g. a ZIP) comes out as `text/plain` with a non-OpenAPI
+ * `extension`: it is written under its own media type as binary instead.
+ */
+function fileResponsesByType(document: OpenApiDocument): void {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        const plain = response.content?.['text/plain'] as { schema?: { format?: string; extension?: string; description?: string } } | undefined;
+        const type = plain?.schema?.extension;
+        if (plain?.schema?.format !== 'binary' || typeof type !== 'string') continue;
+        response.content = { [type]: { schema: { type: 'string', format: 'binary', description: plain.schema.description } } };
       }
     }
   }

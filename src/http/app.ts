@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { errorHandling } from './errors';
 import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
+import { bulkImageRoutes } from './routes/bulk-images';
 import { clientRoutes } from './routes/clients';
 import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
@@ -92,6 +93,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
     .group('/api/v1', (group) =>
       group
         .use(clientRoutes(api, auth))
+        .use(bulkImageRoutes(api, auth))
         .use(imageRoutes(api, auth))
         .use(folderRoutes(api, auth))
         .use(searchRoutes(api, auth))

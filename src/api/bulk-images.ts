@@ -1,0 +1,52 @@
+import { t, type Static } from 'elysia';
+import { BULK_ACTIONS, bulkChange, MAX_ID_CHARS, type BulkResult } from '../core/bulk-images';
+import { LIMITS } from '../core/limits';
+import type { ApiServices, Caller } from './services';
+
+const Ids = t.Array(t.String({ minLength: 1, maxLength: MAX_ID_CHARS }), {
+  minItems: 1,
+  maxItems: LIMITS.bulkIds,
+  description: `Image ids, 1 to ${LIMITS.bulkIds}; a repeated id counts once`,
+});
+
+export const BulkBody = t.Object(
+  {
+    ids: Ids,
+    action: t.Union(
+      BULK_ACTIONS.map((action) => t.Literal(action)),
+      { description: 'move: to `folder`; delete: to the trash (or at once with `permanent`); tag / untag: add or remove `tags`' },
+    ),
+    folder: t.Optional(t.String({ description: 'move: the folder path, created if missing; "" for the root' })),
+    tags: t.Optional(t.Array(t.String(), { description: 'tag / untag: the tags to add or remove' })),
+    permanent: t.Optional(t.Boolean({ description: 'delete: past the trash, at once' })),
+  },
+  { title: 'BulkRequest' },
+);
+export type BulkBody = Static<typeof BulkBody>;
+
+export const BulkResultView = t.Object(
+  {
+    id: t.String(),
+    ok: t.Boolean(),
+    error: t.Optional(t.Object({ code: t.String({ description: 'As an error body’s: not_found, conflict, invalid_input…' }), message: t.String() })),
+  },
+  { title: 'BulkResult' },
+);
+
+export const BulkResults = t.Object(
+  { results: t.Array(BulkResultView, { description: 'One per distinct id, in the order given' }) },
+  { title: 'BulkResults' },
+);
+export type BulkResults = Static<typeof BulkResults>;
+
+export const ZipBody = t.Object({ ids: Ids }, { title: 'ZipRequest' });
+export type ZipBody = Static<typeof ZipBody>;
+
+/** Bulk changes and ZIP downloads: the use cases behind `/api/v1/images/bulk` and `/images/zip`. */
+export function bulkImagesApi(services: ApiServices) {
+  const { images, archive } = services;
+  return {
+    change: async (caller: Caller, body: BulkBody): Promise<{ results: BulkResult[] }> => ({ results: await bulkChange(images, caller.clientId, body) }),
+    zip: (caller: Caller, body: ZipBody) => archive.zip(caller.clientId, body.ids),
+  };
+}
