@@ -7,6 +7,7 @@ import type { ApiServices, Caller } from './services';
 export const EmbedQuery = t.Object({
   preset: t.String({ maxLength: 64, description: 'A width-set preset (one with widths) without a fixed f' }),
   sizes: t.Optional(t.String({ maxLength: 1000, description: 'The sizes attribute, default 100vw; escaped, never refused' })),
+  alt: t.Optional(t.String({ maxLength: 500, description: "The alt attribute instead of the image's alt text (escaped)" })),
 });
 export type EmbedQuery = Static<typeof EmbedQuery>;
 
@@ -30,7 +31,7 @@ export function embedApi(services: ApiServices) {
       const image = await services.images.get(caller.clientId, imageId);
       const preset = await services.presets.getByName(caller.clientId, query.preset);
       const set = responsiveSet(caller.base, image, preset);
-      const { img, picture } = embedMarkup(set, { sizes: query.sizes ?? '100vw', placeholderColor: image.placeholder?.color });
+      const { img, picture } = embedMarkup(set, { sizes: query.sizes ?? '100vw', alt: query.alt ?? image.alt, placeholderColor: image.placeholder?.color });
       return { width: set.width, height: set.height, srcset: set.srcset, img, picture };
     },
   };

@@ -7,6 +7,7 @@ import type { VariantCounts } from '../core/eager-variants';
 import type { ClientRecord, ImageRecord } from '../core/ports';
 import { versionQuery } from '../core/url-signer';
 import type { ApiServices, Caller } from './services';
+import { MAX_ALT_LENGTH, MAX_META_BYTES, MAX_TAG_LENGTH, MAX_TAGS } from '../core/image-labels';
 
 const NO_VARIANTS: VariantCounts = { pending: 0, ready: 0 };
 const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
@@ -39,6 +40,19 @@ export const Variants = t.Object(
   { title: 'Variants', description: "This version's eager variants; 0 and 0 when no eager preset covers it" },
 );
 
+// TypeBox's Number again: "3" stays a string value, 3 a number.
+export const ImageMeta = Type.Record(t.String(), t.Union([t.String(), Type.Number(), t.Boolean(), t.Null()]), {
+  title: 'ImageMeta',
+  description: `Custom key/values: flat (string, number, boolean or null values), at most ${MAX_META_BYTES} bytes as JSON; {} when unset`,
+});
+
+// Checked by the core (`checkMeta`), not by a Record schema: Elysia's body normalization turns an
+// array into an object keyed by index before a Record is checked, so ["a"] would pass as {"0":"a"}.
+const MetaInput = Type.Any({
+  description: `Replaces the metadata: a JSON object of string, number, boolean or null values, at most ${MAX_META_BYTES} bytes as JSON; {} clears it`,
+  examples: [{ sku: 'A-100', stock: 3 }],
+});
+
 export const ImageView = t.Object(
   {
     id: t.String(),
@@ -55,6 +69,9 @@ export const ImageView = t.Object(
     version: Integer({ description: 'Starts at 1, +1 on every replace' }),
     focalPoint: t.Union([FocalPoint, t.Null()], { description: 'What crops centre on when a transform names no gravity (g); null when unset' }),
     placeholder: t.Union([Placeholder, t.Null()], { description: 'null for an image stored before placeholders, until `imgapi doctor --backfill`' }),
+    tags: t.Array(t.String(), { description: 'Normalized (trimmed, lower case, single spaces), distinct, in the order given; at most 50' }),
+    alt: t.String({ description: 'Alt text for embeds and pages; "" when unset' }),
+    meta: ImageMeta,
     createdAt: t.String({ format: 'date-time' }),
     updatedAt: t.String({ format: 'date-time' }),
     deliveryBase: t.String({ description: '/t/<clientId>' }),
@@ -73,7 +90,8 @@ export type ImagePage = Static<typeof ImagePage>;
 
 export const ListImagesQuery = t.Object({
   folder: t.Optional(t.String({ description: 'Absent or empty: every image; `/`: the root only; a path: that folder' })),
-  q: t.Optional(t.String({ maxLength: 200, description: 'Case-insensitive substring of the name' })),
+  q: t.Optional(t.String({ maxLength: 200, description: 'Case-insensitive substring of the name, the alt text or a tag' })),
+  tag: t.Optional(t.String({ maxLength: 1000, description: 'Only images with this tag (normalized as tags are: " Red  Shoes " is "red shoes")' })),
   // Plain decimal integers only: 1e3, 0x10, +5 and 010 are refused, not guessed at.
   page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
   pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
@@ -92,6 +110,14 @@ export const ImagePatch = t.Object({
   focalPoint: t.Optional(
     t.Union([FocalPoint, t.Null()], { description: 'Set the focal point, or null to clear it; cached crops of the image are purged' }),
   ),
+  tags: t.Optional(
+    t.Array(t.String({ maxLength: 1000 }), {
+      maxItems: MAX_TAGS,
+      description: `Replaces the tags: each trimmed, lower-cased, inner whitespace as one space, 1 to ${MAX_TAG_LENGTH} characters; duplicates dropped`,
+    }),
+  ),
+  alt: t.Optional(t.String({ maxLength: MAX_ALT_LENGTH, description: 'Replaces the alt text; "" clears it' })),
+  meta: t.Optional(MetaInput),
 });
 export type ImagePatch = Static<typeof ImagePatch>;
 
@@ -112,6 +138,9 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     version: image.version,
     focalPoint: image.focalPoint,
     placeholder: image.placeholder,
+    tags: image.tags,
+    alt: image.alt,
+    meta: image.meta,
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,
@@ -143,6 +172,7 @@ export function imagesApi(services: ApiServices) {
         folder: query.folder,
         recursive: query.recursive === 'true',
         q: query.q,
+        tag: query.tag,
         page: query.page === undefined ? 1 : Number(query.page),
         pageSize: query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize),
       });

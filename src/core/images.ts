@@ -3,6 +3,7 @@ import { masterKeyOf, newOriginalKey, variantsOfVersionPrefix } from './blob-key
 import type { ChangeFeed } from './change-feed';
 import { AppError, invalid, notFound } from './errors';
 import { checkFocalPoint, sameFocalPoint } from './focal-point';
+import { checkAlt, checkMeta, editTags, normalizeTag, normalizeTags } from './image-labels';
 import type { FolderService } from './folders';
 import { newId } from './ids';
 import type { Limiter } from './limiter';
@@ -26,11 +27,36 @@ export interface ImageDeps {
   eager?: { jobsFor(image: ImageRecord): Promise<EagerJobsWrite>; committed(write: EagerJobsWrite): void };
 }
 
+/** What `update` changes; absent fields stay. `tags` replaces the set; `addTags`/`removeTags` edit it (bulk tagging). */
+export interface ImagePatch {
+  originalName?: string;
+  folder?: string;
+  focalPoint?: FocalPoint | null;
+  tags?: readonly string[];
+  addTags?: readonly string[];
+  removeTags?: readonly string[];
+  alt?: string;
+  meta?: unknown;
+}
+
+/** The tags, alt text and metadata after a patch, each checked (see `image-labels.ts`). */
+function labelsPatched(current: ImageRecord, patch: ImagePatch): Pick<ImageRecord, 'tags' | 'alt' | 'meta'> {
+  let tags = patch.tags === undefined ? current.tags : normalizeTags(patch.tags);
+  if (patch.addTags !== undefined || patch.removeTags !== undefined) tags = editTags(tags, { add: patch.addTags, remove: patch.removeTags });
+  return {
+    tags,
+    alt: patch.alt === undefined ? current.alt : checkAlt(patch.alt),
+    meta: patch.meta === undefined ? current.meta : checkMeta(patch.meta),
+  };
+}
+
 export interface ListImagesInput {
   /** undefined or '': every image; '/': the root only; a path: that folder. */
   folder?: string;
   recursive?: boolean;
   q?: string;
+  /** Only images with this tag (normalized like a stored one). */
+  tag?: string;
   page: number;
   pageSize: number;
 }
@@ -104,6 +130,9 @@ export function createImageService(deps: ImageDeps) {
         originalKey: newOriginalKey(clientId, id),
         version: 1,
         focalPoint: null,
+        tags: [],
+        alt: '',
+        meta: {},
         createdAt: at,
         updatedAt: at,
       };
@@ -149,10 +178,10 @@ export function createImageService(deps: ImageDeps) {
     async update(
       clientId: string,
       id: string,
-      patch: { originalName?: string; folder?: string; focalPoint?: FocalPoint | null },
+      patch: ImagePatch,
     ): Promise<ImageRecord> {
       const current = await get(clientId, id);
-      let next: ImageRecord = { ...current, updatedAt: now() };
+      let next: ImageRecord = { ...current, ...labelsPatched(current, patch), updatedAt: now() };
       if (patch.focalPoint !== undefined) next.focalPoint = checkFocalPoint(patch.focalPoint);
       if (patch.originalName !== undefined) {
         if (patch.originalName.trim() === '') throw invalid('originalName must not be empty');
@@ -190,6 +219,7 @@ export function createImageService(deps: ImageDeps) {
         clientId,
         scope,
         nameContains: input.q ? input.q.toLowerCase() : undefined,
+        tag: input.tag ? normalizeTag(input.tag) : undefined,
         limit: input.pageSize,
         offset: (input.page - 1) * input.pageSize,
       });

@@ -4,6 +4,7 @@
  */
 import type { SourceFormat } from './image-probe';
 import type { Placeholder } from './placeholder';
+import type { ImageMeta } from './image-labels';
 import type { OutboxMessage, OutboxRepository, OutboxWrite } from './outbox/ports';
 import type { WebhookRepository } from './webhooks/ports';
 import type { PurgeTargetRepository } from './purge/ports';
@@ -72,6 +73,10 @@ export interface ImageRecord {
   focalPoint: FocalPoint | null;
   /** Computed from each version's pixels; null for an image stored before placeholders (`doctor --backfill`). */
   placeholder: Placeholder | null;
+  /** Normalized, distinct, in the order given (see `image-labels.ts`). */
+  tags: string[];
+  alt: string;
+  meta: ImageMeta;
   createdAt: string;
   updatedAt: string;
 }
@@ -145,8 +150,10 @@ export type FolderScope =
 export interface ImageQuery {
   clientId: string;
   scope: FolderScope;
-  /** Lower-cased substring of the original name. */
+  /** Lower-cased substring of the original name, the alt text or a tag. */
   nameContains?: string;
+  /** A normalized tag the image has. */
+  tag?: string;
   limit: number;
   offset: number;
 }

@@ -4,7 +4,7 @@ import type { SQL } from 'bun';
 /**
  * Tables in an order that satisfies their foreign keys, each with its key, row order, and the
  * columns verification compares besides the key (an image must point at the same original and
- * keep its focal point and placeholder).
+ * keep its focal point, placeholder, tags, alt text and metadata).
  */
 const TABLES = [
   { name: 'clients', key: 'id', order: 'created_at, id', compared: ['signing_secret', 'previous_signing_secret', 'previous_secret_valid_until'] },
@@ -13,7 +13,7 @@ const TABLES = [
   { name: 'api_keys', key: 'id', order: 'created_at, id', compared: ['key_hash'] },
   // A parent's path is a prefix of its children's, so it sorts (and is inserted) first.
   { name: 'folders', key: 'id', order: 'path', compared: ['path'] },
-  { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames', 'placeholder'] },
+  { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames', 'placeholder', 'tags', 'alt', 'meta', 'search_lower'] },
   { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths', 'eager', 'formats'] },
   // Eager variants still to compute (and what was computed): the nodes work them off after the move.
   { name: 'eager_jobs', key: 'id', order: 'created_at, id', compared: ['state', 'path'] },

@@ -4,7 +4,7 @@ import { writeEagerJobs } from './postgres-eager-jobs';
 import type { SQL } from 'bun';
 import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
-import { countKey, createImageCounts, IMAGE_SELECT, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
+import { countKey, createImageCounts, IMAGE_SELECT, labelColumns, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 
 const ANCHOR_EVERY = 1000;
 const SPARSE_MATCHES = 2000;
@@ -38,7 +38,9 @@ function listCondition(query: ImageQuery, p: ReturnType<typeof parameters>): str
     }
   }
   // pg_trgm's GIN index answers LIKE '%…%' for three characters or more.
-  if (query.nameContains) parts.push(`i.name_lower LIKE ${p.add(containsPattern(query.nameContains))}`);
+  if (query.nameContains) parts.push(`i.search_lower LIKE ${p.add(containsPattern(query.nameContains))}`);
+  // Containment on the tags as jsonb: what the images_tags GIN index answers.
+  if (query.tag !== undefined) parts.push(`i.tags::jsonb @> jsonb_build_array(${p.add(query.tag)}::text)`);
   return parts.join(' AND ');
 }
 
@@ -59,11 +61,13 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
         });
   return {
     async insert(img, outbox = [], eager) {
+      const [tags, alt, meta, search] = labelColumns(img);
       await inTransaction(outbox, (db) => db`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-          has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
+          has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, tags, alt, meta, search_lower, created_at, updated_at)
         VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
           ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
-          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${img.createdAt}, ${img.updatedAt})`, eager && { image: img, write: eager });
+          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${tags}, ${alt}, ${meta}, ${search},
+          ${img.createdAt}, ${img.updatedAt})`, eager && { image: img, write: eager });
       counts.changed(img.clientId);
     },
 
@@ -115,10 +119,12 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
     },
 
     async update(img, expectedVersion, outbox = [], eager) {
+      const [tags, alt, meta, search] = labelColumns(img);
       const result = await inTransaction(outbox, (db) => db`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
           bytes = ${img.bytes}, has_alpha = ${img.hasAlpha}, frames = ${img.frames}, content_hash = ${img.contentHash}, original_key = ${img.originalKey},
           version = ${img.version}, focal_x = ${img.focalPoint?.x ?? null}, focal_y = ${img.focalPoint?.y ?? null},
+          tags = ${tags}, alt = ${alt}, meta = ${meta}, search_lower = ${search},
           placeholder = CASE WHEN version = ${img.version} THEN COALESCE(${placeholderColumn(img.placeholder)}, placeholder) ELSE ${placeholderColumn(img.placeholder)} END,
           updated_at = ${img.updatedAt}
         WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`, eager && { image: img, write: eager });

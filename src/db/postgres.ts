@@ -10,6 +10,7 @@ import eagerVariants from './migrations/postgres/007_eager_variants.sql' with { 
 import outboxWebhooks from './migrations/postgres/008_outbox_webhooks.sql' with { type: 'text' };
 import purgeTargets from './migrations/postgres/009_purge_targets.sql' with { type: 'text' };
 import clientNames from './migrations/postgres/010_client_names.sql' with { type: 'text' };
+import tagsAltMeta from './migrations/postgres/011_tags_alt_meta.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -23,6 +24,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 8, sql: outboxWebhooks },
   { version: 9, sql: purgeTargets },
   { version: 10, sql: clientNames },
+  { version: 11, sql: tagsAltMeta },
 ];
 
 // Any constant shared by every node: nodes starting together migrate one after another.

@@ -1,5 +1,6 @@
 import type { SourceFormat } from '../core/image-probe';
 import type { Placeholder } from '../core/placeholder';
+import { searchText, type ImageMeta } from '../core/image-labels';
 import type { OutputFormat } from '../core/transform/types';
 import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageQuery, ImageRecord, PresetRecord, UserRecord } from '../core/ports';
 
@@ -48,6 +49,10 @@ export interface ImageRow {
   focal_y: number | null;
   /** JSON of a Placeholder; null before it was computed. */
   placeholder: string | null;
+  /** JSON: an array of strings, an object. */
+  tags: string;
+  alt: string;
+  meta: string;
   created_at: string;
   updated_at: string;
 }
@@ -103,6 +108,9 @@ export const toImage = (r: ImageRow): ImageRecord => ({
   version: r.version,
   focalPoint: r.focal_x === null || r.focal_y === null ? null : { x: Number(r.focal_x), y: Number(r.focal_y) },
   placeholder: r.placeholder === null ? null : (JSON.parse(r.placeholder) as Placeholder),
+  tags: JSON.parse(r.tags) as string[],
+  alt: r.alt,
+  meta: JSON.parse(r.meta) as ImageMeta,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -110,6 +118,14 @@ export const toImage = (r: ImageRow): ImageRecord => ({
 /** The placeholder as stored: its four fields in a fixed order, as JSON text. */
 export const placeholderColumn = (p: Placeholder | null): string | null =>
   p === null ? null : JSON.stringify({ color: p.color, thumbhash: p.thumbhash, blurhash: p.blurhash, dataUri: p.dataUri });
+
+/** tags, alt, meta and search_lower as stored, in that order. */
+export const labelColumns = (img: ImageRecord): [string, string, string, string] => [
+  JSON.stringify(img.tags),
+  img.alt,
+  JSON.stringify(img.meta),
+  searchText(img),
+];
 
 /** The new path of a folder renamed to `name`. */
 export function renamedPath(path: string, name: string): string {
@@ -122,7 +138,7 @@ export const subtreeArgs = (path: string): [string, string, string] => [path, `$
 
 /** The key under which a listing's total is remembered. */
 export const countKey = (query: ImageQuery) =>
-  `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}`;
+  `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}\n${query.tag ?? ''}`;
 
 /**
  * Counting 100 000 rows costs milliseconds on every page of a listing. Totals (and other

@@ -4,7 +4,7 @@ import { writeEagerJobs } from './sqlite-eager-jobs';
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
-import { countKey, createImageCounts, IMAGE_SELECT, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
+import { countKey, createImageCounts, IMAGE_SELECT, labelColumns, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 import { trigramPhrase } from './sqlite';
 
 /** SQL condition selecting a folder and everything below it by materialized path. */
@@ -42,19 +42,19 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
           if (result.changes > 0 && eager) writeEagerJobs(db, eager.image, eager.write);
           return result;
         })();
-  const globalMatches = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM images_name_fts WHERE images_name_fts MATCH ?');
+  const globalMatches = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM images_text_fts WHERE images_text_fts MATCH ?');
   const byId = db.query<ImageRow, [string, string]>(`${IMAGE_SELECT} WHERE i.client_id = ? AND i.id = ?`);
   return {
     async insert(img, outbox = [], eager) {
       try {
         inTransaction(outbox, () => db.query(
           `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-             has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, tags, alt, meta, search_lower, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
           img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
-          img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), img.createdAt, img.updatedAt,
+          img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), ...labelColumns(img), img.createdAt, img.updatedAt,
         ), eager && { image: img, write: eager });
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
@@ -76,16 +76,20 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
         const phrase = trigramPhrase(query.nameContains);
         if (phrase && globalMatches.get(phrase)!.n <= DENSE_MATCHES) {
           // Few matches: start from them (CROSS JOIN fixes that order) rather than scanning the client.
-          from = 'images_name_fts f CROSS JOIN images i ON i.rowid = f.rowid';
-          where = `f.images_name_fts MATCH ? AND ${where}`;
+          from = 'images_text_fts f CROSS JOIN images i ON i.rowid = f.rowid';
+          where = `f.images_text_fts MATCH ? AND ${where}`;
           args = [phrase, ...args];
         } else if (phrase) {
-          where += ' AND i.rowid IN (SELECT rowid FROM images_name_fts WHERE images_name_fts MATCH ?)';
+          where += ' AND i.rowid IN (SELECT rowid FROM images_text_fts WHERE images_text_fts MATCH ?)';
           args.push(phrase);
         } else {
-          where += ' AND instr(i.name_lower, ?) > 0';
+          where += ' AND instr(i.search_lower, ?) > 0';
           args.push(query.nameContains);
         }
+      }
+      if (query.tag !== undefined) {
+        where += ' AND i.id IN (SELECT image_id FROM image_tags WHERE client_id = ? AND tag = ?)';
+        args.push(query.clientId, query.tag);
       }
       const total = await counts.remember(query.clientId, countKey(query), () =>
         db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...args)!.n,
@@ -106,6 +110,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       const result = inTransaction(outbox, () => db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
            has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?,
+           tags = ?, alt = ?, meta = ?, search_lower = ?,
            -- A PATCH (same version) carries the placeholder it read: one that doctor --backfill
            -- wrote since must stay. A replace (new version) writes its own.
            placeholder = CASE WHEN version = ? THEN COALESCE(?, placeholder) ELSE ? END,
@@ -114,7 +119,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       ).run(
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
         img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
-        img.focalPoint?.y ?? null, img.version, placeholderColumn(img.placeholder), placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
+        img.focalPoint?.y ?? null, ...labelColumns(img), img.version, placeholderColumn(img.placeholder), placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
       ), eager && { image: img, write: eager });
       counts.changed(img.clientId);
       return result.changes > 0;

@@ -11,6 +11,7 @@ import eagerVariants from './migrations/009_eager_variants.sql' with { type: 'te
 import outboxWebhooks from './migrations/010_outbox_webhooks.sql' with { type: 'text' };
 import purgeTargets from './migrations/011_purge_targets.sql' with { type: 'text' };
 import clientNames from './migrations/012_client_names.sql' with { type: 'text' };
+import tagsAltMeta from './migrations/013_tags_alt_meta.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -26,6 +27,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 10, sql: outboxWebhooks },
   { version: 11, sql: purgeTargets },
   { version: 12, sql: clientNames },
+  { version: 13, sql: tagsAltMeta },
 ];
 
 export function openSqlite(file: string): Database {

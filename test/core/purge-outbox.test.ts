@@ -54,7 +54,7 @@ function setup(checked: string[] = [], send: PurgeSender = fetchSender()) {
 
 const image = (over: Partial<ImageRecord> = {}): ImageRecord => ({
   id: 'IMG1', clientId: 'acme', folderId: null, folderPath: '', originalName: 'a.jpg', format: 'jpeg', width: 10, height: 10, bytes: 1,
-  hasAlpha: false, frames: 1, contentHash: 'h', originalKey: 'k', version: 1, focalPoint: null, placeholder: null, createdAt: '', updatedAt: '', ...over,
+  hasAlpha: false, frames: 1, contentHash: 'h', originalKey: 'k', version: 1, focalPoint: null, placeholder: null, tags: [], alt: '', meta: {}, createdAt: '', updatedAt: '', ...over,
 });
 
 beforeEach(() => {

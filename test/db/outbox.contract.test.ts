@@ -57,7 +57,7 @@ function image(clientId: string): ImageRecord {
   return {
     id: `img${Math.random().toString(36).slice(2, 10)}`, clientId, folderId: null, folderPath: '', originalName: 'a.jpg', format: 'jpeg',
     width: 1, height: 1, bytes: 1, hasAlpha: false, frames: 1, contentHash: 'h', originalKey: 'k', version: 1, focalPoint: null,
-    placeholder: null, createdAt: at, updatedAt: at,
+    placeholder: null, tags: [], alt: '', meta: {}, createdAt: at, updatedAt: at,
   };
 }
 

@@ -487,6 +487,55 @@ describe.each(backends)('repositories on $name', (backend) => {
     ]);
   });
 
+  test('tags, alt and meta: stored and read back; ?tag= within the client, scope and text; q matches alt and tags; an update replaces the tags; delete and folder delete leave no tag behind', async () => {
+    const clientId = 'labels';
+    await repos.clients.insert({ id: clientId, name: 'Labels', signingSecret: 's', createdAt: at(0) });
+    const folder = (await repos.folders.ensurePath(clientId, ['shoes'], () => id('fld'), at(70), 1000)).folder;
+    const hostile = "x'); drop table images; --";
+    const red = { ...image(clientId, folder, 'IMG_0001.jpg', 70), tags: ['red', 'summer sale', hostile], alt: 'A red Sneaker on white', meta: { sku: 'A-1', stock: 3, sale: true, note: null } };
+    const blue = { ...image(clientId, null, 'IMG_0002.jpg', 71), tags: ['blue', 'summer sale'], alt: 'Blue sandal', meta: {} };
+    const plain = image(clientId, folder, 'plain.jpg', 72);
+    const foreign = { ...image(other, null, 'IMG_0003.jpg', 73), tags: ['red'] };
+    for (const img of [red, blue, plain, foreign]) await repos.images.insert(img);
+    expect(await repos.images.get(clientId, red.id)).toEqual(red);
+    expect(await repos.images.get(clientId, plain.id)).toMatchObject({ tags: [], alt: '', meta: {} });
+
+    const ids = async (extra: { tag?: string; nameContains?: string; scope?: Parameters<typeof repos.images.list>[0]['scope'] }) => {
+      const { items, total } = await repos.images.list({ clientId, scope: extra.scope ?? { kind: 'all' }, tag: extra.tag, nameContains: extra.nameContains, limit: 10, offset: 0 });
+      return { ids: items.map((i) => i.id), total };
+    };
+    expect(await ids({ tag: 'red' })).toEqual({ ids: [red.id], total: 1 });
+    expect(await ids({ tag: 'summer sale' })).toEqual({ ids: [blue.id, red.id], total: 2 });
+    expect(await ids({ tag: 'summer' })).toEqual({ ids: [], total: 0 });
+    expect(await ids({ tag: hostile })).toEqual({ ids: [red.id], total: 1 });
+    expect(await ids({ tag: 'summer sale', scope: { kind: 'folder', folder, recursive: false } })).toEqual({ ids: [red.id], total: 1 });
+    expect(await ids({ tag: 'summer sale', scope: { kind: 'root' } })).toEqual({ ids: [blue.id], total: 1 });
+    expect(await ids({ tag: 'summer sale', nameContains: 'sandal' })).toEqual({ ids: [blue.id], total: 1 });
+    // q: the name, the alt text (lower-cased) or a tag; long (trigram index) and short alike.
+    expect(await ids({ nameContains: 'sneaker' })).toEqual({ ids: [red.id], total: 1 });
+    expect(await ids({ nameContains: 'summer sa' })).toEqual({ ids: [blue.id, red.id], total: 2 });
+    expect(await ids({ nameContains: 'img_000' })).toEqual({ ids: [blue.id, red.id], total: 2 });
+    expect(await ids({ nameContains: 'ue' })).toEqual({ ids: [blue.id], total: 1 });
+
+    const retagged = { ...red, tags: ['green'], alt: 'A green sneaker', meta: { sku: 'A-2' } };
+    expect(await repos.images.update(retagged, 1)).toBe(true);
+    expect(await repos.images.get(clientId, red.id)).toEqual(retagged);
+    expect(await ids({ tag: 'red' })).toEqual({ ids: [], total: 0 });
+    expect(await ids({ tag: 'green' })).toEqual({ ids: [red.id], total: 1 });
+    expect(await ids({ nameContains: 'a red' })).toEqual({ ids: [], total: 0 });
+    expect(await ids({ nameContains: 'green snea' })).toEqual({ ids: [red.id], total: 1 });
+    // The other client's image keeps its own tag.
+    expect((await repos.images.list({ clientId: other, scope: { kind: 'all' }, tag: 'red', limit: 10, offset: 0 })).total).toBe(1);
+
+    expect(await repos.images.delete(clientId, blue.id)).toBe(true);
+    expect(await ids({ tag: 'summer sale' })).toEqual({ ids: [], total: 0 });
+    expect((await repos.folders.delete(clientId, folder.id)).map((i) => i.tags).sort()).toEqual([[], ['green']]);
+    expect(await ids({ tag: 'green' })).toEqual({ ids: [], total: 0 });
+    // Nothing of the deleted images lingers: the same id tagged again is found once.
+    await repos.images.insert({ ...retagged, folderId: null, folderPath: '' });
+    expect(await ids({ tag: 'green' })).toEqual({ ids: [red.id], total: 1 });
+  });
+
   test('placeholder: stored by insert and update, read back; images without one listed by id in batches, set once per version', async () => {
     const clientId = 'holder';
     await repos.clients.insert({ id: clientId, name: 'Holder', signingSecret: 's', createdAt: at(0) });

@@ -73,8 +73,10 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
       detail: {
         tags,
         operationId: 'updateImage',
-        summary: 'Rename, move, or set the focal point of an image',
-        description: 'Only the fields given change. Setting or clearing `focalPoint` purges the image’s cached variants; crops get new ETags, the URLs stay.',
+        summary: 'Rename, move, tag or describe an image, or set its focal point',
+        description:
+          'Only the fields given change. `tags` replaces the set (normalized, at most 50), `alt` the alt text (at most 500 characters), `meta` the custom key/values (flat, at most 4 KB as JSON). ' +
+          'Setting or clearing `focalPoint` purges the image’s cached variants; crops get new ETags, the URLs stay.',
       },
     })
     .delete(
