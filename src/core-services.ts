@@ -71,7 +71,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const enqueued = new Set<() => void>();
   const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
-  const presets = createPresetService({ repos, feed, now, outbox });
+  const presets = createPresetService({ repos, feed, now, outbox, warm: (clientId, preset) => eager.warm(clientId, preset) });
   const webhooks = createWebhookService({
     repos,
     policy: outboundPolicy,

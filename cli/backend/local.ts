@@ -29,6 +29,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     embed: (id, query) => api.embed.embed(caller, id, query),
     listPresets: async () => (await api.presets.list(caller)).items,
     createPreset: (input) => api.presets.create(caller, input),
+    updatePreset: (id, patch) => api.presets.update(caller, id, patch),
     deletePreset: (id) => api.presets.delete(caller, id),
     warmPreset: (id, folder) => api.presets.warm(caller, id, { folder }),
     warmProgress: (id, since) => api.presets.warmProgress(caller, id, since),

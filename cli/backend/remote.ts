@@ -42,6 +42,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     embed: (id, query) => unwrap(v1.images(param(id)).embed.get({ query })),
     listPresets: async () => (await unwrap(v1.presets.get())).items,
     createPreset: (input) => unwrap(v1.presets.post(input)),
+    updatePreset: (id, patch) => unwrap(v1.presets(param(id)).patch(patch)),
     deletePreset: async (id) => {
       await unwrap(v1.presets(param(id)).delete());
     },

@@ -1,7 +1,7 @@
 import type { ImagePage, ImagePatch, ImageView, ListImagesQuery as WireQuery } from '../../src/api/images';
 import type { FolderTreeView, FolderView } from '../../src/api/folders';
 import type { CreatedKey, KeyView } from '../../src/api/keys';
-import type { CreatePresetBody, PresetView, WarmProgress } from '../../src/api/presets';
+import type { CreatePresetBody, PresetView, UpdatePresetBody, WarmProgress } from '../../src/api/presets';
 import type { CreatePurgeTargetBody, PurgeAttemptView, PurgeTargetView } from '../../src/api/purge-targets';
 import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secret';
@@ -50,6 +50,8 @@ export interface Backend {
   embed(imageId: string, query: EmbedQuery): Promise<EmbedView>;
   listPresets(): Promise<PresetView[]>;
   createPreset(input: CreatePresetBody): Promise<PresetView>;
+  /** Only the fields given change (`widths: null` clears them, `formats: null` resets them). */
+  updatePreset(id: string, patch: UpdatePresetBody): Promise<PresetView>;
   deletePreset(id: string): Promise<void>;
   /** Queues the preset's variants of existing images (in `folder` and below). */
   warmPreset(id: string, folder?: string): Promise<WarmProgress>;

@@ -48,6 +48,36 @@ export function registerPreset(program: Command): void {
     );
 
   preset
+    .command('update <preset>')
+    .description("edit a preset (by name or id): only what is given changes; its URLs deliver the new transform at once")
+    .option('--name <name>', 'a new name (URLs under the old one answer 404)')
+    .option('--params <transform>', 'the new transform (stored canonical)')
+    .option('--widths <list>', 'comma-separated widths its unsigned URLs may ask with w_<N>')
+    .option('--no-widths', 'make it a preset without widths')
+    .option('--eager', 'compute its variants in the background (queued again now for existing images)')
+    .option('--no-eager', 'stop computing its variants ahead')
+    .option('--formats <list>', 'comma-separated output formats of its eager and warmed variants')
+    .option('--no-formats', "formats back to the preset's own")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imgapi preset update thumb --params w_320,h_320,c_cover,f_webp,q_75\n  imgapi preset update card --widths 480,960,1440 --eager --formats avif,webp\n  imgapi preset update card --no-widths --no-eager',
+    )
+    .action(
+      backendAction(async (backend, options, ref: string, opts: { name?: string; params?: string; widths?: string | false; eager?: boolean; formats?: string | false }) => {
+        const found = (await backend.listPresets()).find((p) => p.name === ref || p.id === ref);
+        if (!found) throw notFound(`Preset "${ref}"`);
+        const updated = await backend.updatePreset(found.id, {
+          ...(opts.name !== undefined && { name: opts.name }),
+          ...(opts.params !== undefined && { params: opts.params }),
+          ...(opts.widths !== undefined && { widths: opts.widths === false ? null : widthList(opts.widths) }),
+          ...(opts.eager !== undefined && { eager: opts.eager }),
+          ...(opts.formats !== undefined && { formats: opts.formats === false ? null : opts.formats.split(',').map((f) => f.trim()) }),
+        });
+        print(options, updated, presetLine(updated));
+      }),
+    );
+
+  preset
     .command('warm <name>')
     .description("compute a preset's variants (every width × format) of existing images, so their first request is a hit")
     .option('--folder <path>', 'only images in this folder and below')

@@ -38,6 +38,18 @@ export const CreatePresetBody = t.Object({
   formats: t.Optional(t.Union([t.Array(t.String(), { maxItems: 20 }), t.Null()], { description: FORMATS_DOC })),
 });
 export type CreatePresetBody = Static<typeof CreatePresetBody>;
+export const UpdatePresetBody = t.Object(
+  {
+    name: t.Optional(t.String({ description: 'A new name: the URLs under the old one answer 404 from then on' })),
+    params: t.Optional(t.String({ description: "The new transform, stored canonical: the preset's URLs deliver it at once" })),
+    widths: CreatePresetBody.properties.widths,
+    eager: t.Optional(t.Boolean({ description: EAGER_DOC })),
+    formats: CreatePresetBody.properties.formats,
+  },
+  // At least one field: a body that is no object at all reaches the schema as {} and must not pass as a no-op.
+  { minProperties: 1, description: 'Only what is given changes (at least one field); widths: null makes it a preset without widths, formats: null its own format again.' },
+);
+export type UpdatePresetBody = Static<typeof UpdatePresetBody>;
 
 export const WarmBody = t.Object({
   folder: t.Optional(t.String({ description: 'Only images in this folder and below; absent: every image of the client' })),
@@ -79,6 +91,7 @@ export function presetsApi(services: ApiServices) {
     list: async (caller: Caller) => ({ items: (await presets.list(caller.clientId)).map(presentPreset) }),
     create: async (caller: Caller, input: CreatePresetBody) =>
       presentPreset(await presets.create(caller.clientId, input.name, input.params, input.widths, { eager: input.eager, formats: input.formats })),
+    update: async (caller: Caller, id: string, input: UpdatePresetBody) => presentPreset(await presets.update(caller.clientId, id, input)),
     delete: (caller: Caller, id: string) => presets.delete(caller.clientId, id),
     /** `preset warm`: queues the preset's variants of existing images; the counts so far come back. */
     async warm(caller: Caller, id: string, input: { folder?: string }): Promise<WarmProgress> {

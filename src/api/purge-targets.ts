@@ -47,7 +47,7 @@ export const PurgeTargetList = t.Object({ items: t.Array(PurgeTargetView) }, { t
 export const PurgeAttemptView = t.Object(
   {
     purgeId: t.String({ description: 'The same on every retry of one purge at this target' }),
-    ...attemptFields('The change that caused it: image.replaced, image.deleted, image.updated (focal point), preset.deleted'),
+    ...attemptFields('The change that caused it: image.replaced, image.deleted, image.updated (focal point), preset.updated (what it delivers or its name changed), preset.deleted'),
   },
   { title: 'PurgeAttempt' },
 );

@@ -254,6 +254,12 @@ export interface PresetRepository {
   insert(preset: PresetRecord, outbox?: readonly OutboxMessage[]): Promise<void>;
   list(clientId: string): Promise<PresetRecord[]>;
   getByName(clientId: string, name: string): Promise<PresetRecord | null>;
+  /**
+   * Writes the preset's name, params, widths, eager and formats (conflict: the name is taken);
+   * `dropJobs` deletes its eager jobs in the same transaction (they name variants it no longer
+   * delivers). False when the client has no such preset.
+   */
+  update(preset: PresetRecord, outbox?: readonly OutboxMessage[], options?: { dropJobs?: boolean }): Promise<boolean>;
   delete(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
 }
 

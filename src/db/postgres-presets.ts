@@ -1,6 +1,8 @@
 import { writeOutbox } from './postgres-outbox';
 import type { SQL } from 'bun';
 import type { PresetRepository } from '../core/ports';
+import { conflict } from '../core/errors';
+import { isUniqueViolation } from './postgres';
 import { insertUnique } from './postgres-accounts';
 import { toPreset, widthsColumn, formatsColumn, type PresetRow } from './rows';
 
@@ -21,6 +23,21 @@ export function createPostgresPresetRepository(sql: SQL): PresetRepository {
     async getByName(clientId, name) {
       const [row] = await sql<PresetRow[]>`SELECT * FROM presets WHERE client_id = ${clientId} AND name = ${name}`;
       return row ? toPreset(row) : null;
+    },
+    async update(p, outbox = [], options = {}) {
+      try {
+        return await sql.begin(async (tx) => {
+          const updated = await tx`UPDATE presets SET name = ${p.name}, params = ${p.params}, widths = ${widthsColumn(p.widths)}, eager = ${p.eager},
+            formats = ${formatsColumn(p.formats)} WHERE client_id = ${p.clientId} AND id = ${p.id} RETURNING id`;
+          if (updated.length === 0) return false;
+          if (options.dropJobs) await tx`DELETE FROM eager_jobs WHERE preset_id = ${p.id}`;
+          await writeOutbox(tx, outbox);
+          return true;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`A preset named "${p.name}" already exists`);
+        throw error;
+      }
     },
     async delete(clientId, id, outbox = []) {
       return sql.begin(async (tx) => {

@@ -26,6 +26,22 @@ export function createSqlitePresetRepository(db: Database): PresetRepository {
       const row = byName.get(clientId, name);
       return row ? toPreset(row) : null;
     },
+    async update(p, outbox = [], options = {}) {
+      try {
+        return db.transaction(() => {
+          const updated = db
+            .query('UPDATE presets SET name = ?, params = ?, widths = ?, eager = ?, formats = ? WHERE client_id = ? AND id = ?')
+            .run(p.name, p.params, widthsColumn(p.widths), p.eager ? 1 : 0, formatsColumn(p.formats), p.clientId, p.id).changes > 0;
+          if (!updated) return false;
+          if (options.dropJobs) db.query('DELETE FROM eager_jobs WHERE preset_id = ?').run(p.id);
+          writeOutbox(db, outbox);
+          return true;
+        })();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`A preset named "${p.name}" already exists`);
+        throw error;
+      }
+    },
     async delete(clientId, id, outbox = []) {
       return db.transaction(() => {
         const deleted = db.query('DELETE FROM presets WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;

@@ -33,7 +33,8 @@ function validationMessage(error: unknown): string {
   try {
     const first = (error as { all?: ValueError[] }).all?.[0];
     const detail = first && telling(first);
-    if (detail?.path) return `Invalid ${detail.path.replace(/^\//, '').slice(0, 200) || 'input'}: ${detail.message ?? 'wrong type'}`;
+    // The body as a whole (an empty patch) has the empty path: still say what was expected.
+    if (detail) return `Invalid ${(detail.path ?? '').replace(/^\//, '').slice(0, 200) || 'input'}: ${detail.message ?? 'wrong type'}`;
   } catch {
     return 'Invalid input: nested too deeply';
   }

@@ -120,6 +120,23 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.clients.rotateSecret('nobody', 'x', 'y', null)).toBe(false);
   });
 
+  test('clients: names are unique ignoring case in the database too (insert and rename answer 409 naming the name); the id clash is told apart', async () => {
+    await repos.clients.insert({ id: 'named', name: 'Shop Front', signingSecret: 's', createdAt: at(1) });
+    const clash = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as AppError);
+    const byName = await clash(repos.clients.insert({ id: 'named2', name: 'shop FRONT', signingSecret: 's', createdAt: at(2) }));
+    expect(byName).toBeInstanceOf(AppError);
+    expect([byName!.code, byName!.status, byName!.message]).toEqual(['conflict', 409, 'A client named "shop FRONT" already exists (names are unique ignoring case)']);
+    expect((await clash(repos.clients.insert({ id: 'named', name: 'Elsewhere', signingSecret: 's', createdAt: at(2) })))!.message).toBe('Client "named" already exists');
+    const renamed = await clash(repos.clients.rename('rotor', 'SHOP front'));
+    expect([renamed!.code, renamed!.message]).toEqual(['conflict', 'A client named "SHOP front" already exists (names are unique ignoring case)']);
+    expect((await repos.clients.get('rotor'))!.name).toBe('Rotor');
+    expect(await repos.clients.get('named2')).toBeNull();
+    // Its own name in another case is no clash.
+    expect(await repos.clients.rename('named', 'SHOP FRONT')).toBe(true);
+    expect((await repos.clients.get('named'))!.name).toBe('SHOP FRONT');
+    expect(await repos.clients.delete('named')).toBe(true);
+  });
+
   test('API keys: found by hash only, listed per client, touched, deleted within their client', async () => {
     const key = { id: id('key'), clientId, name: 'ci', prefix: 'ik_abc', createdAt: at(1), lastUsedAt: null };
     await repos.apiKeys.insert(key, 'hash-1');
@@ -166,6 +183,32 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.presets.delete(other, hero.id)).toBe(false);
     expect(await repos.presets.delete(clientId, hero.id)).toBe(true);
     expect(await repos.presets.getByName(clientId, 'Hero')).toBeNull();
+  });
+
+  test('presets: update writes every field within its client, a taken name is a conflict, dropJobs removes its eager jobs', async () => {
+    const clientId = 'presetedit';
+    await repos.clients.insert({ id: clientId, name: 'Preset edit', signingSecret: 's', createdAt: at(0) });
+    const card = { id: id('pre'), clientId, name: 'card', params: 'w_200', widths: [100, 200], eager: true, formats: ['webp' as const], createdAt: at(1) };
+    await repos.presets.insert(card);
+    await repos.presets.insert({ ...card, id: id('pre'), name: 'taken', eager: false });
+    const img = image(clientId, null, 'a.jpg', 1);
+    await repos.images.insert(img);
+    await repos.eagerJobs.enqueue([{ id: id('job'), clientId, imageId: img.id, imageVersion: 1, presetId: card.id, path: `${clientId}/preset:card/w_100/${img.id}.webp`, accept: '' }], at(2));
+    expect(await repos.eagerJobs.countsByPreset(card.id)).toMatchObject({ pending: 1 });
+
+    const edited = { ...card, name: 'cards', params: 'w_300,h_300,c_fill', widths: null, eager: false, formats: ['avif' as const, 'webp' as const] };
+    await expectConflict(repos.presets.update({ ...edited, name: 'taken' }, [], { dropJobs: true }));
+    expect(await repos.presets.getByName(clientId, 'card')).toEqual(card);
+    expect(await repos.eagerJobs.countsByPreset(card.id)).toMatchObject({ pending: 1 });
+    // Another client's id: nothing.
+    expect(await repos.presets.update({ ...edited, clientId: other })).toBe(false);
+    expect(await repos.presets.update(edited)).toBe(true);
+    expect(await repos.presets.getByName(clientId, 'card')).toBeNull();
+    expect(await repos.presets.getByName(clientId, 'cards')).toEqual(edited);
+    expect(await repos.eagerJobs.countsByPreset(card.id)).toMatchObject({ pending: 1 });
+    expect(await repos.presets.update({ ...edited, widths: [50] }, [], { dropJobs: true })).toBe(true);
+    expect(await repos.eagerJobs.countsByPreset(card.id)).toEqual({ pending: 0, running: 0, done: 0, failed: 0 });
+    expect((await repos.presets.getByName(clientId, 'cards'))!.widths).toEqual([50]);
   });
 
   test('purge targets: each kind read back with its config (tokens included), listed in creation order per client, deleted within their client, a duplicate id refused', async () => {
@@ -618,6 +661,87 @@ describe.each(backends)('repositories on $name', (backend) => {
       message: expect.stringContaining('at most 1024'),
     });
     expect(await repos.folders.getByPath(clientId, grown.path)).toMatchObject({ id: grown.id });
+  });
+});
+
+/** A database as migration 11 left it: no name index yet, and room for names that clash. */
+interface RawDatabase {
+  name: string;
+  /** The client names migration's version on this backend. */
+  version: number;
+  /** Opens (migrating), runs the statements, closes; answers the last statement's rows. */
+  session(statements: string[]): Promise<unknown[]>;
+}
+
+const rawDatabases: RawDatabase[] = [
+  {
+    name: 'SQLite',
+    version: 12,
+    session: (() => {
+      const dir = mkdtempSync(join(tmpdir(), 'imgapi-names-'));
+      afterAll(() => rmSync(dir, { recursive: true, force: true }));
+      return async (statements: string[]) => {
+        const db = openSqlite(join(dir, 'imgapi.db'));
+        try {
+          let rows: unknown[] = [];
+          for (const statement of statements) rows = db.query(statement).all();
+          return rows;
+        } finally {
+          db.close();
+        }
+      };
+    })(),
+  },
+  {
+    name: 'PostgreSQL',
+    version: 10,
+    session: (() => {
+      let url: Promise<string> | null = null;
+      return async (statements: string[]) => {
+        const sql = await openPostgres(await (url ??= freshDatabase()), { max: 1 });
+        try {
+          let rows: unknown[] = [];
+          for (const statement of statements) rows = [...(await sql.unsafe(statement))];
+          return rows;
+        } finally {
+          await sql.close();
+        }
+      };
+    })(),
+  },
+];
+
+describe.each(rawDatabases)('client names migration on $name', (database) => {
+  test('names that differ only in case (stored before the index): the oldest keeps its name, later ones get " (<id>)", even onto a name already taken; then the index holds', async () => {
+    const clients = [
+      ['c3', 'shop', at(3)],
+      ['c1', 'Shop', at(1)],
+      ['c2', 'SHOP', at(2)],
+      ['c0', 'Other', at(0)],
+      // Named exactly what c2 would become: c2 is renamed a second time.
+      ['c4', 'shop (c2)', at(0)],
+      ['c5', 'Lone', at(5)],
+    ];
+    await database.session([
+      'DROP INDEX clients_name_lower',
+      `DELETE FROM schema_migrations WHERE version = ${database.version}`,
+      ...clients.map(([id, name, created]) => `INSERT INTO clients (id, name, signing_secret, created_at) VALUES ('${id}', '${name}', 's', '${created}')`),
+    ]);
+    // Opening again runs the migration over these rows.
+    const rows = (await database.session(['SELECT id, name FROM clients ORDER BY id'])) as { id: string; name: string }[];
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.name]))).toEqual({
+      c0: 'Other',
+      c1: 'Shop',
+      c2: 'SHOP (c2) (c2)',
+      c3: 'shop (c3)',
+      c4: 'shop (c2)',
+      c5: 'Lone',
+    });
+    const clash = await database.session(["INSERT INTO clients (id, name, signing_secret, created_at) VALUES ('c6', 'LONE', 's', 'x')"]).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(clash).toContain('clients_name_lower');
   });
 });
 

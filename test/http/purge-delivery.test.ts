@@ -144,10 +144,16 @@ describe('CDN purges through a running server, each provider as it documents its
     await expectPurged('preset.deleted', [`client-${client}`], [`${PUBLIC}/t/${client}/preset:thumb/*`], null);
   });
 
-  test('a preset cannot be edited in place (no PUT or PATCH): it is changed by deleting it, which purged above, and re-creating it, which has nothing to purge', async () => {
+  test('a preset made again has nothing to purge; an edit that changes what it delivers purges like a delete, under its old name; one that changes only eager or formats purges nothing', async () => {
     const again = await server.api('POST', '/presets', { name: 'thumb', params: 'w_200,f_webp' });
     expect(again.status).toBe(201);
-    for (const method of ['PUT', 'PATCH']) expect((await server.api(method, `/presets/${again.json.id}`, { params: 'w_300' })).status).toBe(405);
+    expect((await server.api('PUT', `/presets/${again.json.id}`, { params: 'w_300' })).status).toBe(405);
+    await Bun.sleep(300);
+    expect([cloudflare.seen, fastly.seen, bunny.seen, hook.seen].map((s) => s.length)).toEqual([0, 0, 0, 0]);
+
+    expect((await server.api('PATCH', `/presets/${again.json.id}`, { params: 'w_300,f_webp', name: 'thumbnail' })).status).toBe(200);
+    await expectPurged('preset.updated', [`client-${client}`], [`${PUBLIC}/t/${client}/preset:thumb/*`], null);
+    expect((await server.api('PATCH', `/presets/${again.json.id}`, { eager: true, formats: ['webp'] })).status).toBe(200);
     await Bun.sleep(300);
     expect([cloudflare.seen, fastly.seen, bunny.seen, hook.seen].map((s) => s.length)).toEqual([0, 0, 0, 0]);
   });
@@ -158,7 +164,7 @@ describe('CDN purges through a running server, each provider as it documents its
       const log = await server.api('GET', `/purge-targets/${target.id}/deliveries`);
       expect(log.status).toBe(200);
       expect(log.json.items.map((a: any) => [a.event, a.ok, a.status, a.attempt])).toEqual(
-        ['preset.deleted', 'image.deleted', 'image.updated', 'image.replaced'].map((e) => [e, true, 200, 1]),
+        ['preset.updated', 'preset.deleted', 'image.deleted', 'image.updated', 'image.replaced'].map((e) => [e, true, 200, 1]),
       );
     }
   });

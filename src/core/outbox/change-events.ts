@@ -10,14 +10,15 @@ export type ChangeEvent =
   | { type: 'folder.renamed'; clientId: string; at: string; folder: FolderRecord; previous: FolderRecord }
   /** `images`: every image deleted with the folder and its sub-folders. */
   | { type: 'folder.deleted'; clientId: string; at: string; folder: FolderRecord; images: ImageRecord[] }
-  | { type: 'preset.created' | 'preset.deleted'; clientId: string; at: string; preset: PresetRecord };
+  | { type: 'preset.created' | 'preset.deleted'; clientId: string; at: string; preset: PresetRecord }
+  | { type: 'preset.updated'; clientId: string; at: string; preset: PresetRecord; previous: PresetRecord };
 
 export type ChangeEventType = ChangeEvent['type'];
 
 export const CHANGE_EVENT_TYPES: readonly ChangeEventType[] = [
   'image.created', 'image.replaced', 'image.updated', 'image.deleted',
   'folder.created', 'folder.renamed', 'folder.deleted',
-  'preset.created', 'preset.deleted',
+  'preset.created', 'preset.updated', 'preset.deleted',
 ];
 
 /** Turns a change into the messages one feature needs (none is fine). Must not do I/O. */

@@ -93,6 +93,12 @@ function causeOf(event: ChangeEvent): PurgeCause | null {
       return event.images.length === 0 ? null : { event: 'image.deleted', images: event.images.map((i) => ({ id: i.id, version: i.version })) };
     case 'preset.deleted':
       return { event: 'preset.deleted', preset: event.preset.name };
+    // Its old URLs (under its old name, for a rename): formats and eager change what is computed ahead, not what is delivered.
+    case 'preset.updated': {
+      const [a, b] = [event.previous, event.preset];
+      const same = a.name === b.name && a.params === b.params && String(a.widths) === String(b.widths);
+      return same ? null : { event: 'preset.updated', preset: a.name };
+    }
     default:
       return null;
   }

@@ -8,8 +8,8 @@ export type PurgeTargetConfig =
 export type PurgeKind = PurgeTargetConfig['kind'];
 export const PURGE_KINDS: readonly PurgeKind[] = ['cloudflare', 'fastly', 'bunny', 'http'];
 
-/** A preset cannot be edited in place (it is changed by deleting and re-creating it), so its only purge event is its deletion. */
-export type PurgeEvent = 'image.replaced' | 'image.deleted' | 'image.updated' | 'preset.deleted';
+/** A preset's purge events: an edit that changes what its URLs deliver (or renames it), and its deletion. */
+export type PurgeEvent = 'image.replaced' | 'image.deleted' | 'image.updated' | 'preset.updated' | 'preset.deleted';
 
 /** What one change makes stale: tags for tag-based CDNs, absolute URLs for URL-based ones. */
 export interface PurgeScope {

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
-import { CreatePresetBody, PresetList, PresetView, WarmBody, WarmProgress } from '../../api/presets';
+import { CreatePresetBody, PresetList, PresetView, UpdatePresetBody, WarmBody, WarmProgress } from '../../api/presets';
 import { callerAuth, type AuthDeps } from '../auth';
 
 const tags = ['presets'];
@@ -17,6 +17,18 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
       body: CreatePresetBody,
       response: { 201: PresetView, ...apiErrors(409) },
       detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical. With widths, its URLs may carry w_<N> for one of them.' },
+    })
+    .patch('/:id', ({ caller, params, body }) => api.presets.update(caller, params.id, body), {
+      params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+      body: UpdatePresetBody,
+      response: { 200: PresetView, ...apiErrors(404, 409) },
+      detail: {
+        tags,
+        operationId: 'updatePreset',
+        summary: 'Edit a preset',
+        description:
+          "Changes its params, widths, eager, formats or name, checked as on creation. Its URLs deliver the new transform at once on every node; purge targets get preset.updated (the old name's URLs) when what it delivers changed; an eager preset's variants are queued again when they changed.",
+      },
     })
     .post('/:id/warm', ({ caller, params, body }) => api.presets.warm(caller, params.id, body ?? {}), {
       params: t.Object({ id: t.String({ description: 'Preset id' }) }),
