@@ -32,6 +32,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     deleteImage: async (id) => {
       await unwrap(v1.images(param(id)).delete());
     },
+    bulkImages: (body) => unwrap(v1.images.bulk.post(body)),
     folderTree: async () => (await unwrap(v1.folders.get())).folders,
     createFolder: (path) => unwrap(v1.folders.post({ path })),
     renameFolder: (id, name) => unwrap(v1.folders(param(id)).patch({ name })),

@@ -6,9 +6,12 @@ import type { CreatePurgeTargetBody, PurgeAttemptView, PurgeTargetView } from '.
 import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secret';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
+import type { BulkBody, BulkResults } from '../../src/api/bulk-images';
+import type { BulkResult } from '../../src/core/bulk-images';
 import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
 
 export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
+export type { BulkBody, BulkResult, BulkResults };
 
 export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeAttemptView, PurgeTargetView, SignedUrl, WarmProgress };
 
@@ -42,6 +45,8 @@ export interface Backend {
   /** Only the fields given change (`focalPoint: null` clears the point). */
   updateImage(id: string, patch: ImagePatch): Promise<ImageView>;
   deleteImage(id: string): Promise<void>;
+  /** One action on many images (at most LIMITS.bulkIds): a result per distinct id, in order. */
+  bulkImages(body: BulkBody): Promise<BulkResults>;
   folderTree(): Promise<FolderTreeView[]>;
   createFolder(path: string): Promise<FolderView>;
   renameFolder(id: string, name: string): Promise<FolderView>;

@@ -5,6 +5,7 @@ import type { ImageView } from '../backend/types';
 import { UsageError } from '../errors';
 import { displayPath } from '../source-files';
 import { print } from '../options';
+import { registerImageBulk } from './image-bulk';
 
 const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
 const focusLine = (i: ImageView) => `${line(i)}\t${i.focalPoint ? `focal point ${i.focalPoint.x},${i.focalPoint.y}` : 'no focal point'}`;
@@ -76,14 +77,5 @@ export function registerImage(program: Command): void {
       })(command);
     });
 
-  image
-    .command('delete <id>')
-    .description('delete an image and all its cached variants')
-    .addHelpText('after', '\nExample:\n  imgapi image delete AbC123')
-    .action(
-      backendAction(async (backend, options, id: string) => {
-        await backend.deleteImage(id);
-        print(options, { id, deleted: true }, `deleted ${id}`);
-      }),
-    );
+  registerImageBulk(image);
 }

@@ -1,5 +1,5 @@
 import { t, type Static } from 'elysia';
-import { BULK_ACTIONS, bulkChange, MAX_ID_CHARS, type BulkResult } from '../core/bulk-images';
+import { bulkChange, MAX_ID_CHARS, type BulkResult } from '../core/bulk-images';
 import { LIMITS } from '../core/limits';
 import type { ApiServices, Caller } from './services';
 
@@ -13,7 +13,7 @@ export const BulkBody = t.Object(
   {
     ids: Ids,
     action: t.Union(
-      BULK_ACTIONS.map((action) => t.Literal(action)),
+      [t.Literal('move'), t.Literal('delete'), t.Literal('tag'), t.Literal('untag')],
       { description: 'move: to `folder`; delete: to the trash (or at once with `permanent`); tag / untag: add or remove `tags`' },
     ),
     folder: t.Optional(t.String({ description: 'move: the folder path, created if missing; "" for the root' })),

@@ -1,4 +1,5 @@
 import { AppError, invalid } from './errors';
+import { normalizeTags } from './image-labels';
 import type { ImageService } from './images';
 import { LIMITS } from './limits';
 import { parseFolderPath } from './names';
@@ -48,8 +49,11 @@ export function checkBulkRequest(request: BulkRequest): string[] {
     if (typeof request.folder !== 'string') throw invalid('move needs folder: the folder path ("" for the root)');
     parseFolderPath(request.folder);
   }
-  if ((action === 'tag' || action === 'untag') && (!Array.isArray(request.tags) || request.tags.length === 0)) {
-    throw invalid(`${action} needs tags: a non-empty array of tags`);
+  if (action === 'tag' || action === 'untag') {
+    if (!Array.isArray(request.tags) || request.tags.length === 0 || !request.tags.every((tag) => typeof tag === 'string')) {
+      throw invalid(`${action} needs tags: a non-empty array of tags`);
+    }
+    normalizeTags(request.tags);
   }
   return ids;
 }
@@ -62,8 +66,9 @@ function changeOne(images: ImageService, clientId: string, id: string, request: 
     case 'delete':
       return images.delete(clientId, id);
     case 'tag':
+      return images.update(clientId, id, { addTags: request.tags });
     case 'untag':
-      throw new AppError('invalid_input', 'Tags are not supported yet');
+      return images.update(clientId, id, { removeTags: request.tags });
   }
 }
 

@@ -65,6 +65,29 @@ describe('POST /images/bulk', () => {
     expect(again.json.results.map((r: any) => r.error?.code)).toEqual(['not_found', 'not_found']);
   });
 
+  test('tag and untag: tags are normalized and added to each image’s own; an image that would pass 50 tags fails alone', async () => {
+    const ids = await uploadMany(3, 'tagging');
+    await s.api('PATCH', `/images/${ids[0]}`, { tags: ['red'] });
+    const full = Array.from({ length: 50 }, (_, i) => `t${i}`);
+    await s.api('PATCH', `/images/${ids[2]}`, { tags: full });
+    const tagged = await s.api('POST', '/images/bulk', { ids, action: 'tag', tags: ['  Summer  Sale ', 'red'] });
+    expect(tagged.status).toBe(200);
+    expect(tagged.json.results.slice(0, 2)).toEqual([{ id: ids[0], ok: true }, { id: ids[1], ok: true }]);
+    expect(tagged.json.results[2]).toMatchObject({ id: ids[2], ok: false, error: { code: 'invalid_input' } });
+    expect(tagged.json.results[2].error.message).toContain('50 tags');
+    const tagsOf = async (id: string) => (await s.api('GET', `/images/${id}`)).json.tags;
+    expect(await tagsOf(ids[0]!)).toEqual(['red', 'summer sale']);
+    expect(await tagsOf(ids[1]!)).toEqual(['summer sale', 'red']);
+    expect(await tagsOf(ids[2]!)).toEqual(full);
+    const untagged = await s.api('POST', '/images/bulk', { ids, action: 'untag', tags: ['RED', 't0'] });
+    expect(untagged.json.results.every((r: any) => r.ok)).toBe(true);
+    expect(await tagsOf(ids[0]!)).toEqual(['summer sale']);
+    expect(await tagsOf(ids[1]!)).toEqual(['summer sale']);
+    expect(await tagsOf(ids[2]!)).toEqual(full.slice(1));
+    const listed = await s.api('GET', '/images?tag=summer%20sale');
+    expect(listed.json.items.map((i: any) => i.id).sort()).toEqual([ids[0], ids[1]].sort());
+  });
+
   test('hostile requests are refused whole with 400 and change nothing', async () => {
     const [id] = await uploadMany(1, 'stays');
     const tenThousand = Array.from({ length: 10_000 }, () => id);
@@ -82,6 +105,9 @@ describe('POST /images/bulk', () => {
       [{ ids: [id], action: 'move', folder: 'a//b' }, /empty segment/],
       [{ ids: [id], action: 'tag' }, /tags/],
       [{ ids: [id], action: 'untag', tags: [] }, /tags/],
+      [{ ids: [id], action: 'tag', tags: [7] }, /tags/],
+      [{ ids: [id], action: 'tag', tags: ['   '] }, /tag must not be empty/],
+      [{ ids: [id], action: 'tag', tags: ['x'.repeat(65)] }, /longer than 64/],
       ['not an object', /Invalid|Malformed/],
     ];
     for (const [body, message] of cases) {
