@@ -42,6 +42,7 @@ export async function createContext(config: Config) {
     /** The outbox rows themselves (what /metrics counts as pending). */
     outboxRows: core.repos.outbox,
     urls,
+    usage: core.usage,
     delivery: runtime.delivery,
     variants: runtime.variants,
     storageRetries: storage.retries,

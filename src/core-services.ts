@@ -107,6 +107,8 @@ export async function createCore(config: Config, storage: Storage = openStorage(
       return () => enqueued.delete(listener);
     },
     urls: createUrlSigner({ accounts, images, presets }),
+    /** What each client stores (the settings page's usage card). */
+    usage: repos.usage,
     doctor: createDoctor({ repos, stores }),
     backfill: createPlaceholderBackfill({ repos, originals: stores.originals, limits, concurrency: config.concurrency }),
     /**

@@ -8,6 +8,7 @@ import { presetsApi } from './presets';
 import { purgeTargetsApi } from './purge-targets';
 import { searchApi } from './search';
 import type { ApiServices } from './services';
+import { usageApi } from './usage';
 import { signApi } from './sign';
 import { signingSecretApi } from './signing-secret';
 import { webhooksApi } from './webhooks';
@@ -27,6 +28,7 @@ export function createApi(services: ApiServices) {
     keys: keysApi(services),
     webhooks: webhooksApi(services),
     clients: clientsApi(services),
+    usage: usageApi(services),
   };
 }
 

@@ -6,6 +6,7 @@ import type { ImageArchive } from '../core/image-archive';
 import type { PresetService } from '../core/presets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
 import type { UrlSigner } from '../core/url-signer';
+import type { UsageRepository } from '../core/usage';
 import type { WebhookService } from '../core/webhooks/webhooks';
 
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
@@ -19,6 +20,7 @@ export interface ApiServices {
   eager: EagerVariants;
   urls: UrlSigner;
   webhooks: WebhookService;
+  usage: UsageRepository;
 }
 
 /** Whom a call acts for, and the origin absolute URLs in its answer start with. */

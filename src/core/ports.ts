@@ -9,6 +9,7 @@ import type { OutboxMessage, OutboxRepository, OutboxWrite } from './outbox/port
 import type { WebhookRepository } from './webhooks/ports';
 import type { PurgeTargetRepository } from './purge/ports';
 import type { OutputFormat } from './transform/types';
+import type { UsageRepository } from './usage';
 
 export interface ClientRecord {
   id: string;
@@ -275,6 +276,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   webhooks: WebhookRepository;
   purgeTargets: PurgeTargetRepository;
+  usage: UsageRepository;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 import { createPostgresFolderRepository } from './postgres-folders';
 import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
+import { createPostgresUsageRepository } from './postgres-usage';
 import { createPostgresOutboxRepository } from './postgres-outbox';
 import { createPostgresWebhookRepository } from './postgres-webhooks';
 import { createPostgresPurgeTargetRepository } from './postgres-purge-targets';
@@ -45,6 +46,7 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     outbox: createPostgresOutboxRepository(sql),
     webhooks: createPostgresWebhookRepository(sql),
     purgeTargets: createPostgresPurgeTargetRepository(sql),
+    usage: createPostgresUsageRepository(sql),
     eagerJobs: createPostgresEagerJobRepository(sql),
   });
 }

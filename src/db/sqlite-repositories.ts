@@ -10,6 +10,7 @@ import { createSqliteFolderRepository } from './sqlite-folders';
 import { createImageCounts } from './rows';
 import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
+import { createSqliteUsageRepository } from './sqlite-usage';
 import { createSqliteOutboxRepository } from './sqlite-outbox';
 import { createSqliteWebhookRepository } from './sqlite-webhooks';
 import { createSqlitePurgeTargetRepository } from './sqlite-purge-targets';
@@ -27,6 +28,7 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     outbox: createSqliteOutboxRepository(db),
     webhooks: createSqliteWebhookRepository(db),
     purgeTargets: createSqlitePurgeTargetRepository(db),
+    usage: createSqliteUsageRepository(db),
     eagerJobs: createSqliteEagerJobRepository(db),
   };
 }

@@ -18,6 +18,7 @@ import { searchRoutes } from './routes/search';
 import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
 import { signingSecretRoutes } from './routes/signing-secret';
+import { usageRoutes } from './routes/usage';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { apiDocs } from './api-docs';
 import { createDeliveryHandler } from './delivery-handler';
@@ -99,6 +100,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(searchRoutes(api, auth))
         .use(signRoutes(api, auth))
         .use(signingSecretRoutes(api, auth))
+        .use(usageRoutes(api, auth))
         .use(presetRoutes(api, auth))
         .use(purgeTargetRoutes(api, auth))
         .use(webhookRoutes(api, auth))

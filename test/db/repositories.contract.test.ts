@@ -211,6 +211,18 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect((await repos.presets.getByName(clientId, 'cards'))!.widths).toEqual([50]);
   });
 
+  test('usage: a client\'s images and the sum of their bytes (beyond 32 bits), none for a client without', async () => {
+    const clientId = 'usage';
+    await repos.clients.insert({ id: clientId, name: 'Usage', signingSecret: 's', createdAt: at(0) });
+    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 0, originalBytes: 0 });
+    const [a, b] = [image(clientId, null, 'a.jpg', 1), image(clientId, null, 'b.jpg', 2)];
+    for (const img of [a, b]) await repos.images.insert(img);
+    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 2, originalBytes: a.bytes + b.bytes });
+    expect(await repos.images.delete(clientId, a.id)).toBe(true);
+    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 1, originalBytes: b.bytes });
+    expect(await repos.usage.ofClient('nobody')).toEqual({ images: 0, originalBytes: 0 });
+  });
+
   test('purge targets: each kind read back with its config (tokens included), listed in creation order per client, deleted within their client, a duplicate id refused', async () => {
     const targets = [
       { id: id('pt'), clientId, config: { kind: 'cloudflare', zoneId: 'zone1', apiToken: 'cf-token', apiBase: 'https://cf.example.com/client/v4' }, createdAt: at(2) },
