@@ -8,6 +8,7 @@ import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secr
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 import type { BulkBody, BulkResults } from '../../src/api/bulk-images';
 import type { BulkResult } from '../../src/core/bulk-images';
+import type { ListingParams } from '../../src/core/listing-filters';
 import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
 
 export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
@@ -22,9 +23,12 @@ export interface ListImagesQuery {
   q?: string;
   page?: number;
   pageSize?: number;
+  /** Order and filters, as the user typed them: the API checks them (see `src/core/listing-filters.ts`). */
+  listing?: ListingParams;
 }
 
 export const toWireQuery = (q: ListImagesQuery): WireQuery => ({
+  ...(q.listing as Partial<WireQuery>),
   folder: q.folder,
   q: q.q,
   page: q.page === undefined ? undefined : String(q.page),

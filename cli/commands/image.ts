@@ -1,3 +1,4 @@
+import { IMAGE_SORTS, LISTED_FORMATS, ORIENTATIONS, type ListingParams } from '../../src/core/listing-filters';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/core/paging';
 import type { Command } from 'commander';
 import { backendAction } from '../actions';
@@ -33,21 +34,28 @@ export function registerImage(program: Command): void {
 
   image
     .command('list')
-    .description('list images, newest first')
+    .description('list images, newest first unless --sort says otherwise')
     .option('--folder <path>', 'only this folder ("/" for the root)')
     .option('--recursive', 'with --folder: and the folders below')
     .option('--q <text>', 'name contains (case-insensitive)')
+    .option('--sort <order>', `${IMAGE_SORTS.join(', ')} (name: A to Z; size: largest first; width: widest first)`, 'newest')
+    .option('--format <format>', `only originals of this format: ${LISTED_FORMATS.join(', ')}`)
+    .option('--orientation <shape>', ORIENTATIONS.join(', '))
+    .option('--min-width <px>', 'at least this many pixels wide')
+    .option('--from <date>', 'uploaded on or after: 2026-03-01 (UTC) or 2026-03-01T12:00:00Z')
+    .option('--to <date>', 'uploaded on or before (a date includes its whole day, UTC)')
     .option('--page <n>', 'page number', '1')
     .option('--page-size <n>', `images per page (max ${MAX_PAGE_SIZE})`, String(DEFAULT_PAGE_SIZE))
-    .addHelpText('after', '\nExample:\n  imgapi image list --folder products --recursive --q shoe')
+    .addHelpText('after', '\nExamples:\n  imgapi image list --folder products --recursive --q shoe\n  imgapi image list --sort size --format png --orientation landscape --min-width 1200 --from 2026-03-01')
     .action(
-      backendAction(async (backend, options, opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string }) => {
+      backendAction(async (backend, options, opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string; minWidth?: string } & ListingParams) => {
         const page = await backend.listImages({
           folder: opts.folder,
           recursive: opts.recursive,
           q: opts.q,
           page: Number(opts.page),
           pageSize: Number(opts.pageSize),
+          listing: { sort: opts.sort, format: opts.format, orientation: opts.orientation, minWidth: opts.minWidth, from: opts.from, to: opts.to },
         });
         print(options, page, page.items.map(line).join('\n'));
       }),

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Integer } from './integer';
 import { t, type Static } from 'elysia';
 import { signedDeliveryPath } from '../core/delivery-path';
+import { IMAGE_SORTS, LISTED_FORMATS, MAX_MIN_WIDTH, ORIENTATIONS } from '../core/listing-filters';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
 import type { VariantCounts } from '../core/eager-variants';
 import type { ClientRecord, ImageRecord } from '../core/ports';
@@ -88,6 +89,22 @@ export const ImagePage = t.Object(
 );
 export type ImagePage = Static<typeof ImagePage>;
 
+const literals = <T extends string>(values: readonly T[], description: string) =>
+  t.Optional(t.Union(values.map((value) => t.Literal(value)), { description }));
+/**
+ * Order and filters of a listing. Numbers and dates are checked in `src/core/listing-filters.ts`,
+ * which says what is wrong in words (a pattern here would answer with a regular expression) and
+ * checks the CLI's local mode, which skips this schema, the same way.
+ */
+const ListingQueryFields = {
+  sort: literals(IMAGE_SORTS, 'newest (default) and oldest by upload time; name: A to Z, ignoring case; size: largest file first; width: widest first. Ties: by id'),
+  format: literals(LISTED_FORMATS, "Only originals of this format"),
+  orientation: literals(ORIENTATIONS, 'landscape: wider than tall; portrait: taller than wide; square: as wide as tall'),
+  minWidth: t.Optional(t.String({ maxLength: 40, description: `At least this many pixels wide: a whole number from 1 to ${MAX_MIN_WIDTH}` })),
+  from: t.Optional(t.String({ maxLength: 40, description: 'Uploaded at or after: a date (2026-03-01, UTC) or a date-time with a zone (2026-03-01T12:00:00Z)' })),
+  to: t.Optional(t.String({ maxLength: 40, description: 'Uploaded at or before: a date (through its last millisecond, UTC) or a date-time with a zone; not before from' })),
+};
+
 export const ListImagesQuery = t.Object({
   folder: t.Optional(t.String({ description: 'Absent or empty: every image; `/`: the root only; a path: that folder' })),
   q: t.Optional(t.String({ maxLength: 200, description: 'Case-insensitive substring of the name, the alt text or a tag' })),
@@ -96,6 +113,7 @@ export const ListImagesQuery = t.Object({
   page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
   pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
   recursive: t.Optional(t.Union([t.Literal('true'), t.Literal('false')], { description: 'With a folder: include sub-folders' })),
+  ...ListingQueryFields,
 });
 export type ListImagesQuery = Static<typeof ListImagesQuery>;
 
@@ -175,6 +193,12 @@ export function imagesApi(services: ApiServices) {
         tag: query.tag,
         page: query.page === undefined ? 1 : Number(query.page),
         pageSize: query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize),
+        sort: query.sort,
+        format: query.format,
+        orientation: query.orientation,
+        minWidth: query.minWidth,
+        from: query.from,
+        to: query.to,
       });
       return { ...page, items: await views(caller, page.items) };
     },

@@ -9,6 +9,7 @@ import { newId } from './ids';
 import type { Limiter } from './limiter';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
+import { parseListing, type ListingParams } from './listing-filters';
 import { MAX_PAGE_SIZE } from './paging';
 import type { EagerJobsWrite, FocalPoint, FolderScope, ImageRecord, Repositories } from './ports';
 
@@ -50,7 +51,7 @@ function labelsPatched(current: ImageRecord, patch: ImagePatch): Pick<ImageRecor
   };
 }
 
-export interface ListImagesInput {
+export interface ListImagesInput extends ListingParams {
   /** undefined or '': every image; '/': the root only; a path: that folder. */
   folder?: string;
   recursive?: boolean;
@@ -214,10 +215,13 @@ export function createImageService(deps: ImageDeps) {
       if (!Number.isInteger(input.pageSize) || input.pageSize < 1 || input.pageSize > MAX_PAGE_SIZE) {
         throw invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
       }
+      const { sort, filters } = parseListing(input);
       const scope = await scopeOf(clientId, input.folder, input.recursive === true);
       const { items, total } = await repos.images.list({
         clientId,
         scope,
+        sort,
+        filters,
         nameContains: input.q ? input.q.toLowerCase() : undefined,
         tag: input.tag ? normalizeTag(input.tag) : undefined,
         limit: input.pageSize,

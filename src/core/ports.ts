@@ -148,6 +148,19 @@ export type FolderScope =
   | { kind: 'root' }
   | { kind: 'folder'; folder: FolderRecord; recursive: boolean };
 
+/** A listing's order; each breaks ties by id, in the same direction, so pages never overlap. */
+export type ImageSort = 'newest' | 'oldest' | 'name' | 'size' | 'width';
+
+/** Narrows a listing beyond its scope; an absent field matches every image. */
+export interface ImageFilters {
+  format?: SourceFormat;
+  orientation?: 'landscape' | 'portrait' | 'square';
+  minWidth?: number;
+  /** Inclusive bounds on createdAt, as stored: UTC ISO 8601 with milliseconds. */
+  createdFrom?: string;
+  createdTo?: string;
+}
+
 export interface ImageQuery {
   clientId: string;
   scope: FolderScope;
@@ -155,6 +168,9 @@ export interface ImageQuery {
   nameContains?: string;
   /** A normalized tag the image has. */
   tag?: string;
+  /** Absent: newest first. */
+  sort?: ImageSort;
+  filters?: ImageFilters;
   limit: number;
   offset: number;
 }

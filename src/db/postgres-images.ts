@@ -4,6 +4,7 @@ import { writeEagerJobs } from './postgres-eager-jobs';
 import type { SQL } from 'bun';
 import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
+import { filterConditions, orderTerms, sortOrder } from './image-listing';
 import { countKey, createImageCounts, IMAGE_SELECT, labelColumns, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 
 const ANCHOR_EVERY = 1000;
@@ -11,7 +12,8 @@ const SPARSE_MATCHES = 2000;
 
 /** The sort key of the row at a remembered position of a listing. */
 interface Anchor {
-  created_at: string;
+  /** The order's key column (BIGINT bytes arrive as a string). */
+  k: string | number;
   id: string;
 }
 
@@ -41,6 +43,7 @@ function listCondition(query: ImageQuery, p: ReturnType<typeof parameters>): str
   if (query.nameContains) parts.push(`i.search_lower LIKE ${p.add(containsPattern(query.nameContains))}`);
   // Containment on the tags as jsonb: what the images_tags GIN index answers.
   if (query.tag !== undefined) parts.push(`i.tags::jsonb @> jsonb_build_array(${p.add(query.tag)}::text)`);
+  parts.push(...filterConditions(query.filters, p.add));
   return parts.join(' AND ');
 }
 
@@ -80,6 +83,8 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       const p = parameters();
       let where = listCondition(query, p);
       const key = countKey(query);
+      const order = sortOrder(query.sort);
+      const sortKey = order.text ? `${order.column} COLLATE "C"` : order.column;
       const total = await counts.remember(query.clientId, key, async () => {
         const [row] = await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM images i WHERE ${where}`, p.values);
         return row!.n;
@@ -89,16 +94,16 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       let offset = query.offset;
       const hop = Math.floor(offset / ANCHOR_EVERY);
       if (hop > 0 && offset < total) {
-        const anchors = await counts.remember(query.clientId, `anchors\n${key}`, async () =>
+        const anchors = await counts.remember(query.clientId, `anchors\n${query.sort ?? 'newest'}\n${key}`, async () =>
           sql.unsafe<Anchor[]>(
-            `SELECT created_at, id FROM (SELECT i.created_at, i.id, row_number() OVER (ORDER BY i.created_at DESC, i.id DESC) AS n
+            `SELECT k, id FROM (SELECT ${sortKey} AS k, i.id, row_number() OVER (ORDER BY ${orderTerms(sortKey, 'i.id', order)}) AS n
                FROM images i WHERE ${where}) ranked WHERE n % ${ANCHOR_EVERY} = 0 ORDER BY n`,
             p.values,
           ),
         );
         const anchor = anchors[hop - 1];
         if (anchor) {
-          where += ` AND (i.created_at, i.id) < (${p.add(anchor.created_at)}, ${p.add(anchor.id)})`;
+          where += ` AND (${sortKey}, i.id) ${order.descending ? '<' : '>'} (${p.add(anchor.k)}, ${p.add(anchor.id)})`;
           offset -= hop * ANCHOR_EVERY;
         }
       }
@@ -107,12 +112,12 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       // rows a LIKE matches is poor; the remembered total is exact).
       const candidates =
         query.nameContains && total <= SPARSE_MATCHES
-          ? `WITH matches AS MATERIALIZED (SELECT i.id, i.created_at FROM images i WHERE ${where}), page AS (SELECT id, created_at FROM matches i`
-          : `WITH page AS (SELECT i.id, i.created_at FROM images i WHERE ${where}`;
+          ? `WITH matches AS MATERIALIZED (SELECT i.id, i.created_at, i.name_lower, i.bytes, i.width FROM images i WHERE ${where}), page AS (SELECT i.id, ${sortKey} AS k FROM matches i`
+          : `WITH page AS (SELECT i.id, ${sortKey} AS k FROM images i WHERE ${where}`;
       // The page is found on the index alone, then only its rows are read and joined.
       const rows = await sql.unsafe<ImageRow[]>(
-        `${candidates} ORDER BY i.created_at DESC, i.id DESC LIMIT ${p.add(query.limit)} OFFSET ${p.add(offset)})
-         ${IMAGE_SELECT} JOIN page ON page.id = i.id ORDER BY page.created_at DESC, page.id DESC`,
+        `${candidates} ORDER BY ${orderTerms(sortKey, 'i.id', order)} LIMIT ${p.add(query.limit)} OFFSET ${p.add(offset)})
+         ${IMAGE_SELECT} JOIN page ON page.id = i.id ORDER BY ${orderTerms('page.k', 'page.id', order)}`,
         p.values,
       );
       return { items: rows.map(toImage), total };

@@ -138,7 +138,7 @@ export const subtreeArgs = (path: string): [string, string, string] => [path, `$
 
 /** The key under which a listing's total is remembered. */
 export const countKey = (query: ImageQuery) =>
-  `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}\n${query.tag ?? ''}`;
+  `${query.clientId}\n${JSON.stringify(query.scope.kind === 'folder' ? [query.scope.folder.id, query.scope.recursive] : query.scope.kind)}\n${query.nameContains ?? ''}\n${query.tag ?? ''}\n${JSON.stringify(query.filters ?? {})}`;
 
 /**
  * Counting 100 000 rows costs milliseconds on every page of a listing. Totals (and other

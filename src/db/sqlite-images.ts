@@ -4,6 +4,7 @@ import { writeEagerJobs } from './sqlite-eager-jobs';
 import type { Database, SQLQueryBindings } from 'bun:sqlite';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
+import { filterConditions, orderTerms, sortOrder } from './image-listing';
 import { countKey, createImageCounts, IMAGE_SELECT, labelColumns, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 import { trigramPhrase } from './sqlite';
 
@@ -91,13 +92,17 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
         where += ' AND i.id IN (SELECT image_id FROM image_tags WHERE client_id = ? AND tag = ?)';
         args.push(query.clientId, query.tag);
       }
+      for (const condition of filterConditions(query.filters, (value) => (args.push(value), '?'))) where += ` AND ${condition}`;
+      // The time orders break ties by rowid, as their (client_id, created_at) indexes do; the others by id.
+      const order = sortOrder(query.sort);
+      const orderBy = orderTerms(order.column, order.column === 'i.created_at' ? 'i.rowid' : 'i.id', order);
       const total = await counts.remember(query.clientId, countKey(query), () =>
         db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...args)!.n,
       );
       // Page through the index alone (rowids), then read just the page's rows: a deep OFFSET
       // then skips index entries, not whole rows and their folder joins.
       const page = db
-        .query<{ rowid: number }, SQLQueryBindings[]>(`SELECT i.rowid FROM ${from} WHERE ${where} ORDER BY i.created_at DESC, i.rowid DESC LIMIT ? OFFSET ?`)
+        .query<{ rowid: number }, SQLQueryBindings[]>(`SELECT i.rowid FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
         .all(...args, query.limit, query.offset)
         .map((r) => r.rowid);
       if (page.length === 0) return { items: [], total };

@@ -453,10 +453,10 @@ describe.each(backends)('repositories on $name', (backend) => {
       const { items, total } = await repos.images.list({ clientId, scope: { kind: 'all' }, limit: 50, offset: 0, ...extra });
       return { ids: items.map((i) => i.id), total };
     };
-    const byId = (...images: ImageRecord[]) => images.map((i) => i.id).sort();
+    const byId = (...images: ImageRecord[]) => images.map((i) => i.id).sort() as [string, string];
     const [appleFirst, appleSecond] = byId(apple, again);
-    const [size300a, size300b] = byId(beach, zebra).reverse();
-    const [w1200a, w1200b] = byId(beach, banana).reverse();
+    const [size300b, size300a] = byId(beach, zebra);
+    const [w1200b, w1200a] = byId(beach, banana);
 
     expect((await ids()).ids).toEqual([again.id, banana.id, zebra.id, apple.id, beach.id]);
     expect((await ids({ sort: 'newest' })).ids).toEqual([again.id, banana.id, zebra.id, apple.id, beach.id]);
