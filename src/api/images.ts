@@ -11,7 +11,11 @@ import type { ApiServices, Caller } from './services';
 import { MAX_ALT_LENGTH, MAX_META_BYTES, MAX_TAG_LENGTH, MAX_TAGS } from '../core/image-labels';
 
 const NO_VARIANTS: VariantCounts = { pending: 0, ready: 0 };
-const THUMBNAIL = { w: 240, f: 'webp', q: 75 } as const;
+/**
+ * The library's tiles are squares of up to 240 CSS px: a cover crop of the image at that size
+ * (centred on its focal point when it has one), and the same at dpr 2 for HiDPI screens.
+ */
+const THUMBNAIL = { w: 240, h: 240, c: 'cover', f: 'webp', q: 75 } as const;
 // A grid of animated thumbnails would transform every frame of every animation on a miss (300
 // frames at most): the library shows an animation's first frame; its panel preview plays it.
 const STILL_THUMBNAIL = { ...THUMBNAIL, fr: 1 } as const;
@@ -76,7 +80,12 @@ export const ImageView = t.Object(
     createdAt: t.String({ format: 'date-time' }),
     updatedAt: t.String({ format: 'date-time' }),
     deliveryBase: t.String({ description: '/t/<clientId>' }),
-    thumbnailUrl: t.String({ description: 'Signed 240 px WebP URL, ending in ?v=<version>' }),
+    thumbnailUrl: t.String({
+      description: 'Signed URL of a 240×240 WebP: a square cover crop (centred on the focal point when set; an animation\'s first frame), ending in ?v=<version>',
+    }),
+    thumbnailUrl2x: t.String({
+      description: 'The same thumbnail at dpr 2 (480×480) for HiDPI screens: srcset="<thumbnailUrl> 1x, <thumbnailUrl2x> 2x"; ending in ?v=<version>',
+    }),
     variants: Variants,
   },
   { title: 'Image' },
@@ -141,6 +150,11 @@ export type ImagePatch = Static<typeof ImagePatch>;
 
 /** The image object of SPEC §6. */
 export function presentImage(image: ImageRecord, client: ClientRecord, base: string, variants: VariantCounts = NO_VARIANTS): ImageView {
+function thumbnailUrl(image: ImageRecord, client: ClientRecord, base: string, dpr: 1 | 2): string {
+  const transform = { ...(image.frames > 1 ? STILL_THUMBNAIL : THUMBNAIL), ...(dpr > 1 && { dpr }) };
+  return base + signedDeliveryPath(client, image.id, transform, 'webp') + versionQuery(image.version);
+}
+
   return {
     id: image.id,
     originalName: image.originalName,
@@ -162,7 +176,8 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     createdAt: image.createdAt,
     updatedAt: image.updatedAt,
     deliveryBase: `/t/${client.id}`,
-    thumbnailUrl: base + signedDeliveryPath(client, image.id, image.frames > 1 ? STILL_THUMBNAIL : THUMBNAIL, 'webp') + versionQuery(image.version),
+    thumbnailUrl: thumbnailUrl(image, client, base, 1),
+    thumbnailUrl2x: thumbnailUrl(image, client, base, 2),
     variants,
   };
 }

@@ -29,11 +29,16 @@ describe('POST /images', () => {
     });
     expect(json.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(json.thumbnailUrl).toStartWith(`${s.url}/t/${s.clientId}/`);
-    expect(json.thumbnailUrl).toEndWith(`/w_240,f_webp,q_75/${json.id}.webp?v=1`);
-    const thumb = await fetch(json.thumbnailUrl);
-    expect(thumb.status).toBe(200);
-    const meta = await decode(await thumb.arrayBuffer());
-    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 240, 160]);
+    // A square cover crop for the library's tiles, and the same at dpr 2 for HiDPI screens.
+    expect(json.thumbnailUrl).toEndWith(`/w_240,h_240,c_cover,f_webp,q_75/${json.id}.webp?v=1`);
+    expect(json.thumbnailUrl2x).toStartWith(`${s.url}/t/${s.clientId}/`);
+    expect(json.thumbnailUrl2x).toEndWith(`/w_240,h_240,c_cover,f_webp,q_75,dpr_2/${json.id}.webp?v=1`);
+    for (const [url, side] of [[json.thumbnailUrl, 240], [json.thumbnailUrl2x, 480]] as const) {
+      const thumb = await fetch(url);
+      expect(thumb.status).toBe(200);
+      const meta = await decode(await thumb.arrayBuffer());
+      expect([meta.format, meta.width, meta.height]).toEqual(['webp', side, side]);
+    }
     const folders = await s.api('GET', '/folders');
     expect(folders.json.folders[0]).toMatchObject({ name: 'products', path: 'products', imageCount: 0 });
     expect(folders.json.folders[0].children[0]).toMatchObject({ name: 'shoes', path: 'products/shoes', imageCount: 1 });

@@ -104,10 +104,11 @@ describe('webhooks on a real server and receiver', () => {
     expect(event!.json.data.variants.pending + event!.json.data.variants.ready).toBe(2);
     // Counts change as the jobs run, and the API's thumbnailUrl starts with the request's origin
     // (an event's with IMGAPI_PUBLIC_URL, unset here): the rest is the same object.
-    const { variants: _sent, thumbnailUrl: sentThumb, ...sent } = event!.json.data;
-    const { variants: _now, thumbnailUrl: apiThumb, ...api } = (await server.api('GET', `/images/${upload.json.id}`)).json;
+    const { variants: _sent, thumbnailUrl: sentThumb, thumbnailUrl2x: sentThumb2x, ...sent } = event!.json.data;
+    const { variants: _now, thumbnailUrl: apiThumb, thumbnailUrl2x: apiThumb2x, ...api } = (await server.api('GET', `/images/${upload.json.id}`)).json;
     expect(sent).toEqual(api);
     expect(apiThumb).toBe(`${server.url}${sentThumb}`);
+    expect(apiThumb2x).toBe(`${server.url}${sentThumb2x}`);
     await server.api('DELETE', `/presets/${preset.json.id}`);
     await server.api('DELETE', `/images/${upload.json.id}`);
     await server.api('DELETE', `/webhooks/${created.json.id}`);
