@@ -148,13 +148,13 @@ export const ImagePatch = t.Object({
 });
 export type ImagePatch = Static<typeof ImagePatch>;
 
-/** The image object of SPEC §6. */
-export function presentImage(image: ImageRecord, client: ClientRecord, base: string, variants: VariantCounts = NO_VARIANTS): ImageView {
 function thumbnailUrl(image: ImageRecord, client: ClientRecord, base: string, dpr: 1 | 2): string {
   const transform = { ...(image.frames > 1 ? STILL_THUMBNAIL : THUMBNAIL), ...(dpr > 1 && { dpr }) };
   return base + signedDeliveryPath(client, image.id, transform, 'webp') + versionQuery(image.version);
 }
 
+/** The image object of SPEC §6. */
+export function presentImage(image: ImageRecord, client: ClientRecord, base: string, variants: VariantCounts = NO_VARIANTS): ImageView {
   return {
     id: image.id,
     originalName: image.originalName,
