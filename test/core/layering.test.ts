@@ -40,7 +40,7 @@ test('the API contract knows nothing of HTTP routes or the CLI; the dashboard ta
     // Pure core code it shares: paging, byte sizes, and the transform parser with its registry (the
     // playground reads a typed string with the server's own parser; the executor and sharp stay out).
     runtimeImports(text)
-      .filter((from) => /\.\.\/(api|core\/(?!paging|byte-size|transform\/(?:parse|registry|types|ops\/[a-z-]+)$))/.test(from) || from === 'elysia')
+      .filter((from) => /\.\.\/(api|core\/(?!paging|byte-size|limits|transform\/(?:parse|registry|types|ops\/[a-z-]+)$))/.test(from) || from === 'elysia')
       .map((from) => `${file}: ${from}`),
   );
   expect(dashboard).toEqual([]);
