@@ -6,7 +6,6 @@ import { ConfigError } from '../src/config';
 import { AppError } from '../src/core/errors';
 import { registerClient } from './commands/client';
 import { registerDoctor } from './commands/doctor';
-import { registerExport } from './commands/export';
 import { registerFolder } from './commands/folder';
 import { registerImage } from './commands/image';
 import { registerInit } from './commands/init';
@@ -35,7 +34,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerSync, registerWatch, registerDoctor, registerMigrate,
 ]) {
   register(program);
 }

@@ -5,6 +5,7 @@ import { EmbedTab } from './embed-tab';
 import { FocalPointEditor } from './focal-point';
 import { PublicUrl } from './public-url';
 import { Tabs } from './tabs';
+import { TransformPlayground } from './transform-playground';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
   const { image, folders, onClose, onChanged } = props;
@@ -171,6 +172,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
             ),
           },
           { id: 'embed', label: 'Embed', content: <EmbedTab image={image} presets={presets} /> },
+          { id: 'transform', label: 'Transform', content: <TransformPlayground image={image} /> },
         ]}
       />
       {error && <p class="error">{error}</p>}
