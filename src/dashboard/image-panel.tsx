@@ -3,6 +3,7 @@ import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type Imag
 import { confirmDialog } from './confirm-dialog';
 import { EmbedTab } from './embed-tab';
 import { FocalPointEditor } from './focal-point';
+import { ImageLabels } from './image-labels';
 import { PublicUrl } from './public-url';
 import { Tabs } from './tabs';
 import { TransformPlayground } from './transform-playground';
@@ -115,6 +116,8 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                       : `${variants.ready} ready${variants.pending > 0 ? `, ${variants.pending} pending` : ''}`}
                   </dd>
                 </dl>
+
+                <ImageLabels image={image} onSaved={onChanged} />
 
                 <h3>Public URL</h3>
                 <PublicUrl image={image} presets={presets} />
