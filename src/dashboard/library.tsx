@@ -2,6 +2,7 @@ import { DEFAULT_PAGE_SIZE } from '../core/paging';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
+import { FolderDrawer } from './folder-drawer';
 import { FolderTree } from './folder-tree';
 import { ImagePanel } from './image-panel';
 import { useBulkRunner } from './bulk-actions';
@@ -128,7 +129,9 @@ export function Library() {
 
   return (
     <div class="library">
-      <FolderTree tree={tree} selected={selected} onSelect={select} onChanged={reload} onDropImages={(folder, ids) => void bulk.run(ids, { action: 'move', folder })} />
+      <FolderDrawer where={selected === null ? 'All images' : selected === '' ? '/ (root)' : selected}>
+        <FolderTree tree={tree} selected={selected} onSelect={select} onChanged={reload} onDropImages={(folder, ids) => void bulk.run(ids, { action: 'move', folder })} />
+      </FolderDrawer>
       <section class="images" aria-label="Images">
         <div class="toolbar">
           <input
