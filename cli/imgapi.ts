@@ -6,7 +6,6 @@ import { ConfigError } from '../src/config';
 import { AppError } from '../src/core/errors';
 import { registerClient } from './commands/client';
 import { registerDoctor } from './commands/doctor';
-import { registerExport } from './commands/export';
 import { registerFolder } from './commands/folder';
 import { registerImage } from './commands/image';
 import { registerInit } from './commands/init';
@@ -19,6 +18,7 @@ import { registerWebhook } from './commands/webhook';
 import { registerServe } from './commands/serve';
 import { registerSign } from './commands/sign';
 import { registerSync } from './commands/sync';
+import { registerTrash } from './commands/trash';
 import { registerUpload } from './commands/upload';
 import { registerUser } from './commands/user';
 import { registerWatch } from './commands/watch';
@@ -35,7 +35,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerSync, registerWatch, registerDoctor, registerMigrate,
 ]) {
   register(program);
 }

@@ -43,6 +43,10 @@ export interface Config {
    * default 65 s: above the 10 s send timeout times the few requests one row may make).
    */
   outboxLeaseMs: number;
+  /** Days a deleted image stays in the trash (IMGAPI_TRASH_DAYS, fractions allowed); 0: deletes go for good at once. */
+  trashDays: number;
+  /** How often each server looks for trashed images past their days (IMGAPI_TRASH_SWEEP_MS). */
+  trashSweepMs: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -62,6 +66,13 @@ function positiveInteger(name: string, raw: string | number | undefined, fallbac
   const value = typeof raw === 'number' ? raw : /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+/** A decimal number ≥ 0 ("30", "0.5"); nothing else is guessed at. */
+function nonNegativeNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]{1,6}(\.[0-9]{1,9})?$/.test(raw.trim())) throw new ConfigError(`${name} must be a number ≥ 0 (e.g. 30 or 0.5), got "${raw}"`);
+  return Number(raw.trim());
 }
 
 function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -125,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     webhookDisableAfterMs: positiveInteger('IMGAPI_WEBHOOK_DISABLE_AFTER_MS', env.IMGAPI_WEBHOOK_DISABLE_AFTER_MS, 24 * 3_600_000),
     outboxRetryBaseMs: positiveInteger('IMGAPI_OUTBOX_RETRY_BASE_MS', env.IMGAPI_OUTBOX_RETRY_BASE_MS, 5_000),
     outboxLeaseMs: positiveInteger('IMGAPI_OUTBOX_LEASE_MS', env.IMGAPI_OUTBOX_LEASE_MS, DEFAULT_LEASE_MS),
+    trashDays: nonNegativeNumber('IMGAPI_TRASH_DAYS', env.IMGAPI_TRASH_DAYS, 30),
+    trashSweepMs: positiveInteger('IMGAPI_TRASH_SWEEP_MS', env.IMGAPI_TRASH_SWEEP_MS, 3_600_000),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { createCore } from './core-services';
 import { createOutboxDispatcher } from './core/outbox/dispatcher';
 import { createRateLimiter } from './core/rate-limiter';
+import { createTrashSweeper } from './core/trash-sweeper';
 import { createSessionService } from './core/sessions';
 import { createDeliveryRuntime } from './delivery-runtime';
 import { openTieredStorage } from './storage/open-storage';
@@ -26,6 +27,8 @@ export async function createContext(config: Config) {
   const outbox = createOutboxDispatcher({ repo: core.repos.outbox, retryBaseMs: config.outboxRetryBaseMs, leaseMs: config.outboxLeaseMs, maxAgeMs: config.webhookDisableAfterMs + 3_600_000 });
   for (const [kind, send] of Object.entries(core.outboxSenders)) outbox.register(kind, send);
   outbox.start();
+  const trashSweeper = createTrashSweeper({ trash: core.trash, intervalMs: config.trashSweepMs });
+  if (core.trash.enabled) trashSweeper.start();
 
   return {
     config,
@@ -35,6 +38,8 @@ export async function createContext(config: Config) {
     folders,
     images,
     archive,
+    trash: core.trash,
+    downloads: core.downloads,
     presets,
     purgeTargets,
     webhooks,
@@ -54,6 +59,7 @@ export async function createContext(config: Config) {
     eagerJobs: core.repos.eagerJobs,
     eagerWorker: runtime.eager,
     async close(): Promise<void> {
+      await trashSweeper.stop();
       await outbox.stop();
       await runtime.stop();
       await core.close();

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { createAccountService } from './core/accounts';
 import { createChangeFeed } from './core/change-feed';
 import { createDoctor } from './core/doctor';
+import { createDownloads } from './core/download';
 import { createEagerVariants } from './core/eager-variants';
 import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
@@ -10,6 +11,7 @@ import { createImageArchive } from './core/image-archive';
 import { createLimiter } from './core/limiter';
 import { createPlaceholderBackfill } from './core/placeholder-backfill';
 import { createPresetService } from './core/presets';
+import { createTrash, trashRetentionMs } from './core/trash';
 import { changeOutbox } from './core/outbox/change-events';
 import type { OutboxSender } from './core/outbox/dispatcher';
 import { createPurgeTargetService } from './core/purge/purge-targets';
@@ -67,9 +69,10 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   });
   /** What each change writes to the outbox in its own transaction. */
   const outbox = changeOutbox([purgeTargets.subscriber, webhookSubscriber]);
-  const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox });
+  const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox, trash: { stamp: () => trash.stamp() } });
+  const trash = createTrash({ repos, feed, folders, stores, now, retentionMs: trashRetentionMs(config.trashDays), outbox });
   const enqueued = new Set<() => void>();
-  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox });
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox, trash });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
   const presets = createPresetService({ repos, feed, now, outbox, warm: (clientId, preset) => eager.warm(clientId, preset) });
   const webhooks = createWebhookService({
@@ -95,6 +98,10 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     archive: createImageArchive({ images, originals: stores.originals }),
     presets,
     purgeTargets,
+    /** Deleted images kept IMGAPI_TRASH_DAYS; each server runs its expiry job (`trash-sweeper.ts`). */
+    trash,
+    /** Signed downloads of originals (the image object's downloadUrl). */
+    downloads: createDownloads({ accounts, repos, originals: stores.originals }),
     /** Outbox senders by kind, registered on each server's dispatcher. */
     outboxSenders: { ...purgeTargets.senders, ...webhooks.senders } as Record<string, OutboxSender>,
     /** Per-client webhook endpoints (issue 16 §5), delivered through the outbox. */

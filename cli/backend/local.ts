@@ -21,6 +21,8 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     getImage: (id) => api.images.get(caller, id),
     updateImage: (id, patch) => api.images.update(caller, id, patch),
     deleteImage: (id) => api.images.delete(caller, id),
+    listTrash: (query) => api.trash.list(caller, query),
+    restoreImage: (id) => api.trash.restore(caller, id),
     bulkImages: (body) => api.bulk.change(caller, body),
     folderTree: async () => (await api.folders.tree(caller)).folders,
     createFolder: async (path) => (await api.folders.create(caller, path)).folder,

@@ -32,6 +32,8 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
     deleteImage: async (id) => {
       await unwrap(v1.images(param(id)).delete());
     },
+    listTrash: (query) => unwrap(v1.trash.get({ query })),
+    restoreImage: (id) => unwrap(v1.images(param(id)).restore.post()),
     bulkImages: (body) => unwrap(v1.images.bulk.post(body)),
     folderTree: async () => (await unwrap(v1.folders.get())).folders,
     createFolder: (path) => unwrap(v1.folders.post({ path })),

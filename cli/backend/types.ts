@@ -7,12 +7,14 @@ import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secret';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 import type { BulkBody, BulkResults } from '../../src/api/bulk-images';
+import type { TrashPage, TrashQuery } from '../../src/api/trash';
 import type { BulkResult } from '../../src/core/bulk-images';
 import type { ListingParams } from '../../src/core/listing-filters';
 import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
 
 export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
 export type { BulkBody, BulkResult, BulkResults };
+export type { TrashPage, TrashQuery };
 
 export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeAttemptView, PurgeTargetView, SignedUrl, WarmProgress };
 
@@ -49,6 +51,10 @@ export interface Backend {
   /** Only the fields given change (`focalPoint: null` clears the point). */
   updateImage(id: string, patch: ImagePatch): Promise<ImageView>;
   deleteImage(id: string): Promise<void>;
+  /** The trash, a page at a time (most recently deleted first). */
+  listTrash(query: TrashQuery): Promise<TrashPage>;
+  /** Back from the trash into its folder; 404 once deleted for good, 409 when not in the trash. */
+  restoreImage(id: string): Promise<ImageView>;
   /** One action on many images (at most LIMITS.bulkIds): a result per distinct id, in order. */
   bulkImages(body: BulkBody): Promise<BulkResults>;
   folderTree(): Promise<FolderTreeView[]>;

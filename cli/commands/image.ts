@@ -7,7 +7,7 @@ import { UsageError } from '../errors';
 import { displayPath } from '../source-files';
 import { print } from '../options';
 import { registerImageBulk } from './image-bulk';
-import { registerImageTag } from './image-tag';
+import { registerImageRestore } from './trash';
 
 const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
 const focusLine = (i: ImageView) => `${line(i)}\t${i.focalPoint ? `focal point ${i.focalPoint.x},${i.focalPoint.y}` : 'no focal point'}`;
@@ -86,7 +86,6 @@ export function registerImage(program: Command): void {
       })(command);
     });
 
-  registerImageTag(image);
-
   registerImageBulk(image);
+  registerImageRestore(image);
 }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Integer } from './integer';
 import { t, type Static } from 'elysia';
 import { signedDeliveryPath } from '../core/delivery-path';
+import { signedDownloadPath } from '../core/download';
 import { IMAGE_SORTS, LISTED_FORMATS, MAX_MIN_WIDTH, ORIENTATIONS } from '../core/listing-filters';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
 import type { VariantCounts } from '../core/eager-variants';
@@ -85,6 +86,9 @@ export const ImageView = t.Object(
     }),
     thumbnailUrl2x: t.String({
       description: 'The same thumbnail at dpr 2 (480×480) for HiDPI screens: srcset="<thumbnailUrl> 1x, <thumbnailUrl2x> 2x"; ending in ?v=<version>',
+    }),
+    downloadUrl: t.String({
+      description: 'Signed URL of the original bytes as uploaded (Content-Disposition: attachment), for this version (?v=<version>); works without key or cookie',
     }),
     variants: Variants,
   },
@@ -178,6 +182,7 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
     deliveryBase: `/t/${client.id}`,
     thumbnailUrl: thumbnailUrl(image, client, base, 1),
     thumbnailUrl2x: thumbnailUrl(image, client, base, 2),
+    downloadUrl: base + signedDownloadPath(client, image),
     variants,
   };
 }
@@ -199,7 +204,8 @@ export function imagesApi(services: ApiServices) {
     replace: async (caller: Caller, id: string, data: Uint8Array) => view(caller, await images.replace(caller.clientId, id, data)),
     get: async (caller: Caller, id: string) => view(caller, await images.get(caller.clientId, id)),
     update: async (caller: Caller, id: string, patch: ImagePatch) => view(caller, await images.update(caller.clientId, id, patch)),
-    delete: (caller: Caller, id: string) => images.delete(caller.clientId, id),
+    /** Moves the image to the trash; `permanent` deletes it (or a trashed one) for good. */
+    delete: (caller: Caller, id: string, options: { permanent?: boolean } = {}) => images.delete(caller.clientId, id, options),
     async list(caller: Caller, query: ListImagesQuery): Promise<ImagePage> {
       const page = await images.list(caller.clientId, {
         folder: query.folder,

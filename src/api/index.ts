@@ -1,5 +1,6 @@
 import { bulkImagesApi } from './bulk-images';
 import { clientsApi } from './clients';
+import { downloadApi } from './download';
 import { embedApi } from './embed';
 import { foldersApi } from './folders';
 import { imagesApi } from './images';
@@ -11,12 +12,15 @@ import type { ApiServices } from './services';
 import { usageApi } from './usage';
 import { signApi } from './sign';
 import { signingSecretApi } from './signing-secret';
+import { trashApi } from './trash';
 import { webhooksApi } from './webhooks';
 
 /** Every use case of the API over one set of core services: what routes and the CLI's local mode call. */
 export function createApi(services: ApiServices) {
   return {
     images: imagesApi(services),
+    trash: trashApi(services),
+    download: downloadApi(services),
     bulk: bulkImagesApi(services),
     embed: embedApi(services),
     folders: foldersApi(services),

@@ -64,7 +64,7 @@ function changeOne(images: ImageService, clientId: string, id: string, request: 
     case 'move':
       return images.update(clientId, id, { folder: request.folder });
     case 'delete':
-      return images.delete(clientId, id);
+      return images.delete(clientId, id, { permanent: request.permanent === true });
     case 'tag':
       return images.update(clientId, id, { addTags: request.tags });
     case 'untag':

@@ -25,13 +25,15 @@ const OWN_FILES = new Set(['health']);
  * Checks the database against the stores. Repairs only what is safe: files nothing refers to
  * (orphan originals, variants of deleted images or old versions, abandoned temp files).
  */
-export function createDoctor(deps: { repos: Pick<Repositories, 'images'>; stores: MediaStores }) {
+export function createDoctor(deps: { repos: Pick<Repositories, 'images' | 'trash'>; stores: MediaStores }) {
   return {
     async run(options: { repair: boolean }): Promise<DoctorReport> {
       const { originals, variants } = deps.stores;
       const refs = await deps.repos.images.listAllRefs();
-      const originalKeys = new Set(refs.flatMap((r) => [r.originalKey, masterKeyOf(r.originalKey)]));
-      const currentVariantDirs = new Set(refs.map((r) => `${r.clientId}/${r.id}/v${r.version}`));
+      // A trashed image keeps its files (and variants) until it is purged: not orphans.
+      const kept = [...refs, ...(await deps.repos.trash.listAllRefs())];
+      const originalKeys = new Set(kept.flatMap((r) => [r.originalKey, masterKeyOf(r.originalKey)]));
+      const currentVariantDirs = new Set(kept.map((r) => `${r.clientId}/${r.id}/v${r.version}`));
 
       const missingOriginals: DoctorReport['missingOriginals'] = [];
       for (const ref of refs) {

@@ -4,7 +4,7 @@ import { notFound } from './errors';
 import { newId } from './ids';
 import { removeImageFiles, type MediaStores } from './media-store';
 import { parseFolderPath, validateFolderName } from './names';
-import type { FolderRecord, FolderWithCount, Repositories } from './ports';
+import type { FolderRecord, FolderWithCount, Repositories, TrashStamp } from './ports';
 
 export interface FolderNode extends FolderWithCount {
   /** Images in this folder and every folder below it. */
@@ -26,6 +26,8 @@ export interface FolderDeps {
   maxFolders: number;
   /** Outbox rows (webhooks, purges) each change writes in its own transaction. */
   outbox?: ChangeSubscriber;
+  /** Where a deleted folder's images go; absent, or a null stamp (trash off): they go for good. */
+  trash?: { stamp(): TrashStamp | null };
 }
 
 export function createFolderService(deps: FolderDeps) {
@@ -86,13 +88,18 @@ export function createFolderService(deps: FolderDeps) {
       );
     },
 
+    /** Deletes the folder and its sub-folders; their images go to the trash (for good when it is off). */
     async delete(clientId: string, id: string): Promise<{ deletedImages: number }> {
-      const images = await repos.folders.delete(clientId, id, ({ folder, images }) =>
-        outbox({ type: 'folder.deleted', clientId, at: now(), folder, images }),
+      const trash = deps.trash?.stamp() ?? undefined;
+      const images = await repos.folders.delete(
+        clientId,
+        id,
+        ({ folder, images }) => outbox({ type: 'folder.deleted', clientId, at: now(), folder, images }),
+        trash,
       );
       for (const image of images) {
         await feed.publish({ kind: 'image', clientId, imageId: image.id });
-        await removeImageFiles(stores, image);
+        if (!trash) await removeImageFiles(stores, image);
       }
       return { deletedImages: images.length };
     },

@@ -11,6 +11,7 @@ import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, ty
 import { sanitizeFileName } from './names';
 import { parseListing, type ListingParams } from './listing-filters';
 import { MAX_PAGE_SIZE } from './paging';
+import type { Trash } from './trash';
 import type { EagerJobsWrite, FocalPoint, FolderScope, ImageRecord, Repositories } from './ports';
 
 export interface ImageDeps {
@@ -26,6 +27,8 @@ export interface ImageDeps {
   outbox?: ChangeSubscriber;
   /** The eager presets' variants of a new version, written with its row (see `eager-variants.ts`). */
   eager?: { jobsFor(image: ImageRecord): Promise<EagerJobsWrite>; committed(write: EagerJobsWrite): void };
+  /** Where a delete without `permanent` puts the image (none, or off: deletes go for good). */
+  trash?: Pick<Trash, 'enabled' | 'move' | 'purgeOne'>;
 }
 
 /** What `update` changes; absent fields stay. `tags` replaces the set; `addTags`/`removeTags` edit it (bulk tagging). */
@@ -203,8 +206,14 @@ export function createImageService(deps: ImageDeps) {
       return next;
     },
 
-    async delete(clientId: string, id: string): Promise<void> {
-      const image = await get(clientId, id);
+    /** Moves the image to the trash; `permanent` deletes it (or a trashed one) for good at once. */
+    async delete(clientId: string, id: string, options: { permanent?: boolean } = {}): Promise<void> {
+      if (!options.permanent && deps.trash?.enabled) return deps.trash.move(clientId, id);
+      const image = await repos.images.get(clientId, id);
+      if (!image) {
+        if (options.permanent && (await deps.trash?.purgeOne(clientId, id))) return;
+        throw notFound('Image');
+      }
       if (!(await repos.images.delete(clientId, id, outbox({ type: 'image.deleted', clientId, at: now(), image })))) throw notFound('Image');
       await changed(image);
       await removeImageFiles(stores, image);

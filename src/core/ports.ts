@@ -245,8 +245,11 @@ export interface FolderRepository {
    * clash, invalid input when a path below would grow past the length limit.
    */
   rename(clientId: string, id: string, name: string, outbox?: OutboxWrite<{ folder: FolderRecord; previous: FolderRecord }>): Promise<FolderRecord>;
-  /** Deletes the folder, its sub-folders and their images; returns the deleted images. */
-  delete(clientId: string, id: string, outbox?: OutboxWrite<{ folder: FolderRecord; images: ImageRecord[] }>): Promise<ImageRecord[]>;
+  /**
+   * Deletes the folder, its sub-folders and their images; returns the deleted images. With
+   * `trash`, the images move to the trash in the same transaction instead of going for good.
+   */
+  delete(clientId: string, id: string, outbox?: OutboxWrite<{ folder: FolderRecord; images: ImageRecord[] }>, trash?: TrashStamp): Promise<ImageRecord[]>;
   search(clientId: string, nameContains: string, limit: number): Promise<FolderRecord[]>;
 }
 
@@ -265,6 +268,36 @@ export interface ImageRepository {
   countWithoutPlaceholder(): Promise<number>;
   /** Sets the placeholder of that version if it has none; false if the image moved on or has one. */
   setPlaceholder(image: Pick<ImageRecord, 'clientId' | 'id' | 'version'>, placeholder: Placeholder): Promise<boolean>;
+}
+
+/** An image in the trash: out of every listing and delivery until restored or purged. */
+export interface TrashedImage {
+  /** The image as it was when trashed; `folderPath` is where a restore puts it back. */
+  image: ImageRecord;
+  trashedAt: string;
+  /** When the background job deletes it for good. */
+  purgeAt: string;
+}
+
+export interface TrashStamp {
+  trashedAt: string;
+  purgeAt: string;
+}
+
+export interface TrashRepository {
+  /** Moves the image row into the trash and writes its outbox rows, in one transaction; the image as it was, or null when none. */
+  trash(clientId: string, id: string, stamp: TrashStamp, outbox?: OutboxWrite<ImageRecord>): Promise<ImageRecord | null>;
+  get(clientId: string, id: string): Promise<TrashedImage | null>;
+  /** Newest trashed first. */
+  list(clientId: string, limit: number, offset: number): Promise<{ items: TrashedImage[]; total: number }>;
+  /** Puts `image` back as an image row and drops its trash row in one transaction; false when it is no longer in the trash. */
+  restore(image: ImageRecord, outbox?: readonly OutboxMessage[]): Promise<boolean>;
+  /** Drops the trash row (the image is gone for good); false when it is no longer there. */
+  remove(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
+  /** Trashed images of every client due for purging at `now`, soonest first. */
+  expired(now: string, limit: number): Promise<TrashedImage[]>;
+  /** Every trashed image's identity and original key: its files are not orphans. */
+  listAllRefs(): Promise<Pick<ImageRecord, 'clientId' | 'id' | 'version' | 'originalKey'>[]>;
 }
 
 export interface PresetRepository {
@@ -293,6 +326,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   purgeTargets: PurgeTargetRepository;
   usage: UsageRepository;
+  trash: TrashRepository;
 }
 
 /**

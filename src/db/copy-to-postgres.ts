@@ -14,6 +14,8 @@ const TABLES = [
   // A parent's path is a prefix of its children's, so it sorts (and is inserted) first.
   { name: 'folders', key: 'id', order: 'path', compared: ['path'] },
   { name: 'images', key: 'id', order: 'created_at, id', compared: ['version', 'original_key', 'content_hash', 'focal_x', 'focal_y', 'frames', 'placeholder', 'tags', 'alt', 'meta', 'search_lower'] },
+  // Trashed images keep their whole record (and so their original's key) until purged.
+  { name: 'trashed_images', key: 'id', order: 'trashed_at, id', compared: ['record', 'purge_at'] },
   { name: 'presets', key: 'id', order: 'created_at, id', compared: ['params', 'widths', 'eager', 'formats'] },
   // Eager variants still to compute (and what was computed): the nodes work them off after the move.
   { name: 'eager_jobs', key: 'id', order: 'created_at, id', compared: ['state', 'path'] },

@@ -1,4 +1,5 @@
 import { writeOutbox } from './postgres-outbox';
+import { writeTrash } from './postgres-trash';
 import type { SQL } from 'bun';
 import { conflict, notFound } from '../core/errors';
 import { checkFolderPathLength, codePoints, tooManyFolders } from '../core/limits';
@@ -90,7 +91,7 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
         return renamed;
       });
     },
-    async delete(clientId, id, outbox) {
+    async delete(clientId, id, outbox, trash) {
       const images = await sql.begin(async (tx) => {
         const row = await byId(tx, clientId, id);
         if (!row) throw notFound('Folder');
@@ -100,9 +101,10 @@ export function createPostgresFolderRepository(sql: SQL, counts: ImageCounts): F
              (SELECT id FROM folders WHERE client_id = $1 AND (path = $2 OR (path >= $3 AND path < $4)))`,
           [clientId, path, from, to],
         );
+        const deleted = rows.map(toImage);
+        if (trash) await writeTrash(tx, deleted, trash);
         // Sub-folders and their images go by ON DELETE CASCADE.
         await tx`DELETE FROM folders WHERE id = ${id}`;
-        const deleted = rows.map(toImage);
         if (outbox) await writeOutbox(tx, outbox({ folder: toFolder(row), images: deleted }));
         return deleted;
       });

@@ -47,6 +47,17 @@ function listCondition(query: ImageQuery, p: ReturnType<typeof parameters>): str
   return parts.join(' AND ');
 }
 
+/** Writes a new image row (an upload, or a restore from the trash) on `db`, a transaction or the pool. */
+export function insertImageRow(db: SQL, img: ImageRecord): Promise<{ count: number }> {
+  const [tags, alt, meta, search] = labelColumns(img);
+  return db`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
+      has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, tags, alt, meta, search_lower, created_at, updated_at)
+    VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
+      ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
+      ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${tags}, ${alt}, ${meta}, ${search},
+      ${img.createdAt}, ${img.updatedAt})`;
+}
+
 export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = createImageCounts()): ImageRepository {
   /** Runs the change and writes its outbox rows (and eager jobs) in one transaction; the rows only if it changed something. */
   const inTransaction = async (
@@ -64,13 +75,7 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
         });
   return {
     async insert(img, outbox = [], eager) {
-      const [tags, alt, meta, search] = labelColumns(img);
-      await inTransaction(outbox, (db) => db`INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-          has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, tags, alt, meta, search_lower, created_at, updated_at)
-        VALUES (${img.id}, ${img.clientId}, ${img.folderId}, ${img.originalName}, ${img.originalName.toLowerCase()}, ${img.format},
-          ${img.width}, ${img.height}, ${img.bytes}, ${img.hasAlpha}, ${img.frames}, ${img.contentHash}, ${img.originalKey}, ${img.version},
-          ${img.focalPoint?.x ?? null}, ${img.focalPoint?.y ?? null}, ${placeholderColumn(img.placeholder)}, ${tags}, ${alt}, ${meta}, ${search},
-          ${img.createdAt}, ${img.updatedAt})`, eager && { image: img, write: eager });
+      await inTransaction(outbox, (db) => insertImageRow(db, img), eager && { image: img, write: eager });
       counts.changed(img.clientId);
     },
 

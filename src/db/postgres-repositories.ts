@@ -15,6 +15,7 @@ import { createPostgresOutboxRepository } from './postgres-outbox';
 import { createPostgresWebhookRepository } from './postgres-webhooks';
 import { createPostgresPurgeTargetRepository } from './postgres-purge-targets';
 import { createPostgresEagerJobRepository } from './postgres-eager-jobs';
+import { createPostgresTrashRepository } from './postgres-trash';
 import type { ImageCounts } from './rows';
 
 /** Every repository method, with a lost database connection turned into a 503 that says so. */
@@ -48,5 +49,6 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     purgeTargets: createPostgresPurgeTargetRepository(sql),
     usage: createPostgresUsageRepository(sql),
     eagerJobs: createPostgresEagerJobRepository(sql),
+    trash: createPostgresTrashRepository(sql, counts),
   });
 }

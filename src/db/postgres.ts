@@ -11,6 +11,7 @@ import outboxWebhooks from './migrations/postgres/008_outbox_webhooks.sql' with 
 import purgeTargets from './migrations/postgres/009_purge_targets.sql' with { type: 'text' };
 import clientNames from './migrations/postgres/010_client_names.sql' with { type: 'text' };
 import tagsAltMeta from './migrations/postgres/011_tags_alt_meta.sql' with { type: 'text' };
+import trash from './migrations/postgres/012_trash.sql' with { type: 'text' };
 import listingIndexes from './migrations/postgres/013_listing_indexes.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
@@ -26,6 +27,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 9, sql: purgeTargets },
   { version: 10, sql: clientNames },
   { version: 11, sql: tagsAltMeta },
+  { version: 12, sql: trash },
   { version: 13, sql: listingIndexes },
 ];
 

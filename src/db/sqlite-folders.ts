@@ -3,9 +3,10 @@ import { writeOutbox } from './sqlite-outbox';
 import type { Database } from 'bun:sqlite';
 import { conflict, notFound } from '../core/errors';
 import { checkFolderPathLength, codePoints, tooManyFolders } from '../core/limits';
-import type { FolderRecord, FolderRepository, FolderWithCount, ImageRecord } from '../core/ports';
+import type { FolderRecord, FolderRepository, FolderWithCount, ImageRecord, TrashStamp } from '../core/ports';
 import { FOLDER_COLUMNS, IMAGE_SELECT, renamedPath, subtreeArgs, toFolder, toImage, type FolderRow, type ImageCounts, type ImageRow } from './rows';
 import { SUBTREE } from './sqlite-images';
+import { writeTrash } from './sqlite-trash';
 import { isUniqueViolation, trigramPhrase } from './sqlite';
 
 export function createSqliteFolderRepository(db: Database, counts: ImageCounts): FolderRepository {
@@ -65,7 +66,7 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     return renamed;
   });
 
-  const remove = db.transaction((clientId: string, id: string, outbox?: OutboxWrite<{ folder: FolderRecord; images: ImageRecord[] }>) => {
+  const remove = db.transaction((clientId: string, id: string, outbox?: OutboxWrite<{ folder: FolderRecord; images: ImageRecord[] }>, trash?: TrashStamp) => {
     const row = byId.get(clientId, id);
     if (!row) throw notFound('Folder');
     const images = db
@@ -74,6 +75,7 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
       )
       .all(clientId, clientId, ...subtreeArgs(row.path))
       .map(toImage);
+    if (trash) writeTrash(db, images, trash);
     // Sub-folders and their images go by ON DELETE CASCADE.
     db.query('DELETE FROM folders WHERE id = ?').run(id);
     if (outbox) writeOutbox(db, outbox({ folder: toFolder(row), images }));
@@ -105,8 +107,8 @@ export function createSqliteFolderRepository(db: Database, counts: ImageCounts):
     async rename(clientId, id, name, outbox) {
       return rename(clientId, id, name, outbox);
     },
-    async delete(clientId, id, outbox) {
-      return remove(clientId, id, outbox);
+    async delete(clientId, id, outbox, trash) {
+      return remove(clientId, id, outbox, trash);
     },
     async search(clientId, nameContains, limit) {
       const phrase = trigramPhrase(nameContains);

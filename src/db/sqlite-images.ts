@@ -28,6 +28,19 @@ function scopeCondition(query: ImageQuery): { sql: string; args: SQLQueryBinding
   }
 }
 
+/** Writes a new image row (an upload, or a restore from the trash); the caller holds any transaction. */
+export function insertImageRow(db: Database, img: ImageRecord): { changes: number } {
+  return db.query(
+    `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
+       has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, tags, alt, meta, search_lower, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
+    img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
+    img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), ...labelColumns(img), img.createdAt, img.updatedAt,
+  );
+}
+
 // Above this many name matches (in all clients), walking the client's newest-first index and
 // filtering is cheaper than sorting every match.
 const DENSE_MATCHES = 2_000;
@@ -48,15 +61,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
   return {
     async insert(img, outbox = [], eager) {
       try {
-        inTransaction(outbox, () => db.query(
-          `INSERT INTO images (id, client_id, folder_id, original_name, name_lower, format, width, height, bytes,
-             has_alpha, frames, content_hash, original_key, version, focal_x, focal_y, placeholder, tags, alt, meta, search_lower, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          img.id, img.clientId, img.folderId, img.originalName, img.originalName.toLowerCase(), img.format,
-          img.width, img.height, img.bytes, img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version,
-          img.focalPoint?.x ?? null, img.focalPoint?.y ?? null, placeholderColumn(img.placeholder), ...labelColumns(img), img.createdAt, img.updatedAt,
-        ), eager && { image: img, write: eager });
+        inTransaction(outbox, () => insertImageRow(db, img), eager && { image: img, write: eager });
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
       }

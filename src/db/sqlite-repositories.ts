@@ -15,6 +15,7 @@ import { createSqliteOutboxRepository } from './sqlite-outbox';
 import { createSqliteWebhookRepository } from './sqlite-webhooks';
 import { createSqlitePurgeTargetRepository } from './sqlite-purge-targets';
 import { createSqliteEagerJobRepository } from './sqlite-eager-jobs';
+import { createSqliteTrashRepository } from './sqlite-trash';
 
 export function createSqliteRepositories(db: Database, counts = createImageCounts()): Repositories {
   return {
@@ -30,5 +31,6 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     purgeTargets: createSqlitePurgeTargetRepository(db),
     usage: createSqliteUsageRepository(db),
     eagerJobs: createSqliteEagerJobRepository(db),
+    trash: createSqliteTrashRepository(db, counts),
   };
 }

@@ -12,6 +12,7 @@ import outboxWebhooks from './migrations/010_outbox_webhooks.sql' with { type: '
 import purgeTargets from './migrations/011_purge_targets.sql' with { type: 'text' };
 import clientNames from './migrations/012_client_names.sql' with { type: 'text' };
 import tagsAltMeta from './migrations/013_tags_alt_meta.sql' with { type: 'text' };
+import trash from './migrations/014_trash.sql' with { type: 'text' };
 import listingIndexes from './migrations/015_listing_indexes.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
@@ -29,6 +30,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 11, sql: purgeTargets },
   { version: 12, sql: clientNames },
   { version: 13, sql: tagsAltMeta },
+  { version: 14, sql: trash },
   { version: 15, sql: listingIndexes },
 ];
 

@@ -22,6 +22,8 @@ import { usageRoutes } from './routes/usage';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { apiDocs } from './api-docs';
 import { createDeliveryHandler } from './delivery-handler';
+import { trashRoutes } from './routes/trash';
+import { downloadRoutes } from './routes/download';
 import { refuseEarly } from './request-guards';
 import { pathOf } from './request-target';
 import { createObservability, type Observability } from './observability';
@@ -91,11 +93,13 @@ export function createApp(ctx: AppContext, observability: Observability = create
     .use(metricsRoutes(ctx, observability))
     .use(sessionRoutes({ sessions: ctx.sessions, publicUrl: ctx.config.publicUrl }))
     .use(dashboardRoutes(ctx.config.publicUrl))
+    .use(downloadRoutes(api))
     .group('/api/v1', (group) =>
       group
         .use(clientRoutes(api, auth))
         .use(bulkImageRoutes(api, auth))
         .use(imageRoutes(api, auth))
+        .use(trashRoutes(api, auth))
         .use(folderRoutes(api, auth))
         .use(searchRoutes(api, auth))
         .use(signRoutes(api, auth))

@@ -546,7 +546,7 @@ describe.each(backends)('repositories on $name', (backend) => {
     const clientId = 'labels';
     await repos.clients.insert({ id: clientId, name: 'Labels', signingSecret: 's', createdAt: at(0) });
     const folder = (await repos.folders.ensurePath(clientId, ['shoes'], () => id('fld'), at(70), 1000)).folder;
-    const hostile = "x'); drop table images --";
+    const hostile = "x'); drop table images; --";
     const red = { ...image(clientId, folder, 'IMG_0001.jpg', 70), tags: ['red', 'summer sale', hostile], alt: 'A red Sneaker on white', meta: { sku: 'A-1', stock: 3, sale: true, note: null } };
     const blue = { ...image(clientId, null, 'IMG_0002.jpg', 71), tags: ['blue', 'summer sale'], alt: 'Blue sandal', meta: {} };
     const plain = image(clientId, folder, 'plain.jpg', 72);
@@ -635,6 +635,59 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect((await repos.images.get(clientId, b.id))!.placeholder).toEqual(placeholder);
     const listed = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: 'old-b', limit: 10, offset: 0 });
     expect(listed.items.map((i) => i.placeholder)).toEqual([placeholder]);
+  });
+
+  test('trash: an image moved there leaves listings, counts and get at once (outbox rows in the same transaction); listed per client; restored with every field; expired ones found and removed once', async () => {
+    const owner = 'trashco';
+    await repos.clients.insert({ id: owner, name: 'Trash Co', signingSecret: 's', createdAt: at(0) });
+    const { folder } = await repos.folders.ensurePath(owner, ['bin', 'deep'], () => id('fld'), at(1), 1000);
+    const kept = { ...image(owner, folder, 'kept.jpg', 1), tags: ['red'], alt: 'A red thing', meta: { sku: 'X1' }, focalPoint: { x: 0.25, y: 0.75 } };
+    const other = image(owner, null, 'other.jpg', 2);
+    for (const img of [kept, other]) await repos.images.insert(img);
+    const stamp = { trashedAt: at(10), purgeAt: at(20) };
+    const messages = (img: ImageRecord) => [{ id: id('msg'), kind: 'test.trash', clientId: owner, payload: { id: img.id } }];
+    expect(await repos.trash.trash(owner, kept.id, stamp, messages)).toEqual(kept);
+    expect((await repos.outbox.claimDue(Date.now() + 1000, 100, 1000)).filter((m) => m.kind === 'test.trash').map((m) => m.payload)).toEqual([{ id: kept.id }]);
+    expect(await repos.images.get(owner, kept.id)).toBeNull();
+    expect((await repos.images.list({ clientId: owner, scope: { kind: 'all' }, limit: 10, offset: 0 })).items.map((i) => i.id)).toEqual([other.id]);
+    expect((await repos.images.list({ clientId: owner, scope: { kind: 'all' }, tag: 'red', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await repos.folders.listWithCounts(owner)).map((f) => f.imageCount)).toEqual([0, 0]);
+    expect(await repos.trash.trash(owner, kept.id, stamp)).toBeNull();
+    expect(await repos.trash.get(owner, kept.id)).toEqual({ image: kept, ...stamp });
+    expect(await repos.trash.get(clientId, kept.id)).toBeNull();
+    expect(await repos.trash.list(owner, 10, 0)).toEqual({ items: [{ image: kept, ...stamp }], total: 1 });
+    expect(await repos.trash.list(clientId, 10, 0)).toEqual({ items: [], total: 0 });
+    expect((await repos.trash.listAllRefs()).filter((r) => r.clientId === owner)).toEqual([
+      { clientId: owner, id: kept.id, version: 1, originalKey: kept.originalKey },
+    ]);
+
+    // Restored with every field (tags in their index too); once only.
+    expect(await repos.trash.restore(kept)).toBe(true);
+    expect(await repos.trash.restore(kept)).toBe(false);
+    expect(await repos.images.get(owner, kept.id)).toEqual(kept);
+    expect((await repos.images.list({ clientId: owner, scope: { kind: 'all' }, tag: 'red', limit: 10, offset: 0 })).items).toEqual([kept]);
+    expect(await repos.trash.get(owner, kept.id)).toBeNull();
+
+    // A folder deleted with a stamp moves its images (sub-folders' too) to the trash, in order of the newest trashed first.
+    const later = { trashedAt: at(30), purgeAt: at(40) };
+    expect(await repos.trash.trash(owner, other.id, stamp)).toEqual(other);
+    const bin = (await repos.folders.getByPath(owner, 'bin'))!;
+    expect((await repos.folders.delete(owner, bin.id, undefined, later)).map((i) => i.id)).toEqual([kept.id]);
+    expect((await repos.trash.list(owner, 10, 0)).items.map((i) => [i.image.id, i.image.folderPath, i.purgeAt])).toEqual([
+      [kept.id, 'bin/deep', at(40)],
+      [other.id, '', at(20)],
+    ]);
+    expect((await repos.trash.list(owner, 1, 1)).items.map((i) => i.image.id)).toEqual([other.id]);
+
+    // Due at a time: soonest first, every client's; removed once (another node's remove finds nothing).
+    expect((await repos.trash.expired(at(19), 10)).filter((t) => t.image.clientId === owner)).toEqual([]);
+    expect((await repos.trash.expired(at(20), 10)).filter((t) => t.image.clientId === owner).map((t) => t.image.id)).toEqual([other.id]);
+    expect((await repos.trash.expired(at(50), 10)).filter((t) => t.image.clientId === owner).map((t) => t.image.id)).toEqual([other.id, kept.id]);
+    expect(await repos.trash.remove(owner, other.id, messages(other))).toBe(true);
+    expect(await repos.trash.remove(owner, other.id)).toBe(false);
+    expect(await repos.trash.remove(clientId, kept.id)).toBe(false);
+    expect(await repos.trash.restore(other)).toBe(false);
+    expect((await repos.trash.list(owner, 10, 0)).total).toBe(1);
   });
 
   test('ensurePath from many callers at once makes each level once', async () => {

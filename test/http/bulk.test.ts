@@ -56,13 +56,21 @@ describe('POST /images/bulk', () => {
     expect((await s.api('GET', `/images/${mine[0]}`)).status).toBe(200);
   });
 
-  test('delete: each image goes, a second delete reports it not found', async () => {
+  test('delete: each image goes to the trash, a second delete reports it not found; permanent empties it from the trash, once', async () => {
     const ids = await uploadMany(2, 'to-delete');
     const first = await s.api('POST', '/images/bulk', { ids, action: 'delete' });
     expect(first.json.results).toEqual(ids.map((id) => ({ id, ok: true })));
     for (const id of ids) expect((await s.api('GET', `/images/${id}`)).status).toBe(404);
-    const again = await s.api('POST', '/images/bulk', { ids, action: 'delete', permanent: true });
+    const trashed = (await s.api('GET', '/trash')).json.items.map((i: any) => i.image.id);
+    for (const id of ids) expect(trashed).toContain(id);
+    const again = await s.api('POST', '/images/bulk', { ids, action: 'delete' });
     expect(again.json.results.map((r: any) => r.error?.code)).toEqual(['not_found', 'not_found']);
+    // Already in the trash: permanent deletes it from there (SPEC: DELETE ?permanent=true of a trashed image).
+    const purged = await s.api('POST', '/images/bulk', { ids, action: 'delete', permanent: true });
+    expect(purged.json.results).toEqual(ids.map((id) => ({ id, ok: true })));
+    const gone = await s.api('POST', '/images/bulk', { ids, action: 'delete', permanent: true });
+    expect(gone.json.results.map((r: any) => r.error?.code)).toEqual(['not_found', 'not_found']);
+    for (const id of ids) expect((await s.api('POST', `/images/${id}/restore`)).status).toBe(404);
   });
 
   test('tag and untag: tags are normalized and added to each image’s own; an image that would pass 50 tags fails alone', async () => {

@@ -55,7 +55,7 @@ describe('folders', () => {
     expect((await s.api('PATCH', '/folders/nope', { name: 'x' })).status).toBe(404);
   });
 
-  test('delete removes sub-folders, their images, originals and variants — and nothing else', async () => {
+  test('delete removes sub-folders and moves their images to the trash (deleted for good there: originals and variants) — and nothing else', async () => {
     const keep = (await s.upload(await png(6, 6), 'keep.png', 'd/keep')).json;
     const gone1 = (await s.upload(await png(6, 6), 'gone1.png', 'd/drop')).json;
     const gone2 = (await s.upload(await png(6, 6), 'gone2.png', 'd/drop/sub')).json;
@@ -65,6 +65,7 @@ describe('folders', () => {
     expect((await s.api('DELETE', `/folders/${drop.id}`)).status).toBe(204);
     for (const image of [gone1, gone2]) {
       expect((await s.api('GET', `/images/${image.id}`)).status).toBe(404);
+      expect((await s.api('DELETE', `/images/${image.id}?permanent=true`)).status).toBe(204);
       expect(existsSync(join(s.dataDir, 'originals', s.clientId, image.id))).toBe(false);
       expect(existsSync(join(s.dataDir, 'cache', s.clientId, image.id))).toBe(false);
     }

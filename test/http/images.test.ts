@@ -226,12 +226,13 @@ describe('single image: get, patch, replace, delete', () => {
     }
   });
 
-  test('delete → 204, then 404 everywhere; its files are gone', async () => {
+  test('delete ?permanent=true → 204, then 404 everywhere; its files are gone', async () => {
     const { json } = await s.upload(await png(30, 30), 'gone.png');
     expect((await fetch(json.thumbnailUrl)).status).toBe(200);
     expect(filesUnder(join(s.dataDir, 'cache', s.clientId, json.id)).length).toBeGreaterThan(0);
-    expect((await s.api('DELETE', `/images/${json.id}`)).status).toBe(204);
+    expect((await s.api('DELETE', `/images/${json.id}?permanent=true`)).status).toBe(204);
     expect((await s.api('GET', `/images/${json.id}`)).status).toBe(404);
+    expect((await s.api('DELETE', `/images/${json.id}?permanent=true`)).status).toBe(404);
     expect((await s.api('DELETE', `/images/${json.id}`)).status).toBe(404);
     expect((await fetch(json.thumbnailUrl)).status).toBe(404);
     expect(existsSync(join(s.dataDir, 'cache', s.clientId, json.id))).toBe(false);

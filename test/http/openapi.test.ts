@@ -54,7 +54,10 @@ describe('the OpenAPI document', () => {
     expect(upload.operationId).toBe('uploadImage');
     expect(Object.keys(upload.responses['201'].content['application/json'].schema.properties)).toContain('thumbnailUrl');
     expect(upload.responses['415'].content['application/json'].schema.properties.error.required).toEqual(['code', 'message']);
-    expect(document.paths['/api/v1/images/{id}'].delete.responses['204']).toEqual({ description: 'Deleted, with its files and cached variants' });
+    expect(document.paths['/api/v1/images/{id}'].delete.responses['204']).toEqual({ description: 'In the trash; with permanent=true deleted, with its files and cached variants' });
+    expect(document.paths['/api/v1/images/{id}'].delete.parameters.find((p: any) => p.name === 'permanent')).toMatchObject({ in: 'query', required: false });
+    expect(document.paths['/api/v1/trash'].get.operationId).toBe('listTrash');
+    expect(document.paths['/api/v1/images/{id}/restore'].post.operationId).toBe('restoreImage');
     const operationIds = Object.values(document.paths).flatMap((ops: any) => Object.values(ops).map((op: any) => op.operationId));
     expect(new Set(operationIds).size).toBe(operationIds.length);
   });

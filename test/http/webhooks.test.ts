@@ -45,7 +45,7 @@ describe('webhooks on a real server and receiver', () => {
     await server.api('PATCH', `/folders/${folder.id}`, { name: 'store' });
     const preset = await server.api('POST', '/presets', { name: 'thumb', params: 'w_100' });
     await server.api('DELETE', `/presets/${preset.json.id}`);
-    await server.api('DELETE', `/images/${imageId}`);
+    await server.api('DELETE', `/images/${imageId}?permanent=true`);
     await server.api('DELETE', `/folders/${folder.id}`);
 
     const events = await receiver.waitFor(9);
@@ -104,11 +104,12 @@ describe('webhooks on a real server and receiver', () => {
     expect(event!.json.data.variants.pending + event!.json.data.variants.ready).toBe(2);
     // Counts change as the jobs run, and the API's thumbnailUrl starts with the request's origin
     // (an event's with IMGAPI_PUBLIC_URL, unset here): the rest is the same object.
-    const { variants: _sent, thumbnailUrl: sentThumb, thumbnailUrl2x: sentThumb2x, ...sent } = event!.json.data;
-    const { variants: _now, thumbnailUrl: apiThumb, thumbnailUrl2x: apiThumb2x, ...api } = (await server.api('GET', `/images/${upload.json.id}`)).json;
+    const { variants: _sent, thumbnailUrl: sentThumb, thumbnailUrl2x: sentThumb2x, downloadUrl: sentDownload, ...sent } = event!.json.data;
+    const { variants: _now, thumbnailUrl: apiThumb, thumbnailUrl2x: apiThumb2x, downloadUrl: apiDownload, ...api } = (await server.api('GET', `/images/${upload.json.id}`)).json;
     expect(sent).toEqual(api);
     expect(apiThumb).toBe(`${server.url}${sentThumb}`);
     expect(apiThumb2x).toBe(`${server.url}${sentThumb2x}`);
+    expect(apiDownload).toBe(`${server.url}${sentDownload}`);
     await server.api('DELETE', `/presets/${preset.json.id}`);
     await server.api('DELETE', `/images/${upload.json.id}`);
     await server.api('DELETE', `/webhooks/${created.json.id}`);
@@ -137,13 +138,30 @@ describe('webhooks on a real server and receiver', () => {
     await fast.down();
   }, 20_000);
 
+  test('the trash: image.trashed when an image moves there, image.restored when it comes back, image.deleted once it is gone for good', async () => {
+    const receiver = await startReceiver();
+    const created = await server.api('POST', '/webhooks', { url: receiver.url, events: ['image.trashed', 'image.restored', 'image.deleted'] });
+    receiver.secret = created.json.secret;
+    const { id } = (await server.upload(await jpeg(12, 10), 'trash-hook.jpg', 'hooked')).json;
+    expect((await server.api('DELETE', `/images/${id}`)).status).toBe(204);
+    expect((await server.api('POST', `/images/${id}/restore`)).status).toBe(200);
+    expect((await server.api('DELETE', `/images/${id}`)).status).toBe(204);
+    expect((await server.api('DELETE', `/images/${id}?permanent=true`)).status).toBe(204);
+    const events = await receiver.waitFor(4);
+    const sorted = events.sort((a, b) => a.json.timestamp.localeCompare(b.json.timestamp));
+    expect(sorted.map((e) => e.json.type)).toEqual(['image.trashed', 'image.restored', 'image.trashed', 'image.deleted']);
+    expect(sorted.every((e) => e.json.data.id === id && e.json.data.folder === 'hooked')).toBe(true);
+    await server.api('DELETE', `/webhooks/${created.json.id}`);
+    await receiver.down();
+  });
+
   test('a receiver down for a while gets every event once when it comes back (deduplicated by webhook-id)', async () => {
     const receiver = await startReceiver({ up: false });
     const created = await server.api('POST', '/webhooks', { url: receiver.url, events: ['image.created', 'image.deleted'] });
     receiver.secret = created.json.secret;
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await server.upload(await jpeg(10 + i, 10), `d${i}.jpg`)).json.id);
-    await server.api('DELETE', `/images/${ids[0]}`);
+    await server.api('DELETE', `/images/${ids[0]}?permanent=true`);
     await Bun.sleep(700); // several failed attempts meanwhile
     const failed = (await server.api('GET', `/webhooks/${created.json.id}/deliveries`)).json.items;
     expect(failed.length).toBeGreaterThanOrEqual(5);

@@ -83,7 +83,9 @@ function causeOf(event: ChangeEvent): PurgeCause | null {
   switch (event.type) {
     case 'image.replaced':
       return { event: 'image.replaced', images: [{ id: event.previous.id, version: event.previous.version }] };
+    // A trashed image is gone from delivery at once: the CDN must forget it as for a delete.
     case 'image.deleted':
+    case 'image.trashed':
       return { event: 'image.deleted', images: [{ id: event.image.id, version: event.image.version }] };
     case 'image.updated': {
       const [a, b] = [event.previous.focalPoint, event.image.focalPoint];

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
 import { EmbedQuery, EmbedView } from '../../api/embed';
+import { DeleteImageQuery } from '../../api/trash';
 import { ImagePage, ImagePatch, ImageView, ListImagesQuery, ReplaceBody, UploadBody } from '../../api/images';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -81,13 +82,20 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     })
     .delete(
       '/:id',
-      async ({ caller, params, status }) => {
-        await api.images.delete(caller, params.id);
+      async ({ caller, params, query, status }) => {
+        await api.images.delete(caller, params.id, { permanent: query.permanent === 'true' });
         return status(204, undefined);
       },
       {
         params: IdParams,
-        response: { 204: t.Void({ description: 'Deleted, with its files and cached variants' }), ...apiErrors(404) },
-        detail: { tags, operationId: 'deleteImage', summary: 'Delete an image' },
+        query: DeleteImageQuery,
+        response: { 204: t.Void({ description: 'In the trash; with permanent=true deleted, with its files and cached variants' }), ...apiErrors(404) },
+        detail: {
+          tags,
+          operationId: 'deleteImage',
+          summary: 'Delete an image (to the trash)',
+          description:
+            'Moves the image to the trash: delivery answers 404 at once; restore it within IMGAPI_TRASH_DAYS (default 30). `permanent=true` deletes it for good at once, also one already in the trash.',
+        },
       },
     );

@@ -1,0 +1,53 @@
+import { t, type Static } from 'elysia';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
+import { ImageView, imagesApi } from './images';
+import { Integer } from './integer';
+import type { ApiServices, Caller } from './services';
+
+export const TrashItem = t.Object(
+  {
+    image: ImageView,
+    trashedAt: t.String({ format: 'date-time' }),
+    purgeAt: t.String({ format: 'date-time', description: 'When the background job deletes it for good (trashedAt + IMGAPI_TRASH_DAYS)' }),
+  },
+  { title: 'TrashItem', description: 'A trashed image: out of listings, search and delivery (404) until restored' },
+);
+
+export const TrashPage = t.Object(
+  { items: t.Array(TrashItem), total: Integer(), page: Integer(), pageSize: Integer() },
+  { title: 'TrashPage' },
+);
+export type TrashPage = Static<typeof TrashPage>;
+
+export const TrashQuery = t.Object({
+  page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
+  pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
+});
+export type TrashQuery = Static<typeof TrashQuery>;
+
+export const DeleteImageQuery = t.Object({
+  permanent: t.Optional(
+    t.Union([t.Literal('true'), t.Literal('false')], {
+      description: 'true: delete at once, with its files and cached variants (also for an image already in the trash); default false: move to the trash',
+    }),
+  ),
+});
+export type DeleteImageQuery = Static<typeof DeleteImageQuery>;
+
+/** The trash: the use cases behind `/api/v1/trash` and `POST /api/v1/images/:id/restore`. */
+export function trashApi(services: ApiServices) {
+  const { trash } = services;
+  const { views } = imagesApi(services);
+  return {
+    async list(caller: Caller, query: TrashQuery): Promise<TrashPage> {
+      const page = await trash.list(
+        caller.clientId,
+        query.page === undefined ? 1 : Number(query.page),
+        query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize),
+      );
+      const images = await views(caller, page.items.map((item) => item.image));
+      return { ...page, items: page.items.map((item, i) => ({ image: images[i]!, trashedAt: item.trashedAt, purgeAt: item.purgeAt })) };
+    },
+    restore: async (caller: Caller, id: string) => (await views(caller, [await trash.restore(caller.clientId, id)]))[0]!,
+  };
+}

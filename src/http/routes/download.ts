@@ -1,0 +1,48 @@
+import { Elysia, t } from 'elysia';
+import type { Api } from '../../api';
+import { errors } from '../../api/errors';
+import { attachment } from '../content-disposition';
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  return !!ifNoneMatch && ifNoneMatch.split(',').some((tag) => [etag, `W/${etag}`, '*'].includes(tag.trim()));
+}
+
+/**
+ * `GET /d/<clientId>/<signature>/<imageId>?v=<version>`: the original as uploaded, as an
+ * attachment. Browsers revalidate each time (the ETag answers 304), so a trashed image stops
+ * downloading at once; shared caches keep nothing. The sandbox CSP and nosniff keep an SVG
+ * original from ever running as a page.
+ */
+export const downloadRoutes = (api: Api) =>
+  new Elysia().get(
+    '/d/:clientId/:signature/:imageId',
+    async ({ params, query, headers }) => {
+      const { image, contentType, body } = await api.download.open({ ...params, version: query.v });
+      // The SHA-256 of the bytes: the same original, the same tag.
+      const etag = `"${image.contentHash}"`;
+      const common = {
+        etag,
+        'cache-control': 'private, no-cache',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+      };
+      if (matches(headers['if-none-match'], etag)) return new Response(null, { status: 304, headers: common });
+      return new Response('path' in body ? Bun.file(body.path) : (body.data as Uint8Array<ArrayBuffer>), {
+        headers: { ...common, 'content-type': contentType, 'content-disposition': attachment(image.originalName) },
+      });
+    },
+    {
+      params: t.Object({ clientId: t.String(), signature: t.String(), imageId: t.String() }),
+      query: t.Object({ v: t.Optional(t.String({ description: 'The image version the URL was signed for' })) }),
+      response: { 200: t.File({ description: 'The original bytes, Content-Disposition: attachment' }), 304: t.Void({ description: 'Not modified (If-None-Match)' }), ...errors(400, 403, 404, 405, 414) },
+      detail: {
+        tags: ['delivery'],
+        operationId: 'downloadOriginal',
+        summary: 'Download an original (signed URL)',
+        description:
+          "The image object's `downloadUrl`: no key or cookie, the signature (the client's signing secret, or the previous one during its grace) authorizes it. " +
+          'The bytes as uploaded with their type; 404 once the image is trashed or deleted, or replaced (a new version has a new URL); 403 for a wrong signature.',
+        security: [],
+      },
+    },
+  );
