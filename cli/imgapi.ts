@@ -6,6 +6,7 @@ import { ConfigError } from '../src/config';
 import { AppError } from '../src/core/errors';
 import { registerClient } from './commands/client';
 import { registerDoctor } from './commands/doctor';
+import { registerExport } from './commands/export';
 import { registerFolder } from './commands/folder';
 import { registerImage } from './commands/image';
 import { registerInit } from './commands/init';
@@ -35,7 +36,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerSync, registerWatch, registerDoctor, registerMigrate,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate,
 ]) {
   register(program);
 }

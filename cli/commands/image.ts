@@ -8,6 +8,7 @@ import { displayPath } from '../source-files';
 import { print } from '../options';
 import { registerImageBulk } from './image-bulk';
 import { registerImageRestore } from './trash';
+import { registerImageTag } from './image-tag';
 
 const line = (i: ImageView) => `${i.id}\t${displayPath(i.folder, i.originalName)}\t${i.width}x${i.height}\t${i.format}\t${i.bytes}`;
 const focusLine = (i: ImageView) => `${line(i)}\t${i.focalPoint ? `focal point ${i.focalPoint.x},${i.focalPoint.y}` : 'no focal point'}`;
@@ -85,6 +86,8 @@ export function registerImage(program: Command): void {
         print(options, updated, focusLine(updated));
       })(command);
     });
+
+  registerImageTag(image);
 
   registerImageBulk(image);
   registerImageRestore(image);

@@ -20,12 +20,16 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 const describe = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
+/** They separate tags in lists people type (CLI, dashboard) and in CSV cells, so no tag holds one. */
+export const TAG_SEPARATORS = /[,;]/;
+
 /**
  * A tag as stored and matched: trimmed, lower-cased, inner whitespace as one space. Throws
- * for an empty or over-long tag or one with control characters.
+ * for an empty or over-long tag or one with control characters or a separator.
  */
 export function normalizeTag(raw: string): string {
   if (CONTROL.test(raw)) throw invalid(`Tag ${describe(raw)} contains a control character`);
+  if (TAG_SEPARATORS.test(raw)) throw invalid(`Tag ${describe(raw)} contains "," or ";", which separate tags`);
   const tag = raw.trim().toLowerCase().replace(/\s+/g, ' ');
   if (tag === '') throw invalid('A tag must not be empty');
   if ([...tag].length > MAX_TAG_LENGTH) throw invalid(`Tag ${describe(tag)} is longer than ${MAX_TAG_LENGTH} characters`);

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, messageOf, param, v1, type FolderTreeView } from './api';
 import { confirmDialog } from './confirm-dialog';
 import { FolderForm } from './folder-form';
+import { folderDropHandlers } from './image-drag';
 import type { Selection } from './route';
 import { treeMove } from './tree-keys';
 
@@ -116,8 +117,24 @@ function Branch(props: { nodes: FolderTreeView[]; collapsed: Set<string>; select
   );
 }
 
-export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection; onSelect: (s: Selection) => void; onChanged: () => void }) {
-  const { tree, selected, onSelect, onChanged } = props;
+export function FolderTree(props: {
+  tree: FolderTreeView[];
+  selected: Selection;
+  onSelect: (s: Selection) => void;
+  onChanged: () => void;
+  /** Image tiles dropped on a folder (or the root): move them there. */
+  onDropImages?: (folder: string, ids: string[]) => void;
+}) {
+  const { tree, selected, onSelect, onChanged, onDropImages } = props;
+  const drops = folderDropHandlers({
+    // "All images" is not a place: only the root and the folders are.
+    placeOf: (target) => {
+      const item = (target as Element | null)?.closest?.<HTMLElement>('[role="treeitem"]');
+      return onDropImages && item && item.dataset.key !== 'all' ? item : null;
+    },
+    folderOf: (item) => selectionOf(item.dataset.key!) ?? '',
+    dropped: (folder, ids) => onDropImages?.(folder, ids),
+  });
   const [mode, setMode] = useState<'none' | 'create' | 'rename'>('none');
   const [error, setError] = useState('');
   const opener = useRef<HTMLElement | null>(null);
@@ -210,6 +227,7 @@ export function FolderTree(props: { tree: FolderTreeView[]; selected: Selection;
         role="tree"
         aria-label="Folders"
         onKeyDown={onTreeKey}
+        {...drops}
         onFocusIn={(e) => {
           const key = (e.target as HTMLElement).closest<HTMLElement>('[role="treeitem"]')?.dataset.key;
           if (key) setFocused(key);

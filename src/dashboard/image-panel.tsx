@@ -3,8 +3,10 @@ import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type Imag
 import { confirmDialog } from './confirm-dialog';
 import { EmbedTab } from './embed-tab';
 import { FocalPointEditor } from './focal-point';
+import { ImageLabels } from './image-labels';
 import { PublicUrl } from './public-url';
 import { Tabs } from './tabs';
+import { TransformPlayground } from './transform-playground';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
   const { image, folders, onClose, onChanged } = props;
@@ -115,6 +117,8 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                   </dd>
                 </dl>
 
+                <ImageLabels image={image} onSaved={onChanged} />
+
                 <h3>Public URL</h3>
                 <PublicUrl image={image} presets={presets} />
 
@@ -171,6 +175,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
             ),
           },
           { id: 'embed', label: 'Embed', content: <EmbedTab image={image} presets={presets} /> },
+          { id: 'transform', label: 'Transform', content: <TransformPlayground image={image} /> },
         ]}
       />
       {error && <p class="error">{error}</p>}

@@ -33,7 +33,7 @@ export function KeysPage() {
         </form>
         {keys.error && <p class="error">{keys.error}</p>}
         {secret && <SecretBox label="Your new API key" secret={secret} testId="key-secret" />}
-        <table>
+        <table class="keys-table">
           <thead>
             <tr>
               <th>Name</th>
@@ -48,13 +48,13 @@ export function KeysPage() {
           <tbody>
             {keys.items.map((k) => (
               <tr data-key-id={k.id}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}…</code>
+                <td class="key-name">{k.name}</td>
+                <td data-label="Key">
+                  <code data-testid="key-prefix">{k.prefix}…</code>
                 </td>
-                <td>{when(k.createdAt)}</td>
-                <td>{when(k.lastUsedAt)}</td>
-                <td>
+                <td data-label="Created">{when(k.createdAt)}</td>
+                <td data-label="Last used">{when(k.lastUsedAt)}</td>
+                <td class="key-actions">
                   <button class="danger small" data-testid="key-revoke" onClick={() => revoke(k)}>
                     Revoke
                   </button>

@@ -2,8 +2,15 @@ import { DEFAULT_PAGE_SIZE } from '../core/paging';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
+import { FolderDrawer } from './folder-drawer';
 import { FolderTree } from './folder-tree';
 import { ImagePanel } from './image-panel';
+import { useBulkRunner } from './bulk-actions';
+import { BulkToolbar } from './bulk-toolbar';
+import { confirmDialog } from './confirm-dialog';
+import { gridKeyHandler } from './grid-keys';
+import { startImageDrag } from './image-drag';
+import { useSelection } from './use-selection';
 import { PlaceholderImg } from './placeholder';
 import { readRoute, replaceRoute, type Selection } from './route';
 import { uploadAll, UploadList, withUpdate, type UploadItem } from './uploader';
@@ -62,6 +69,27 @@ export function Library() {
     setVersion((v) => v + 1);
   };
 
+  // Bulk work: the images chosen (kept across pages), names for its reports, its keys.
+  const selection = useSelection();
+  const names = useRef(new Map<string, string>());
+  data?.items.forEach((image) => names.current.set(image.id, image.originalName));
+  const pageIds = data?.items.map((image) => image.id) ?? [];
+  const bulk = useBulkRunner(
+    (id) => names.current.get(id) ?? id,
+    // Moved or deleted images leave the selection (and often the page); what failed stays, to retry or look at.
+    (failed, change) => {
+      if (change.action === 'move' || change.action === 'delete') selection.set(failed);
+      void reload();
+    },
+  );
+  const deleteImages = async (ids: string[]) => {
+    const one = ids.length === 1 ? `"${names.current.get(ids[0]!) ?? ids[0]}"` : `${ids.length} images`;
+    if (!(await confirmDialog({ title: `Delete ${one}?`, message: `Delete ${one}? They go to the trash.`, confirmLabel: 'Delete', danger: true }))) return;
+    if (open && ids.includes(open.id)) setOpen(null);
+    await bulk.run(ids, { action: 'delete' });
+  };
+  const onGridKey = gridKeyHandler((id) => void deleteImages(selection.has(id) ? selection.ids : [id]));
+
   useEffect(() => {
     loadTree();
   }, []);
@@ -77,6 +105,7 @@ export function Library() {
   useEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q }), [selected, q, page]);
 
   const select = (s: Selection) => {
+    selection.clear();
     setSelected(s);
     setPage(1);
     setOpen(null);
@@ -100,7 +129,9 @@ export function Library() {
 
   return (
     <div class="library">
-      <FolderTree tree={tree} selected={selected} onSelect={select} onChanged={reload} />
+      <FolderDrawer where={selected === null ? 'All images' : selected === '' ? '/ (root)' : selected}>
+        <FolderTree tree={tree} selected={selected} onSelect={select} onChanged={reload} onDropImages={(folder, ids) => void bulk.run(ids, { action: 'move', folder })} />
+      </FolderDrawer>
       <section class="images" aria-label="Images">
         <div class="toolbar">
           <input
@@ -132,6 +163,7 @@ export function Library() {
         <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>
         <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
         {error && <p class="error">{error}</p>}
+        {(pageIds.length > 0 || selection.size > 0) && <BulkToolbar selection={selection} pageIds={pageIds} folders={flatten(tree)} runner={bulk} onDelete={deleteImages} />}
         {folderHits.length > 0 && (
           <nav class="folder-hits" aria-label="Matching folders">
             <span class="muted">Folders:</span>
@@ -148,13 +180,30 @@ export function Library() {
             <p class="muted">Drag files here or use Upload.</p>
           </div>
         )}
-        <ul class="grid">
+        <ul class="grid" onKeyDown={onGridKey}>
           {data?.items.map((image) => (
             // Keyed: a tile showing another image is a new <img>, never the old one painting the
             // previous image's picture until its own arrives.
-            <li key={image.id} data-testid="image-tile" class={open?.id === image.id ? 'active' : ''}>
+            <li
+              key={image.id}
+              data-testid="image-tile"
+              data-id={image.id}
+              class={`${open?.id === image.id ? 'active' : ''} ${selection.has(image.id) ? 'selected' : ''}`}
+              draggable
+              onDragStart={(e) => startImageDrag(e, selection.has(image.id) ? selection.ids : [image.id])}
+            >
+              <input
+                type="checkbox"
+                class="tile-check"
+                aria-label={`Select ${image.originalName}`}
+                checked={selection.has(image.id)}
+                onClick={(e) => selection.toggle(image.id, e.shiftKey, pageIds)}
+              />
               <button
+                class="tile-open"
                 onClick={(e) => {
+                  // Shift, Ctrl or Cmd: choose, as on the box, instead of opening.
+                  if (e.shiftKey || e.ctrlKey || e.metaKey) return selection.toggle(image.id, e.shiftKey, pageIds);
                   opener.current = e.currentTarget;
                   setOpen(image);
                 }}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { logIn, messageOf } from './api';
 
 export function Login({ sessionEnded, onLogin }: { sessionEnded: boolean; onLogin: (username: string) => void }) {
@@ -6,6 +6,9 @@ export function Login({ sessionEnded, onLogin }: { sessionEnded: boolean; onLogi
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = 'Sign in · imgapi';
+  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -23,13 +26,14 @@ export function Login({ sessionEnded, onLogin }: { sessionEnded: boolean; onLogi
   return (
     <main class="login">
       <form class="card login-card" onSubmit={submit}>
-        <h1 class="brand">imgapi</h1>
+        <p class="brand">imgapi</p>
+        <h1 class="login-title">Sign in</h1>
         {sessionEnded ? (
           <p class="notice" role="status" data-testid="session-ended">
             Your session has ended. Sign in again to continue where you were.
           </p>
         ) : (
-          <p class="muted">Sign in to manage your images.</p>
+          <p class="muted">Manage your images, presets and API keys.</p>
         )}
         <label>
           Username

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { copyText, messageOf, signUrl, type ImageView, type PresetView } from './api';
 
-type UrlKind = { kind: 'full' } | { kind: 'preset'; name: string } | { kind: 'custom' };
+type UrlKind = { kind: 'full' } | { kind: 'preset'; name: string };
 
 /** How long a signed URL works (exp_); preset URLs are unsigned and cannot expire. */
-const EXPIRIES: readonly { label: string; seconds: number | null }[] = [
+export const EXPIRIES: readonly { label: string; seconds: number | null }[] = [
   { label: 'Never expires', seconds: null },
   { label: 'Expires in 1 hour', seconds: 3600 },
   { label: 'Expires in 1 day', seconds: 86_400 },
@@ -13,41 +13,35 @@ const EXPIRIES: readonly { label: string; seconds: number | null }[] = [
 ];
 
 interface Signed {
-  /** The choice (image version, preset or transform) this answer is for. */
+  /** The choice (image version, preset, expiry) this answer is for. */
   for: string;
   url: string;
   error: string;
 }
 
-/** An image's public URL — full size, a preset or a typed transform — signed by the server, with Copy. */
+/** An image's public URL — full size or a preset — signed by the server, with Copy (any other transform: the Transform tab). */
 export function PublicUrl({ image, presets }: { image: ImageView; presets: PresetView[] }) {
   const [kind, setKind] = useState<UrlKind>({ kind: 'full' });
-  const [transform, setTransform] = useState('w_800,f_webp');
   const [expiresIn, setExpiresIn] = useState<number | null>(null);
   const [signed, setSigned] = useState<Signed>({ for: '', url: '', error: '' });
   const [copied, setCopied] = useState('');
   const urlInput = useRef<HTMLInputElement>(null);
 
   const expiry = kind.kind !== 'preset' && expiresIn !== null ? { expiresIn } : {};
-  const spec = kind.kind === 'preset' ? { preset: kind.name } : { ...(kind.kind === 'custom' ? { transform } : {}), ...expiry };
+  const spec = kind.kind === 'preset' ? { preset: kind.name } : expiry;
   const chosen = JSON.stringify([image.version, spec]);
   // Only an answer for what is chosen now is shown, from the very render that changed the choice:
-  // the previous URL, shown a moment longer, would be copied for a transform it is not.
+  // the previous URL, shown a moment longer, would be copied for a choice it is not.
   const current = signed.for === chosen ? signed : { url: '', error: '' };
 
   useEffect(() => {
     let latest = true;
-    const timer = setTimeout(
-      () =>
-        signUrl(image.id, spec).then(
-          (r) => latest && setSigned({ for: chosen, url: r.url, error: '' }),
-          (e) => latest && setSigned({ for: chosen, url: '', error: messageOf(e) }),
-        ),
-      kind.kind === 'custom' ? 250 : 0,
+    signUrl(image.id, spec).then(
+      (r) => latest && setSigned({ for: chosen, url: r.url, error: '' }),
+      (e) => latest && setSigned({ for: chosen, url: '', error: messageOf(e) }),
     );
     return () => {
       latest = false;
-      clearTimeout(timer);
     };
   }, [chosen]);
 
@@ -60,18 +54,14 @@ export function PublicUrl({ image, presets }: { image: ImageView; presets: Prese
           value={choice}
           onChange={(e) => {
             const v = e.currentTarget.value;
-            setKind(v === 'full' ? { kind: 'full' } : v === 'custom' ? { kind: 'custom' } : { kind: 'preset', name: v.slice(7) });
+            setKind(v === 'full' ? { kind: 'full' } : { kind: 'preset', name: v.slice(7) });
           }}
         >
           <option value="full">Full size</option>
           {presets.map((p) => (
             <option value={`preset:${p.name}`}>Preset: {p.name}</option>
           ))}
-          <option value="custom">Custom transform…</option>
         </select>
-        {kind.kind === 'custom' && (
-          <input aria-label="Transform" placeholder="w_600,f_webp,q_80" value={transform} onInput={(e) => setTransform(e.currentTarget.value)} />
-        )}
         {kind.kind !== 'preset' && (
           <select aria-label="Expiry" data-testid="url-expiry" value={String(expiresIn)} onChange={(e) => setExpiresIn(e.currentTarget.value === 'null' ? null : Number(e.currentTarget.value))}>
             {EXPIRIES.map((option) => (
@@ -104,6 +94,7 @@ export function PublicUrl({ image, presets }: { image: ImageView; presets: Prese
         </button>
       </div>
       {current.error && <p class="error">{current.error}</p>}
+      <p class="muted small-print">Any other size, crop, format or effect: the Transform tab.</p>
     </>
   );
 }

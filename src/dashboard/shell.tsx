@@ -6,6 +6,8 @@ import { Library } from './library';
 import { PresetsPage } from './presets-page';
 import { readRoute, type Tab } from './route';
 import { SecretBox } from './secret-box';
+import { onLibraryControl, showShortcuts, useShortcuts } from './shortcuts';
+import { ThemePicker } from './theme-picker';
 import { WebhooksPage } from './webhooks-page';
 
 const TABS: [Tab, string][] = [
@@ -99,6 +101,16 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
+  const title = TABS.find(([id]) => id === tab)![1];
+  useEffect(() => {
+    document.title = `${title} · imgapi`;
+  }, [title]);
+  useShortcuts({
+    '/': () => onLibraryControl('image-search', (search) => search.focus()),
+    u: () => onLibraryControl('upload-input', (input) => input.click()),
+    '?': showShortcuts,
+  });
+
   const logout = async () => {
     await call(auth.logout.post()).catch(() => undefined);
     onLogout();
@@ -107,7 +119,9 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
   return (
     <div class="shell">
       <header class="topbar">
-        <h1 class="brand">imgapi</h1>
+        <a class="brand" href="#/images">
+          imgapi
+        </a>
         <label class="client-picker">
           <span class="muted">Client</span>
           <select data-testid="client-select" value={clientId} onChange={(e) => choose(e.currentTarget.value)}>
@@ -127,6 +141,10 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           ))}
         </nav>
         <span class="muted user">{user}</span>
+        <ThemePicker />
+        <button class="ghost icon-button shortcuts-open" onClick={showShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-open">
+          ?
+        </button>
         <button class="ghost" data-testid="logout" onClick={logout}>
           Log out
         </button>
@@ -134,6 +152,8 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
       {adding && <NewClient onCreated={(c) => loadClients(c.id)} onClose={closeNewClient} />}
       {clientId && (
         <main class="content" key={clientId}>
+          {/* The highlighted tab names the page for the eye; this names it for a screen reader's outline. */}
+          <h1 class="visually-hidden">{title}</h1>
           {tab === 'images' && <Library />}
           {tab === 'presets' && <PresetsPage />}
           {tab === 'webhooks' && <WebhooksPage />}

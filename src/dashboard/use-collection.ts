@@ -32,6 +32,8 @@ export function useCollection<T extends { id: string }>(calls: { list: () => Pro
     items,
     loaded,
     error,
+    /** Loads the list again after a change made elsewhere (an edit form with its own errors). */
+    reload: () => attempt(load),
     submit: (run: () => Promise<void>) => (event: Event) => {
       event.preventDefault();
       return attempt(async () => {

@@ -49,6 +49,18 @@ export async function logIn(page: Page): Promise<void> {
 }
 
 /**
+ * Shows the folder tree: on a narrow screen it is a drawer behind the "Folders" button, opened
+ * here if closed (picking a folder closes it again); a wide screen always shows it.
+ */
+export async function showFolders(page: Page): Promise<Locator> {
+  const button = page.getByTestId('folders-button');
+  if ((await button.isVisible()) && (await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  const tree = page.getByTestId('folder-tree');
+  await tree.waitFor();
+  return tree;
+}
+
+/**
  * Waits for the dashboard's confirm dialog and answers it as a user would (clicking the confirming
  * button, or Cancel), returning its message. The dialog must close and take its backdrop along.
  */

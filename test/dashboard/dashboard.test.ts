@@ -99,13 +99,14 @@ test('a user manages images, presets and keys in a real Chromium', async () => {
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
   await shot('04-image-panel');
 
-  // A custom transform, signed for us.
-  await page.getByLabel('URL kind').selectOption('custom');
-  await page.getByLabel('Transform').fill('w_100,f_png');
-  await page.waitForFunction(() => (document.querySelector('[data-testid="public-url"]') as HTMLInputElement).value.includes('/w_100,f_png/'));
-  const custom = await fetch(await page.getByTestId('public-url').inputValue());
+  // A custom transform, signed for us, in the Transform tab.
+  await page.getByRole('tab', { name: 'Transform' }).click();
+  await page.getByTestId('playground-transform').fill('w_100,f_png');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="playground-url"]') as HTMLInputElement).value.includes('/w_100,f_png/'));
+  const custom = await fetch(await page.getByTestId('playground-url').inputValue());
   const customMeta = await decode(await custom.arrayBuffer());
   expect([customMeta.format, customMeta.width]).toEqual(['png', 100]);
+  await page.getByRole('tab', { name: 'Details' }).click();
 
   // Rename and move the image; rename a folder; delete it after the confirmation.
   await page.getByLabel('Name', { exact: true }).fill('sea.jpg');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { jpeg } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
-import { accessibilityViolations, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+import { accessibilityViolations, launchChromium, logIn, openPage, PHONE, screenshot, showFolders, unexpected, USER } from './browser';
 
 // The folder tree: its New folder and Rename forms take the focus and let go of it again, and
 // it is a WAI-ARIA tree (roles, names that read well, expand/collapse, arrow keys).
@@ -33,7 +33,7 @@ async function start(options: BrowserContextOptions) {
   const opened = await openPage(browser, s.url, options);
   await opened.page.goto(`${s.url}/`);
   await logIn(opened.page);
-  await opened.page.getByTestId('folder-tree').waitFor();
+  await showFolders(opened.page);
   return opened;
 }
 
@@ -139,6 +139,8 @@ for (const [size, options] of SIZES) {
     // Keys, from the first item: Down, Down reaches holidays; Left closes it, Right opens it,
     // Right again goes to 2024, Left back to holidays; Up/Down move; Enter chooses.
     await item(page, 'All images').click();
+    // Picking a folder closes a phone's drawer; opened again, the focus is on the one picked.
+    await showFolders(page);
     expect(await focusedItem(page)).toBe('All images');
     await page.keyboard.press('ArrowDown');
     expect(await focusedItem(page)).toBe('/ (root)');
@@ -167,6 +169,8 @@ for (const [size, options] of SIZES) {
     expect(await focusedItem(page)).toBe('products, 1 image');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash.includes('folder=products'));
+    // Picked: a phone's drawer closes; opened again, it shows the folder chosen.
+    await showFolders(page);
     expect(await item(page, 'products, 1 image').getAttribute('aria-selected')).toBe('true');
     expect(await item(page, 'All images').getAttribute('aria-selected')).toBe('false');
     await page.getByTestId('image-tile').filter({ hasText: 'shoe.jpg' }).waitFor();

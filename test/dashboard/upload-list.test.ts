@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { png } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
-import { accessibilityViolations, answerConfirm, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+import { accessibilityViolations, answerConfirm, launchChromium, logIn, openPage, PHONE, screenshot, showFolders, unexpected, USER } from './browser';
 
 // The upload list: rows stay where they are, errors are readable and announced, sizes are in
 // units people read, the grid grows file by file, and the list can be cleared.
@@ -91,7 +91,7 @@ for (const [size, options] of sizes) {
     await page.unroute('**/api/v1/images');
     await page.getByTestId('upload-input').setInputFiles([{ name: 'doomed.png', mimeType: 'image/png', buffer: Buffer.from(await png(20, 20)) }]);
     await uploads.locator('li.done').waitFor();
-    await page.getByTestId('folder-tree').getByRole('button', { name: 'Delete' }).click();
+    await (await showFolders(page)).getByRole('button', { name: 'Delete' }).click();
     await answerConfirm(page);
     await page.waitForFunction(() => !document.querySelector('[aria-label=Uploads]'));
     expect(await accessibilityViolations(page)).toEqual([]);

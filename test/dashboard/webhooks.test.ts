@@ -44,7 +44,7 @@ test('desktop: add an endpoint (secret shown once, copied), send a test event, r
   const { page, errors } = await openPage(browser, s.url, WIDE);
   await page.goto(`${s.url}/#/webhooks`);
   await logIn(page);
-  await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+  await page.getByRole('heading', { name: 'Webhooks', level: 2 }).waitFor();
   expect(await page.locator('nav.tabs a[aria-current=page]').textContent()).toBe('Webhooks');
 
   receiver.secret = await addEndpoint(page, receiver.url, ['image.created', 'image.deleted']);

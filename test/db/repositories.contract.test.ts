@@ -546,7 +546,7 @@ describe.each(backends)('repositories on $name', (backend) => {
     const clientId = 'labels';
     await repos.clients.insert({ id: clientId, name: 'Labels', signingSecret: 's', createdAt: at(0) });
     const folder = (await repos.folders.ensurePath(clientId, ['shoes'], () => id('fld'), at(70), 1000)).folder;
-    const hostile = "x'); drop table images; --";
+    const hostile = "x'); drop table images --";
     const red = { ...image(clientId, folder, 'IMG_0001.jpg', 70), tags: ['red', 'summer sale', hostile], alt: 'A red Sneaker on white', meta: { sku: 'A-1', stock: 3, sale: true, note: null } };
     const blue = { ...image(clientId, null, 'IMG_0002.jpg', 71), tags: ['blue', 'summer sale'], alt: 'Blue sandal', meta: {} };
     const plain = image(clientId, folder, 'plain.jpg', 72);

@@ -81,6 +81,8 @@ describe('tags, alt and meta on the image object', () => {
       [{ tags: ['   '] }, /must not be empty/],
       [{ tags: ['ok', 'bad\u0000tag'] }, /control character/],
       [{ tags: ['bell\u0007'] }, /control character/],
+      [{ tags: ['a,b'] }, /separate tags/],
+      [{ tags: ['a;b'] }, /separate tags/],
       [{ alt: 5 }, /alt/],
       [{ alt: 'a'.repeat(501) }, /alt/],
       [{ alt: 'line\u0000break' }, /control character/],
@@ -109,12 +111,12 @@ describe('tags, alt and meta on the image object', () => {
 
   test('SQL-ish and markup strings are data: stored, listed by ?tag= and searched as they are', async () => {
     const image = await upload('quotes.jpg');
-    const sqlish = `x'); drop table images; --`;
+    const sqlish = `x') or 1=1 union select * from images --`;
     const { json } = await patch(image.id, { tags: [sqlish, '%', '_'], alt: `"><script>alert(1)</script>`, meta: { "'or 1=1 --": '%_' } });
     expect(json.tags).toEqual([sqlish, '%', '_']);
     expect(await ids(`tag=${encodeURIComponent(sqlish)}`)).toEqual([image.id]);
     expect(await ids(`tag=${encodeURIComponent('%')}`)).toEqual([image.id]);
-    expect(await ids(`q=${encodeURIComponent('drop table')}`)).toEqual([image.id]);
+    expect(await ids(`q=${encodeURIComponent('union select')}`)).toEqual([image.id]);
     expect((await list('')).status).toBe(200);
   });
 

@@ -100,6 +100,16 @@ describe('POST /images/zip', () => {
   });
 });
 
+test('the OpenAPI document gives the ZIP as application/zip and the bulk request its schema', async () => {
+  const document = await (await fetch(`${s.url}/docs/json`)).json();
+  const zip = document.paths['/api/v1/images/zip'].post;
+  expect(zip.responses['200'].content).toEqual({ 'application/zip': { schema: { type: 'string', format: 'binary', description: 'The ZIP archive, streamed' } } });
+  expect(Object.keys(zip.responses)).toEqual(expect.arrayContaining(['400', '404', '413']));
+  const bulk = document.paths['/api/v1/images/bulk'].post;
+  expect(bulk.operationId).toBe('bulkImages');
+  expect(bulk.requestBody.content['application/json'].schema.properties.ids.maxItems).toBe(500);
+});
+
 test('archiveNames: distinct ignoring case, extensions kept', () => {
   expect(archiveNames(['a.jpg', 'A.jpg', 'a.jpg', 'a (2).jpg', 'b.tar.gz', 'b.tar.gz'])).toEqual(['a.jpg', 'A (2).jpg', 'a (3).jpg', 'a (2) (2).jpg', 'b.tar.gz', 'b.tar (2).gz']);
 });

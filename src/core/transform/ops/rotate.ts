@@ -1,12 +1,13 @@
 import { defineOp, InvalidValue } from './op';
 
-export type Angle = 90 | 180 | 270;
+export const ANGLES = [90, 180, 270] as const;
+export type Angle = (typeof ANGLES)[number];
 
 export const rotate = defineOp({
   key: 'a',
   doc: { meaning: 'rotate clockwise', values: '90, 180, 270' },
   parse(raw): Angle {
-    if (raw !== '90' && raw !== '180' && raw !== '270') throw new InvalidValue('expected 90, 180 or 270');
+    if (!ANGLES.some((angle) => String(angle) === raw)) throw new InvalidValue('expected 90, 180 or 270');
     return Number(raw) as Angle;
   },
   text: String,

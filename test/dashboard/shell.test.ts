@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { Browser, Page } from 'playwright-core';
+import { jpeg } from '../helpers/fixtures';
+import { startServer, type TestServer } from '../helpers/server';
+import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+
+// The dashboard's frame: page headings and titles, the light and dark themes, the keyboard
+// shortcuts, and the keys table on a phone.
+
+let s: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  s = await startServer();
+  await s.ctx.accounts.createUser(USER.username, USER.password);
+  await s.upload(await jpeg(600, 400, { color: '#3a7bd9' }), 'lake.jpg');
+  await s.api('POST', '/presets', { name: 'card', params: 'w_200,h_100,c_cover' });
+  await s.api('POST', '/keys', { name: 'deploy-from-the-ci-server' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+const sizes = [
+  ['desktop', { ...DESKTOP, viewport: { width: 1440, height: 900 } }],
+  ['phone', PHONE],
+] as const;
+
+const PAGES = [
+  ['Images', 'images'],
+  ['Presets', 'presets'],
+  ['Webhooks', 'webhooks'],
+  ['API keys', 'keys'],
+  ['Settings', 'settings'],
+] as const;
+
+/** The page's h1 texts, its title, and the table headers that name nothing. */
+const outline = (page: Page) =>
+  page.evaluate(() => ({
+    h1: [...document.querySelectorAll('h1')].map((h) => h.textContent?.trim()),
+    title: document.title,
+    emptyHeaders: [...document.querySelectorAll('th')].filter((th) => !th.textContent?.trim()).length,
+  }));
+
+const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
+/** Presses the header's theme toggle (system → light → dark → system) until it shows `choice`. */
+async function chooseTheme(page: Page, choice: 'system' | 'light' | 'dark') {
+  const toggle = page.getByTestId('theme-toggle');
+  for (let i = 0; i < 3 && (await toggle.getAttribute('data-theme-choice')) !== choice; i++) await toggle.click();
+  expect(await toggle.getAttribute('aria-label')).toBe(`Theme: ${choice[0]!.toUpperCase()}${choice.slice(1)}`);
+}
+const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+async function visit(page: Page, label: string, tab: string) {
+  await page.getByRole('link', { name: label, exact: true }).click();
+  await page.waitForFunction((t) => location.hash.startsWith(`#/${t}`) && document.title.startsWith(t === 'keys' ? 'API keys' : ''), tab);
+  await page.locator('main.content h1').waitFor({ state: 'attached' });
+  // Each page shows its first card once its list has loaded.
+  await page.locator('main.content .card, main.content [data-testid="image-tile"]').first().waitFor();
+}
+
+describe('Page headings and titles, in both themes', () => {
+  for (const [name, options] of sizes) {
+    test(`${name}: one h1 naming each page, document.title names it, no empty table header, axe clean in light and dark`, async () => {
+      const { page, errors } = await openPage(browser, s.url, options);
+      await page.goto(`${s.url}/`);
+      await page.getByTestId('login-submit').waitFor();
+      expect(await outline(page)).toEqual({ h1: ['Sign in'], title: 'Sign in · imgapi', emptyHeaders: 0 });
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await logIn(page);
+      // The brand is a link home, not the page's heading.
+      expect(await page.locator('header.topbar .brand').evaluate((e) => e.tagName)).toBe('A');
+
+      for (const mode of ['light', 'dark'] as const) {
+        await chooseTheme(page, mode);
+        expect(await theme(page)).toBe(mode);
+        for (const [label, tab] of PAGES) {
+          await visit(page, label, tab);
+          expect(await outline(page)).toEqual({ h1: [label], title: `${label} · imgapi`, emptyHeaders: 0 });
+          expect(await page.locator('nav').getByRole('link', { name: label, exact: true }).getAttribute('aria-current')).toBe('page');
+          await screenshot(page, `${name}-${mode}-${tab}`);
+          expect({ page: label, mode, violations: await accessibilityViolations(page) }).toEqual({ page: label, mode, violations: [] });
+        }
+      }
+      // The confirm dialog and the login page in the dark theme too.
+      await page.getByRole('link', { name: 'API keys', exact: true }).click();
+      await page.getByTestId('key-revoke').first().click();
+      await page.getByTestId('confirm-dialog').waitFor();
+      await screenshot(page, `${name}-dark-confirm`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await answerConfirm(page, false);
+      await page.getByTestId('logout').click();
+      await page.getByTestId('login-submit').waitFor();
+      expect(await theme(page)).toBe('dark');
+      await screenshot(page, `${name}-dark-login`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(unexpected(errors)).toEqual([]);
+      await page.context().close();
+    }, 150_000);
+  }
+});
+
+describe('Dark mode', () => {
+  test('follows the system until the user chooses; the choice is remembered and applied before the first paint', async () => {
+    const { page, errors } = await openPage(browser, s.url, { ...DESKTOP, colorScheme: 'dark' });
+    // What the page looks like at its first frame, before the dashboard's module has run.
+    await page.addInitScript(() =>
+      requestAnimationFrame(() => {
+        (window as any).firstFrame = { theme: document.documentElement.dataset.theme, background: getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() };
+      }),
+    );
+    await page.goto(`${s.url}/`);
+    await logIn(page);
+    expect(await theme(page)).toBe('dark');
+    expect(await page.getByTestId('theme-toggle').getAttribute('aria-label')).toBe('Theme: System');
+    const dark = await background(page);
+
+    // The system turns light: so does the page, at once.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    const light = await background(page);
+    expect(light).not.toBe(dark);
+
+    // Chosen dark while the system is light: kept across a reload, set before the first frame.
+    await chooseTheme(page, 'dark');
+    expect([await theme(page), await background(page)]).toEqual(['dark', dark]);
+    expect(await page.evaluate(() => localStorage.getItem('imgapi.theme'))).toBe('dark');
+    await page.reload();
+    await page.getByTestId('theme-toggle').waitFor();
+    expect(await page.evaluate(() => (window as any).firstFrame)).toEqual({ theme: 'dark', background: '#0f1217' });
+    expect(await page.getByTestId('theme-toggle').getAttribute('aria-label')).toBe('Theme: Dark');
+    // A chosen theme ignores the system's changes.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await theme(page)).toBe('dark');
+
+    // Back to System: forgotten, and the system's light applies again.
+    await chooseTheme(page, 'system');
+    expect(await page.evaluate(() => localStorage.getItem('imgapi.theme'))).toBeNull();
+    expect([await theme(page), await background(page)]).toEqual(['light', light]);
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
+
+describe('Keyboard shortcuts', () => {
+  for (const [name, options] of sizes) {
+    test(`${name}: / searches, u uploads, ? lists the shortcuts; none fires while typing in a field`, async () => {
+      const { page, errors } = await openPage(browser, s.url, options);
+      await page.goto(`${s.url}/#/presets`);
+      await logIn(page);
+      await page.getByRole('cell', { name: 'card', exact: true }).first().waitFor();
+
+      // From another page, `/` goes to the images and into the search field.
+      await page.keyboard.press('/');
+      await page.getByTestId('image-search').waitFor();
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'image-search');
+      expect(await page.evaluate(() => location.hash)).toMatch(/^#\/images/);
+      // Typed there, `u`, `/` and `?` are text.
+      await page.keyboard.type('u/?');
+      expect(await page.getByTestId('image-search').inputValue()).toBe('u/?');
+      expect(await page.getByTestId('shortcuts-dialog').count()).toBe(0);
+      await page.getByTestId('image-search').fill('');
+      await page.getByTestId('image-search').blur();
+      expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+
+      // `u` opens the file picker of the upload; the chosen file is uploaded.
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('u')]);
+      expect(chooser.isMultiple()).toBe(true);
+      await chooser.setFiles([{ name: `by-key-${name}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(await jpeg(40, 30)) }]);
+      await page.getByTestId('image-tile').filter({ hasText: `by-key-${name}.jpg` }).waitFor();
+
+      // `?` lists the shortcuts in a dialog, the grid's arrows and Delete included; Escape closes it.
+      const opener = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 60));
+      await page.keyboard.press('?');
+      const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await help.waitFor();
+      const listed = await help.locator('dt').allTextContents();
+      expect(listed).toEqual(['/', 'u', '←→↑↓', 'HomeEnd', 'Delete', 'Esc', '?']);
+      expect(await help.textContent()).toContain('Move between images');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+      await screenshot(page, `${name}-shortcuts`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      // Shortcuts sleep while a dialog is open.
+      await page.keyboard.press('/');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 60))).toBe(opener);
+
+      // The header's button opens the same list (on a desktop; a phone has no keyboard for it).
+      const button = page.getByRole('button', { name: 'Keyboard shortcuts' });
+      if (name === 'desktop') {
+        await button.click();
+        await help.getByRole('button', { name: 'Close' }).click();
+        await help.waitFor({ state: 'detached' });
+        expect(await button.evaluate((b) => b === document.activeElement)).toBe(true);
+      } else {
+        expect(await button.isVisible()).toBe(false);
+      }
+      expect(unexpected(errors)).toEqual([]);
+      await page.context().close();
+    }, 90_000);
+  }
+});
+
+describe('API keys page', () => {
+  for (const [name, options] of sizes) {
+    test(`${name}: key prefixes stay on one line and the table fits the screen`, async () => {
+      const { page, errors } = await openPage(browser, s.url, options);
+      await page.goto(`${s.url}/#/keys`);
+      await logIn(page);
+      const prefix = page.locator('tr', { hasText: 'deploy-from-the-ci-server' }).getByTestId('key-prefix');
+      await prefix.waitFor();
+      const sizes = await page.evaluate(() => {
+        const code = document.querySelector('tr:last-child [data-testid="key-prefix"]')!;
+        const table = document.querySelector('.keys-table')!;
+        return {
+          overflow: document.documentElement.scrollWidth - innerWidth,
+          tableRight: table.getBoundingClientRect().right - innerWidth,
+          lines: code.getClientRects().length,
+          height: code.getBoundingClientRect().height,
+          lineHeight: parseFloat(getComputedStyle(code).fontSize) * 2,
+        };
+      });
+      expect(sizes.overflow).toBeLessThanOrEqual(0);
+      expect(sizes.tableRight).toBeLessThanOrEqual(0);
+      expect(sizes.lines).toBe(1);
+      expect(sizes.height).toBeLessThan(sizes.lineHeight);
+      // Every row still offers its Revoke button inside the screen.
+      const revoke = (await page.locator('tr', { hasText: 'deploy-from-the-ci-server' }).getByTestId('key-revoke').boundingBox())!;
+      expect(revoke.x + revoke.width).toBeLessThanOrEqual(options.viewport.width);
+      await screenshot(page, `${name}-keys-table`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(unexpected(errors)).toEqual([]);
+      await page.context().close();
+    }, 90_000);
+  }
+});
