@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../../cli/csv';
-import { isolatedHome, runCli } from '../helpers/cli';
+import { cliTarget, runCli } from '../helpers/cli';
 import { jpeg, png } from '../helpers/fixtures';
-import { startServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 
 /** `imgapi image tag` and `imgapi export --csv`: the same answers on a data directory and against a real server. */
 for (const mode of ['local', 'remote'] as const) {
@@ -19,13 +19,7 @@ for (const mode of ['local', 'remote'] as const) {
 
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), `imgapi-tag-${mode}-`));
-      if (mode === 'local') {
-        env = { HOME: isolatedHome(), IMGAPI_DATA: join(work, 'data') };
-        expect((await runCli(['init', '--yes', '--json'], { env })).code).toBe(0);
-      } else {
-        server = await startServer();
-        env = { HOME: isolatedHome(), IMGAPI_URL: server.url, IMGAPI_KEY: server.apiKey };
-      }
+      ({ env, server } = await cliTarget(mode, work));
       // Names a spreadsheet must quote: a comma, a double quote.
       writeFileSync(join(work, 'shoe, red.jpg'), await jpeg(64, 48));
       writeFileSync(join(work, 'say "hi".png'), await png(30, 20));

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer, type TestServer } from './server';
 
 export const CLI = join(import.meta.dir, '../../cli/imgapi.ts');
 
@@ -16,6 +17,21 @@ export const cleanEnv = () => {
   for (const name of Object.keys(env)) if (name.startsWith('IMGAPI_') || name.startsWith('XDG_')) delete env[name];
   return env;
 };
+
+/**
+ * Where a CLI test's commands go: a data directory made by `imgapi init` below `work` (local
+ * mode), or a real server on a loopback port (remote mode; stop it after the test).
+ */
+export async function cliTarget(mode: 'local' | 'remote', work: string): Promise<{ env: Record<string, string>; server?: TestServer }> {
+  if (mode === 'remote') {
+    const server = await startServer();
+    return { env: { HOME: isolatedHome(), IMGAPI_URL: server.url, IMGAPI_KEY: server.apiKey }, server };
+  }
+  const env = { HOME: isolatedHome(), IMGAPI_DATA: join(work, 'data') };
+  const init = await runCli(['init', '--yes', '--json'], { env });
+  if (init.code !== 0) throw new Error(`imgapi init failed: ${init.stderr}`);
+  return { env };
+}
 
 /** Runs `imgapi <args>` as a user would, with Bun, and collects its output. */
 export async function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {}) {

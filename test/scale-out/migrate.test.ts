@@ -20,6 +20,7 @@ let apiKey = '';
 let password = '';
 const dirs: string[] = [];
 const images: { id: string; url: string; width: number; placeholder: unknown }[] = [];
+const LABELS = { tags: ['red shoes', 'summer sale'], alt: 'A red shoe on a white floor', meta: { sku: 'A-100', stock: 3 } };
 
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'imgapi-migrate-'));
@@ -49,6 +50,7 @@ beforeAll(async () => {
     images[0]!.width = 200;
     images[0]!.placeholder = replaced.placeholder;
     expect((await api(node.url, 'PATCH', `/images/${images[1]!.id}`, { focalPoint: { x: 0.25, y: 0.75 } })).status).toBe(200);
+    expect((await api(node.url, 'PATCH', `/images/${images[2]!.id}`, LABELS)).status).toBe(200);
     expect((await api(node.url, 'POST', '/presets', { name: 'thumb', params: 'w_50', eager: true, formats: ['jpeg', 'webp'] })).status).toBe(201);
     expect((await api(node.url, 'POST', '/keys', { name: 'second' })).status).toBe(201);
     // Added last, so no change of the setup queues a purge to it.
@@ -105,6 +107,10 @@ describe('imgapi migrate', () => {
         expect(image.placeholder).not.toBeNull();
         expect((await api(node.url, 'GET', `/images/${image.id}`)).json.placeholder).toEqual(image.placeholder);
       }
+      // Tags, alt text and metadata arrive, and the tag filter and text search of PostgreSQL find them.
+      expect((await api(node.url, 'GET', `/images/${images[2]!.id}`)).json).toMatchObject(LABELS);
+      expect((await api(node.url, 'GET', '/images?tag=summer%20sale')).json.items.map((i: { id: string }) => i.id)).toEqual([images[2]!.id]);
+      expect((await api(node.url, 'GET', '/search?q=white%20floor')).json.images.map((i: { id: string }) => i.id)).toEqual([images[2]!.id]);
       const listed = await api(node.url, 'GET', '/images?folder=clients/acme&recursive=true');
       expect(listed.json.total).toBe(2);
       expect((await api(node.url, 'GET', '/search?q=photo-3')).json.images.map((i: { id: string }) => i.id)).toEqual([images[3]!.id]);
