@@ -152,13 +152,17 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                       }}
                     />
                   </label>
+                  <a class="button" href={image.downloadUrl} download={image.originalName} data-testid="image-download">
+                    Download
+                  </a>
                   <button
                     class="danger"
+                    title="Moves the image to the trash"
                     onClick={async () =>
                       (await confirmDialog({
-                        title: 'Delete image?',
-                        message: `Delete "${image.originalName}" and all its cached sizes? Its URLs will stop working.`,
-                        confirmLabel: 'Delete',
+                        title: 'Move to the trash?',
+                        message: `"${image.originalName}" moves to the trash: its URLs stop working at once. Restore it from Trash until it is deleted for good.`,
+                        confirmLabel: 'Move to trash',
                         danger: true,
                       })) &&
                       act(async () => {

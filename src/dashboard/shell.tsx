@@ -8,6 +8,7 @@ import { readRoute, type Tab } from './route';
 import { SecretBox } from './secret-box';
 import { onLibraryControl, showShortcuts, useShortcuts } from './shortcuts';
 import { ThemePicker } from './theme-picker';
+import { TrashPage } from './trash-page';
 import { WebhooksPage } from './webhooks-page';
 
 const TABS: [Tab, string][] = [
@@ -16,6 +17,7 @@ const TABS: [Tab, string][] = [
   ['webhooks', 'Webhooks'],
   ['keys', 'API keys'],
   ['settings', 'Settings'],
+  ['trash', 'Trash'],
 ];
 
 /** The new-client box: focused when it opens; Close or Escape shuts it and focus goes back to "+ Client". */
@@ -158,6 +160,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           {tab === 'presets' && <PresetsPage />}
           {tab === 'webhooks' && <WebhooksPage />}
           {tab === 'keys' && <KeysPage />}
+          {tab === 'trash' && <TrashPage />}
           {tab === 'settings' && (
             <ClientSettingsPage
               client={clients.find((c) => c.id === clientId)}
