@@ -1,8 +1,11 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, copyText, messageOf, v1 } from './api';
 import { ClientCard, type ClientCardProps } from './client-card';
 import { confirmDialog } from './confirm-dialog';
+import { PurgeTargetsSection } from './purge-targets-section';
 import { SecretBox } from './secret-box';
+import { UsageCard } from './usage-card';
+import { WebhooksSection } from './webhooks-page';
 
 /** The grace choices: how long URLs signed with the current secret keep working after a rotation. */
 const GRACES: [number, string][] = [
@@ -17,7 +20,11 @@ const graceText = (seconds: number) => (seconds === 0 ? 'at once' : `in ${GRACES
 const when = (iso: string) => new Date(iso).toLocaleString();
 const HIDDEN = '••••••••••••••••••••••••••••••••';
 
-/** The client's URL-signing secret: hidden until asked for, copied, rotated with a grace period. */
+/**
+ * Everything about the selected client in one place: its name, its usage, its URL-signing secret
+ * (hidden until asked for, copied, rotated with a grace period), its webhooks with their delivery
+ * logs and its CDN purge targets. `#/webhooks` opens it at the webhooks.
+ */
 export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'client'> & { client: ClientCardProps['client'] | undefined }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [previousValidUntil, setPreviousValidUntil] = useState<string | null>(null);
@@ -28,6 +35,9 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (location.hash.startsWith('#/webhooks')) document.getElementById('webhooks')?.scrollIntoView({ block: 'start' });
+  }, []);
 
   /** Fetched only when the user reveals or copies it: the page never holds it otherwise. */
   async function load(): Promise<string> {
@@ -76,8 +86,9 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
   };
 
   return (
-    <div class="page">
+    <div class="page settings-page">
       {client && <ClientCard key={`${client.id}:${client.name}`} client={client} {...card} />}
+      <UsageCard />
       <section class="card" aria-labelledby="signing-heading">
         <h2 id="signing-heading">Client settings</h2>
         <h3>URL-signing secret</h3>
@@ -145,6 +156,8 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
           />
         )}
       </section>
+      <WebhooksSection />
+      <PurgeTargetsSection />
     </div>
   );
 }

@@ -55,7 +55,7 @@ function Attempts({ target }: { target: PurgeTargetView }) {
       </div>
       {items !== null &&
         (items.length === 0 ? (
-          <p class="muted">No purges yet: they follow image replaces, deletes, focal-point changes and preset deletes.</p>
+          <p class="muted">No purges yet: they follow image replaces, deletes, focal-point changes and preset edits and deletes.</p>
         ) : (
           <AttemptLog items={items} label={`Purge log of ${KINDS[target.kind].label} ${describeTarget(target)}`} what="Change" testId="purge-attempts" okWithoutStatus="nothing to purge" />
         ))}
@@ -63,7 +63,7 @@ function Attempts({ target }: { target: PurgeTargetView }) {
   );
 }
 
-/** CDN purge targets (issue 16 §4), on the Webhooks page: both are calls the server makes when images change. */
+/** CDN purge targets (issue 16 §4), on the settings page beside webhooks: both are calls the server makes when images change. */
 export function PurgeTargetsSection() {
   const targets = useCollection<PurgeTargetView>({ list: () => call(v1['purge-targets'].get()), remove: (id) => call(v1['purge-targets'](param(id)).delete()) });
   const [kind, setKind] = useState<Kind>('cloudflare');
@@ -83,7 +83,7 @@ export function PurgeTargetsSection() {
       <section class="card" aria-labelledby="purge-heading">
         <h2 id="purge-heading">CDN purge targets</h2>
         <p>
-          When an image is replaced or deleted, its focal point changes, or a preset is deleted, its <code>Cache-Tag</code>/<code>Surrogate-Key</code> tags and
+          When an image is replaced or deleted, its focal point changes, or a preset is edited or deleted, its <code>Cache-Tag</code>/<code>Surrogate-Key</code> tags and
           preset URLs are purged at every target, retried until the CDN accepts.
         </p>
         <form class="stack" onSubmit={add} data-testid="purge-form">

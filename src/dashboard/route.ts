@@ -22,7 +22,8 @@ export function readRoute(hash: string = location.hash): Route {
   const folder = params.get('folder');
   const page = Number(params.get('page'));
   return {
-    tab: TABS.includes(path as Tab) ? (path as Tab) : 'images',
+    // Webhooks are a part of the settings page now: old links open it there.
+    tab: path === 'webhooks' ? 'settings' : TABS.includes(path as Tab) ? (path as Tab) : 'images',
     // As the API spells it: `/` is the root.
     folder: folder === null ? null : folder === '/' ? '' : folder,
     page: Number.isInteger(page) && page > 1 ? page : 1,

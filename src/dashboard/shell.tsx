@@ -9,12 +9,10 @@ import { SecretBox } from './secret-box';
 import { onLibraryControl, showShortcuts, useShortcuts } from './shortcuts';
 import { ThemePicker } from './theme-picker';
 import { TrashPage } from './trash-page';
-import { WebhooksPage } from './webhooks-page';
 
 const TABS: [Tab, string][] = [
   ['images', 'Images'],
   ['presets', 'Presets'],
-  ['webhooks', 'Webhooks'],
   ['keys', 'API keys'],
   ['settings', 'Settings'],
   ['trash', 'Trash'],
@@ -158,7 +156,6 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           <h1 class="visually-hidden">{title}</h1>
           {tab === 'images' && <Library />}
           {tab === 'presets' && <PresetsPage />}
-          {tab === 'webhooks' && <WebhooksPage />}
           {tab === 'keys' && <KeysPage />}
           {tab === 'trash' && <TrashPage />}
           {tab === 'settings' && (

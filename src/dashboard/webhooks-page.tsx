@@ -1,14 +1,13 @@
 import { useState } from 'preact/hooks';
 import { call, param, v1, type DeliveryView, type WebhookView } from './api';
 import { AttemptLog } from './attempt-log';
-import { PurgeTargetsSection } from './purge-targets-section';
 import { SecretBox } from './secret-box';
 import { useCollection } from './use-collection';
 
 // The event types of the API (src/core/outbox/change-events.ts); the dashboard takes no core code.
 const EVENTS = [
   'image.created', 'image.replaced', 'image.updated', 'image.deleted',
-  'folder.created', 'folder.renamed', 'folder.deleted', 'preset.created', 'preset.deleted',
+  'folder.created', 'folder.renamed', 'folder.deleted', 'preset.created', 'preset.updated', 'preset.deleted',
 ];
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '');
@@ -70,7 +69,8 @@ function Deliveries({ hook }: { hook: WebhookView }) {
   );
 }
 
-export function WebhooksPage() {
+/** The client's webhook endpoints, each with its delivery log: a part of the settings page. */
+export function WebhooksSection() {
   const hooks = useCollection<WebhookView>({ list: () => call(v1.webhooks.get()), remove: (id) => call(v1.webhooks(param(id)).delete()) });
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>(['image.created', 'image.replaced', 'image.updated', 'image.deleted']);
@@ -84,9 +84,9 @@ export function WebhooksPage() {
   const toggle = (event: string, on: boolean) => setEvents(on ? EVENTS.filter((e) => e === event || events.includes(e)) : events.filter((e) => e !== event));
 
   return (
-    <div class="page">
-      <section class="card">
-        <h2>Webhooks</h2>
+    <>
+      <section class="card" id="webhooks" aria-labelledby="webhooks-heading" tabIndex={-1}>
+        <h2 id="webhooks-heading">Webhooks</h2>
         <p>
           Changes are POSTed as JSON <code>{'{ type, timestamp, data }'}</code>, signed per Standard Webhooks (<code>webhook-id</code>,{' '}
           <code>webhook-timestamp</code>, <code>webhook-signature</code>). Failed deliveries are retried for 24 h.
@@ -128,7 +128,6 @@ export function WebhooksPage() {
           <Deliveries hook={hook} />
         </section>
       ))}
-      <PurgeTargetsSection />
-    </div>
+    </>
   );
 }
