@@ -72,36 +72,39 @@ export function BulkToolbar({ selection, pageIds, folders, runner, onDelete }: P
     }
   };
 
+  // The outcome stays announced (and shown) when the page is left empty: after deleting all of it, say.
   return (
     <div class="bulk">
-      <div class="bulk-bar" role="group" aria-label="Selected images">
-        {count > 0 && <span class="bulk-count">{count} selected</span>}
-        <button type="button" disabled={allOnPage} onClick={() => selection.add(pageIds)}>
-          Select all on page
-        </button>
-        {count > 0 && (
-          <>
-            <button type="button" aria-expanded={form === 'move'} disabled={runner.busy} onClick={open('move')}>
-              Move…
-            </button>
-            <button type="button" aria-expanded={form === 'tag'} disabled={runner.busy} onClick={open('tag')}>
-              Tag…
-            </button>
-            <button type="button" aria-expanded={form === 'untag'} disabled={runner.busy} onClick={open('untag')}>
-              Untag…
-            </button>
-            <button type="button" onClick={zip}>
-              Download ZIP
-            </button>
-            <button type="button" class="danger" disabled={runner.busy} onClick={() => onDelete(selection.ids)}>
-              Delete
-            </button>
-            <button type="button" onClick={selection.clear}>
-              Clear selection
-            </button>
-          </>
-        )}
-      </div>
+      {(pageIds.length > 0 || count > 0) && (
+        <div class="bulk-bar" role="group" aria-label="Selected images">
+          {count > 0 && <span class="bulk-count">{count} selected</span>}
+          <button type="button" disabled={allOnPage} onClick={() => selection.add(pageIds)}>
+            Select all on page
+          </button>
+          {count > 0 && (
+            <>
+              <button type="button" aria-expanded={form === 'move'} disabled={runner.busy} onClick={open('move')}>
+                Move…
+              </button>
+              <button type="button" aria-expanded={form === 'tag'} disabled={runner.busy} onClick={open('tag')}>
+                Tag…
+              </button>
+              <button type="button" aria-expanded={form === 'untag'} disabled={runner.busy} onClick={open('untag')}>
+                Untag…
+              </button>
+              <button type="button" onClick={zip}>
+                Download ZIP
+              </button>
+              <button type="button" class="danger" disabled={runner.busy} onClick={() => onDelete(selection.ids)}>
+                Delete
+              </button>
+              <button type="button" onClick={selection.clear}>
+                Clear selection
+              </button>
+            </>
+          )}
+        </div>
+      )}
       {form !== 'none' && (
         <form class="bulk-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), close())}>
           {form === 'move' ? (

@@ -163,7 +163,7 @@ export function Library() {
         <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>
         <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
         {error && <p class="error">{error}</p>}
-        {(pageIds.length > 0 || selection.size > 0) && <BulkToolbar selection={selection} pageIds={pageIds} folders={flatten(tree)} runner={bulk} onDelete={deleteImages} />}
+        <BulkToolbar selection={selection} pageIds={pageIds} folders={flatten(tree)} runner={bulk} onDelete={deleteImages} />
         {folderHits.length > 0 && (
           <nav class="folder-hits" aria-label="Matching folders">
             <span class="muted">Folders:</span>

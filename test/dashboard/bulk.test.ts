@@ -116,6 +116,9 @@ for (const [size, options] of SIZES) {
     await answerConfirm(page, true);
     await until(() => status(page).textContent(), (text) => text === '3 deleted', 15_000);
     expect((await s.api('GET', `/images?folder=${folder}`)).json.total).toBe(0);
+    // The page is empty now, and the outcome still said.
+    await page.getByText(/No images in .* yet/).waitFor();
+    expect(await status(page).textContent()).toBe('3 deleted');
     await screenshot(page, `bulk-deleted-${size}`);
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(unexpected(errors)).toEqual([]);
