@@ -5,7 +5,7 @@ import { startServer, type TestServer } from '../helpers/server';
 import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
 
 // The dashboard's frame: page headings and titles, the light and dark themes, the keyboard
-// shortcuts, and the keys table on a phone.
+// shortcuts, the keys table on a phone, and the confirm dialog.
 
 let s: TestServer;
 let browser: Browser;
@@ -28,14 +28,6 @@ const sizes = [
   ['phone', PHONE],
 ] as const;
 
-const PAGES = [
-  ['Images', 'images'],
-  ['Presets', 'presets'],
-  ['Webhooks', 'webhooks'],
-  ['API keys', 'keys'],
-  ['Settings', 'settings'],
-] as const;
-
 /** The page's h1 texts, its title, and the table headers that name nothing. */
 const outline = (page: Page) =>
   page.evaluate(() => ({
@@ -53,12 +45,11 @@ async function chooseTheme(page: Page, choice: 'system' | 'light' | 'dark') {
 }
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
-async function visit(page: Page, label: string, tab: string) {
-  await page.getByRole('link', { name: label, exact: true }).click();
-  await page.waitForFunction((t) => location.hash.startsWith(`#/${t}`) && document.title.startsWith(t === 'keys' ? 'API keys' : ''), tab);
-  await page.locator('main.content h1').waitFor({ state: 'attached' });
-  // Each page shows its first card once its list has loaded.
-  await page.locator('main.content .card, main.content [data-testid="image-tile"]').first().waitFor();
+/** Opens the tab named `label` and waits until its page has loaded what it shows. */
+async function visit(page: Page, label: string) {
+  await page.locator('nav.tabs').getByRole('link', { name: label, exact: true }).click();
+  await page.waitForFunction((title) => document.title === title, `${label} · imgapi`);
+  await page.waitForLoadState('networkidle');
 }
 
 describe('Page headings and titles, in both themes', () => {
@@ -76,8 +67,12 @@ describe('Page headings and titles, in both themes', () => {
       for (const mode of ['light', 'dark'] as const) {
         await chooseTheme(page, mode);
         expect(await theme(page)).toBe(mode);
-        for (const [label, tab] of PAGES) {
-          await visit(page, label, tab);
+        // Every tab there is (the issue names Images, Presets and API keys as links).
+        const labels = await page.locator('nav.tabs a').allTextContents();
+        expect(labels).toEqual(expect.arrayContaining(['Images', 'Presets', 'API keys', 'Settings']));
+        for (const label of labels) {
+          const tab = label.toLowerCase().replace(/\W+/g, '-');
+          await visit(page, label);
           expect(await outline(page)).toEqual({ h1: [label], title: `${label} · imgapi`, emptyHeaders: 0 });
           expect(await page.locator('nav').getByRole('link', { name: label, exact: true }).getAttribute('aria-current')).toBe('page');
           await screenshot(page, `${name}-${mode}-${tab}`);
@@ -237,5 +232,66 @@ describe('API keys page', () => {
       expect(unexpected(errors)).toEqual([]);
       await page.context().close();
     }, 90_000);
+  }
+});
+
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+const keyWorks = async (key: string) => (await s.api('GET', '/images', undefined, key)).status === 200;
+
+describe('The confirm dialog', () => {
+  for (const [name, options] of sizes) {
+    test(`${name}: revoking a key asks in a modal dialog; Escape, Cancel and the backdrop keep the key, the focus returns to Revoke; confirming revokes`, async () => {
+      const { page, errors } = await openPage(browser, s.url, options);
+      const key = (await s.api('POST', '/keys', { name: `doomed-${name}` })).json.apiKey as string;
+      await page.goto(`${s.url}/#/keys`);
+      await logIn(page);
+      const row = page.locator('tr', { hasText: `doomed-${name}` });
+      const revoke = row.getByTestId('key-revoke');
+      const dialog = page.getByTestId('confirm-dialog');
+
+      // Open: a modal named by its title, the danger button red, Cancel focused (Enter does no harm).
+      await revoke.click();
+      await dialog.waitFor();
+      expect(await dialog.evaluate((d: HTMLDialogElement) => d.open && d.matches(':modal'))).toBe(true);
+      expect(await page.getByRole('dialog', { name: 'Revoke API key?' }).count()).toBe(1);
+      expect(await dialog.locator('#confirm-message').textContent()).toContain(`Revoke "doomed-${name}"`);
+      expect(await dialog.getByTestId('confirm-accept').textContent()).toBe('Revoke');
+      expect(await dialog.getByTestId('confirm-accept').getAttribute('class')).toContain('danger');
+      expect(await focused(page)).toBe('confirm-cancel');
+      // The page behind is inert: Tab cycles through the dialog's own buttons only.
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true);
+      }
+      await screenshot(page, `${name}-confirm-dialog`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      // Escape cancels, and the focus is back on the button that asked.
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Revoke');
+      expect(await revoke.evaluate((b) => b === document.activeElement)).toBe(true);
+      expect(await keyWorks(key)).toBe(true);
+
+      // Cancel, and a click on the backdrop, keep it too.
+      await revoke.click();
+      await answerConfirm(page, false);
+      expect(await revoke.evaluate((b) => b === document.activeElement)).toBe(true);
+      await revoke.click();
+      await dialog.waitFor();
+      await page.mouse.click(5, 5);
+      await dialog.waitFor({ state: 'detached' });
+      expect(await row.count()).toBe(1);
+      expect(await keyWorks(key)).toBe(true);
+
+      // Confirmed, the key is revoked and refused.
+      await revoke.click();
+      expect(await answerConfirm(page)).toContain('Programs using it will get 401');
+      await row.waitFor({ state: 'detached' });
+      expect(await keyWorks(key)).toBe(false);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(unexpected(errors)).toEqual([]);
+      await page.context().close();
+    }, 30_000);
   }
 });
