@@ -34,20 +34,26 @@ export function gridMove(key: string, index: number, count: number, columns: num
  * and End to the first and last; Delete (or Backspace) asks to delete the focused tile's image,
  * or the selection when that tile is part of it.
  */
-export function gridKeyHandler(onDelete: (id: string) => void) {
+export function gridKeyHandler(onDelete: (id: string, index: number) => void) {
   return (event: KeyboardEvent) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const tile = (event.target as HTMLElement).closest<HTMLElement>('[data-testid="image-tile"]');
     if (!tile) return;
+    const tiles = [...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[data-testid="image-tile"]')];
     if (event.key === 'Delete' || event.key === 'Backspace') {
       event.preventDefault();
-      onDelete(tile.dataset.id!);
+      onDelete(tile.dataset.id!, tiles.indexOf(tile));
       return;
     }
-    const tiles = [...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[data-testid="image-tile"]')];
     const to = gridMove(event.key, tiles.indexOf(tile), tiles.length, columnsOf(tiles));
     if (to === null) return;
     event.preventDefault();
     tiles[to]!.querySelector<HTMLElement>('.tile-open')?.focus();
   };
+}
+
+/** Focuses the tile at `index` of the grid, or the last one when fewer are left (none: nothing). */
+export function focusTileAt(index: number): void {
+  const tiles = document.querySelectorAll<HTMLElement>('[data-testid="image-tile"] .tile-open');
+  tiles[Math.min(index, tiles.length - 1)]?.focus();
 }

@@ -8,7 +8,7 @@ import { ImagePanel } from './image-panel';
 import { useBulkRunner } from './bulk-actions';
 import { BulkToolbar } from './bulk-toolbar';
 import { confirmDialog } from './confirm-dialog';
-import { gridKeyHandler } from './grid-keys';
+import { focusTileAt, gridKeyHandler } from './grid-keys';
 import { startImageDrag } from './image-drag';
 import { useSelection } from './use-selection';
 import { PlaceholderImg } from './placeholder';
@@ -82,13 +82,26 @@ export function Library() {
       void reload();
     },
   );
-  const deleteImages = async (ids: string[]) => {
-    const one = ids.length === 1 ? `"${names.current.get(ids[0]!) ?? ids[0]}"` : `${ids.length} images`;
-    if (!(await confirmDialog({ title: `Delete ${one}?`, message: `Delete ${one}? They go to the trash.`, confirmLabel: 'Delete', danger: true }))) return;
+  // After a Delete from the keyboard, the focus goes to the tile that takes the deleted one's place.
+  const refocusAt = useRef<number | null>(null);
+  useEffect(() => {
+    if (refocusAt.current === null) return;
+    focusTileAt(refocusAt.current);
+    refocusAt.current = null;
+  }, [data]);
+  const deleteImages = async (ids: string[], refocus: number | null = null) => {
+    const what = ids.length === 1 ? `"${names.current.get(ids[0]!) ?? ids[0]}"` : `${ids.length} images`;
+    const where = ids.length === 1 ? 'It goes to the trash, where it can be restored.' : 'They go to the trash, where they can be restored.';
+    if (!(await confirmDialog({ title: `Delete ${what}?`, message: `Delete ${what}? ${where}`, confirmLabel: 'Delete', danger: true }))) return;
     if (open && ids.includes(open.id)) setOpen(null);
+    refocusAt.current = refocus;
     await bulk.run(ids, { action: 'delete' });
   };
-  const onGridKey = gridKeyHandler((id) => void deleteImages(selection.has(id) ? selection.ids : [id]));
+  const onGridKey = gridKeyHandler((id, index) => {
+    const ids = selection.has(id) ? selection.ids : [id];
+    // The first of them on this page: the tile after them moves up into its place.
+    void deleteImages(ids, Math.min(index, ...ids.map((x) => pageIds.indexOf(x)).filter((i) => i >= 0)));
+  });
 
   useEffect(() => {
     loadTree();

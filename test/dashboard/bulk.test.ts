@@ -152,6 +152,19 @@ test('desktop: arrow keys move between tiles by column and by row; Delete on a t
   await page.keyboard.press('Delete');
   expect(await answerConfirm(page, true)).toContain(names[8]!);
   await until(() => tileNames(page), (shown) => shown.length === 8 && !shown.includes(names[8]!), 15_000);
+  // The focus stays in the grid: on the tile now last.
+  await until(focusedName, (name) => name === names[7], 15_000);
+  // A chosen tile's Delete takes the whole choice; Cancel keeps everything.
+  await page.getByRole('checkbox', { name: `Select ${names[2]}` }).click();
+  await page.getByRole('checkbox', { name: `Select ${names[3]}` }).click();
+  await page.getByTestId('image-tile').nth(3).locator('.tile-open').focus();
+  await page.keyboard.press('Delete');
+  expect(await answerConfirm(page, false)).toContain('2 images');
+  await page.getByTestId('image-tile').nth(3).locator('.tile-open').focus();
+  await page.keyboard.press('Delete');
+  await answerConfirm(page, true);
+  await until(() => tileNames(page), (shown) => shown.length === 6 && !shown.includes(names[2]!) && !shown.includes(names[3]!), 15_000);
+  await until(focusedName, (name) => name === names[4], 15_000);
   expect(unexpected(errors)).toEqual([]);
   await page.context().close();
 });
