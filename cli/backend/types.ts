@@ -23,6 +23,8 @@ export interface ListImagesQuery {
   folder?: string;
   recursive?: boolean;
   q?: string;
+  /** Only images with this tag. */
+  tag?: string;
   page?: number;
   pageSize?: number;
   /** Order and filters, as the user typed them: the API checks them (see `src/core/listing-filters.ts`). */
@@ -33,6 +35,7 @@ export const toWireQuery = (q: ListImagesQuery): WireQuery => ({
   ...(q.listing as Partial<WireQuery>),
   folder: q.folder,
   q: q.q,
+  tag: q.tag,
   page: q.page === undefined ? undefined : String(q.page),
   pageSize: q.pageSize === undefined ? undefined : String(q.pageSize),
   recursive: q.recursive === undefined ? undefined : q.recursive ? 'true' : 'false',

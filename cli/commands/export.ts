@@ -18,14 +18,15 @@ export function registerExport(program: Command): void {
     .option('--csv', 'CSV (RFC 4180, header row); the one format so far')
     .option('--folder <path>', 'only this folder ("/" for the root)')
     .option('--recursive', 'with --folder: and the folders below')
-    .addHelpText('after', '\nExamples:\n  imgapi export --csv > images.csv\n  imgapi export --csv --folder products --recursive')
-    .action((opts: { csv?: boolean; folder?: string; recursive?: boolean }, command: Command) => {
+    .option('--tag <tag>', 'only images with this tag')
+    .addHelpText('after', '\nExamples:\n  imgapi export --csv > images.csv\n  imgapi export --csv --folder products --recursive --tag sale')
+    .action((opts: { csv?: boolean; folder?: string; recursive?: boolean; tag?: string }, command: Command) => {
       if (!opts.csv) throw new UsageError('Choose the format: --csv');
       if (opts.recursive && opts.folder === undefined) throw new UsageError('--recursive goes with --folder');
       return backendAction(async (backend) => {
         process.stdout.write(csvRecord(COLUMNS));
         for (let page = 1; ; page++) {
-          const found = await backend.listImages({ folder: opts.folder, recursive: opts.recursive, page, pageSize: MAX_PAGE_SIZE });
+          const found = await backend.listImages({ folder: opts.folder, recursive: opts.recursive, tag: opts.tag, page, pageSize: MAX_PAGE_SIZE });
           if (found.items.length > 0) process.stdout.write(found.items.map(record).join(''));
           if (page * MAX_PAGE_SIZE >= found.total || found.items.length === 0) break;
         }

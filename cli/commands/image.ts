@@ -39,7 +39,8 @@ export function registerImage(program: Command): void {
     .description('list images, newest first unless --sort says otherwise')
     .option('--folder <path>', 'only this folder ("/" for the root)')
     .option('--recursive', 'with --folder: and the folders below')
-    .option('--q <text>', 'name contains (case-insensitive)')
+    .option('--q <text>', 'name, alt text or a tag contains (case-insensitive)')
+    .option('--tag <tag>', 'only images with this tag')
     .option('--sort <order>', `${IMAGE_SORTS.join(', ')} (name: A to Z; size: largest first; width: widest first)`, 'newest')
     .option('--format <format>', `only originals of this format: ${LISTED_FORMATS.join(', ')}`)
     .option('--orientation <shape>', ORIENTATIONS.join(', '))
@@ -50,11 +51,12 @@ export function registerImage(program: Command): void {
     .option('--page-size <n>', `images per page (max ${MAX_PAGE_SIZE})`, String(DEFAULT_PAGE_SIZE))
     .addHelpText('after', '\nExamples:\n  imgapi image list --folder products --recursive --q shoe\n  imgapi image list --sort size --format png --orientation landscape --min-width 1200 --from 2026-03-01')
     .action(
-      backendAction(async (backend, options, opts: { folder?: string; recursive?: boolean; q?: string; page: string; pageSize: string; minWidth?: string } & ListingParams) => {
+      backendAction(async (backend, options, opts: { folder?: string; recursive?: boolean; q?: string; tag?: string; page: string; pageSize: string; minWidth?: string } & ListingParams) => {
         const page = await backend.listImages({
           folder: opts.folder,
           recursive: opts.recursive,
           q: opts.q,
+          tag: opts.tag,
           page: Number(opts.page),
           pageSize: Number(opts.pageSize),
           listing: { sort: opts.sort, format: opts.format, orientation: opts.orientation, minWidth: opts.minWidth, from: opts.from, to: opts.to },

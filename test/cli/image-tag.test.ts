@@ -69,7 +69,7 @@ for (const mode of ['local', 'remote'] as const) {
       expect(await tagsOf(id)).toEqual(before);
     });
 
-    test('export --csv: a header and one RFC 4180 record per image (quotes where needed, tags joined by ;); --folder narrows it', async () => {
+    test('export --csv: a header and one RFC 4180 record per image (quotes where needed, tags joined by ;); --folder and --tag narrow it, as --tag does image list', async () => {
       await imgapi(['image', 'tag', ids['say "hi".png']!, '--set', 'greeting', '--alt', 'Line one\nline two']);
       const all = await imgapi(['export', '--csv']);
       expect([all.code, all.stderr]).toEqual([0, '']);
@@ -90,6 +90,10 @@ for (const mode of ['local', 'remote'] as const) {
       expect(shop.slice(1).map((r) => r[0])).toEqual([ids['say "hi".png']]);
       const below = parseCsv((await imgapi(['export', '--csv', '--folder', 'shop', '--recursive'])).stdout);
       expect(below.slice(1).map((r) => r[0]).sort()).toEqual([ids['say "hi".png'], ids['shoe, red.jpg']].sort());
+      const tagged = parseCsv((await imgapi(['export', '--csv', '--tag', 'Greeting'])).stdout);
+      expect(tagged.slice(1).map((r) => r[0])).toEqual([ids['say "hi".png']]);
+      const listed = await imgapi(['image', 'list', '--tag', 'red', '--q', 'classic']);
+      expect(listed.stdout.trim().split('\n').map((l) => l.split('\t')[0])).toEqual([ids['shoe, red.jpg']]);
       expect((await imgapi(['export'])).code).toBe(2);
     });
 
