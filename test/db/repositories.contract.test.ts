@@ -209,6 +209,8 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.presets.update({ ...edited, widths: [50] }, [], { dropJobs: true })).toBe(true);
     expect(await repos.eagerJobs.countsByPreset(card.id)).toEqual({ pending: 0, running: 0, done: 0, failed: 0 });
     expect((await repos.presets.getByName(clientId, 'cards'))!.widths).toEqual([50]);
+    // Later tests count every image stored: leave none behind.
+    expect(await repos.images.delete(clientId, img.id)).toBe(true);
   });
 
   test('usage: a client\'s images and the sum of their bytes (beyond 32 bits), none for a client without', async () => {
@@ -221,6 +223,8 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.images.delete(clientId, a.id)).toBe(true);
     expect(await repos.usage.ofClient(clientId)).toEqual({ images: 1, originalBytes: b.bytes });
     expect(await repos.usage.ofClient('nobody')).toEqual({ images: 0, originalBytes: 0 });
+    // Later tests count every image stored: leave none behind.
+    expect(await repos.images.delete(clientId, b.id)).toBe(true);
   });
 
   test('purge targets: each kind read back with its config (tokens included), listed in creation order per client, deleted within their client, a duplicate id refused', async () => {
