@@ -173,6 +173,22 @@ describe('finding images by tag and text', () => {
   });
 });
 
+describe('the trash', () => {
+  test('a trashed image leaves ?tag= and q at once; restored, it comes back with its tags, alt text and metadata, found again', async () => {
+    const image = await upload('trashed.jpg');
+    const labels = { tags: ['binned'], alt: 'Thrown away', meta: { reason: 'test' } };
+    await patch(image.id, labels);
+    expect((await s.api('DELETE', `/images/${image.id}`)).status).toBe(204);
+    expect(await ids('tag=binned')).toEqual([]);
+    expect(await ids('q=thrown')).toEqual([]);
+    const restored = await s.api('POST', `/images/${image.id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.json).toMatchObject(labels);
+    expect(await ids('tag=binned')).toEqual([image.id]);
+    expect(await ids('q=thrown')).toEqual([image.id]);
+  });
+});
+
 describe('the embed snippet and webhooks', () => {
   test("the embed's <img> carries the alt text, escaped; ?alt= overrides it", async () => {
     expect((await s.api('POST', '/presets', { name: 'card', params: 'w_400,h_200,c_fill', widths: [200, 400] })).status).toBe(201);
