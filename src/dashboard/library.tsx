@@ -1,6 +1,6 @@
 import { DEFAULT_PAGE_SIZE } from '../core/paging';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call, formatBytes, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
+import { call, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
 import { FolderDrawer } from './folder-drawer';
 import { FolderTree } from './folder-tree';
@@ -11,9 +11,15 @@ import { confirmDialog } from './confirm-dialog';
 import { focusTileAt, gridKeyHandler } from './grid-keys';
 import { startImageDrag } from './image-drag';
 import { useSelection } from './use-selection';
-import { PlaceholderImg } from './placeholder';
 import { readRoute, replaceRoute, type Selection } from './route';
 import { uploadAll, UploadList, withUpdate, type UploadItem } from './uploader';
+import { Breadcrumbs } from './breadcrumbs';
+import { FolderTiles, subFolders } from './folder-tiles';
+import { ImageTable } from './image-table';
+import { TileContent } from './image-tile';
+import { activeFilters, DEFAULT_LISTING, listingQuery, type Listing } from './listing';
+import { ListingControls } from './listing-controls';
+import { useViewMode } from './use-view-mode';
 
 const PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
@@ -37,6 +43,9 @@ export function Library() {
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   // Bumped after every change, so the list reloads with the state of the next render, not a stale one.
   const [version, setVersion] = useState(0);
+  // Order and filters of the listing, and grid or list (remembered in this browser).
+  const [listing, setListing] = useState<Listing>(DEFAULT_LISTING);
+  const [view, setView] = useViewMode();
 
   const loadTree = () =>
     call(v1.folders.get()).then(
@@ -51,6 +60,7 @@ export function Library() {
       // A folder shows what is below it too: searching `products` finds what `products/shoes` holds.
       recursive: selected ? ('true' as const) : undefined,
       q: q || undefined,
+      ...listingQuery(listing),
     };
     const inScope = (path: string) => !selected || path.startsWith(`${selected}/`);
     const hits = q && selected !== '' ? call(v1.search.get({ query: { q } })).then((r) => r.folders.map((f) => f.path).filter(inScope), () => []) : Promise.resolve([]);
@@ -112,9 +122,10 @@ export function Library() {
     setUploads((list) => list.filter((i) => i.status === 'uploading' || i.folder === '' || paths.has(i.folder)));
   }, [tree]);
   useEffect(() => {
-    const timer = setTimeout(loadImages, q ? 200 : 0);
+    // Typed text waits for a pause; a choice in a menu lists at once.
+    const timer = setTimeout(loadImages, q || listing.minWidth || listing.tag ? 200 : 0);
     return () => clearTimeout(timer);
-  }, [selected, q, page, version]);
+  }, [selected, q, page, version, listing]);
   useEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q }), [selected, q, page]);
 
   const select = (s: Selection) => {
@@ -146,6 +157,7 @@ export function Library() {
         <FolderTree tree={tree} selected={selected} onSelect={select} onChanged={reload} onDropImages={(folder, ids) => void bulk.run(ids, { action: 'move', folder })} />
       </FolderDrawer>
       <section class="images" aria-label="Images">
+        <Breadcrumbs selected={selected} onSelect={select} />
         <div class="toolbar">
           <input
             type="search"
@@ -173,6 +185,15 @@ export function Library() {
             />
           </label>
         </div>
+        <ListingControls
+          listing={listing}
+          onChange={(next) => {
+            setListing(next);
+            setPage(1);
+          }}
+          view={view}
+          onView={setView}
+        />
         <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>
         <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
         {error && <p class="error">{error}</p>}
@@ -187,13 +208,25 @@ export function Library() {
             ))}
           </nav>
         )}
+        {page === 1 && !q && <FolderTiles folders={subFolders(tree, selected)} onOpen={select} />}
         {data && data.items.length === 0 && (
           <div class="empty">
-            <p>{q ? `No image in ${where} matches “${q}”.` : `No images in ${where} yet.`}</p>
+            <p>{q ? `No image in ${where} matches “${q}”.` : activeFilters(listing) > 0 ? `No image in ${where} matches the filters.` : `No images in ${where} yet.`}</p>
             <p class="muted">Drag files here or use Upload.</p>
           </div>
         )}
-        <ul class="grid" onKeyDown={onGridKey}>
+        {view === 'list' && data && data.items.length > 0 && (
+          <ImageTable
+            images={data.items}
+            shownFolder={selected ?? ''}
+            openId={open?.id ?? null}
+            onOpen={(image, from) => {
+              opener.current = from;
+              setOpen(image);
+            }}
+          />
+        )}
+        <ul class="grid" hidden={view === 'list'} onKeyDown={onGridKey}>
           {data?.items.map((image) => (
             // Keyed: a tile showing another image is a new <img>, never the old one painting the
             // previous image's picture until its own arrives.
@@ -221,20 +254,7 @@ export function Library() {
                   setOpen(image);
                 }}
               >
-                {/* The name below says what the picture is; an alt text would say it twice. */}
-                <PlaceholderImg image={image} src={image.thumbnailUrl} alt="" loading="lazy" width={240} height={Math.round((240 * image.height) / image.width)} />
-                <span class="name" title={image.originalName}>
-                  {image.originalName}
-                </span>
-                <span class="muted">
-                  {image.width}×{image.height} · {formatBytes(image.bytes)}
-                  {image.animated ? ' · animated' : ''}
-                </span>
-                {image.folder !== (selected ?? '') && (
-                  <span class="muted folder-of" title={image.folder || '/'}>
-                    in {image.folder || '/ (root)'}
-                  </span>
-                )}
+                <TileContent image={image} shownFolder={selected ?? ''} />
               </button>
             </li>
           ))}

@@ -20,7 +20,7 @@ export function placeholderBackground({ placeholder }: Pick<ImageView, 'placehol
 }
 
 /** An `<img>` showing its image's placeholder until it has loaded (then nothing shows through transparent pixels). */
-export function PlaceholderImg(props: { image: Pick<ImageView, 'placeholder'>; src: string; alt: string; width: number; height: number; loading?: 'lazy' | 'eager' }) {
+export function PlaceholderImg(props: { image: Pick<ImageView, 'placeholder'>; src: string; srcset?: string; alt: string; width: number; height: number; loading?: 'lazy' | 'eager' }) {
   const { image, ...img } = props;
   const [loaded, setLoaded] = useState(false);
   return <img {...img} style={loaded ? undefined : placeholderBackground(image)} onLoad={() => setLoaded(true)} />;

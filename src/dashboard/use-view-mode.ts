@@ -1,0 +1,28 @@
+import { useState } from 'preact/hooks';
+
+export type ViewMode = 'grid' | 'list';
+
+const KEY = 'imgapi.library.view';
+
+/** Read safely: storage can be unavailable (a private window's quota, a policy) or hold anything. */
+function stored(): ViewMode {
+  try {
+    return localStorage.getItem(KEY) === 'list' ? 'list' : 'grid';
+  } catch {
+    return 'grid';
+  }
+}
+
+/** The library's grid or list view, remembered in this browser. */
+export function useViewMode(): [ViewMode, (view: ViewMode) => void] {
+  const [view, setView] = useState<ViewMode>(stored);
+  const choose = (next: ViewMode) => {
+    setView(next);
+    try {
+      localStorage.setItem(KEY, next);
+    } catch {
+      // Not remembered: the choice still holds on this page.
+    }
+  };
+  return [view, choose];
+}
