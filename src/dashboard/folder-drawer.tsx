@@ -55,12 +55,14 @@ export function FolderDrawer({ where, children }: { where: string; children: Com
           if (open && to && !drawer.current?.contains(to) && !(to as Element).closest?.('dialog')) close(false);
         }}
       >
-        <div class="drawer-head">
-          <h2>Folders</h2>
-          <button type="button" class="close" aria-label="Close folders" onClick={() => close()}>
-            ✕
-          </button>
-        </div>
+        {open && (
+          <div class="drawer-head">
+            <h2>Folders</h2>
+            <button type="button" class="close" aria-label="Close folders" onClick={() => close()}>
+              ✕
+            </button>
+          </div>
+        )}
         {children}
       </div>
     </>

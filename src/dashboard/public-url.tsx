@@ -1,16 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { copyText, messageOf, signUrl, type ImageView, type PresetView } from './api';
+import { useEffect, useState } from 'preact/hooks';
+import { messageOf, signUrl, type ImageView, type PresetView } from './api';
+import { CopyUrl, ExpirySelect } from './url-fields';
 
 type UrlKind = { kind: 'full' } | { kind: 'preset'; name: string };
-
-/** How long a signed URL works (exp_); preset URLs are unsigned and cannot expire. */
-export const EXPIRIES: readonly { label: string; seconds: number | null }[] = [
-  { label: 'Never expires', seconds: null },
-  { label: 'Expires in 1 hour', seconds: 3600 },
-  { label: 'Expires in 1 day', seconds: 86_400 },
-  { label: 'Expires in 7 days', seconds: 7 * 86_400 },
-  { label: 'Expires in 30 days', seconds: 30 * 86_400 },
-];
 
 interface Signed {
   /** The choice (image version, preset, expiry) this answer is for. */
@@ -24,8 +16,6 @@ export function PublicUrl({ image, presets }: { image: ImageView; presets: Prese
   const [kind, setKind] = useState<UrlKind>({ kind: 'full' });
   const [expiresIn, setExpiresIn] = useState<number | null>(null);
   const [signed, setSigned] = useState<Signed>({ for: '', url: '', error: '' });
-  const [copied, setCopied] = useState('');
-  const urlInput = useRef<HTMLInputElement>(null);
 
   const expiry = kind.kind !== 'preset' && expiresIn !== null ? { expiresIn } : {};
   const spec = kind.kind === 'preset' ? { preset: kind.name } : expiry;
@@ -63,36 +53,10 @@ export function PublicUrl({ image, presets }: { image: ImageView; presets: Prese
           ))}
         </select>
         {kind.kind !== 'preset' && (
-          <select aria-label="Expiry" data-testid="url-expiry" value={String(expiresIn)} onChange={(e) => setExpiresIn(e.currentTarget.value === 'null' ? null : Number(e.currentTarget.value))}>
-            {EXPIRIES.map((option) => (
-              <option value={String(option.seconds)}>{option.label}</option>
-            ))}
-          </select>
+          <ExpirySelect label="Expiry" testId="url-expiry" value={expiresIn} onChange={setExpiresIn} />
         )}
       </div>
-      <div class="row">
-        <input
-          ref={urlInput}
-          readOnly
-          data-testid="public-url"
-          value={current.url}
-          placeholder={current.error ? 'No URL for this transform' : 'Signing…'}
-          aria-label="Public URL"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button
-          data-testid="copy-url"
-          class="primary"
-          disabled={!current.url}
-          onClick={async () => {
-            const url = current.url;
-            await copyText(url, urlInput.current);
-            setCopied(url);
-          }}
-        >
-          {copied && copied === current.url ? 'Copied!' : 'Copy'}
-        </button>
-      </div>
+      <CopyUrl url={current.url} label="Public URL" placeholder={current.error ? 'No URL for this choice' : 'Signing…'} testIds={{ url: 'public-url', copy: 'copy-url' }} />
       {current.error && <p class="error">{current.error}</p>}
       <p class="muted small-print">Any other size, crop, format or effect: the Transform tab.</p>
     </>

@@ -1,8 +1,8 @@
-import { useRef, useState } from 'preact/hooks';
-import { copyText, formatBytes, type ImageView } from './api';
-import { EXPIRIES } from './public-url';
+import { useState } from 'preact/hooks';
+import { formatBytes, type ImageView } from './api';
 import { TransformControls } from './transform-controls';
 import { segmentValues, withSegment } from './transform-text';
+import { CopyUrl, ExpirySelect } from './url-fields';
 import { useDelivered, type Delivered } from './use-delivered';
 
 const describe = (d: Delivered) =>
@@ -16,8 +16,6 @@ const describe = (d: Delivered) =>
 export function TransformPlayground({ image }: { image: ImageView }) {
   const [transform, setTransform] = useState('w_800,f_webp');
   const [expiresIn, setExpiresIn] = useState<number | null>(null);
-  const [copied, setCopied] = useState('');
-  const urlInput = useRef<HTMLInputElement>(null);
   const { answer, last } = useDelivered(image.id, image.version, transform, expiresIn);
   const ok = answer && 'url' in answer ? answer : null;
   const error = answer && 'error' in answer ? answer.error : '';
@@ -57,34 +55,8 @@ export function TransformPlayground({ image }: { image: ImageView }) {
           onInput={(e) => setTransform(e.currentTarget.value)}
         />
       </label>
-      <div class="row pg-url">
-        <input
-          ref={urlInput}
-          readOnly
-          data-testid="playground-url"
-          value={ok?.url ?? ''}
-          placeholder={error ? 'No URL for this transform' : 'Signing…'}
-          aria-label="Transform URL"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button
-          data-testid="playground-copy"
-          class="primary"
-          disabled={!ok}
-          onClick={async () => {
-            if (!ok) return;
-            await copyText(ok.url, urlInput.current);
-            setCopied(ok.url);
-          }}
-        >
-          {ok && copied === ok.url ? 'Copied!' : 'Copy'}
-        </button>
-      </div>
-      <select aria-label="Transform URL expiry" value={String(expiresIn)} onChange={(e) => setExpiresIn(e.currentTarget.value === 'null' ? null : Number(e.currentTarget.value))}>
-        {EXPIRIES.map((option) => (
-          <option value={String(option.seconds)}>{option.label}</option>
-        ))}
-      </select>
+      <CopyUrl url={ok?.url ?? ''} label="Transform URL" placeholder={error ? 'No URL for this transform' : 'Signing…'} testIds={{ url: 'playground-url', copy: 'playground-copy' }} />
+      <ExpirySelect label="Transform URL expiry" value={expiresIn} onChange={setExpiresIn} />
       <TransformControls segments={segmentValues(transform)} animated={image.animated} onSet={(key, value) => setTransform((t) => withSegment(t, key, value))} />
     </section>
   );

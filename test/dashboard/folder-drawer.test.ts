@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser, Page } from 'playwright-core';
 import { jpeg } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
-import { accessibilityViolations, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+import { accessibilityViolations, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, until, USER } from './browser';
 
 // On a phone the folder tree would stand above the grid and push the images below the fold:
 // it is a drawer behind a "Folders" button there. A desktop keeps it as a sidebar.
@@ -47,8 +47,10 @@ test('phone: the grid is on the first screen; Folders opens the tree as a drawer
   const button = page.getByRole('button', { name: 'Folders', exact: true });
   const tree = page.getByTestId('folder-tree');
 
-  // The first tile is wholly on the first screen, the tree is not shown.
-  const tile = (await page.getByTestId('image-tile').first().boundingBox())!;
+  // The images start right under the bar, and the first tile (a sub-folder's or an image's) is
+  // wholly on the first screen; the tree is not shown.
+  expect((await page.getByRole('region', { name: 'Images' }).boundingBox())!.y).toBeLessThan(200);
+  const tile = (await page.locator('[data-testid=folder-tile], [data-testid=image-tile]').first().boundingBox())!;
   expect(tile.y + tile.height).toBeLessThanOrEqual(PHONE.viewport.height);
   expect(await tree.isVisible()).toBe(false);
   expect(await button.getAttribute('aria-expanded')).toBe('false');
@@ -97,7 +99,7 @@ test('phone: the grid is on the first screen; Folders opens the tree as a drawer
   // With the keyboard: Enter on a folder picks it and closes the drawer.
   await button.focus();
   await page.keyboard.press('Enter');
-  expect(await active(page)).toBe('shoes, 1 image');
+  await until(() => active(page), (focused) => focused === 'shoes, 1 image');
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
   await tree.waitFor({ state: 'hidden' });

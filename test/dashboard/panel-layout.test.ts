@@ -79,7 +79,7 @@ for (const [size, options] of SIZES) {
     // The Transform tab, while its first result is held back too.
     await panel.getByRole('tab', { name: 'Transform' }).click();
     await panel.getByTestId('playground-output').filter({ hasText: 'Rendering' }).waitFor();
-    const transform = ['[data-testid=playground-stage]', '[data-testid=playground-output]', '.pg-transform', '.pg-url', '.pg-controls'];
+    const transform = ['[data-testid=playground-stage]', '[data-testid=playground-output]', '.pg-transform', '[data-testid=playground-url]', '.pg-controls'];
     const transformBefore = await layout(panel, transform);
 
     release();
