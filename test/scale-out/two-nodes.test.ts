@@ -53,7 +53,8 @@ beforeAll(async () => {
   bucket = await startBucket();
   storageUrl = bucket.storageUrl('cluster');
   clusterEnv = { IMGAPI_DATABASE_URL: await freshDatabase(), IMGAPI_STORAGE_URL: storageUrl };
-  const env = { ...clusterEnv, IMGAPI_LOG: 'off', IMGAPI_CONCURRENCY: '2' };
+  // A trash kept ~8.6 s and swept every 200 ms by each node: the expiry job runs on both at once.
+  const env = { ...clusterEnv, IMGAPI_LOG: 'off', IMGAPI_CONCURRENCY: '2', IMGAPI_TRASH_DAYS: '0.0001', IMGAPI_TRASH_SWEEP_MS: '200' };
   for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'imgapi-node-')));
   // Both start at once on the empty database: exactly one of them makes the first client.
   [a, b] = await Promise.all([spawnServe(dirs[0]!, 0, env), spawnServe(dirs[1]!, 0, env)]);
@@ -112,7 +113,7 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
     const url = on(b, await signed(b, id, 'w_100'));
     expect((await fetchImage(url)).status).toBe(200);
     expect((await fetchImage(url)).status).toBe(200);
-    expect((await call(a, 'DELETE', `/images/${id}`)).status).toBe(204);
+    expect((await call(a, 'DELETE', `/images/${id}?permanent=true`)).status).toBe(204);
     const gone = await fetchImage(url);
     expect(gone.status).toBe(404);
     expect((await call(b, 'GET', `/images/${id}`)).status).toBe(404);
@@ -121,6 +122,38 @@ describe('two nodes on one PostgreSQL and one bucket', () => {
     expect((await createS3BlobStore(location, 'originals').list()).filter((key) => key.includes(id))).toEqual([]);
     expect((await createS3BlobStore(location, 'variants').list()).filter((key) => key.includes(id))).toEqual([]);
   });
+
+  test("trash on A: B stops delivering at once (cached variant and download too); restored on B, A delivers again; both nodes' expiry jobs purge it once", async () => {
+    const { id, downloadUrl } = (await upload(b, await png(40, 40), 'trash-me.png')) as { id: string; downloadUrl: string };
+    const url = on(b, await signed(b, id, 'w_20'));
+    // The download URL's query (?v=) is part of what it signs.
+    const download = `${on(b, downloadUrl)}${new URL(downloadUrl).search}`;
+    for (let i = 0; i < 2; i++) expect((await fetchImage(url)).status).toBe(200);
+    expect((await fetchImage(download)).status).toBe(200);
+    expect((await call(a, 'DELETE', `/images/${id}`)).status).toBe(204);
+    // B stops as soon as A's change reaches it (the change bus: milliseconds, bounded here at 3 s).
+    const heard = Date.now() + 3_000;
+    let status = (await fetchImage(url)).status;
+    while (status !== 404 && Date.now() < heard) status = (await Bun.sleep(50), await fetchImage(url)).status;
+    expect(status).toBe(404);
+    expect((await fetchImage(download)).status).toBe(404);
+    expect((await call(b, 'GET', '/trash')).json.items.map((i: any) => i.image.id)).toContain(id);
+    expect((await call(b, 'POST', `/images/${id}/restore`)).status).toBe(200);
+    expect((await fetchImage(on(a, url))).status).toBe(200);
+    expect((await fetchImage(url)).status).toBe(200);
+
+    // Trashed again: past its days, one of the two nodes' jobs deletes it and its files, once.
+    expect((await call(b, 'DELETE', `/images/${id}`)).status).toBe(204);
+    const location = parseStorageUrl(storageUrl);
+    const originals = createS3BlobStore(location, 'originals');
+    expect((await originals.list()).filter((key) => key.includes(id)).length).toBeGreaterThan(0);
+    const deadline = Date.now() + 30_000;
+    while ((await call(a, 'GET', '/trash')).json.items.some((i: any) => i.image.id === id) && Date.now() < deadline) await Bun.sleep(200);
+    expect((await call(a, 'GET', '/trash')).json.items.map((i: any) => i.image.id)).not.toContain(id);
+    expect((await call(a, 'POST', `/images/${id}/restore`)).status).toBe(404);
+    expect((await originals.list()).filter((key) => key.includes(id))).toEqual([]);
+    expect((await createS3BlobStore(location, 'variants').list()).filter((key) => key.includes(id))).toEqual([]);
+  }, 60_000);
 
   test('a preset made on B works on A; deleted on A, it stops on B', async () => {
     const { id } = await upload(a, await jpeg(1000, 500), 'preset.jpg');
