@@ -16,6 +16,9 @@ beforeAll(async () => {
   await s.upload(await jpeg(600, 400, { color: '#3a7bd9' }), 'lake.jpg');
   await s.api('POST', '/presets', { name: 'card', params: 'w_200,h_100,c_cover' });
   await s.api('POST', '/keys', { name: 'deploy-from-the-ci-server' });
+  // One image in the trash, so the Trash page has a row to check.
+  const old = (await s.upload(await jpeg(300, 200, { color: '#d94f3a' }), 'old.jpg')).json;
+  expect((await s.api('DELETE', `/images/${old.id}`)).status).toBe(204);
   browser = await launchChromium();
 });
 afterAll(async () => {
