@@ -83,6 +83,13 @@ test('phone: the grid is on the first screen; Folders opens the tree as a drawer
   await page.mouse.click(PHONE.viewport.width - 10, PHONE.viewport.height / 2);
   await tree.waitFor({ state: 'hidden' });
 
+  // Tab out of it (past its last control) closes it, the focus going on where Tab took it.
+  await button.tap();
+  await tree.getByTestId('folder-create').focus();
+  await page.keyboard.press('Tab');
+  await tree.waitFor({ state: 'hidden' });
+  expect(await page.evaluate(() => !document.getElementById('folder-drawer')!.contains(document.activeElement) && document.activeElement !== document.body)).toBe(true);
+
   // Folders opening and closing inside it leave it open; a folder picked closes it and is shown.
   await button.tap();
   await tree.getByRole('treeitem', { name: /^products,/ }).locator('.toggle').tap();
