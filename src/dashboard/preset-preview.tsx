@@ -31,7 +31,10 @@ function useSigned(imageIds: string[], params: string) {
     let live = true;
     const timer = setTimeout(async () => {
       try {
-        const signed = await Promise.all(imageIds.map(async (id) => [id, (await signUrl(id, { transform: params })).url] as const));
+        // The first image alone first: a refused transform is one 400, not one per example.
+        const [first, ...rest] = imageIds;
+        const head = [first!, (await signUrl(first!, { transform: params })).url] as const;
+        const signed = [head, ...(await Promise.all(rest.map(async (id) => [id, (await signUrl(id, { transform: params })).url] as const)))];
         if (!live) return;
         setUrls(Object.fromEntries(signed));
         setError('');

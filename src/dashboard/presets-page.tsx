@@ -78,7 +78,7 @@ export function PresetsPage() {
               {presets.items.map((p) => (
                 <tr class={editing?.id === p.id ? 'editing' : ''}>
                   <td>
-                    <code>{p.name}</code>
+                    <code id={`preset-name-${p.id}`}>{p.name}</code>
                   </td>
                   <td>
                     <code>{p.params}</code>
@@ -90,7 +90,8 @@ export function PresetsPage() {
                     <button
                       class="small"
                       data-testid="preset-edit"
-                      aria-label={`Edit preset ${p.name}`}
+                      // Described by its name, not labelled: the row's cells keep their own names.
+                      aria-describedby={`preset-name-${p.id}`}
                       aria-expanded={editing?.id === p.id}
                       ref={(button) => {
                         if (button) editButtons.current.set(p.id, button);

@@ -39,7 +39,7 @@ async function previewBytes(page: Page): Promise<number> {
 }
 
 /** The stats line once it names the size the preview shows. */
-const statsFor = (page: Page, size: string) => until(() => page.getByTestId('preset-preview-stats').textContent(), (text) => !!text?.startsWith(size), 15_000);
+const statsFor = (page: Page, size: string) => until(() => page.getByTestId('preset-preview-stats').textContent(), (text) => !!text?.startsWith(size), 30_000);
 
 for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) {
   test(`${label}: edit a preset (Escape and Cancel keep it, a bad transform is refused on the form, Save applies it to its URL at once), with a measured preview and examples`, async () => {
@@ -56,7 +56,8 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
       expect(await page.getByTestId('preset-examples').getByRole('img').count()).toBe(3);
 
       // Escape closes the edit form untouched and gives the focus back to its Edit button.
-      const edit = row(page, 'card').getByRole('button', { name: 'Edit preset card' });
+      const edit = row(page, 'card').getByRole('button', { name: 'Edit', exact: true });
+      expect(await edit.getAttribute('aria-describedby').then((id) => page.locator(`#${id}`).textContent())).toBe('card');
       await edit.click();
       const form = page.getByTestId('preset-edit-form');
       await form.waitFor();
@@ -66,7 +67,8 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
       await page.keyboard.type('zzz');
       await page.keyboard.press('Escape');
       await page.getByTestId('preset-new-form').waitFor();
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit preset card');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('preset-edit');
+      expect(await edit.evaluate((button) => button === document.activeElement)).toBe(true);
 
       // A transform the server refuses: its message on the form, nothing saved.
       await edit.click();
