@@ -82,6 +82,24 @@ describe('Page headings and titles, in both themes', () => {
           expect({ page: label, mode, violations: await accessibilityViolations(page) }).toEqual({ page: label, mode, violations: [] });
         }
       }
+      // The image panel (details, then the transform playground) in the dark theme.
+      await visit(page, 'Images');
+      await page.getByTestId('image-tile').filter({ hasText: 'lake.jpg' }).click();
+      const panel = page.getByTestId('image-panel');
+      await panel.waitFor();
+      await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="public-url"]')?.value.startsWith('http'));
+      await screenshot(page, `${name}-dark-panel`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await panel.getByRole('tab', { name: 'Transform' }).click();
+      await page.waitForFunction(() => {
+        const result = document.querySelector<HTMLImageElement>('.pg-stage img');
+        return !!result && result.complete && result.naturalWidth > 0;
+      });
+      await screenshot(page, `${name}-dark-transform`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+
       // The confirm dialog and the login page in the dark theme too.
       await page.getByRole('link', { name: 'API keys', exact: true }).click();
       await page.getByTestId('key-revoke').first().click();
