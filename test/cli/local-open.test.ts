@@ -53,7 +53,7 @@ describe('local one-shot commands open the core alone', () => {
     }
   });
 
-  test('a local delete still removes the image’s cached variants from disk', async () => {
+  test('a local delete --permanent still removes the image’s cached variants from disk', async () => {
     const photo = join(work, 'p.jpg');
     writeFileSync(photo, await jpeg(40, 30));
     expect((await runCli(['upload', photo], { env })).code).toBe(0);
@@ -61,7 +61,7 @@ describe('local one-shot commands open the core alone', () => {
     const variantDir = join(data, 'cache', 'default', id, 'v1');
     mkdirSync(variantDir, { recursive: true });
     writeFileSync(join(variantDir, '20x15-scale-q80.webp'), 'x');
-    expect((await runCli(['image', 'delete', id], { env })).code).toBe(0);
+    expect((await runCli(['image', 'delete', id, '--permanent'], { env })).code).toBe(0);
     expect(existsSync(join(data, 'cache', 'default', id))).toBe(false);
   });
 });

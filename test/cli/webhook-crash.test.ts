@@ -31,7 +31,7 @@ test('kill -9 of the server between a change and its delivery loses no event: af
     const uploaded = await apiRequest(url, apiKey, 'POST', '/images', fileForm(await jpeg(30, 20), 'crash.jpg'));
     expect(uploaded.status).toBe(201);
     const other = await apiRequest(url, apiKey, 'POST', '/images', fileForm(await jpeg(20, 20), 'gone.jpg'));
-    expect((await apiRequest(url, apiKey, 'DELETE', `/images/${other.json.id}`)).status).toBe(204);
+    expect((await apiRequest(url, apiKey, 'DELETE', `/images/${other.json.id}?permanent=true`)).status).toBe(204);
     await server.stop('SIGKILL');
 
     ({ server, url } = await start());

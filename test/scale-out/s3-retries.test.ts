@@ -47,7 +47,7 @@ test('deleting an image with many variants answers 204 through failing deletes, 
   proxy.failNext(2, 'internal-error', 'DELETE', '/variants/');
   proxy.failNext(1, 'drop', 'DELETE', '/variants/');
   proxy.failNext(1, 'slow-down', 'DELETE', '/variants/');
-  const deleted = await server.api('DELETE', `/images/${id}`);
+  const deleted = await server.api('DELETE', `/images/${id}?permanent=true`);
   expect(deleted.status).toBe(204);
   expect(proxy.requests.filter((r) => r.fault)).toHaveLength(6);
   expect((await variants.list()).filter((key) => key.includes(id))).toEqual([]);
