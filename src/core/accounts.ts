@@ -7,7 +7,7 @@ import { clientNameKey, isClientId, validateClientId, validateClientName } from 
 import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
 
 export interface AccountDeps {
-  repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users' | 'images'>;
+  repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users' | 'images' | 'trash'>;
   feed: Pick<ChangeFeed, 'publish' | 'subscribe'>;
   now: () => string;
 }
@@ -148,13 +148,16 @@ export function createAccountService(deps: AccountDeps) {
   /**
    * Deletes a client with its keys, folders, presets, webhooks and purge targets. Refused for
    * the last client (nothing could sign in to the API any more) and while the client has
-   * images: deleting originals is for the image API, where each deletion is seen and purged.
+   * images, in the trash too: deleting originals is for the image API, where each deletion is seen and purged.
    */
   async function deleteClient(id: string): Promise<void> {
     await getClient(id);
     if ((await repos.clients.list()).length <= 1) throw conflict('The last client cannot be deleted');
     const { total } = await repos.images.list({ clientId: id, scope: { kind: 'all' }, limit: 1, offset: 0 });
     if (total > 0) throw conflict(`Client "${id}" still has ${total} image${total === 1 ? '' : 's'}; delete them first`);
+    // Trashed images keep their files until purged: the same rule, or the files would be left behind.
+    const trashed = (await repos.trash.list(id, 1, 0)).total;
+    if (trashed > 0) throw conflict(`Client "${id}" still has ${trashed} image${trashed === 1 ? '' : 's'} in the trash; delete them permanently first`);
     if (!(await repos.clients.delete(id))) throw notFound('Client');
     clientCache.delete(id);
     await deps.feed.publish({ kind: 'client', clientId: id });

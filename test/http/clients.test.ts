@@ -68,7 +68,7 @@ describe('clients: delete', () => {
     expect((await clients('DELETE', `/${created.json.id}`)).status).toBe(404);
   });
 
-  test('refused while the client has images (409); allowed once they are deleted', async () => {
+  test('refused while the client has images, in the trash too (409); allowed once they are deleted for good', async () => {
     const created = await clients('POST', '', { name: 'With Images' });
     const uploaded = await s.upload(await jpeg(8, 8), 'a.jpg', undefined, created.json.apiKey);
     expect(uploaded.status).toBe(201);
@@ -76,6 +76,10 @@ describe('clients: delete', () => {
     expect([refused.status, refused.json.error.code]).toEqual([409, 'conflict']);
     expect(refused.json.error.message).toContain('1 image');
     expect((await s.api('DELETE', `/images/${uploaded.json.id}`, undefined, created.json.apiKey)).status).toBe(204);
+    const trashed = await clients('DELETE', `/${created.json.id}`);
+    expect([trashed.status, trashed.json.error.code]).toEqual([409, 'conflict']);
+    expect(trashed.json.error.message).toContain('1 image in the trash');
+    expect((await s.api('DELETE', `/images/${uploaded.json.id}?permanent=true`, undefined, created.json.apiKey)).status).toBe(204);
     expect((await clients('DELETE', `/${created.json.id}`)).status).toBe(204);
   });
 

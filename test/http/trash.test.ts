@@ -165,6 +165,10 @@ describe('DELETE /images/:id moves the image to the trash', () => {
     expect((await s.api('DELETE', `/images/${theirs.id}?permanent=true`)).status).toBe(404);
     expect((await s.api('GET', '/trash')).json.items.some((i: any) => i.image.id === theirs.id)).toBe(false);
     expect((await s.api('GET', '/trash', undefined, other.apiKey.apiKey)).json.items.map((i: any) => i.image.id)).toEqual([theirs.id]);
+    // A client is not deleted while its trash holds images (their files would be left behind).
+    await expect(s.ctx.accounts.deleteClient(other.client.id)).rejects.toThrow('still has 1 image in the trash');
+    expect((await s.api('DELETE', `/images/${theirs.id}?permanent=true`, undefined, other.apiKey.apiKey)).status).toBe(204);
+    await s.ctx.accounts.deleteClient(other.client.id);
   });
 });
 
