@@ -210,7 +210,8 @@ export function FolderTree(props: {
     setMode('none');
     setError('');
     const count = totalImages(current);
-    const message = `Delete folder "${current.path}" with its sub-folders and ${count} image${count === 1 ? '' : 's'}? This cannot be undone.`;
+    const images = count === 0 ? '' : ` Its ${count} image${count === 1 ? '' : 's'} go${count === 1 ? 'es' : ''} to the trash, where ${count === 1 ? 'it' : 'they'} can be restored.`;
+    const message = `Delete folder "${current.path}" with its sub-folders?${images}`;
     if (!(await confirmDialog({ title: 'Delete folder?', message, confirmLabel: 'Delete folder', danger: true }))) return;
     try {
       await call(v1.folders(param(current.id)).delete());

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { jpeg, png } from '../helpers/fixtures';
 import { startServer } from '../helpers/server';
-import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
+import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, showFolders, unexpected, until, USER } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -50,13 +50,20 @@ describe('Trash and Download in the dashboard', () => {
         await panel.waitFor({ state: 'detached' });
         await page.getByTestId('image-tile').filter({ hasText: 'Été plage.jpg' }).waitFor({ state: 'detached' });
         expect((await fetch(kept.thumbnailUrl)).status).toBe(404);
-        // A folder's deletion sends its images to the trash too.
-        const summer = (await s.api('GET', '/folders')).json.folders.find((f: any) => f.path === 'summer');
-        const beach = summer.children.find((f: any) => f.path === 'summer/beach');
-        expect((await s.api('DELETE', `/folders/${beach.id}`)).status).toBe(204);
+        // A folder's deletion sends its images to the trash too, and its dialog says so.
+        const tree = await showFolders(page);
+        await tree.getByRole('treeitem', { name: /^beach/ }).click();
+        await (await showFolders(page)).getByRole('button', { name: 'Delete' }).click();
+        expect(await answerConfirm(page)).toBe('Delete folder "summer/beach" with its sub-folders? Its 1 image goes to the trash, where it can be restored.');
+        await until(async () => (await s.api('GET', '/trash')).json.total, (n) => n === 2);
+        // On a phone the folder drawer is still open over the page: a tap beside it closes it.
+        if (name === 'phone') {
+          await page.locator('.drawer-backdrop').click({ position: { x: 370, y: 400 } });
+          await page.locator('.drawer-backdrop').waitFor({ state: 'detached' });
+        }
 
         // The Trash page: both, newest first, with 30 days left.
-        await page.getByRole('link', { name: 'Trash' }).click();
+        await page.getByRole('link', { name: 'Trash', exact: true }).click();
         await page.getByTestId('trash-item').nth(1).waitFor();
         expect(await trashNames(page)).toEqual(['sand.png', 'Été plage.jpg']);
         expect(await page.getByTestId('trash-days-left').allTextContents()).toEqual(['30 days left', '30 days left']);
@@ -83,7 +90,7 @@ describe('Trash and Download in the dashboard', () => {
         expect(await accessibilityViolations(page)).toEqual([]);
 
         // The restored image is in the library again, in its folder.
-        await page.getByRole('link', { name: 'Images' }).click();
+        await page.getByRole('link', { name: 'Images', exact: true }).click();
         await page.getByTestId('image-tile').filter({ hasText: 'Été plage.jpg' }).waitFor();
         expect(unexpected(errors, /404/)).toEqual([]);
       } finally {
