@@ -1,12 +1,14 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,heic,animation,placeholder,scale-out,cli] [--seconds N]
-// (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk.)
+// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,heic,animation,placeholder,scale-out,cli,first-thumbnail] [--seconds N]
+// (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk; first-thumbnail,
+// not in the default set either, needs Chromium and no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { animationScenario } from './animation';
 import { cliScenario } from './cli';
+import { firstThumbnailScenario } from './first-thumbnail';
 import { ROOT, hasCommand } from './harness';
 import { heicScenario } from './heic';
 import { missGautoScenario } from './miss-gauto';
@@ -18,7 +20,7 @@ import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScen
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation', 'placeholder'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
-const needsWrk = only.some((name) => !['cli', 'qauto', 'animation', 'placeholder'].includes(name));
+const needsWrk = only.some((name) => !['cli', 'qauto', 'animation', 'placeholder', 'first-thumbnail'].includes(name));
 if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
 
 const CORPUS = join(ROOT, '../shared/corpus');
@@ -161,6 +163,14 @@ if (only.includes('cli')) {
   results.cli = await cliScenario(50_000);
   console.log('\nLocal one-shot CLI commands, wall time of the whole process (median of 7): empty variant cache next to 50 000 cached files');
   console.table(results.cli);
+}
+if (only.includes('first-thumbnail')) {
+  const photo = await corpusOr('Elephants_5640x3172.jpg', 5640, 3172);
+  const first = await firstThumbnailScenario(photo.bytes);
+  results.firstThumbnail = { ...first, source: photo.path };
+  console.log(`\nDashboard: login form submitted → first thumbnail painted, ${first.images} images (1600×1067 JPEG regions of ${photo.path}), Chromium ${first.viewport}, ${first.runs} runs each`);
+  console.log('uncached: variants store emptied and server restarted before each run; cached: variants stored, new browser; second log-in: same browser, its HTTP cache warm');
+  console.table(first.results);
 }
 
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
