@@ -38,6 +38,9 @@ describe('Trash and Download in the dashboard', () => {
         const panel = page.getByTestId('image-panel');
         await panel.waitFor();
         const download = panel.getByRole('link', { name: 'Download' });
+        await download.scrollIntoViewIfNeeded();
+        await screenshot(page, `${name}-panel-download`);
+        expect(await accessibilityViolations(page)).toEqual([]);
         expect(await download.getAttribute('href')).toBe(kept.downloadUrl);
         const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
         expect(saved.suggestedFilename()).toBe('Été plage.jpg');
