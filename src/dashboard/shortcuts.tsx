@@ -68,8 +68,8 @@ export function onLibraryControl(testId: string, use: (control: HTMLElement) => 
   const present = find();
   if (present) return use(present);
   location.hash = '#/images';
-  // Within the 5 s a key press lets a page open a file picker.
-  const deadline = performance.now() + 5_000;
+  // A slow machine may take seconds to show the library; past 15 s the key press is forgotten.
+  const deadline = performance.now() + 15_000;
   const wait = () => {
     const control = find();
     if (control) use(control);
