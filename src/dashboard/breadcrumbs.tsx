@@ -2,7 +2,8 @@ import { routeHash, type Selection } from './route';
 
 /** The folder shown and each folder above it, as links; the last is the current page. */
 export function Breadcrumbs({ selected, onSelect }: { selected: Selection; onSelect: (s: Selection) => void }) {
-  const crumbs: { label: string; value: Selection }[] = [{ label: 'All images', value: null }];
+  // Not "All images": the navigation's "Images" link must stay the only link of that name.
+  const crumbs: { label: string; value: Selection }[] = [{ label: 'All folders', value: null }];
   if (selected === '') crumbs.push({ label: '/ (root)', value: '' });
   else if (selected) {
     const parts = selected.split('/');

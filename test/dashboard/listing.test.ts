@@ -61,7 +61,7 @@ for (const [size, options] of sizes) {
 
     // Where we are, and the folder inside it as a tile at the top.
     const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
-    expect(await crumbs.getByRole('link').allInnerTexts()).toEqual(['All images', 'products']);
+    expect(await crumbs.getByRole('link').allInnerTexts()).toEqual(['All folders', 'products']);
     expect(await crumbs.getByRole('link', { name: 'products' }).getAttribute('aria-current')).toBe('page');
     const shoes = page.getByRole('button', { name: 'Folder shoes, 2 images' });
     await shoes.waitFor();
@@ -75,9 +75,9 @@ for (const [size, options] of sizes) {
     await shoes.click();
     await page.waitForURL(/folder=products(%2F|\/)shoes/);
     await gridShows(page, ['zebra.png', 'tower.webp']);
-    expect(await crumbs.getByRole('link').allInnerTexts()).toEqual(['All images', 'products', 'shoes']);
+    expect(await crumbs.getByRole('link').allInnerTexts()).toEqual(['All folders', 'products', 'shoes']);
     expect(await page.getByTestId('folder-tile').count()).toBe(0);
-    await crumbs.getByRole('link', { name: 'All images' }).click();
+    await crumbs.getByRole('link', { name: 'All folders' }).click();
     await gridShows(page, ['logo.png', 'zebra.png', 'tower.webp', 'Apple.png', 'beach.jpg']);
     expect(await page.getByTestId('folder-tile').allInnerTexts()).toEqual([expect.stringContaining('blog'), expect.stringContaining('products')]);
 

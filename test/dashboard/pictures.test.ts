@@ -114,7 +114,8 @@ test('after Replace, the tile, the preview and every URL show the new picture, w
   await page.getByLabel('Replace file…').setInputFiles(join(files, 'poster-blue.png'));
   await waitForColour(thumbnail, 'blue');
   await waitForColour(preview, 'blue');
-  expect(await thumbnail.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([200, 300]);
+  // A square cover crop of the new 200×300 picture: as wide as it, never enlarged.
+  expect(await thumbnail.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([200, 200]);
   await until(() => publicUrl.inputValue(), (url) => url.endsWith('?v=2'));
   expect(await thumbnail.getAttribute('src')).toEndWith('?v=2');
   expect(await preview.getAttribute('src')).toEndWith('?v=2');
