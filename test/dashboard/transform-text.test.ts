@@ -7,7 +7,7 @@ import { segmentValues, withSegment } from '../../src/dashboard/transform-text';
 // The playground's string and controls: which keys a string sets, and one key written back.
 
 test('every key of the registry has a control in the playground, but exp (the URL expiry, chosen beside the URL)', () => {
-  const controlled = CONTROL_GROUPS.flatMap((g) => g.controls.map((c) => c.key)).sort();
+  const controlled: string[] = CONTROL_GROUPS.flatMap((g) => g.controls.map((c) => c.key as string)).sort();
   expect(controlled).toEqual(OPS.map((op) => op.key as string).filter((key) => key !== 'exp').sort());
 });
 
