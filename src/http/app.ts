@@ -3,6 +3,7 @@ import { createApi } from '../api';
 import { errors } from '../api/errors';
 import type { AppContext } from '../context';
 import { errorHandling } from './errors';
+import { invalid } from '../core/errors';
 import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
 import { bulkImageRoutes } from './routes/bulk-images';
@@ -55,6 +56,13 @@ export function createApp(ctx: AppContext, observability: Observability = create
       set.headers['x-content-type-options'] = 'nosniff';
       // Over-long URLs and oversized bodies are refused from the request line and headers.
       return refuseEarly(request, ctx.config.maxUploadBytes, MULTIPART_OVERHEAD);
+    })
+    // Every JSON body of this API is an object; Elysia would coerce an array into one (`["a"]` →
+    // `{ "0": "a" }`) before the schema sees it, so an array or scalar could pass as an empty patch.
+    .onTransform({ as: 'global' }, ({ body }) => {
+      if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+        throw invalid('The request body must be a JSON object');
+      }
     })
     .onAfterResponse({ as: 'global' }, ({ request, route, set, response }) => {
       const started = startedAt.get(request);

@@ -313,3 +313,23 @@ describe('requests without a usable Host, odd bodies', () => {
     }
   });
 });
+
+describe('JSON bodies that are not objects', () => {
+  test('an array, a string or a number as the whole body is a 400 and changes nothing', async () => {
+    const up = await s.upload(await png(4, 4), 'whole-body.png');
+    expect(up.status).toBe(201);
+    const id = up.json.id as string;
+    const before = (await s.api('GET', `/images/${id}`)).json;
+    for (const body of [['a'], [{ alt: 'x' }], 'alt', 42, true]) {
+      for (const [method, path] of [['PATCH', `/images/${id}`], ['POST', '/images/bulk'], ['POST', '/folders'], ['POST', '/presets'], ['POST', '/sign']] as const) {
+        const answer = await s.api(method, path, body);
+        expect({ method, path, body, status: answer.status }).toEqual({ method, path, body, status: 400 });
+        expect(answer.json.error.code).toBe('invalid_input');
+        expectCleanError(answer.json);
+      }
+    }
+    const after = (await s.api('GET', `/images/${id}`)).json;
+    expect(after.updatedAt).toBe(before.updatedAt);
+    expect(after.version).toBe(before.version);
+  });
+});
