@@ -31,7 +31,8 @@ const checkSelection = (ids: string[], selection: Selection) => {
 
 /**
  * Runs one bulk action over the selection, `LIMITS.bulkIds` ids a request, and reports each
- * image's result: one line per image on stdout, a count on stderr, exit 1 if any failed.
+ * image's result: one line per image on stdout, a count on stderr (unless one image went through),
+ * exit 1 if any failed.
  */
 async function runBulk(backend: Backend, options: GlobalOptions, ids: string[], selection: Selection, action: Omit<BulkBody, 'ids'>, done: string) {
   const selected = await selectedIds(backend, ids, selection);
@@ -42,7 +43,9 @@ async function runBulk(backend: Backend, options: GlobalOptions, ids: string[], 
   const failed = results.filter((result) => !result.ok);
   const lines = results.map((r) => (r.ok ? `${done} ${r.id}` : `failed ${r.id}: ${r.error?.message ?? 'unknown error'}`));
   print(options, { results }, lines.join('\n'));
-  say(selected.length === 0 ? `No images in ${selection.folder}` : `${results.length - failed.length} ${done}, ${failed.length} failed`);
+  // One image named and done: its stdout line says it all, and scripts keep a quiet stderr.
+  if (selected.length === 0) say(`No images in ${selection.folder}`);
+  else if (selected.length > 1 || failed.length > 0) say(`${results.length - failed.length} ${done}, ${failed.length} failed`);
   if (failed.length > 0) process.exitCode = 1;
 }
 
