@@ -111,7 +111,10 @@ test('desktop 1440×900: a width-set preset made in the form, then the Embed tab
   expect(await panel.getByTestId('focus-picker').isVisible()).toBe(false);
   await page.keyboard.press('ArrowLeft');
   expect(await details.getAttribute('aria-selected')).toBe('true');
+  // End: the last tab (Transform, after Embed); one step back is Embed again.
   await page.keyboard.press('End');
+  expect(await panel.getByRole('tab', { name: 'Transform' }).getAttribute('aria-selected')).toBe('true');
+  await page.keyboard.press('ArrowLeft');
   expect(await embedTab.getAttribute('aria-selected')).toBe('true');
 
   // Only width-set presets are offered; the one made above renders for real.
