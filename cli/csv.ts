@@ -4,9 +4,14 @@
  */
 
 const NEEDS_QUOTES = /[",\r\n]/;
+// A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): an
+// image name or alt text from an uploader must stay text, so it gets a leading apostrophe,
+// which spreadsheets hide and `parseCsv` takes off again.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const GUARDED = /^'[=+\-@\t\r]/;
 
 export const csvField = (value: string | number) => {
-  const text = String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
@@ -20,7 +25,7 @@ export function parseCsv(text: string): string[][] {
   let quoted = false;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a spreadsheet's byte-order mark
   const endField = () => {
-    record.push(field);
+    record.push(GUARDED.test(field) ? field.slice(1) : field);
     field = '';
   };
   const endRecord = () => {

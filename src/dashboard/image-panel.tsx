@@ -137,8 +137,8 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                   <button>Move</button>
                 </form>
                 <div class="row">
-                  <label class="button">
-                    Replace file…
+                  <label class="button" title="Upload a new file under the same id and URLs">
+                    Replace
                     <input
                       type="file"
                       accept="image/*,.heic,.heif,.svg"

@@ -163,7 +163,7 @@ export function Library() {
             type="search"
             data-testid="image-search"
             placeholder={`Search ${where}`}
-            aria-label="Search images by name"
+            aria-label="Search images by name, tag or alt text"
             value={q}
             onInput={(e) => {
               setQ(e.currentTarget.value);

@@ -97,6 +97,21 @@ for (const mode of ['local', 'remote'] as const) {
       expect((await imgapi(['export'])).code).toBe(2);
     });
 
+    test('export --csv keeps a formula-like alt text as text for spreadsheets (a leading apostrophe), and it comes back unchanged', async () => {
+      const id = ids['hat.jpg']!;
+      const before = await tagsOf(id);
+      await imgapi(['image', 'tag', id, '--alt', '=HYPERLINK("http://evil.example","x")']);
+      const exported = await imgapi(['export', '--csv']);
+      expect(exported.stdout).toContain(`,"'=HYPERLINK(""http://evil.example"",""x"")",`);
+      const row = parseCsv(exported.stdout).find((r) => r[0] === id)!;
+      expect(row[8]).toBe('=HYPERLINK("http://evil.example","x")');
+      const file = join(work, 'formula.csv');
+      writeFileSync(file, exported.stdout);
+      expect((await imgapi(['image', 'tag', '--csv', file])).code).toBe(0);
+      expect((await tagsOf(id)).alt).toBe('=HYPERLINK("http://evil.example","x")');
+      await imgapi(['image', 'tag', id, '--alt', before.alt]);
+    });
+
     test('image tag --csv: an edited export goes back in; each bad row is reported with its row number, the others applied, exit 1', async () => {
       const exported = await imgapi(['export', '--csv']);
       const records = parseCsv(exported.stdout);

@@ -111,7 +111,7 @@ test('after Replace, the tile, the preview and every URL show the new picture, w
   const oldUrls = { thumbnail: await thumbnail.getAttribute('src'), preview: await preview.getAttribute('src'), public: await publicUrl.inputValue() };
 
   writeFileSync(join(files, 'poster-blue.png'), await png(200, 300, { color: '#0000ff' }));
-  await page.getByLabel('Replace file…').setInputFiles(join(files, 'poster-blue.png'));
+  await page.getByLabel('Replace', { exact: true }).setInputFiles(join(files, 'poster-blue.png'));
   await waitForColour(thumbnail, 'blue');
   await waitForColour(preview, 'blue');
   // A square cover crop of the new 200×300 picture: as wide as it, never enlarged.
