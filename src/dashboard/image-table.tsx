@@ -13,7 +13,8 @@ interface Props {
 
 /**
  * The list view: a row per image with its name, folder, format, dimensions, size and upload
- * date. On a narrow screen the table scrolls sideways inside its own focusable region.
+ * date. On a phone the folder and date columns step aside (the name's label still says the
+ * folder); what is still too wide scrolls sideways inside its own focusable region.
  */
 export function ImageTable({ images, shownFolder, openId, onOpen }: Props) {
   return (
@@ -22,11 +23,11 @@ export function ImageTable({ images, shownFolder, openId, onOpen }: Props) {
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Folder</th>
+            <th scope="col" class="col-wide">Folder</th>
             <th scope="col">Format</th>
             <th scope="col">Dimensions</th>
             <th scope="col">Size</th>
-            <th scope="col">Uploaded</th>
+            <th scope="col" class="col-wide">Uploaded</th>
           </tr>
         </thead>
         <tbody>
@@ -38,13 +39,13 @@ export function ImageTable({ images, shownFolder, openId, onOpen }: Props) {
                   <span class="name">{image.originalName}</span>
                 </button>
               </td>
-              <td>{image.folder || '/'}</td>
+              <td class="col-wide">{image.folder || '/'}</td>
               <td>{image.format.toUpperCase()}</td>
               <td>
                 {image.width}×{image.height}
               </td>
               <td>{formatBytes(image.bytes)}</td>
-              <td>
+              <td class="col-wide">
                 <time dateTime={image.createdAt}>{uploaded(image.createdAt)}</time>
               </td>
             </tr>
