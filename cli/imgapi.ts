@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import pkg from '../package.json' with { type: 'json' };
 import { ConfigError } from '../src/config';
 import { AppError } from '../src/core/errors';
+import { registerBackup } from './commands/backup';
 import { registerClient } from './commands/client';
 import { registerDoctor } from './commands/doctor';
 import { registerExport } from './commands/export';
@@ -36,7 +37,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate, registerBackup,
 ]) {
   register(program);
 }

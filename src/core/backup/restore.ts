@@ -1,0 +1,39 @@
+import { AppError } from '../errors';
+import type { BlobStore } from '../ports';
+import { blobPath, sha256 } from './manifest';
+import type { BackupDirectory } from './ports';
+import { verifyBackup } from './verify';
+
+export interface RestoreReport {
+  originals: number;
+  bytes: number;
+}
+
+/**
+ * Verifies the whole backup before anything is written, then puts back every original under
+ * its store key and, last, the database: a restore cut short leaves no database, so no server
+ * starts on half the originals. The caller checks that the target is empty.
+ */
+export async function restoreBackup(deps: {
+  dir: BackupDirectory;
+  originals: BlobStore;
+  writeDatabase(data: Uint8Array): Promise<void>;
+}): Promise<RestoreReport> {
+  const { dir, originals } = deps;
+  const verified = await verifyBackup(dir);
+  if (!verified.manifest || verified.problems.length > 0) {
+    throw new AppError('invalid_input', `The backup does not verify; nothing was restored:\n  ${verified.problems.join('\n  ')}`);
+  }
+  const { manifest } = verified;
+  let bytes = 0;
+  for (const [key, hash] of Object.entries(manifest.originals)) {
+    const data = await dir.read(blobPath(hash));
+    if (!data || sha256(data) !== hash) throw new AppError('invalid_input', `${blobPath(hash)} changed during the restore`);
+    await originals.put(key, data);
+    bytes += data.byteLength;
+  }
+  const database = await dir.read(manifest.database.path);
+  if (!database) throw new AppError('invalid_input', `${manifest.database.path} vanished during the restore`);
+  await deps.writeDatabase(database);
+  return { originals: Object.keys(manifest.originals).length, bytes };
+}
