@@ -61,7 +61,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
     // `{ "0": "a" }`) before the schema sees it, so an array or scalar could pass as an empty patch.
     .onTransform({ as: 'global' }, ({ body }) => {
       if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-        throw invalid('The request body must be a JSON object');
+        throw invalid('Invalid input: the request body must be a JSON object');
       }
     })
     .onAfterResponse({ as: 'global' }, ({ request, route, set, response }) => {
