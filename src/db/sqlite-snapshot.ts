@@ -1,5 +1,6 @@
 import { Database } from 'bun:sqlite';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { MetadataSnapshotter } from '../core/backup/ports';
 
 /**
@@ -12,6 +13,7 @@ export function createSqliteSnapshotter(liveFile: string, fileInBackup: (path: s
     async snapshot(path) {
       if (!existsSync(liveFile)) throw new Error(`No database at ${liveFile}: name the data directory with --data`);
       const target = fileInBackup(path);
+      mkdirSync(dirname(target), { recursive: true });
       const live = new Database(liveFile, { strict: true });
       try {
         live.exec('PRAGMA busy_timeout = 5000');

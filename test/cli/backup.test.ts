@@ -35,7 +35,7 @@ describe('imgapi backup and restore', () => {
     rmSync(work, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   });
-  const cli = (args: string[]) => runCli(args, { env: { HOME: home } });
+  const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { HOME: home, ...env } });
 
   test('an online backup during uploads, replaces and deletes restores every change acknowledged before it began; signed and preset URLs still work', async () => {
     const s = (server = await startServer());
@@ -180,7 +180,19 @@ describe('imgapi backup and restore', () => {
     expect(report.kept).toBeGreaterThan(0);
     expect(filesUnder(join(backupDir, 'blobs')).map((f) => [f, statSync(join(backupDir, 'blobs', f)).mtimeMs])).toEqual([...mtimes]);
     expect((await cli(['backup', '--verify', backupDir])).code).toBe(0);
+    // Each run's snapshot is its own file; the one the manifest no longer names is gone.
+    expect(readdirSync(join(backupDir, 'database'))).toEqual([JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')).database.path.slice('database/'.length)]);
   }, 60_000);
+
+  test('with PostgreSQL or a bucket configured it refuses and points to pg_dump, writing nothing', async () => {
+    const target = join(work, 'pg-backup');
+    for (const env of [{ IMGAPI_DATABASE_URL: 'postgres://imgapi@127.0.0.1:1/imgapi' }, { IMGAPI_STORAGE_URL: 's3://media/imgapi?endpoint=http://127.0.0.1:1&region=auto', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' }] as Record<string, string>[]) {
+      const refused = await cli(['backup', target, '--data', server!.dataDir], env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('pg_dump');
+      expect(existsSync(target)).toBe(false);
+    }
+  });
 
   test('--verify names a flipped byte; restore refuses a backup that does not verify and a non-empty data directory, writing nothing', async () => {
     const backupDir = join(work, 'backup');

@@ -1,7 +1,7 @@
 import { masterKeyOf } from '../blob-keys';
 import { AppError } from '../errors';
 import type { BlobStore } from '../ports';
-import { blobPath, DATABASE, MANIFEST, sha256, type BackupManifest } from './manifest';
+import { blobPath, databasePath, MANIFEST, parseManifest, sha256, type BackupManifest } from './manifest';
 import type { BackupDirectory, MetadataSnapshotter } from './ports';
 
 export interface BackupReport {
@@ -15,7 +15,7 @@ export interface BackupReport {
   snapshots: number;
 }
 
-const PARTIAL_DATABASE = `${DATABASE}.partial`;
+const PARTIAL_DATABASE = 'database/snapshot.partial';
 
 /**
  * An online backup: a metadata snapshot first, then exactly the originals that snapshot
@@ -23,7 +23,8 @@ const PARTIAL_DATABASE = `${DATABASE}.partial`;
  * moved on, so every key of the snapshot is on disk when the snapshot is taken; one can
  * vanish only when a replace, permanent delete or trash purge commits after it. Then this
  * snapshot is no longer worth keeping whole, and a fresh one is taken (it is later, so it
- * still holds every change acknowledged before the backup began); blobs already copied stay.
+ * still holds every change acknowledged before the backup began); what was copied stays, and
+ * only keys new since are read, so each retry's window is short.
  */
 export async function runBackup(deps: {
   dir: BackupDirectory;
@@ -33,7 +34,7 @@ export async function runBackup(deps: {
   maxSnapshots?: number;
 }): Promise<BackupReport> {
   const { dir, metadata, originals } = deps;
-  const maxSnapshots = deps.maxSnapshots ?? 5;
+  const maxSnapshots = deps.maxSnapshots ?? 10;
   const known = new Map<string, number>();
   const report = { written: 0, kept: 0, bytesWritten: 0 };
 
@@ -52,43 +53,64 @@ export async function runBackup(deps: {
     return hash;
   }
 
+  // A key's content never changes (a new version gets a new key), so what one snapshot's pass
+  // copied stands for the next: a retry reads only the keys that are new since.
+  const copied = new Map<string, { original: string; master: string | null }>();
   for (let snapshots = 1; snapshots <= maxSnapshots; snapshots++) {
     await dir.remove(PARTIAL_DATABASE);
     const keys = await metadata.snapshot(PARTIAL_DATABASE);
     const mapping: Record<string, string> = {};
     let vanished: string | null = null;
     for (const key of keys) {
-      // The master first: it is written before the original and deleted after it, so when the
-      // original is still there afterwards, a master that was absent never existed.
-      const master = await originals.get(masterKeyOf(key));
-      const data = await originals.get(key);
-      if (!data) {
-        vanished = key;
-        break;
+      let entry = copied.get(key);
+      if (!entry) {
+        // The master first: it is written before the original and deleted after it, so when the
+        // original is still there afterwards, a master that was absent never existed.
+        const master = await originals.get(masterKeyOf(key));
+        const data = await originals.get(key);
+        if (!data) {
+          vanished = key;
+          continue;
+        }
+        entry = { original: await storeContent(data), master: master ? await storeContent(master) : null };
+        copied.set(key, entry);
       }
-      mapping[key] = await storeContent(data);
-      if (master) mapping[masterKeyOf(key)] = await storeContent(master);
+      mapping[key] = entry.original;
+      if (entry.master) mapping[masterKeyOf(key)] = entry.master;
     }
     if (vanished !== null) continue;
 
     const database = await dir.read(PARTIAL_DATABASE);
     if (!database) throw new AppError('internal', 'The metadata snapshot was not written');
+    const databaseFile = databasePath(sha256(database));
     const manifest: BackupManifest = {
       format: 'imgapi-backup',
       version: 1,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
-      database: { kind: 'sqlite', path: DATABASE },
+      database: { kind: 'sqlite', path: databaseFile },
       files: [
-        { path: DATABASE, sha256: sha256(database), size: database.byteLength },
+        { path: databaseFile, sha256: sha256(database), size: database.byteLength },
         ...[...new Set(Object.values(mapping))].sort().map((hash) => ({ path: blobPath(hash), sha256: hash, size: known.get(hash)! })),
       ],
       originals: Object.fromEntries(Object.entries(mapping).sort(([a], [b]) => a.localeCompare(b))),
     };
-    // The old manifest stays valid until this rename: a crash leaves the previous backup whole.
-    await dir.rename(PARTIAL_DATABASE, DATABASE);
+    const previous = await previousDatabase(dir);
+    // Until the manifest's own rename the previous backup stays whole: its database is another file.
+    await dir.rename(PARTIAL_DATABASE, databaseFile);
     await dir.write(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
+    if (previous && previous !== databaseFile) await dir.remove(previous);
     return { originals: Object.keys(mapping).length, ...report, snapshots };
   }
   await dir.remove(PARTIAL_DATABASE);
   throw new AppError('unavailable', `Originals kept changing under ${maxSnapshots} snapshots in a row; run the backup again when writes are quieter`);
+}
+
+async function previousDatabase(dir: BackupDirectory): Promise<string | null> {
+  const text = await dir.read(MANIFEST);
+  if (!text) return null;
+  try {
+    return parseManifest(new TextDecoder().decode(text)).database.path;
+  } catch {
+    return null;
+  }
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * A backup directory:
  *
  *   manifest.json            this file's shape, written last
- *   imgapi.db                the metadata snapshot (a plain SQLite file)
+ *   database/<sha256>.db     the metadata snapshot (a plain SQLite file), named by content
  *   blobs/sha256/ab/abcd…    originals (and HEIC working masters) by content
  *
  * Blobs are named by their SHA-256, so a later backup into the same directory writes only
@@ -22,7 +22,8 @@ export interface BackupManifest {
 }
 
 export const MANIFEST = 'manifest.json';
-export const DATABASE = 'imgapi.db';
+/** Named by content, so the manifest's rename alone switches from one backup to the next. */
+export const databasePath = (hash: string) => `database/${hash}.db`;
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
