@@ -32,24 +32,35 @@ export async function runBackup(deps: {
   originals: BlobStore;
   now?: () => Date;
   maxSnapshots?: number;
+  /** Originals read at once (default 8). */
+  concurrency?: number;
 }): Promise<BackupReport> {
   const { dir, metadata, originals } = deps;
   const maxSnapshots = deps.maxSnapshots ?? 10;
+  const concurrency = deps.concurrency ?? 8;
   const known = new Map<string, number>();
   const report = { written: 0, kept: 0, bytesWritten: 0 };
 
+  /** One write per content, however many keys (or workers at once) hold it. */
+  const stored = new Map<string, Promise<void>>();
   async function storeContent(data: Uint8Array): Promise<string> {
     const hash = sha256(data);
-    if (known.has(hash)) return hash;
-    const path = blobPath(hash);
-    if ((await dir.size(path)) === data.byteLength) {
-      report.kept++;
-    } else {
-      await dir.write(path, data);
-      report.written++;
-      report.bytesWritten += data.byteLength;
+    let done = stored.get(hash);
+    if (!done) {
+      done = (async () => {
+        const path = blobPath(hash);
+        if ((await dir.size(path)) === data.byteLength) {
+          report.kept++;
+        } else {
+          await dir.write(path, data);
+          report.written++;
+          report.bytesWritten += data.byteLength;
+        }
+        known.set(hash, data.byteLength);
+      })();
+      stored.set(hash, done);
     }
-    known.set(hash, data.byteLength);
+    await done;
     return hash;
   }
 
@@ -59,26 +70,32 @@ export async function runBackup(deps: {
   for (let snapshots = 1; snapshots <= maxSnapshots; snapshots++) {
     await dir.remove(PARTIAL_DATABASE);
     const keys = await metadata.snapshot(PARTIAL_DATABASE);
-    const mapping: Record<string, string> = {};
-    let vanished: string | null = null;
-    for (const key of keys) {
-      let entry = copied.get(key);
-      if (!entry) {
+    let vanished = false;
+    // Several originals in flight; one key's master and original in order (see below).
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) {
+        const key = keys[next++]!;
+        if (copied.has(key)) continue;
         // The master first: it is written before the original and deleted after it, so when the
         // original is still there afterwards, a master that was absent never existed.
         const master = await originals.get(masterKeyOf(key));
         const data = await originals.get(key);
         if (!data) {
-          vanished = key;
+          vanished = true;
           continue;
         }
-        entry = { original: await storeContent(data), master: master ? await storeContent(master) : null };
-        copied.set(key, entry);
+        copied.set(key, { original: await storeContent(data), master: master ? await storeContent(master) : null });
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+    if (vanished) continue;
+    const mapping: Record<string, string> = {};
+    for (const key of keys) {
+      const entry = copied.get(key)!;
       mapping[key] = entry.original;
       if (entry.master) mapping[masterKeyOf(key)] = entry.master;
     }
-    if (vanished !== null) continue;
 
     const database = await dir.read(PARTIAL_DATABASE);
     if (!database) throw new AppError('internal', 'The metadata snapshot was not written');
