@@ -105,7 +105,8 @@ describe('doctor --backfill (local mode, SQLite)', () => {
 
     // An image whose original is gone cannot get one: reported, the others still done.
     db.query('UPDATE images SET placeholder = NULL').run();
-    const [lost] = db.query<{ original_key: string; id: string }, []>('SELECT id, original_key FROM images ORDER BY id LIMIT 1').all();
+    // Not the HEIC: its placeholder comes from its working master, which is still there.
+    const [lost] = db.query<{ original_key: string; id: string }, []>("SELECT id, original_key FROM images WHERE format <> 'heic' ORDER BY id LIMIT 1").all();
     rmSync(join(data, 'originals', lost!.original_key));
     db.close();
     const run = await runCli(['doctor', '--backfill'], { env });
