@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { call, param, v1, type PresetView } from './api';
 import { PresetForm, type PresetDraft } from './preset-form';
 import { PresetPreview } from './preset-preview';
@@ -39,9 +39,17 @@ export function PresetsPage() {
     // On a phone the form is below the list: bring it into view.
     requestAnimationFrame(() => formCard.current?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
   };
+  // The focus goes back to the preset's Edit in the commit that removes the form, not a frame
+  // later: until then it would sit on nothing, and a key pressed at once would be lost.
+  const returnFocusTo = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (editing || !returnFocusTo.current) return;
+    editButtons.current.get(returnFocusTo.current)?.focus();
+    returnFocusTo.current = null;
+  }, [editing]);
   const stopEditing = (preset: PresetView) => {
+    returnFocusTo.current = preset.id;
     setEditing(null);
-    requestAnimationFrame(() => editButtons.current.get(preset.id)?.focus());
   };
   const save = (preset: PresetView) => async (draft: PresetDraft) => {
     const patch = changes(preset, draft);
