@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /**
  * On a narrow screen the folder tree would stand above the grid and push it below the fold:
@@ -19,7 +19,8 @@ export function FolderDrawer({ where, children }: { where: string; children: Com
     if (returnFocus) button.current?.focus({ preventScroll: true });
   };
 
-  useEffect(() => {
+  // In the commit that opens it, not after the next paint: a key pressed at once must reach the tree.
+  useLayoutEffect(() => {
     if (open) drawer.current?.querySelector<HTMLElement>('[role="treeitem"][tabindex="0"]')?.focus();
   }, [open]);
 
