@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, signUrl, v1, type ImageView } from './api';
+import { onThisOrigin } from './use-delivered';
 
 /** How many of the client's images show the transform as examples. */
 const EXAMPLES = 4;
@@ -12,14 +13,6 @@ interface Measured {
   bytes: number;
 }
 
-/**
- * The same URL on this origin: a signed URL may name a CDN (IMGAPI_PUBLIC_URL) that the
- * dashboard's connect-src does not reach; this server delivers the same path.
- */
-const onThisOrigin = (url: string) => {
-  const { pathname, search } = new URL(url, location.href);
-  return `${location.origin}${pathname}${search}`;
-};
 
 /** Signs `params` for each image (after a pause in typing); the server's refusal names the bad segment. */
 function useSigned(imageIds: string[], params: string) {

@@ -31,8 +31,8 @@ const DEBOUNCE_MS = 300;
  * The same URL on this origin: the signed URL may name a CDN (IMGAPI_PUBLIC_URL), which the
  * dashboard's connect-src does not reach; this server delivers the same path.
  */
-const onThisOrigin = (url: string) => {
-  const { pathname, search } = new URL(url);
+export const onThisOrigin = (url: string) => {
+  const { pathname, search } = new URL(url, location.href);
   return `${location.origin}${pathname}${search}`;
 };
 
