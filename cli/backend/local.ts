@@ -1,9 +1,12 @@
-import { createApi } from '../../src/api';
+import { createApi, type Caller } from '../../src/api';
 import { createLimiter } from '../../src/core/limiter';
 import type { Core } from '../../src/core-services';
 import { createDeliveryRuntime } from '../../src/delivery-runtime';
 import { openTieredStorage } from '../../src/storage/open-storage';
 import { toWireQuery, type Backend } from './types';
+
+/** Changes made on the data directory itself are the machine operator's, as the audit log records them. */
+const LOCAL_ACTOR = { kind: 'local', id: null, name: 'cli' } as const;
 
 /** Local mode: the API's use cases on the data directory's core services, no server involved. */
 export function createLocalBackend(core: Core, clientId: string): Backend {
@@ -11,7 +14,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
   const api = createApi(core);
   // Absolute URLs need a base even without a server: the public URL, else where `serve` would listen.
   const base = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port || 3000}`;
-  const caller = { clientId, base };
+  const caller: Caller = { clientId, base, actor: LOCAL_ACTOR, address: null };
 
   return {
     mode: 'local',

@@ -27,8 +27,21 @@ export interface ApiServices {
   usage: UsageRepository;
 }
 
-/** Whom a call acts for, and the origin absolute URLs in its answer start with. */
+/**
+ * Who made a change: a dashboard user, an API key, or the CLI working on a data directory
+ * (`local`, the operator of the machine). Recorded by the audit log; never a secret.
+ */
+export interface Actor {
+  kind: 'user' | 'key' | 'local';
+  id: string | null;
+  name: string;
+}
+
+/** Whom a call acts for, who is calling and from where, and the origin absolute URLs in its answer start with. */
 export interface Caller {
   clientId: string;
   base: string;
+  actor: Actor;
+  /** The remote address as the server saw it; null for the CLI's local mode. */
+  address: string | null;
 }

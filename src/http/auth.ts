@@ -59,31 +59,33 @@ async function sessionOf(deps: AuthDeps, request: Request): Promise<SessionRecor
  */
 export const callerAuth = (deps: AuthDeps) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ caller: Caller }> => {
-    deps.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
+    const address = server?.requestIP(request)?.address ?? null;
+    deps.rateLimits.take(`ip:${address ?? 'unknown'}`);
     const base = publicBase(deps.publicUrl, request);
     const apiKey = headers['x-api-key'];
     if (apiKey) {
       const key = await deps.accounts.authenticate(apiKey);
       if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
       deps.rateLimits.take(`key:${key.id}`);
-      return { caller: { clientId: key.clientId, base } };
+      return { caller: { clientId: key.clientId, base, actor: { kind: 'key', id: key.id, name: key.name }, address } };
     }
     const session = await sessionOf(deps, request);
     if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
     assertSameOrigin(deps.publicUrl, request);
     const clientId = headers['x-imgapi-client'];
     if (!clientId) throw new AppError('invalid_input', 'X-Imgapi-Client header is required with a session');
-    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base } };
+    const actor = { kind: 'user', id: session.userId, name: session.username } as const;
+    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base, actor, address } };
   });
 
 /** Instance-level routes (clients): a dashboard session only, never an API key. */
 export const sessionAuth = (deps: AuthDeps) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ request }) => {
+  new Elysia().resolve({ as: 'scoped' }, async ({ request, server }) => {
     const session = await sessionOf(deps, request);
     if (!session) {
       if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'Managing clients needs a dashboard session, not an API key');
       throw new AppError('unauthorized', 'Log in first');
     }
     assertSameOrigin(deps.publicUrl, request);
-    return { session };
+    return { session, address: server?.requestIP(request)?.address ?? null };
   });
