@@ -23,6 +23,8 @@ export interface Config {
   memoryCacheMaxBytes: number;
   concurrency: number;
   queueMax: number;
+  /** How waiting misses are ordered (IMGAPI_TRANSFORM_QUEUE): fairly across clients, or fifo (for comparison). */
+  transformQueue: 'fair' | 'fifo';
   transformTimeoutSeconds: number;
   /** Eager variants computed at once by this node (IMGAPI_EAGER_CONCURRENCY; 0: this node computes none). */
   eagerConcurrency: number;
@@ -47,6 +49,8 @@ export interface Config {
   trashDays: number;
   /** How often each server looks for trashed images past their days (IMGAPI_TRASH_SWEEP_MS). */
   trashSweepMs: number;
+  /** How often each process writes its usage counters to the database (IMGAPI_USAGE_FLUSH_MS). */
+  usageFlushMs: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
   logFormat: 'json' | 'pretty' | 'off';
 }
@@ -80,6 +84,12 @@ function onOff(name: string, raw: string | undefined, fallback: boolean): boolea
   if (raw === '1' || raw === 'true') return true;
   if (raw === '0' || raw === 'false') return false;
   throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function transformQueue(raw: string | undefined): Config['transformQueue'] {
+  if (raw === undefined || raw === '') return 'fair';
+  if (raw === 'fair' || raw === 'fifo') return raw;
+  throw new ConfigError(`IMGAPI_TRANSFORM_QUEUE must be fair or fifo, got "${raw}"`);
 }
 
 function logFormat(raw: string | undefined): Config['logFormat'] {
@@ -127,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     memoryCacheMaxBytes: positiveInteger('IMGAPI_MEMORY_CACHE_MAX_BYTES', env.IMGAPI_MEMORY_CACHE_MAX_BYTES, 64 * 1024 ** 2, 0),
     concurrency: positiveInteger('IMGAPI_CONCURRENCY', env.IMGAPI_CONCURRENCY, availableParallelism()),
     queueMax: positiveInteger('IMGAPI_QUEUE_MAX', env.IMGAPI_QUEUE_MAX, 64, 0),
+    transformQueue: transformQueue(env.IMGAPI_TRANSFORM_QUEUE),
     transformTimeoutSeconds: positiveInteger('IMGAPI_TRANSFORM_TIMEOUT_SECONDS', env.IMGAPI_TRANSFORM_TIMEOUT_SECONDS, 10),
     eagerConcurrency: positiveInteger('IMGAPI_EAGER_CONCURRENCY', env.IMGAPI_EAGER_CONCURRENCY, 1, 0),
     rateLimitPerMinute: positiveInteger('IMGAPI_RATE_LIMIT_PER_MINUTE', env.IMGAPI_RATE_LIMIT_PER_MINUTE, 1200, 0),
@@ -138,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     outboxLeaseMs: positiveInteger('IMGAPI_OUTBOX_LEASE_MS', env.IMGAPI_OUTBOX_LEASE_MS, DEFAULT_LEASE_MS),
     trashDays: nonNegativeNumber('IMGAPI_TRASH_DAYS', env.IMGAPI_TRASH_DAYS, 30),
     trashSweepMs: positiveInteger('IMGAPI_TRASH_SWEEP_MS', env.IMGAPI_TRASH_SWEEP_MS, 3_600_000),
+    usageFlushMs: positiveInteger('IMGAPI_USAGE_FLUSH_MS', env.IMGAPI_USAGE_FLUSH_MS, 5_000),
     logFormat: logFormat(env.IMGAPI_LOG),
   };
 }

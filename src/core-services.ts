@@ -19,6 +19,10 @@ import { guardedSender } from './core/purge/requests';
 import { checkTargetForRegistration } from './core/outbound/ssrf-guard';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
+import { createUsageCounters } from './core/usage-counters';
+import { createUsageFlusher } from './core/usage-flusher';
+import { createUsageReports } from './core/usage-report';
+import { createVariantBytes } from './core/variant-bytes';
 import { createWebhookService, webhookSubscriber } from './core/webhooks/webhooks';
 import { presentEventData } from './api/webhook-events';
 import { openMetadata } from './db/open-metadata';
@@ -53,7 +57,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   };
   // One set of transform slots for the process: uploads that decode (HEIC) and delivery misses share it.
   // Eager work takes at most IMGAPI_EAGER_CONCURRENCY of them and never the last free one.
-  const transforms = createLimiter(config.concurrency, config.queueMax, { backgroundSlots: config.eagerConcurrency });
+  const transforms = createLimiter(config.concurrency, config.queueMax, { backgroundSlots: config.eagerConcurrency, order: config.transformQueue });
 
   const accounts = createAccountService({ repos, feed, now });
   /** Webhooks and purge targets: private addresses refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1. */
@@ -72,7 +76,11 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox, trash: { stamp: () => trash.stamp() } });
   const trash = createTrash({ repos, feed, folders, stores, now, retentionMs: trashRetentionMs(config.trashDays), outbox });
   const enqueued = new Set<() => void>();
-  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox, trash });
+  // Traffic counted in memory, written by the flusher: every few seconds on a server (started
+  // by its context), once at close for a command.
+  const usageCounters = createUsageCounters();
+  const usageFlusher = createUsageFlusher({ counters: usageCounters, repo: repos.usage, intervalMs: config.usageFlushMs });
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox, trash, usage: usageCounters });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
   const presets = createPresetService({ repos, feed, now, outbox, warm: (clientId, preset) => eager.warm(clientId, preset) });
   const webhooks = createWebhookService({
@@ -114,8 +122,16 @@ export async function createCore(config: Config, storage: Storage = openStorage(
       return () => enqueued.delete(listener);
     },
     urls: createUrlSigner({ accounts, images, presets }),
-    /** What each client stores (the settings page's usage card). */
-    usage: repos.usage,
+    /** Each client's usage: what it stores and its traffic per day (`GET /usage`, `imgapi usage`). */
+    usage: createUsageReports({
+      repo: repos.usage,
+      flush: usageFlusher.flush,
+      // Listing the variant store costs I/O: at most once a minute, only when asked.
+      variantBytes: createVariantBytes({ variants: stores.variants, maxAgeMs: 60_000 }).ofClient,
+    }),
+    /** Deliveries, transforms and uploads counted in memory; `usageFlusher` writes them. */
+    usageCounters,
+    usageFlusher,
     doctor: createDoctor({ repos, stores }),
     backfill: createPlaceholderBackfill({ repos, originals: stores.originals, limits, concurrency: config.concurrency }),
     /**
@@ -137,6 +153,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     },
     async close(): Promise<void> {
       await stopHearing?.().catch(() => {});
+      await usageFlusher.stop();
       await metadata.close();
     },
   };

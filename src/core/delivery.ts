@@ -37,6 +37,8 @@ export interface DeliveryDeps {
   onIdle?: () => void;
   /** Called when an image's original is gone from the store (disk loss, a manual delete). */
   onOriginalMissing?: (image: ImageRecord) => void;
+  /** Counts each variant computed, per client (the usage page's transforms). */
+  usage?: { transformed(clientId: string): void };
 }
 
 export type CacheOutcome = Tier | 'miss';
@@ -56,6 +58,8 @@ export interface VariantMeta {
 }
 
 export interface DeliveredVariant {
+  /** Whose image it is: usage is counted per client. */
+  clientId: string;
   meta: VariantMeta;
   body: Uint8Array;
   cache: CacheOutcome;
@@ -194,7 +198,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
   }
 
   async function compute(image: ImageRecord, plan: TransformPlan, key: string, seconds: number, inSlot: boolean): Promise<PlanResult> {
-    const inLimit = (task: () => Promise<PlanResult>) => (inSlot ? task() : limiter.run(task));
+    const inLimit = (task: () => Promise<PlanResult>) => (inSlot ? task() : limiter.run(task, image.clientId));
     const { promise, joined } = coalescer.run(key, () =>
       inLimit(async () => {
         stats.transforms++;
@@ -205,6 +209,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
             prepared = await sources.read(image, plan, Date.now() + seconds * 1000);
             if (prepared === null) throw originalMissing(image);
             result = await runPlan(prepared.input, prepared.source, prepared.plan, { maxPixels, timeoutSeconds: seconds });
+            deps.usage?.transformed(image.clientId);
           } catch (error) {
             // A file path that no longer exists fails as a decode error: tell the two apart.
             if (typeof prepared?.input === 'string' && !(await originals.exists(image.originalKey))) throw originalMissing(image);
@@ -256,7 +261,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
       if (!body) return null;
       variants.stats.memoryHits++;
       if (route.previousUntil !== null) stats.previousSecret++;
-      return { meta: hit.meta, body, cache: 'memory', expiresAt: route.expiresAt };
+      return { clientId: route.clientId, meta: hit.meta, body, cache: 'memory', expiresAt: route.expiresAt };
     },
     /** Transforms running now and waiting for a slot. */
     load: () => ({ active: limiter.active, queued: limiter.queued }),
@@ -294,7 +299,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
         tags: deps.cdnTags === false ? null : cacheTagHeaders(image.clientId, image.id),
       };
       resolved.set(resolutionKey(path, transform, accept, image), { image, transform, blobKey, meta });
-      return { meta, body, cache: cached?.tier ?? 'miss', expiresAt: route.expiresAt };
+      return { clientId: route.clientId, meta, body, cache: cached?.tier ?? 'miss', expiresAt: route.expiresAt };
     },
   };
 }

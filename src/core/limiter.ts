@@ -1,9 +1,17 @@
 import { AppError } from './errors';
+import { createFairQueue } from './fair-queue';
+
+/** How waiting misses are ordered: fairly across clients (the default), or in arrival order (IMGAPI_TRANSFORM_QUEUE=fifo). */
+export type QueueOrder = 'fair' | 'fifo';
+
+const busy = () => new AppError('overloaded', 'Too many transforms in progress; retry shortly', { details: { retryAfterSeconds: 1 } });
 
 /**
- * Runs at most `concurrency` tasks at once; up to `maxQueue` more wait in FIFO order, and
- * beyond that a task is refused at once with 503 `overloaded` (Retry-After 1 s), so a burst
- * of misses cannot pile up unbounded work or memory.
+ * Runs at most `concurrency` tasks at once; up to `maxQueue` more wait, and beyond that a task
+ * is refused at once with 503 `overloaded` (Retry-After 1 s), so a burst of misses cannot pile
+ * up unbounded work or memory. Waiting tasks are served fairly across their owners (clients,
+ * see `fair-queue.ts`): one client's flood of new variants delays another's next miss by at
+ * most one slot, and when the queue is full the flood's newest task makes room for the other.
  *
  * `runBackground` is a lower lane (eager variants) of at most `backgroundSlots` tasks, and
  * never more than `concurrency - 1`: its tasks start only when no `run` task waits and a slot
@@ -15,20 +23,20 @@ import { AppError } from './errors';
 export function createLimiter(
   concurrency: number,
   maxQueue = Number.POSITIVE_INFINITY,
-  lower: { backgroundSlots?: number; servesMisses?: boolean } = {},
+  lower: { backgroundSlots?: number; servesMisses?: boolean; order?: QueueOrder } = {},
 ) {
   // One slot stays free for a miss, unless there are none to serve.
   const backgroundCeiling = lower.servesMisses === false ? concurrency : concurrency - 1;
   const backgroundCap = Math.max(0, Math.min(lower.backgroundSlots ?? concurrency, backgroundCeiling));
   let running = 0;
   let backgroundRunning = 0;
-  const waiting: (() => void)[] = [];
+  const waiting = createFairQueue<{ start: () => void; refuse: (error: AppError) => void }>({ max: maxQueue, fifo: lower.order === 'fifo' });
   const background: (() => void)[] = [];
-  const backgroundRoom = () => waiting.length === 0 && backgroundRunning < backgroundCap && running < backgroundCeiling;
+  const backgroundRoom = () => waiting.size === 0 && backgroundRunning < backgroundCap && running < backgroundCeiling;
 
   function release(): void {
-    const next = waiting.shift();
-    if (next) return next();
+    const next = waiting.dequeue();
+    if (next) return next.start();
     running--;
     if (background.length > 0 && backgroundRoom()) {
       running++;
@@ -38,13 +46,18 @@ export function createLimiter(
   }
 
   return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
+    /** `owner`: whose task it is (a client id); waiting tasks are served fairly across owners. */
+    async run<T>(task: () => Promise<T>, owner = ''): Promise<T> {
       if (running >= concurrency) {
-        if (waiting.length >= maxQueue) {
-          throw new AppError('overloaded', 'Too many transforms in progress; retry shortly', { details: { retryAfterSeconds: 1 } });
-        }
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      } else running++;
+        await new Promise<void>((start, refuse) => {
+          const queued = waiting.enqueue(owner, { start, refuse });
+          if (queued.refused) return refuse(busy());
+          queued.evicted?.refuse(busy());
+        });
+      } else {
+        running++;
+        waiting.started(owner);
+      }
       try {
         return await task();
       } finally {
@@ -76,7 +89,7 @@ export function createLimiter(
       return running;
     },
     get queued() {
-      return waiting.length;
+      return waiting.size;
     },
   };
 }

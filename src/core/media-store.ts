@@ -39,7 +39,7 @@ export interface CheckedUpload extends ProbedImage {
  * must pass, what it is stored as, and its placeholder. An SVG is kept only as the document the
  * sanitizer rebuilt; a HEIC is kept byte-exact, with a working master decoded once here.
  */
-export async function checkUpload(data: Uint8Array, limits: MediaLimits, transforms: Limiter): Promise<CheckedUpload> {
+export async function checkUpload(data: Uint8Array, limits: MediaLimits, transforms: Limiter, owner = ''): Promise<CheckedUpload> {
   if (data.byteLength > limits.maxUploadBytes) {
     throw new AppError('too_large', `File is larger than the limit of ${byteSize(limits.maxUploadBytes)}`);
   }
@@ -51,7 +51,7 @@ export async function checkUpload(data: Uint8Array, limits: MediaLimits, transfo
     const svg = sanitizeSvg(data);
     const probed = { format: 'svg', width: svg.width, height: svg.height, hasAlpha: true, frames: 1 } as const;
     // A renderer worker per upload: in a transform slot, like HEIC's decoder, so parallel uploads cannot multiply them.
-    const thumbnail = await transforms.run(() => svgThumbnail(svg.document, svg, deadlineFromNow()));
+    const thumbnail = await transforms.run(() => svgThumbnail(svg.document, svg, deadlineFromNow()), owner);
     return withPlaceholder({ ...probed, bytes: svg.document.byteLength, contentHash, stored: svg.document, master: null }, thumbnail);
   }
   const { thumbnail, ...probed } = await probeImage(data, limits);
@@ -60,7 +60,7 @@ export async function checkUpload(data: Uint8Array, limits: MediaLimits, transfo
     const deadline = deadlineFromNow();
     const heic = await makeHeicMaster(data, { maxPixels: limits.maxPixels, deadline });
     return { ...heic, thumbnail: await decodeThumbnail(heic.master, { maxPixels: limits.maxPixels, deadline }) };
-  });
+  }, owner);
   const checked = { ...probed, width: made.width, height: made.height, hasAlpha: made.hasAlpha, bytes: data.byteLength, contentHash, stored: data, master: made.master };
   return withPlaceholder(checked, made.thumbnail);
 }
