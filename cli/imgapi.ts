@@ -22,6 +22,7 @@ import { registerSign } from './commands/sign';
 import { registerSync } from './commands/sync';
 import { registerTrash } from './commands/trash';
 import { registerUpload } from './commands/upload';
+import { registerUsage } from './commands/usage';
 import { registerUser } from './commands/user';
 import { registerWatch } from './commands/watch';
 import { UsageError } from './errors';
@@ -37,7 +38,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate, registerBackup,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate, registerBackup, registerUsage,
 ]) {
   register(program);
 }

@@ -29,6 +29,8 @@ export async function createContext(config: Config) {
   outbox.start();
   const trashSweeper = createTrashSweeper({ trash: core.trash, intervalMs: config.trashSweepMs });
   if (core.trash.enabled) trashSweeper.start();
+  // Usage counters reach the database every IMGAPI_USAGE_FLUSH_MS (and at close, with the core).
+  core.usageFlusher.start();
 
   return {
     config,
@@ -48,6 +50,8 @@ export async function createContext(config: Config) {
     outboxRows: core.repos.outbox,
     urls,
     usage: core.usage,
+    /** Counted on every delivery, a map increment (`delivery-handler.ts`). */
+    usageCounters: core.usageCounters,
     delivery: runtime.delivery,
     variants: runtime.variants,
     storageRetries: storage.retries,

@@ -12,7 +12,7 @@ import type { TieredStorage } from './storage/open-storage';
  * tuning, and hearing other processes' changes so cached rows and variants drop out.
  */
 export async function createDeliveryRuntime(
-  core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms' | 'onEagerEnqueued'>,
+  core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms' | 'onEagerEnqueued' | 'usageCounters'>,
   storage: TieredStorage,
   config: Config,
 ) {
@@ -33,6 +33,7 @@ export async function createDeliveryRuntime(
     cdnTags: config.cdnTags,
     transforms: core.transforms,
     onIdle: malloc.trim,
+    usage: core.usageCounters,
     onOriginalMissing: (image) => {
       // Once per image version: a popular image with a lost file must not flood the log.
       const key = `${image.clientId}/${image.id}/${image.version}`;

@@ -18,6 +18,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
 
   return {
     mode: 'local',
+    usage: (query) => api.usage.get(caller, query),
     uploadImage: (input) => api.images.upload(caller, input),
     replaceImage: (id, data) => api.images.replace(caller, id, data),
     listImages: (query) => api.images.list(caller, toWireQuery(query)),

@@ -24,6 +24,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
 
   return {
     mode: 'remote',
+    usage: (query) => unwrap(v1.usage.get({ query })),
     uploadImage: (input) => unwrap(v1.images.post({ file: file(input.data, input.fileName), folder: input.folder })),
     replaceImage: (id, data) => unwrap(v1.images(param(id)).put({ file: file(data, 'replacement') })),
     listImages: (query) => unwrap(v1.images.get({ query: toWireQuery(query) })),

@@ -8,6 +8,7 @@ import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secr
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 import type { BulkBody, BulkResults } from '../../src/api/bulk-images';
 import type { TrashPage, TrashQuery } from '../../src/api/trash';
+import type { UsageQuery, UsageView } from '../../src/api/usage';
 import type { BulkResult } from '../../src/core/bulk-images';
 import type { ListingParams } from '../../src/core/listing-filters';
 import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
@@ -15,6 +16,7 @@ import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } fro
 export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
 export type { BulkBody, BulkResult, BulkResults };
 export type { TrashPage, TrashQuery };
+export type { UsageQuery, UsageView };
 
 export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeAttemptView, PurgeTargetView, SignedUrl, WarmProgress };
 
@@ -47,6 +49,8 @@ export const toWireQuery = (q: ListImagesQuery): WireQuery => ({
  */
 export interface Backend {
   readonly mode: 'local' | 'remote';
+  /** What the client stores and its traffic per UTC day (`GET /usage`). */
+  usage(query: UsageQuery): Promise<UsageView>;
   uploadImage(input: { data: Uint8Array; fileName: string; folder: string }): Promise<ImageView>;
   replaceImage(id: string, data: Uint8Array): Promise<ImageView>;
   listImages(query: ListImagesQuery): Promise<ImagePage>;

@@ -8,7 +8,7 @@ import type { PresetService } from '../core/presets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
 import type { Trash } from '../core/trash';
 import type { UrlSigner } from '../core/url-signer';
-import type { UsageRepository } from '../core/usage';
+import type { UsageReports } from '../core/usage-report';
 import type { WebhookService } from '../core/webhooks/webhooks';
 
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
@@ -24,7 +24,7 @@ export interface ApiServices {
   eager: EagerVariants;
   urls: UrlSigner;
   webhooks: WebhookService;
-  usage: UsageRepository;
+  usage: UsageReports;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface ImageDeps {
   eager?: { jobsFor(image: ImageRecord): Promise<EagerJobsWrite>; committed(write: EagerJobsWrite): void };
   /** Where a delete without `permanent` puts the image (none, or off: deletes go for good). */
   trash?: Pick<Trash, 'enabled' | 'move' | 'purgeOne'>;
+  /** Counts each original received, new or a replacement (the usage page's uploads). */
+  usage?: { uploaded(clientId: string): void };
 }
 
 /** What `update` changes; absent fields stay. `tags` replaces the set; `addTags`/`removeTags` edit it (bulk tagging). */
@@ -144,6 +146,7 @@ export function createImageService(deps: ImageDeps) {
       await storeThenCommit(image.originalKey, checked, () =>
         repos.images.insert(image, outbox({ type: 'image.created', clientId, at: image.createdAt, image }), eagerJobs),
       );
+      deps.usage?.uploaded(clientId);
       // Nothing cached knows this id yet, but listing totals on every node must move.
       await changed(image);
       if (eagerJobs) deps.eager?.committed(eagerJobs);
@@ -172,6 +175,7 @@ export function createImageService(deps: ImageDeps) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });
+      deps.usage?.uploaded(clientId);
       await changed(next);
       if (eagerJobs) deps.eager?.committed(eagerJobs);
       await removeOriginal(current.originalKey);

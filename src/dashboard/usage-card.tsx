@@ -3,10 +3,11 @@ import { call, formatBytes, messageOf, v1 } from './api';
 
 interface Usage {
   images: number;
-  originalBytes: number;
+  originalsBytes: number;
+  variantBytes: number;
 }
 
-/** What the client stores (`GET /api/v1/usage`): its images and the bytes of their originals. */
+/** What the client stores (`GET /api/v1/usage`): its images, their originals and the variants cached. */
 export function UsageCard() {
   const [usage, setUsage] = useState<Usage | null>(null);
   const [error, setError] = useState('');
@@ -28,11 +29,17 @@ export function UsageCard() {
           </div>
           <div>
             <dt>Originals</dt>
-            <dd data-testid="usage-bytes">{formatBytes(usage.originalBytes)}</dd>
+            <dd data-testid="usage-bytes">{formatBytes(usage.originalsBytes)}</dd>
+          </div>
+          <div>
+            <dt>Variants</dt>
+            <dd data-testid="usage-variant-bytes">{formatBytes(usage.variantBytes)}</dd>
           </div>
         </dl>
       )}
-      <p class="muted field-help">The trash is not counted. Cached sizes are not counted either.</p>
+      <p class="muted field-help">
+        The trash is not counted. Variants are the cached sizes, measured at most once a minute. Traffic per day: <a href="#/usage">Usage</a>.
+      </p>
     </section>
   );
 }

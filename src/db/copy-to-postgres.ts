@@ -24,6 +24,8 @@ const TABLES = [
   { name: 'purge_targets', key: 'id', order: 'created_at, id', compared: ['kind', 'config'] },
   // Deliveries and purges not yet sent: the nodes send them after the move (attempt logs stay behind).
   { name: 'outbox', key: 'id', order: 'created_at, id', compared: ['attempts'] },
+  // Each client's traffic per day (the usage page's history).
+  { name: 'usage_days', key: 'client_id, day', order: 'client_id, day', compared: ['deliveries', 'bytes_served', 'hits', 'misses', 'transforms', 'uploads'] },
 ] as const;
 
 const BATCH = 500;
@@ -74,18 +76,20 @@ export async function copyRowsToPostgres(db: Database, sql: SQL): Promise<TableR
   await sql.begin(async (tx) => {
     for (const { table, rows } of tables) {
       if (rows.length === 0) continue;
-      const columns = Object.keys(rows[0]!).filter((c) => c !== table.key);
+      const keys = table.key.split(', ');
+      const columns = Object.keys(rows[0]!).filter((c) => !keys.includes(c));
       const update = columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
       for (let i = 0; i < rows.length; i += BATCH) {
         await tx`INSERT INTO ${tx(table.name)} ${tx(rows.slice(i, i + BATCH))}
-          ON CONFLICT (${tx(table.key)}) DO UPDATE SET ${tx.unsafe(update)}`;
+          ON CONFLICT (${tx.unsafe(keys.map((k) => `"${k}"`).join(', '))}) DO UPDATE SET ${tx.unsafe(update)}`;
       }
     }
   });
   const reports: TableReport[] = [];
   for (const { table, rows } of tables) {
-    const columns = [table.key, ...table.compared];
-    const fingerprint = (row: Row) => JSON.stringify(columns.map((c) => row[c]));
+    const columns = [...table.key.split(', '), ...table.compared];
+    // PostgreSQL's BIGINT comes back as text or a bigint where SQLite had a number: compare by value.
+    const fingerprint = (row: Row) => JSON.stringify(columns.map((c) => (typeof row[c] === 'number' || typeof row[c] === 'bigint' ? String(row[c]) : row[c])));
     const target = new Set((await sql.unsafe<Row[]>(`SELECT ${columns.join(', ')} FROM ${table.name}`)).map(fingerprint));
     reports.push({ table: table.name, source: rows.length, verified: rows.filter((row) => target.has(fingerprint(row))).length });
   }

@@ -83,7 +83,11 @@ function refuseRequest(request: Request): Response | undefined {
  * Public delivery (SPEC §5), served as a native Bun route: the hot path of the service, so it
  * runs no framework hooks — authorize, look up, serve from the tiered cache or transform.
  */
-export function createDeliveryHandler(ctx: { delivery: Pick<AppContext['delivery'], 'deliver' | 'deliverFromMemory'> }, observability: Observability) {
+export function createDeliveryHandler(
+  ctx: { delivery: Pick<AppContext['delivery'], 'deliver' | 'deliverFromMemory'>; usageCounters: Pick<AppContext['usageCounters'], 'delivered'> },
+  observability: Observability,
+) {
+  const usage = ctx.usageCounters;
   return (request: Request): Response | Promise<Response> => {
     const started = performance.now();
     const path = deliveryPath(request.url);
@@ -91,6 +95,7 @@ export function createDeliveryHandler(ctx: { delivery: Pick<AppContext['delivery
     const hot = READ_METHODS.has(request.method) ? ctx.delivery.deliverFromMemory(path, accept) : null;
     if (!hot) return slowPath(request, path, accept, started);
     const response = respond(hot, request);
+    usage.delivered(hot.clientId, false, hot.body.byteLength, request.method, response.status);
     observability.record({
       id: observability.logging ? observability.requestId(request) : '',
       method: request.method,
@@ -114,6 +119,7 @@ export function createDeliveryHandler(ctx: { delivery: Pick<AppContext['delivery
         const variant = await ctx.delivery.deliver(path, accept);
         cache = variant.cache;
         response = respond(variant, request);
+        usage.delivered(variant.clientId, variant.cache === 'miss', variant.body.byteLength, request.method, response.status);
       }
     } catch (error) {
       response = errorToResponse(error);

@@ -216,15 +216,54 @@ describe.each(backends)('repositories on $name', (backend) => {
   test('usage: a client\'s images and the sum of their bytes (beyond 32 bits), none for a client without', async () => {
     const clientId = 'usage';
     await repos.clients.insert({ id: clientId, name: 'Usage', signingSecret: 's', createdAt: at(0) });
-    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 0, originalBytes: 0 });
+    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 0, originalsBytes: 0 });
     const [a, b] = [image(clientId, null, 'a.jpg', 1), image(clientId, null, 'b.jpg', 2)];
     for (const img of [a, b]) await repos.images.insert(img);
-    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 2, originalBytes: a.bytes + b.bytes });
+    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 2, originalsBytes: a.bytes + b.bytes });
     expect(await repos.images.delete(clientId, a.id)).toBe(true);
-    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 1, originalBytes: b.bytes });
-    expect(await repos.usage.ofClient('nobody')).toEqual({ images: 0, originalBytes: 0 });
+    expect(await repos.usage.ofClient(clientId)).toEqual({ images: 1, originalsBytes: b.bytes });
+    expect(await repos.usage.ofClient('nobody')).toEqual({ images: 0, originalsBytes: 0 });
     // Later tests count every image stored: leave none behind.
     expect(await repos.images.delete(clientId, b.id)).toBe(true);
+  });
+
+  test('usage days: flushes add up per client and day (beyond 32 bits), a range reads its days in order, a deleted client\'s counts are dropped', async () => {
+    const [c1, c2, gone] = ['usage-days-1', 'usage-days-2', 'usage-days-gone'];
+    for (const c of [c1, c2, gone]) await repos.clients.insert({ id: c, name: c, signingSecret: 's', createdAt: at(0) });
+    const counts = (n: number) => ({ deliveries: n, bytesServed: n * 3_000_000_000, hits: n - 1, misses: 1, transforms: 2 * n, uploads: n % 2 });
+    await repos.usage.addDays([]);
+    await repos.usage.addDays([
+      { clientId: c1, date: '2026-03-01', ...counts(1) },
+      { clientId: c1, date: '2026-03-03', ...counts(2) },
+      { clientId: c2, date: '2026-03-01', ...counts(5) },
+    ]);
+    // A second node's flush (or this node's next one) adds to the same rows.
+    await repos.usage.addDays([
+      { clientId: c1, date: '2026-03-01', ...counts(4) },
+      { clientId: c1, date: '2026-02-28', ...counts(1) },
+    ]);
+    expect(await repos.usage.days(c1, '2026-03-01', '2026-03-31')).toEqual([
+      { date: '2026-03-01', deliveries: 5, bytesServed: 15_000_000_000, hits: 3, misses: 2, transforms: 10, uploads: 1 },
+      { date: '2026-03-03', deliveries: 2, bytesServed: 6_000_000_000, hits: 1, misses: 1, transforms: 4, uploads: 0 },
+    ]);
+    expect((await repos.usage.days(c1, '2026-02-01', '2026-03-01')).map((d) => d.date)).toEqual(['2026-02-28', '2026-03-01']);
+    expect(await repos.usage.days(c2, '2026-03-01', '2026-03-01')).toEqual([{ date: '2026-03-01', ...counts(5) }]);
+    expect(await repos.usage.days(c2, '2026-03-02', '2026-03-31')).toEqual([]);
+    expect(await repos.usage.days('nobody', '2026-01-01', '2026-12-31')).toEqual([]);
+
+    // Concurrent flushes (two nodes) lose nothing.
+    await Promise.all(Array.from({ length: 8 }, () => repos.usage.addDays([{ clientId: c2, date: '2026-03-01', ...counts(1) }, { clientId: c1, date: '2026-03-01', ...counts(1) }])));
+    expect((await repos.usage.days(c2, '2026-03-01', '2026-03-01'))[0]!.deliveries).toBe(5 + 8);
+    expect((await repos.usage.days(c1, '2026-03-01', '2026-03-01'))[0]!.deliveries).toBe(5 + 8);
+
+    // A client deleted before the flush: its counts go nowhere, the others' are written.
+    expect(await repos.clients.delete(gone)).toBe(true);
+    await repos.usage.addDays([{ clientId: gone, date: '2026-03-02', ...counts(1) }, { clientId: c2, date: '2026-03-02', ...counts(1) }]);
+    expect(await repos.usage.days(gone, '2026-01-01', '2026-12-31')).toEqual([]);
+    expect(await repos.usage.days(c2, '2026-03-02', '2026-03-02')).toEqual([{ date: '2026-03-02', ...counts(1) }]);
+    // Deleting a client takes its days along.
+    expect(await repos.clients.delete(c2)).toBe(true);
+    expect(await repos.usage.days(c2, '2026-01-01', '2026-12-31')).toEqual([]);
   });
 
   test('purge targets: each kind read back with its config (tokens included), listed in creation order per client, deleted within their client, a duplicate id refused', async () => {

@@ -1,0 +1,92 @@
+import { invalid } from './errors';
+import { utcDate } from './usage-counters';
+import { zeroCounts, type UsageDay, type UsageRepository } from './usage';
+
+const DAY_MS = 86_400_000;
+/** When neither end is given: the 30 days up to today. */
+export const DEFAULT_DAYS = 30;
+/** A range holds at most a year and a day (a leap year, either end included). */
+export const MAX_DAYS = 366;
+
+export interface UsageReport {
+  images: number;
+  originalsBytes: number;
+  variantBytes: number;
+  /** One entry per day of the range, oldest first, zero days included. */
+  days: UsageDay[];
+  /** Totals over the range. */
+  deliveries: number;
+  bytesServed: number;
+}
+
+/** Milliseconds of a `YYYY-MM-DD` that is a real calendar date; null for anything else. */
+function dayOf(text: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return Number.isNaN(ms) || utcDate(ms) !== text ? null : ms;
+}
+
+/**
+ * The days a report covers: `to` defaults to today (UTC), or with only `from` to 29 days after
+ * it (not past today); `from` to 29 days before `to`. Both inclusive, at most MAX_DAYS days,
+ * `from` not after `to`.
+ */
+export function usageRange(input: { from?: string; to?: string }, nowMs: number): { from: string; to: string } {
+  const parse = (name: 'from' | 'to') => {
+    const text = input[name];
+    if (text === undefined) return undefined;
+    const ms = dayOf(text);
+    if (ms === null) throw invalid(`Expected a date YYYY-MM-DD for ${name} but received "${text.slice(0, 40)}"`);
+    return ms;
+  };
+  const from = parse('from');
+  const today = Date.parse(`${utcDate(nowMs)}T00:00:00Z`);
+  // Only `from`: the 30 days from it, not past today (a future `from` still gets its 30 days).
+  const to = parse('to') ?? (from === undefined ? today : from + (DEFAULT_DAYS - 1) * DAY_MS > today && from <= today ? today : from + (DEFAULT_DAYS - 1) * DAY_MS);
+  const start = from ?? to - (DEFAULT_DAYS - 1) * DAY_MS;
+  if (start > to) throw invalid(`from (${utcDate(start)}) is after to (${utcDate(to)})`);
+  const days = (to - start) / DAY_MS + 1;
+  if (days > MAX_DAYS) throw invalid(`A range holds at most ${MAX_DAYS} days; from ${utcDate(start)} to ${utcDate(to)} is ${days}`);
+  return { from: utcDate(start), to: utcDate(to) };
+}
+
+/** Every day from `from` to `to`, with the stored counts or zeros. */
+function everyDay(from: string, to: string, stored: UsageDay[]): UsageDay[] {
+  const byDate = new Map(stored.map((day) => [day.date, day]));
+  const days: UsageDay[] = [];
+  for (let ms = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); ms <= end; ms += DAY_MS) {
+    const date = utcDate(ms);
+    days.push(byDate.get(date) ?? { date, ...zeroCounts() });
+  }
+  return days;
+}
+
+/**
+ * A client's usage: what it stores now and its traffic per day. This process's counts are
+ * flushed first, so a report includes every request this node answered before it.
+ */
+export function createUsageReports(deps: {
+  repo: Pick<UsageRepository, 'ofClient' | 'days'>;
+  flush: () => Promise<void>;
+  variantBytes: (clientId: string) => Promise<number>;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  return {
+    async report(clientId: string, range: { from?: string; to?: string }): Promise<UsageReport> {
+      const { from, to } = usageRange(range, now());
+      await deps.flush();
+      const [stored, rows, variantBytes] = await Promise.all([deps.repo.ofClient(clientId), deps.repo.days(clientId, from, to), deps.variantBytes(clientId)]);
+      const days = everyDay(from, to, rows);
+      let deliveries = 0;
+      let bytesServed = 0;
+      for (const day of days) {
+        deliveries += day.deliveries;
+        bytesServed += day.bytesServed;
+      }
+      return { images: stored.images, originalsBytes: stored.originalsBytes, variantBytes, days, deliveries, bytesServed };
+    },
+  };
+}
+
+export type UsageReports = ReturnType<typeof createUsageReports>;
