@@ -4,56 +4,93 @@ import { runBackup, type BackupReport } from './core/backup/backup';
 import { restoreBackup, type RestoreReport } from './core/backup/restore';
 import { verifyBackup, type VerifyReport } from './core/backup/verify';
 import { AppError } from './core/errors';
+import { newId } from './core/ids';
+import type { BlobStore } from './core/ports';
+import { createPostgresSnapshotter } from './db/postgres-snapshot';
+import { checkEmptyDatabase, restorePostgresDump } from './db/postgres-restore';
 import { createSqliteSnapshotter } from './db/sqlite-snapshot';
-import { createBackupDirectory } from './storage/backup-directory';
+import type { BackupTarget } from './storage/backup-target';
 import { createFsBlobStore } from './storage/fs-blob-store';
+import { createS3BlobStore } from './storage/s3-blob-store';
+import { describeLocation, type S3Location } from './storage/s3-location';
 
-/** What a data directory's installation keeps where: the SQLite file and the originals. */
+/** Where an installation keeps its metadata and originals: the slice of the config a backup needs. */
+export interface Installation {
+  dataDir: string;
+  databaseUrl: string | null;
+  storage: S3Location | null;
+}
+
 const databaseFile = (dataDir: string) => join(dataDir, 'imgapi.db');
-const originalsStore = (dataDir: string) => createFsBlobStore({ root: join(dataDir, 'originals') });
 
-/** Backs up a single-node installation (SQLite and files) into `backupDir`, online. */
-export async function backupInstallation(options: { dataDir: string; backupDir: string }): Promise<BackupReport> {
-  await mkdir(options.backupDir, { recursive: true });
+/** The originals themselves: the bucket's, never a node's local copies. */
+const originalsStore = (installation: Installation): BlobStore =>
+  installation.storage ? createS3BlobStore(installation.storage, 'originals') : createFsBlobStore({ root: join(installation.dataDir, 'originals') });
+
+/**
+ * Backs an installation up, online: SQLite by `VACUUM INTO`, PostgreSQL by `pg_dump` of the
+ * snapshot the originals are listed in; originals from the data directory or the bucket.
+ */
+export async function backupInstallation(installation: Installation, target: BackupTarget): Promise<BackupReport> {
+  if (target.localPath) await mkdir(target.localPath, { recursive: true });
+  // The SQLite copy is made beside where it goes (the backup directory), or in the data directory for a bucket.
+  const scratch = target.localPath ? join(target.localPath, 'database', 'snapshot.partial') : join(installation.dataDir, `.backup-snapshot-${newId()}.db`);
   return runBackup({
-    dir: createBackupDirectory(options.backupDir),
-    metadata: createSqliteSnapshotter(databaseFile(options.dataDir), (path) => join(options.backupDir, path)),
-    originals: originalsStore(options.dataDir),
+    dir: target.dir,
+    metadata: installation.databaseUrl ? createPostgresSnapshotter(installation.databaseUrl) : createSqliteSnapshotter(databaseFile(installation.dataDir), scratch),
+    originals: originalsStore(installation),
   });
 }
 
-export const verifyBackupDirectory = (backupDir: string): Promise<VerifyReport> => verifyBackup(createBackupDirectory(backupDir));
+export const verifyBackupTarget = (target: BackupTarget): Promise<VerifyReport> => verifyBackup(target.dir);
 
-/** Restores into a data directory that does not exist yet or is empty; refuses any other. */
-export async function restoreInstallation(options: { dataDir: string; backupDir: string }): Promise<RestoreReport> {
-  const entries = await readdir(options.dataDir).catch((error: NodeJS.ErrnoException) => {
+async function checkEmptyDirectory(dataDir: string): Promise<void> {
+  const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
   if (entries.length > 0) {
-    throw new AppError('conflict', `${options.dataDir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}): restore only into an empty or new data directory`);
+    throw new AppError('conflict', `${dataDir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}): restore only into an empty or new data directory`);
   }
+}
+
+/**
+ * Restores into an installation that holds nothing yet: the data directory (when the database
+ * or the originals live there), the bucket's originals/ and the PostgreSQL database must be
+ * empty, all checked before anything is written.
+ */
+export async function restoreInstallation(installation: Installation, target: BackupTarget): Promise<RestoreReport> {
+  const { dataDir, databaseUrl, storage } = installation;
+  if (!databaseUrl || !storage) await checkEmptyDirectory(dataDir);
+  const originals = originalsStore(installation);
+  if (storage && (await originals.list()).length > 0) {
+    throw new AppError('conflict', `${describeLocation(storage)} already holds originals: restore only into an empty bucket prefix`);
+  }
+  if (databaseUrl) await checkEmptyDatabase(databaseUrl);
   return restoreBackup({
-    dir: createBackupDirectory(options.backupDir),
-    originals: originalsStore(options.dataDir),
-    async writeDatabase(data) {
-      await mkdir(options.dataDir, { recursive: true });
-      const target = databaseFile(options.dataDir);
-      const tmp = `${target}.restoring`;
-      const handle = await open(tmp, 'wx', 0o600);
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, target);
-      const dir = await open(options.dataDir, 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
-    },
+    dir: target.dir,
+    originals,
+    databaseKind: databaseUrl ? 'postgresql' : 'sqlite',
+    writeDatabase: databaseUrl ? (dump) => restorePostgresDump(databaseUrl, dump) : (data) => writeSqliteFile(dataDir, data),
   });
+}
+
+async function writeSqliteFile(dataDir: string, data: Uint8Array): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const target = databaseFile(dataDir);
+  const tmp = `${target}.restoring`;
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, target);
+  const dir = await open(dataDir, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }

@@ -1,59 +1,70 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { backupInstallation, restoreInstallation, verifyBackupDirectory } from '../../src/backup-installation';
+import { backupInstallation, restoreInstallation, verifyBackupTarget, type Installation } from '../../src/backup-installation';
 import { loadConfig } from '../../src/config';
+import { openBackupTarget, type BackupTarget } from '../../src/storage/backup-target';
 import { UsageError } from '../errors';
 import { globals, print, say, type GlobalOptions } from '../options';
 
-/** Backups cover the single-node setup; with PostgreSQL or a bucket the operator's own tools do it right (README). */
-function localDataDir(options: GlobalOptions, command: string): string {
-  if (options.url || process.env.IMGAPI_URL) throw new UsageError(`imgapi ${command} works on a data directory (--data), not against a server`);
+/** Backups read and write the installation itself (its database and originals), never through a server. */
+function installation(options: GlobalOptions, command: string): Installation {
+  if (options.url || process.env.IMGAPI_URL) throw new UsageError(`imgapi ${command} works on the installation (--data, IMGAPI_DATABASE_URL, IMGAPI_STORAGE_URL), not against a server`);
   const config = loadConfig(process.env, { data: options.data });
-  if (config.databaseUrl || config.storage) {
-    throw new UsageError(
-      `imgapi ${command} covers the single-node setup (SQLite and files) only; with IMGAPI_DATABASE_URL or IMGAPI_STORAGE_URL ` +
-        'use pg_dump for the database and your bucket\'s own versioning or sync for originals (README "Backup and restore")',
-    );
+  return { dataDir: config.dataDir, databaseUrl: config.databaseUrl, storage: config.storage };
+}
+
+function target(location: string): BackupTarget {
+  try {
+    return openBackupTarget(location, process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  return config.dataDir;
 }
 
 export function registerBackup(program: Command): void {
   program
     .command('backup <dir>')
-    .description('back up the data directory into <dir> while the server runs: a database snapshot and the originals, by SHA-256 (only new ones are written)')
+    .description(
+      'back up the installation into <dir> or s3://bucket/prefix while servers run: a database snapshot (SQLite: VACUUM INTO; PostgreSQL: pg_dump) and the originals, by SHA-256 (only new ones are written)',
+    )
     .option('--verify', 'write nothing: re-read every file of the backup in <dir> and check it against its manifest')
-    .addHelpText('after', '\nExamples:\n  imgapi backup /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup --verify /srv/backups/imgapi')
-    .action(async (dir: string, opts: { verify?: boolean }, cmd: Command) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imgapi backup /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup "s3://backups/imgapi?endpoint=https://s3.example.com&region=auto"\n  imgapi backup --verify /srv/backups/imgapi',
+    )
+    .action(async (location: string, opts: { verify?: boolean }, cmd: Command) => {
       const options = globals(cmd);
-      const backupDir = resolve(dir);
       if (opts.verify) {
-        const report = await verifyBackupDirectory(backupDir);
+        const backup = target(location);
+        const report = await verifyBackupTarget(backup);
         const ok = report.problems.length === 0;
         print(options, { ok, files: report.files, bytes: report.bytes, problems: report.problems }, ok ? `Verified: ${report.files} files, ${report.bytes} bytes match the manifest` : report.problems.map((p) => `MISMATCH ${p}`).join('\n'));
         if (!ok) {
-          say(`Backup in ${backupDir} does not verify (${report.problems.length} problem(s))`);
+          say(`Backup in ${backup.description} does not verify (${report.problems.length} problem(s))`);
           process.exitCode = 1;
         }
         return;
       }
-      const report = await backupInstallation({ dataDir: localDataDir(options, 'backup'), backupDir });
+      const from = installation(options, 'backup');
+      const backup = target(location);
+      const report = await backupInstallation(from, backup);
       print(
         options,
         report,
-        `Backed up ${report.originals} original file(s) to ${backupDir}: ${report.written} new (${report.bytesWritten} bytes), ${report.kept} already there` +
+        `Backed up the ${from.databaseUrl ? 'PostgreSQL (pg_dump)' : 'SQLite'} database and ${report.originals} original file(s) to ${backup.description}: ` +
+          `${report.written} new (${report.bytesWritten} bytes), ${report.kept} already there` +
           (report.snapshots > 1 ? `; ${report.snapshots} snapshots (originals changed under the first)` : ''),
       );
     });
 
   program
     .command('restore <dir>')
-    .description('restore the backup in <dir> into an empty data directory, after verifying every file')
+    .description('restore the backup in <dir> or s3://bucket/prefix into an empty installation (data directory, PostgreSQL database, bucket prefix), after verifying every file')
     .addHelpText('after', '\nExample:\n  imgapi restore /srv/backups/imgapi --data /var/lib/imgapi-new')
-    .action(async (dir: string, _opts: unknown, cmd: Command) => {
+    .action(async (location: string, _opts: unknown, cmd: Command) => {
       const options = globals(cmd);
-      const dataDir = localDataDir(options, 'restore');
-      const report = await restoreInstallation({ dataDir, backupDir: resolve(dir) });
-      print(options, { dataDir, ...report }, `Restored ${report.originals} original file(s), ${report.bytes} bytes, and the database into ${dataDir}`);
+      const into = installation(options, 'restore');
+      const report = await restoreInstallation(into, target(location));
+      const where = [into.databaseUrl ? 'the PostgreSQL database' : `the database in ${into.dataDir}`, into.storage ? 'the bucket' : into.databaseUrl ? into.dataDir : null].filter(Boolean).join(' and ');
+      print(options, { dataDir: into.dataDir, ...report }, `Restored ${report.originals} original file(s), ${report.bytes} bytes, and the database into ${where}`);
     });
 }

@@ -57,10 +57,6 @@ export function createBackupDirectory(root: string): BackupDirectory {
         throw error;
       }
     },
-    async rename(from, to) {
-      await rename(pathOf(from), pathOf(to));
-      await syncDirectory(dirname(pathOf(to)));
-    },
     async remove(path) {
       await rm(pathOf(path), { force: true });
     },

@@ -2,24 +2,10 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { backupDuringChanges, expectRestored, type Churned } from '../helpers/backup-churn';
 import { isolatedHome, runCli, spawnServe } from '../helpers/cli';
-import { apiRequest } from '../helpers/api';
+import { startBucket, type TestBucket } from '../helpers/s3';
 import { startServer, type TestServer } from '../helpers/server';
-
-/** What one image was after an acknowledged change: live or trashed with a hash, or gone. */
-type State = 'absent' | 'gone' | `live:${string}` | `trashed:${string}`;
-interface History {
-  id: string;
-  /** In the order the server acknowledged them; one worker changes one image, so the order is total. */
-  states: { state: State; ackedAt: number }[];
-}
-
-const noise = (seed: number) =>
-  sharp({ create: { width: 64, height: 48, channels: 3, background: { r: (seed * 37) % 256, g: (seed * 91) % 256, b: (seed * 13) % 256 } } })
-    .png()
-    .toBuffer()
-    .then((b) => new Uint8Array(b));
 
 const filesUnder = (dir: string) =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
@@ -29,8 +15,13 @@ describe('imgapi backup and restore', () => {
   const home = isolatedHome();
   let server: TestServer | undefined;
   let restored: Awaited<ReturnType<typeof spawnServe>> | undefined;
+  let fromBucket: Awaited<ReturnType<typeof spawnServe>> | undefined;
+  let bucket: TestBucket | undefined;
+  let before: Churned<{ code: number; stderr: string }> | undefined;
   afterAll(async () => {
+    await fromBucket?.stop();
     await restored?.stop();
+    await bucket?.stop();
     await server?.stop();
     rmSync(work, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
@@ -39,131 +30,23 @@ describe('imgapi backup and restore', () => {
 
   test('an online backup during uploads, replaces and deletes restores every change acknowledged before it began; signed and preset URLs still work', async () => {
     const s = (server = await startServer());
-    const histories = new Map<string, History>();
-    const record = (id: string, state: State) => {
-      const history = histories.get(id) ?? { id, states: [{ state: 'absent' as State, ackedAt: 0 }] };
-      history.states.push({ state, ackedAt: performance.now() });
-      histories.set(id, history);
-    };
-    const upload = async (seed: number) => {
-      const { status, json } = await s.upload(await noise(seed), `n${seed}.png`);
-      expect(status).toBe(201);
-      record(json.id, `live:${json.contentHash}`);
-      return json.id as string;
-    };
-
-    const kept = await upload(1);
-    const heic = await s.upload(new Uint8Array(readFileSync(join(import.meta.dir, '../fixtures/heic/plain.heic'))), 'plain.heic');
-    expect(heic.status).toBe(201);
-    record(heic.json.id, `live:${heic.json.contentHash}`);
-    const trashed = await upload(2);
-    expect((await s.api('DELETE', `/images/${trashed}`)).status).toBe(204);
-    record(trashed, `trashed:${histories.get(trashed)!.states.at(-1)!.state.slice(5)}`);
-    const toReplace: string[] = [];
-    const toDelete: string[] = [];
-    for (let i = 0; i < 8; i++) toReplace.push(await upload(100 + i));
-    for (let i = 0; i < 12; i++) toDelete.push(await upload(200 + i));
-
-    expect((await s.api('POST', '/presets', { name: 'card', params: 'w_40,h_30,c_cover' })).status).toBe(201);
-    const signed = await s.api('POST', '/sign', { imageId: kept, transform: 'w_40,f_jpg' });
-    expect(signed.status).toBe(200);
-    const signedPath = new URL(signed.json.url).pathname + new URL(signed.json.url).search;
-    const presetPath = `/t/${s.clientId}/preset:card/${kept}.webp`;
-
-    // Changes keep coming while the backup runs, each worker on its own images.
-    let running = true;
-    let seed = 1000;
-    const workers = [
-      (async () => {
-        while (running) await upload(seed++);
-      })(),
-      (async () => {
-        for (let round = 0; running; round++) {
-          const id = toReplace[round % toReplace.length]!;
-          const form = new FormData();
-          form.append('file', new File([await noise(seed++)], 'r.png'));
-          const { status, json } = await s.api('PUT', `/images/${id}`, form);
-          expect(status).toBe(200);
-          record(id, `live:${json.contentHash}`);
-        }
-      })(),
-      (async () => {
-        for (let i = 0; running && i < toDelete.length; i++) {
-          const id = toDelete[i]!;
-          const hash = histories.get(id)!.states.at(-1)!.state.slice(5);
-          // Alternately to the trash, for good, and out of the trash for good (a purge).
-          const kind = i % 3;
-          expect((await s.api('DELETE', `/images/${id}${kind === 1 ? '?permanent=true' : ''}`)).status).toBe(204);
-          record(id, kind === 1 ? 'gone' : `trashed:${hash}`);
-          if (kind === 2) {
-            expect((await s.api('DELETE', `/images/${id}?permanent=true`)).status).toBe(204);
-            record(id, 'gone');
-          }
-          await Bun.sleep(20);
-        }
-      })(),
-    ];
-    await Bun.sleep(100);
-
     const backupDir = join(work, 'backup');
-    const began = performance.now();
-    const backup = await cli(['backup', backupDir, '--data', s.dataDir, '--json']);
-    const ended = performance.now();
-    running = false;
-    await Promise.all(workers);
-    expect(backup.stderr).toBe('');
-    expect(backup.code).toBe(0);
-    // The backup really ran among changes.
-    const during = [...histories.values()].flatMap((h) => h.states).filter((x) => x.ackedAt > began && x.ackedAt < ended).length;
-    expect(during).toBeGreaterThan(3);
+    const churned = (before = await backupDuringChanges(s, () => cli(['backup', backupDir, '--data', s.dataDir, '--json'])));
+    expect(churned.result.stderr).toBe('');
+    expect(churned.result.code).toBe(0);
 
     const manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'));
     const keys = Object.keys(manifest.originals);
-    expect(keys.some((key) => key.startsWith(`${s.clientId}/${heic.json.id}/`) && key.endsWith('.master'))).toBe(true);
-    expect(keys.some((key) => key.startsWith(`${s.clientId}/${trashed}/`))).toBe(true);
+    expect(manifest.database).toMatchObject({ kind: 'sqlite', tool: 'VACUUM INTO' });
+    expect(keys.some((key) => key.startsWith(`${s.clientId}/${churned.heicId}/`) && key.endsWith('.master'))).toBe(true);
+    expect(keys.some((key) => key.startsWith(`${s.clientId}/${churned.trashedId}/`))).toBe(true);
 
     // Restore into a new directory and serve it with `imgapi serve`.
     const dataDir = join(work, 'restored');
     const restore = await cli(['restore', backupDir, '--data', dataDir]);
     expect([restore.code, restore.stderr]).toEqual([0, '']);
     restored = await spawnServe(dataDir, 0, { HOME: home, IMGAPI_LOG: 'off' });
-    const api = (method: string, path: string) => apiRequest(restored!.url, s.apiKey, method, path);
-    const trash = (await api('GET', '/trash?pageSize=100')).json.items as { image: { id: string; contentHash: string } }[];
-    const observed = async (id: string): Promise<State> => {
-      const got = await api('GET', `/images/${id}`);
-      if (got.status === 200) {
-        // Its original is there: a transform of it is made from the restored file.
-        const thumb = await fetch(restored!.url + new URL(got.json.thumbnailUrl).pathname + new URL(got.json.thumbnailUrl).search);
-        expect(thumb.status).toBe(200);
-        return `live:${got.json.contentHash}`;
-      }
-      expect(got.status).toBe(404);
-      const inTrash = trash.find((item) => item.image.id === id);
-      if (inTrash) {
-        expect(keys.some((key) => key.startsWith(`${s.clientId}/${id}/`))).toBe(true);
-        return `trashed:${inTrash.image.contentHash}`;
-      }
-      return 'gone';
-    };
-    const wrong: unknown[] = [];
-    let checkedBefore = 0;
-    for (const history of histories.values()) {
-      // The last state acknowledged before the backup began, or any later one (changes made while it ran may be in).
-      const first = history.states.findLastIndex((x) => x.ackedAt < began);
-      if (history.states[first]!.state !== 'absent') checkedBefore++;
-      const allowed: State[] = history.states.slice(first).map((x) => (x.state === 'absent' ? 'gone' : x.state));
-      const state = await observed(history.id);
-      if (!allowed.includes(state)) wrong.push({ id: history.id, state, allowed });
-    }
-    expect(wrong).toEqual([]);
-    expect(checkedBefore).toBeGreaterThan(20);
-
-    for (const path of [signedPath, presetPath]) {
-      const response = await fetch(restored.url + path);
-      expect(response.status).toBe(200);
-      const meta = await sharp(new Uint8Array(await response.arrayBuffer())).metadata();
-      expect(meta.width).toBe(40);
-    }
+    await expectRestored(restored.url, s.apiKey, churned, keys, s.clientId);
   }, 60_000);
 
   test('a second backup of unchanged data writes no content file again', async () => {
@@ -184,15 +67,94 @@ describe('imgapi backup and restore', () => {
     expect(readdirSync(join(backupDir, 'database'))).toEqual([JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')).database.path.slice('database/'.length)]);
   }, 60_000);
 
-  test('with PostgreSQL or a bucket configured it refuses and points to pg_dump, writing nothing', async () => {
-    const target = join(work, 'pg-backup');
-    for (const env of [{ IMGAPI_DATABASE_URL: 'postgres://imgapi@127.0.0.1:1/imgapi' }, { IMGAPI_STORAGE_URL: 's3://media/imgapi?endpoint=http://127.0.0.1:1&region=auto', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' }] as Record<string, string>[]) {
-      const refused = await cli(['backup', target, '--data', server!.dataDir], env);
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('pg_dump');
-      expect(existsSync(target)).toBe(false);
+  test('into a bucket URL (credentials from the environment): the same layout, a second run writes nothing, --verify, and a restore from it serves the old URLs', async () => {
+    const s = server!;
+    bucket = await startBucket('backups');
+    const url = `s3://backups/nightly/imgapi?endpoint=${encodeURIComponent(bucket.endpoint)}&region=us-east-1`;
+    const keys = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    const first = await cli(['backup', url, '--data', s.dataDir, '--json'], keys);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(JSON.parse(first.stdout).written).toBeGreaterThan(20);
+    const object = (path: string) => fetch(`${bucket!.endpoint}/backups/nightly/imgapi/${path}`);
+    const manifest = await (await object('manifest.json')).json();
+    expect(manifest.database.kind).toBe('sqlite');
+    for (const file of manifest.files.slice(0, 5)) {
+      const data = new Uint8Array(await (await object(file.path)).arrayBuffer());
+      expect(new Bun.CryptoHasher('sha256').update(data).digest('hex')).toBe(file.sha256);
     }
+
+    const again = await cli(['backup', url, '--data', s.dataDir, '--json'], keys);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ written: 0, bytesWritten: 0 });
+    const verify = await cli(['backup', '--verify', url], keys);
+    expect([verify.code, verify.stdout]).toEqual([0, expect.stringMatching(/^Verified: \d+ files/)]);
+    // The secret is named by its variable, never printed.
+    expect(first.stdout + again.stdout + verify.stdout + verify.stderr).not.toContain('S3RVER');
+
+    const dataDir = join(work, 'from-bucket');
+    const restore = await cli(['restore', url, '--data', dataDir], keys);
+    expect([restore.code, restore.stderr]).toEqual([0, '']);
+    fromBucket = await spawnServe(dataDir, 0, { HOME: home, IMGAPI_LOG: 'off' });
+    for (const path of [before!.signedPath, before!.presetPath]) expect((await fetch(fromBucket.url + path)).status).toBe(200);
+  }, 60_000);
+
+  test('bad backup locations are refused (exit 2) with what is wrong, and nothing is written', async () => {
+    const endpoint = encodeURIComponent(bucket!.endpoint);
+    const keys = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    const cases: [string, RegExp, Record<string, string>][] = [
+      ['https://example.com/backups', /directory or an s3:\/\/bucket\/prefix URL/, keys],
+      ['gs://bucket/prefix', /directory or an s3:\/\/bucket\/prefix URL/, keys],
+      ['s3://', /not a URL|names no bucket/, keys],
+      ['s3:///prefix', /names no bucket/, keys],
+      [`s3://backups?endpoint=${endpoint}`, /names no prefix/, keys],
+      [`s3://backups/a%2F..%2Fb?endpoint=${endpoint}`, /"\.\."/, keys],
+      [`s3://backups/p?endpoint=${endpoint}&acl=public`, /unknown option "acl"/, keys],
+      ['s3://backups/p?endpoint=ftp://127.0.0.1:1', /endpoint must be an http/, keys],
+      [`s3://backups/p?endpoint=${endpoint}`, /no credentials.*AWS_ACCESS_KEY_ID/, {}],
+    ];
+    for (const [index, [location, message, env]] of cases.entries()) {
+      // One parser serves all three commands: each is tried on a few of the cases.
+      const commands = [['backup', location, '--data', server!.dataDir], ['backup', '--verify', location], ['restore', location, '--data', join(work, 'never')]];
+      for (const args of index % 3 === 0 ? commands : [commands[index % 3]!]) {
+        const run = await cli(args, env);
+        expect([args.join(' '), run.code, run.stderr]).toEqual([args.join(' '), 2, expect.stringMatching(message)]);
+      }
+    }
+    expect(existsSync(join(work, 'never'))).toBe(false);
+    expect(readdirSync(process.cwd()).some((name) => /^(https?|gs|s3):?$/.test(name))).toBe(false);
+    // A bucket prefix that holds no backup: restore says so and writes nothing.
+    const empty = await cli(['restore', `s3://backups/nothing-here?endpoint=${endpoint}&region=us-east-1`, '--data', join(work, 'never')], keys);
+    expect([empty.code, empty.stderr]).toEqual([1, expect.stringContaining('manifest.json: missing')]);
+    expect(existsSync(join(work, 'never'))).toBe(false);
   });
+
+  test('a manifest pointing outside the backup or the data directory is refused; nothing is written anywhere', async () => {
+    const backupDir = join(work, 'backup');
+    const hostile = join(work, 'hostile');
+    mkdirSync(hostile);
+    const manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'));
+    const blob = manifest.files.find((f: { path: string }) => f.path.startsWith('blobs/'));
+    for (const file of manifest.files) {
+      mkdirSync(join(hostile, file.path, '..'), { recursive: true });
+      writeFileSync(join(hostile, file.path), readFileSync(join(backupDir, file.path)));
+    }
+    const cases: [string, object][] = [
+      ['originals key out of the data directory', { ...manifest, originals: { ...manifest.originals, '../../escaped': blob.sha256 } }],
+      ['file path out of the backup', { ...manifest, files: [...manifest.files, { ...blob, path: '../backup/manifest.json' }] }],
+      ['absolute database path', { ...manifest, database: { ...manifest.database, path: '/etc/passwd' } }],
+      ['hash that is not hex', { ...manifest, originals: { ...manifest.originals, [Object.keys(manifest.originals)[0]!]: 'not-hex' } }],
+    ];
+    for (const [name, edited] of cases) {
+      writeFileSync(join(hostile, 'manifest.json'), JSON.stringify(edited));
+      const verify = await cli(['backup', '--verify', hostile]);
+      expect([name, verify.code]).toEqual([name, 1]);
+      const dataDir = join(work, 'hostile-restore');
+      const restore = await cli(['restore', hostile, '--data', dataDir]);
+      expect([name, restore.code, restore.stderr]).toEqual([name, 1, expect.stringContaining('nothing was restored')]);
+      expect(existsSync(dataDir)).toBe(false);
+      expect(existsSync(join(work, 'escaped'))).toBe(false);
+    }
+  }, 60_000);
 
   test('--verify names a flipped byte; restore refuses a backup that does not verify and a non-empty data directory, writing nothing', async () => {
     const backupDir = join(work, 'backup');

@@ -20,10 +20,6 @@ function memoryDirectory(): BackupDirectory & { files: Map<string, Uint8Array>; 
       writes.push(path);
       files.set(path, data);
     },
-    rename: async (from, to) => {
-      files.set(to, files.get(from)!);
-      files.delete(from);
-    },
     remove: async (path) => {
       files.delete(path);
     },
@@ -61,9 +57,10 @@ test('an original replaced between the snapshot and its copy: a fresh snapshot, 
   const dir = memoryDirectory();
   let snapshots = 0;
   const metadata: MetadataSnapshotter = {
-    async snapshot(path) {
+    kind: 'sqlite',
+    async snapshot() {
       snapshots++;
-      await dir.write(path, bytes(`db ${JSON.stringify(rows)}`));
+      const data = bytes(`db ${JSON.stringify(rows)}`);
       const keys = Object.values(rows);
       if (snapshots === 1) {
         // A replace commits right after the snapshot: the new file, the row, then the old file goes.
@@ -71,7 +68,7 @@ test('an original replaced between the snapshot and its copy: a fresh snapshot, 
         rows.a = 'c/a/2';
         await originals.delete('c/a/1');
       }
-      return keys;
+      return { data, keys, tool: 'test' };
     },
   };
   const report = await runBackup({ dir, metadata, originals, now: () => new Date('2026-01-01T00:00:00Z') });
@@ -85,7 +82,7 @@ test('an original replaced between the snapshot and its copy: a fresh snapshot, 
 
   const target = memoryStore();
   let database: Uint8Array | null = null;
-  await restoreBackup({ dir, originals: target, writeDatabase: async (data) => void (database = data) });
+  await restoreBackup({ dir, originals: target, databaseKind: 'sqlite', writeDatabase: async (data) => void (database = data) });
   expect([...target.blobs.keys()].sort()).toEqual(['c/a/2', 'c/b/1', 'c/b/1.master']);
   expect(database).not.toBeNull();
 });
@@ -94,10 +91,8 @@ test('originals that keep vanishing under every snapshot: it gives up rather tha
   const dir = memoryDirectory();
   const originals = memoryStore({ 'c/a/1': 'A1' });
   const metadata: MetadataSnapshotter = {
-    async snapshot(path) {
-      await dir.write(path, bytes('db'));
-      return ['c/a/gone'];
-    },
+    kind: 'sqlite',
+    snapshot: async () => ({ data: bytes('db'), keys: ['c/a/gone'], tool: 'test' }),
   };
   await expect(runBackup({ dir, metadata, originals, maxSnapshots: 3 })).rejects.toThrow(/3 snapshots/);
   expect(dir.files.has('manifest.json')).toBe(false);
@@ -107,10 +102,8 @@ test('verify names a missing file, a wrong size and a wrong hash; restore then w
   const dir = memoryDirectory();
   const originals = memoryStore({ 'c/a/1': 'one', 'c/b/1': 'two', 'c/c/1': 'three' });
   const metadata: MetadataSnapshotter = {
-    async snapshot(path) {
-      await dir.write(path, bytes('db'));
-      return ['c/a/1', 'c/b/1', 'c/c/1'];
-    },
+    kind: 'sqlite',
+    snapshot: async () => ({ data: bytes('db'), keys: ['c/a/1', 'c/b/1', 'c/c/1'], tool: 'test' }),
   };
   await runBackup({ dir, metadata, originals });
   dir.files.delete(blobPath(sha256(bytes('one'))));
@@ -125,6 +118,83 @@ test('verify names a missing file, a wrong size and a wrong hash; restore then w
     ].sort(),
   );
   const target = memoryStore();
-  await expect(restoreBackup({ dir, originals: target, writeDatabase: async () => {} })).rejects.toThrow(/nothing was restored/);
+  await expect(restoreBackup({ dir, originals: target, databaseKind: 'sqlite', writeDatabase: async () => {} })).rejects.toThrow(/nothing was restored/);
+  expect(target.blobs.size).toBe(0);
+});
+
+/** A whole, verifying backup of one original, as a base for hostile edits of its manifest. */
+async function oneOriginalBackup() {
+  const dir = memoryDirectory();
+  const originals = memoryStore({ 'c/a/1': 'one' });
+  await runBackup({ dir, metadata: { kind: 'sqlite', snapshot: async () => ({ data: bytes('db'), keys: ['c/a/1'], tool: 'test' }) }, originals });
+  const manifest = JSON.parse(new TextDecoder().decode(dir.files.get('manifest.json')!));
+  const edit = (change: (m: any) => void) => {
+    const copy = structuredClone(manifest);
+    change(copy);
+    dir.files.set('manifest.json', bytes(JSON.stringify(copy)));
+  };
+  return { dir, manifest, edit };
+}
+
+test('a hostile manifest (paths out of the backup, absolute, not by hash, hashes not hex, unsafe keys, another database path) is refused; restore writes nothing', async () => {
+  const { dir, manifest, edit } = await oneOriginalBackup();
+  const blob = manifest.files[1];
+  const cases: [string, (m: any) => void, RegExp][] = [
+    ['a path with ..', (m) => m.files.push({ ...blob, path: '../../etc/passwd' }), /not a file of a backup/],
+    ['an absolute path', (m) => m.files.push({ ...blob, path: '/etc/passwd' }), /not a file of a backup/],
+    ['a path not named by its hash', (m) => m.files.push({ ...blob, path: 'blobs/sha256/00/x' }), /not a file of a backup/],
+    ['a blob path under another hash', (m) => (m.files[1].path = blobPath('f'.repeat(64))), /not a file of a backup/],
+    ['a hash that is not hex', (m) => (m.files[1].sha256 = 'z'.repeat(64)), /bad file entry/],
+    ['an uppercase hash', (m) => (m.files[1].sha256 = m.files[1].sha256.toUpperCase()), /bad file entry/],
+    ['a negative size', (m) => (m.files[1].size = -1), /bad file entry/],
+    ['an originals key with ..', (m) => (m.originals['../../etc/cron.d/x'] = blob.sha256), /bad originals key/],
+    ['an absolute originals key', (m) => (m.originals['/etc/x'] = blob.sha256), /bad originals key/],
+    ['an originals hash not hex', (m) => (m.originals['c/a/1'] = '../../etc'), /bad hash/],
+    ['a database outside database/', (m) => (m.database.path = '../imgapi.db'), /database/],
+    ['an unknown database kind', (m) => (m.database.kind = 'mysql'), /unknown database kind/],
+    ['originals as a list', (m) => (m.originals = []), /lacks/],
+  ];
+  for (const [name, change, message] of cases) {
+    edit(change);
+    const { problems } = await verifyBackup(dir);
+    expect([name, problems.join('\n')]).toEqual([name, expect.stringMatching(message)]);
+    const target = memoryStore();
+    let database: Uint8Array | null = null;
+    await expect(restoreBackup({ dir, originals: target, databaseKind: 'sqlite', writeDatabase: async (data) => void (database = data) })).rejects.toThrow(/nothing was restored/);
+    expect([name, target.blobs.size, database]).toEqual([name, 0, null]);
+  }
+  expect(() => parseManifest('[[[[')).toThrow(/not JSON/);
+  expect(() => parseManifest('['.repeat(100_000) + ']'.repeat(100_000))).toThrow(/not JSON|not an imgapi backup manifest/);
+});
+
+test('a manifest larger than any backup needs is refused by its size, never read', async () => {
+  const { dir } = await oneOriginalBackup();
+  const size = dir.size;
+  dir.size = async (path) => (path === 'manifest.json' ? 2 ** 40 : size(path));
+  dir.read = async (path) => {
+    throw new Error(`read ${path}`);
+  };
+  const { problems } = await verifyBackup(dir);
+  expect(problems).toEqual([expect.stringMatching(/^manifest\.json: 1099511627776 bytes, more than any backup's manifest/)]);
+  await expect(restoreBackup({ dir, originals: memoryStore(), databaseKind: 'sqlite', writeDatabase: async () => {} })).rejects.toThrow(/nothing was restored/);
+});
+
+test('a file far larger than its manifest entry is named without being read', async () => {
+  const { dir, manifest } = await oneOriginalBackup();
+  const path = manifest.files[1].path;
+  const size = dir.size;
+  const read = dir.read;
+  dir.size = async (p) => (p === path ? 2 ** 40 : size(p));
+  dir.read = async (p) => {
+    if (p === path) throw new Error('read the huge file');
+    return read(p);
+  };
+  expect((await verifyBackup(dir)).problems).toEqual([`${path}: 1099511627776 bytes, the manifest says 3`]);
+});
+
+test('a PostgreSQL backup is not restored into SQLite (nor the reverse): refused before anything is written', async () => {
+  const { dir } = await oneOriginalBackup();
+  const target = memoryStore();
+  await expect(restoreBackup({ dir, originals: target, databaseKind: 'postgresql', writeDatabase: async () => {} })).rejects.toThrow(/holds a sqlite database.*without IMGAPI_DATABASE_URL/);
   expect(target.blobs.size).toBe(0);
 });

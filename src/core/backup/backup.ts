@@ -15,8 +15,6 @@ export interface BackupReport {
   snapshots: number;
 }
 
-const PARTIAL_DATABASE = 'database/snapshot.partial';
-
 /**
  * An online backup: a metadata snapshot first, then exactly the originals that snapshot
  * refers to. An original is stored before its row commits and deleted only after its row has
@@ -68,8 +66,8 @@ export async function runBackup(deps: {
   // copied stands for the next: a retry reads only the keys that are new since.
   const copied = new Map<string, { original: string; master: string | null }>();
   for (let snapshots = 1; snapshots <= maxSnapshots; snapshots++) {
-    await dir.remove(PARTIAL_DATABASE);
-    const keys = await metadata.snapshot(PARTIAL_DATABASE);
+    const snapshot = await metadata.snapshot();
+    const keys = snapshot.keys;
     let vanished = false;
     // Several originals in flight; one key's master and original in order (see below).
     let next = 0;
@@ -97,28 +95,26 @@ export async function runBackup(deps: {
       if (entry.master) mapping[masterKeyOf(key)] = entry.master;
     }
 
-    const database = await dir.read(PARTIAL_DATABASE);
-    if (!database) throw new AppError('internal', 'The metadata snapshot was not written');
-    const databaseFile = databasePath(sha256(database));
+    const databaseHash = sha256(snapshot.data);
+    const databaseFile = databasePath(metadata.kind, databaseHash);
     const manifest: BackupManifest = {
       format: 'imgapi-backup',
       version: 1,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
-      database: { kind: 'sqlite', path: databaseFile },
+      database: { kind: metadata.kind, path: databaseFile, tool: snapshot.tool },
       files: [
-        { path: databaseFile, sha256: sha256(database), size: database.byteLength },
+        { path: databaseFile, sha256: databaseHash, size: snapshot.data.byteLength },
         ...[...new Set(Object.values(mapping))].sort().map((hash) => ({ path: blobPath(hash), sha256: hash, size: known.get(hash)! })),
       ],
       originals: Object.fromEntries(Object.entries(mapping).sort(([a], [b]) => a.localeCompare(b))),
     };
     const previous = await previousDatabase(dir);
-    // Until the manifest's own rename the previous backup stays whole: its database is another file.
-    await dir.rename(PARTIAL_DATABASE, databaseFile);
+    // Until the manifest is written the previous backup stays whole: its database is another file.
+    if ((await dir.size(databaseFile)) !== snapshot.data.byteLength) await dir.write(databaseFile, snapshot.data);
     await dir.write(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
     if (previous && previous !== databaseFile) await dir.remove(previous);
     return { originals: Object.keys(mapping).length, ...report, snapshots };
   }
-  await dir.remove(PARTIAL_DATABASE);
   throw new AppError('unavailable', `Originals kept changing under ${maxSnapshots} snapshots in a row; run the backup again when writes are quieter`);
 }
 

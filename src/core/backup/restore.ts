@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import type { BlobStore } from '../ports';
 import { blobPath, sha256 } from './manifest';
-import type { BackupDirectory } from './ports';
+import type { BackupDirectory, DatabaseKind } from './ports';
 import { verifyBackup } from './verify';
 
 export interface RestoreReport {
@@ -17,6 +17,8 @@ export interface RestoreReport {
 export async function restoreBackup(deps: {
   dir: BackupDirectory;
   originals: BlobStore;
+  /** What the target installation runs on: a backup of the other kind is refused before anything is written. */
+  databaseKind: DatabaseKind;
   writeDatabase(data: Uint8Array): Promise<void>;
 }): Promise<RestoreReport> {
   const { dir, originals } = deps;
@@ -25,6 +27,10 @@ export async function restoreBackup(deps: {
     throw new AppError('invalid_input', `The backup does not verify; nothing was restored:\n  ${verified.problems.join('\n  ')}`);
   }
   const { manifest } = verified;
+  if (manifest.database.kind !== deps.databaseKind) {
+    const needs = manifest.database.kind === 'postgresql' ? 'with IMGAPI_DATABASE_URL naming an empty PostgreSQL database' : 'without IMGAPI_DATABASE_URL (then `imgapi migrate` copies it into PostgreSQL)';
+    throw new AppError('invalid_input', `The backup holds a ${manifest.database.kind} database; restore it ${needs}. Nothing was restored`);
+  }
   let bytes = 0;
   for (const [key, hash] of Object.entries(manifest.originals)) {
     const data = await dir.read(blobPath(hash));
