@@ -49,6 +49,10 @@ export interface Config {
   trashDays: number;
   /** How often each server looks for trashed images past their days (IMGAPI_TRASH_SWEEP_MS). */
   trashSweepMs: number;
+  /** Days the audit log keeps an entry (IMGAPI_AUDIT_DAYS, fractions allowed, > 0). */
+  auditDays: number;
+  /** How often each server drops audit entries past their days (IMGAPI_AUDIT_PRUNE_MS). */
+  auditPruneMs: number;
   /** How often each process writes its usage counters to the database (IMGAPI_USAGE_FLUSH_MS). */
   usageFlushMs: number;
   /** Request logs on stderr: JSON lines, readable lines, or none. */
@@ -77,6 +81,13 @@ function nonNegativeNumber(name: string, raw: string | undefined, fallback: numb
   if (raw === undefined || raw === '') return fallback;
   if (!/^[0-9]{1,6}(\.[0-9]{1,9})?$/.test(raw.trim())) throw new ConfigError(`${name} must be a number ≥ 0 (e.g. 30 or 0.5), got "${raw}"`);
   return Number(raw.trim());
+}
+
+/** Like nonNegativeNumber, but 0 is refused: a log that keeps nothing is not a setting but a mistake. */
+function positiveDays(name: string, raw: string | undefined, fallback: number): number {
+  const days = nonNegativeNumber(name, raw, fallback);
+  if (days <= 0 || days > 36_500) throw new ConfigError(`${name} must be a number of days above 0 and at most 36500 (e.g. 90 or 0.5), got "${raw}"`);
+  return days;
 }
 
 function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -149,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     outboxLeaseMs: positiveInteger('IMGAPI_OUTBOX_LEASE_MS', env.IMGAPI_OUTBOX_LEASE_MS, DEFAULT_LEASE_MS),
     trashDays: nonNegativeNumber('IMGAPI_TRASH_DAYS', env.IMGAPI_TRASH_DAYS, 30),
     trashSweepMs: positiveInteger('IMGAPI_TRASH_SWEEP_MS', env.IMGAPI_TRASH_SWEEP_MS, 3_600_000),
+    auditDays: positiveDays('IMGAPI_AUDIT_DAYS', env.IMGAPI_AUDIT_DAYS, 90),
+    auditPruneMs: positiveInteger('IMGAPI_AUDIT_PRUNE_MS', env.IMGAPI_AUDIT_PRUNE_MS, 3_600_000),
     usageFlushMs: positiveInteger('IMGAPI_USAGE_FLUSH_MS', env.IMGAPI_USAGE_FLUSH_MS, 5_000),
     logFormat: logFormat(env.IMGAPI_LOG),
   };

@@ -3,6 +3,7 @@ import { createCore } from './core-services';
 import { createOutboxDispatcher } from './core/outbox/dispatcher';
 import { createRateLimiter } from './core/rate-limiter';
 import { createTrashSweeper } from './core/trash-sweeper';
+import { createAuditPruner } from './core/audit/audit-pruner';
 import { createSessionService } from './core/sessions';
 import { createDeliveryRuntime } from './delivery-runtime';
 import { openTieredStorage } from './storage/open-storage';
@@ -29,6 +30,8 @@ export async function createContext(config: Config) {
   outbox.start();
   const trashSweeper = createTrashSweeper({ trash: core.trash, intervalMs: config.trashSweepMs });
   if (core.trash.enabled) trashSweeper.start();
+  const auditPruner = createAuditPruner({ audit: core.audit, intervalMs: config.auditPruneMs });
+  auditPruner.start();
   // Usage counters reach the database every IMGAPI_USAGE_FLUSH_MS (and at close, with the core).
   core.usageFlusher.start();
 
@@ -36,6 +39,8 @@ export async function createContext(config: Config) {
     config,
     backends: core.backends,
     accounts,
+    /** The audit log: what the API's use cases record, what `GET /api/v1/audit` reads. */
+    audit: core.audit,
     sessions: createSessionService({ repos: core.repos, verifyPassword: accounts.verifyUser, now: () => new Date().toISOString() }),
     folders,
     images,
@@ -64,6 +69,7 @@ export async function createContext(config: Config) {
     eagerWorker: runtime.eager,
     async close(): Promise<void> {
       await trashSweeper.stop();
+      await auditPruner.stop();
       await outbox.stop();
       await runtime.stop();
       await core.close();

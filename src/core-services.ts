@@ -19,6 +19,7 @@ import { guardedSender } from './core/purge/requests';
 import { checkTargetForRegistration } from './core/outbound/ssrf-guard';
 import { restrictSharpLoaders } from './core/transform/execute';
 import { createUrlSigner } from './core/url-signer';
+import { auditRetentionMs, createAuditLog } from './core/audit/audit-log';
 import { createUsageCounters } from './core/usage-counters';
 import { createUsageFlusher } from './core/usage-flusher';
 import { createUsageReports } from './core/usage-report';
@@ -60,6 +61,8 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const transforms = createLimiter(config.concurrency, config.queueMax, { backgroundSlots: config.eagerConcurrency, order: config.transformQueue });
 
   const accounts = createAccountService({ repos, feed, now });
+  /** Every management change, recorded by the API's use cases and the trash's expiry job. */
+  const audit = createAuditLog({ repo: repos.audit, now, retentionMs: auditRetentionMs(config.auditDays) });
   /** Webhooks and purge targets: private addresses refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1. */
   const outboundPolicy = { allowPrivate: config.webhookAllowPrivate };
   const purgeTargets = createPurgeTargetService({
@@ -74,7 +77,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   /** What each change writes to the outbox in its own transaction. */
   const outbox = changeOutbox([purgeTargets.subscriber, webhookSubscriber]);
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox, trash: { stamp: () => trash.stamp() } });
-  const trash = createTrash({ repos, feed, folders, stores, now, retentionMs: trashRetentionMs(config.trashDays), outbox });
+  const trash = createTrash({ repos, feed, folders, stores, now, retentionMs: trashRetentionMs(config.trashDays), outbox, audit });
   const enqueued = new Set<() => void>();
   // Traffic counted in memory, written by the flusher: every few seconds on a server (started
   // by its context), once at close for a command.
@@ -100,6 +103,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     feed,
     transforms,
     accounts,
+    audit,
     folders,
     images,
     /** ZIPs of several images' originals, streamed. */

@@ -3,10 +3,7 @@ import { createLimiter } from '../../src/core/limiter';
 import type { Core } from '../../src/core-services';
 import { createDeliveryRuntime } from '../../src/delivery-runtime';
 import { openTieredStorage } from '../../src/storage/open-storage';
-import { toWireQuery, type Backend } from './types';
-
-/** Changes made on the data directory itself are the machine operator's, as the audit log records them. */
-const LOCAL_ACTOR = { kind: 'local', id: null, name: 'cli' } as const;
+import { LOCAL_ACTOR, toWireQuery, type Backend } from './types';
 
 /** Local mode: the API's use cases on the data directory's core services, no server involved. */
 export function createLocalBackend(core: Core, clientId: string): Backend {

@@ -20,6 +20,9 @@ export type { UsageQuery, UsageView };
 
 export type { CreatedKey, CreatePurgeTargetBody, FolderTreeView, FolderView, ImagePage, ImagePatch, ImageView, KeyView, PresetView, PurgeAttemptView, PurgeTargetView, SignedUrl, WarmProgress };
 
+/** Changes made on the data directory itself are the machine operator's, as the audit log records them. */
+export const LOCAL_ACTOR = { kind: 'local', id: null, name: 'cli' } as const;
+
 /** A listing as commands express it; both backends send it as the API's query. */
 export interface ListImagesQuery {
   folder?: string;

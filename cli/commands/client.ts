@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
 import { localAction } from '../actions';
 import { withBackend } from '../backend/open';
+import { LOCAL_ACTOR } from '../backend/types';
+import type { Core } from '../../src/core-services';
+
+/** The API's client use cases (recorded in the audit log as the machine's operator), loaded only when used. */
+async function clientsOf(ctx: Core) {
+  const { clientsApi } = await import('../../src/api/clients');
+  return { api: clientsApi(ctx), who: { actor: LOCAL_ACTOR, address: null } };
+}
 import { durationSeconds, globals, print, say } from '../options';
 
 export function registerClient(program: Command): void {
@@ -13,8 +21,9 @@ export function registerClient(program: Command): void {
     .addHelpText('after', '\nExample:\n  imgapi client create "Acme Inc" --id acme --json')
     .action(
       localAction(async (ctx, options, name: string, opts: { id?: string }) => {
-        const { client: created, apiKey } = await ctx.accounts.createClient(name, opts.id);
-        print(options, { clientId: created.id, apiKey: apiKey.apiKey }, `clientId: ${created.id}\napiKey:   ${apiKey.apiKey}`);
+        const { api, who } = await clientsOf(ctx);
+        const created = await api.create(who, name, opts.id);
+        print(options, { clientId: created.id, apiKey: created.apiKey }, `clientId: ${created.id}\napiKey:   ${created.apiKey}`);
       }),
     );
 
@@ -35,7 +44,8 @@ export function registerClient(program: Command): void {
     .addHelpText('after', '\nExample:\n  imgapi client rename acme "Acme Europe"')
     .action(
       localAction(async (ctx, options, clientId: string, name: string) => {
-        const renamed = await ctx.accounts.renameClient(clientId, name);
+        const { api, who } = await clientsOf(ctx);
+        const renamed = await api.rename(who, clientId, name);
         print(options, { id: renamed.id, name: renamed.name, createdAt: renamed.createdAt }, `${renamed.id}\t${renamed.name}`);
       }),
     );
@@ -46,7 +56,8 @@ export function registerClient(program: Command): void {
     .addHelpText('after', '\nExample:\n  imgapi client delete old-shop')
     .action(
       localAction(async (ctx, options, clientId: string) => {
-        await ctx.accounts.deleteClient(clientId);
+        const { api, who } = await clientsOf(ctx);
+        await api.remove(who, clientId);
         if (!options.json) say(`Deleted client ${clientId}.`);
         print(options, { deleted: clientId }, '');
       }),

@@ -2,6 +2,7 @@ import { t, type Static } from 'elysia';
 import { bulkChange, MAX_ID_CHARS, type BulkResult } from '../core/bulk-images';
 import { LIMITS } from '../core/limits';
 import type { ApiServices, Caller } from './services';
+import { deleteAction } from './images';
 
 const Ids = t.Array(t.String({ minLength: 1, maxLength: MAX_ID_CHARS }), {
   minItems: 1,
@@ -46,7 +47,15 @@ export type ZipBody = Static<typeof ZipBody>;
 export function bulkImagesApi(services: ApiServices) {
   const { images, archive } = services;
   return {
-    change: async (caller: Caller, body: BulkBody): Promise<{ results: BulkResult[] }> => ({ results: await bulkChange(images, caller.clientId, body) }),
+    async change(caller: Caller, body: BulkBody): Promise<{ results: BulkResult[] }> {
+      const results = await bulkChange(images, caller.clientId, body);
+      // One entry per image changed, with the action a single request would record: an image's
+      // history reads the same whichever way it was changed. Bulk entries name the image by id.
+      const action = body.action === 'delete' ? deleteAction(services, body.permanent) : 'image.update';
+      const { actor, clientId, address } = caller;
+      await services.audit.record(results.filter((r) => r.ok).map((r) => ({ actor, clientId, action, target: { id: r.id }, address })));
+      return { results };
+    },
     zip: (caller: Caller, body: ZipBody) => archive.zip(caller.clientId, body.ids),
   };
 }

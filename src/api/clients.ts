@@ -1,6 +1,7 @@
 import { t, type Static } from 'elysia';
 import type { ClientRecord } from '../core/ports';
-import type { ApiServices } from './services';
+import type { Actor, ApiServices } from './services';
+import { auditRecorder } from './audit';
 
 const clientFields = { id: t.String(), name: t.String(), createdAt: t.String({ format: 'date-time' }) };
 export const ClientView = t.Object(clientFields, { title: 'Client' });
@@ -18,16 +19,34 @@ export const ClientParams = t.Object({ id: t.String({ maxLength: 64 }) });
 
 export const presentClient = (c: ClientRecord): ClientView => ({ id: c.id, name: c.name, createdAt: c.createdAt });
 
+/** Who changes clients (a dashboard user, or the CLI on the data directory) and from where: what the audit log records. */
+export interface InstanceCaller {
+  actor: Actor;
+  address: string | null;
+}
+
 /** Tenants: for dashboard users, who manage every client. */
-export function clientsApi(services: Pick<ApiServices, 'accounts'>) {
+export function clientsApi(services: Pick<ApiServices, 'accounts' | 'audit'>) {
   const { accounts } = services;
+  const audit = auditRecorder(services.audit);
+  const as = (who: InstanceCaller, client: ClientRecord) => ({ ...who, clientId: client.id, base: '' });
   return {
     list: async () => ({ items: (await accounts.listClients()).map(presentClient) }),
-    async create(name: string, id?: string) {
+    async create(who: InstanceCaller, name: string, id?: string) {
       const { client, apiKey } = await accounts.createClient(name, id || undefined);
+      // Its first key is in this answer only: the log names the client.
+      await audit(as(who, client), 'client.create', { id: client.id, name: client.name });
       return { ...presentClient(client), apiKey: apiKey.apiKey };
     },
-    rename: async (id: string, name: string) => presentClient(await accounts.renameClient(id, name)),
-    remove: (id: string) => accounts.deleteClient(id),
+    async rename(who: InstanceCaller, id: string, name: string) {
+      const client = await accounts.renameClient(id, name);
+      await audit(as(who, client), 'client.rename', { id: client.id, name: client.name });
+      return presentClient(client);
+    },
+    async remove(who: InstanceCaller, id: string) {
+      const client = await accounts.getClient(id);
+      await accounts.deleteClient(id);
+      await audit(as(who, client), 'client.delete', { id: client.id, name: client.name });
+    },
   };
 }

@@ -4,6 +4,7 @@ import { invalid } from '../core/errors';
 import type { FolderNode } from '../core/folders';
 import type { FolderRecord } from '../core/ports';
 import type { ApiServices, Caller } from './services';
+import { auditRecorder } from './audit';
 
 const folderFields = {
   id: t.String(),
@@ -57,17 +58,25 @@ const presentNode = (node: FolderNode): FolderTreeView => ({
 /** Folders: the use cases behind `/api/v1/folders` and the CLI's folder commands. */
 export function foldersApi(services: ApiServices) {
   const { folders } = services;
+  const audit = auditRecorder(services.audit);
   return {
     tree: async (caller: Caller) => ({ folders: (await folders.tree(caller.clientId)).map(presentNode) }),
     /** The leaf of `path`, and whether it is new. */
     async create(caller: Caller, path: string): Promise<{ folder: FolderView; created: boolean }> {
       const { folder, created } = await folders.ensure(caller.clientId, path);
       if (!folder) throw invalid('path must name a folder, not the root');
+      if (created) await audit(caller, 'folder.create', { id: folder.id, name: folder.path });
       return { folder: presentFolder(folder), created };
     },
-    rename: async (caller: Caller, id: string, name: string) => presentFolder(await folders.rename(caller.clientId, id, name)),
+    async rename(caller: Caller, id: string, name: string) {
+      const folder = await folders.rename(caller.clientId, id, name);
+      await audit(caller, 'folder.rename', { id: folder.id, name: folder.path });
+      return presentFolder(folder);
+    },
     delete: async (caller: Caller, id: string) => {
+      const folder = await folders.get(caller.clientId, id);
       await folders.delete(caller.clientId, id);
+      await audit(caller, 'folder.delete', { id: folder.id, name: folder.path });
     },
   };
 }

@@ -9,6 +9,7 @@ import type { VariantCounts } from '../core/eager-variants';
 import type { ClientRecord, ImageRecord } from '../core/ports';
 import { versionQuery } from '../core/url-signer';
 import type { ApiServices, Caller } from './services';
+import { auditRecorder } from './audit';
 import { MAX_ALT_LENGTH, MAX_META_BYTES, MAX_TAG_LENGTH, MAX_TAGS } from '../core/image-labels';
 
 const NO_VARIANTS: VariantCounts = { pending: 0, ready: 0 };
@@ -187,9 +188,17 @@ export function presentImage(image: ImageRecord, client: ClientRecord, base: str
   };
 }
 
+/** How the audit log names an image: its id and path. */
+export const imageTarget = (image: ImageRecord) => ({ id: image.id, name: image.folderPath ? `${image.folderPath}/${image.originalName}` : image.originalName });
+
+/** A delete goes to the trash unless permanent or the trash is off (IMGAPI_TRASH_DAYS=0). */
+export const deleteAction = (services: Pick<ApiServices, 'trash'>, permanent?: boolean) =>
+  permanent || !services.trash.enabled ? ('image.purge' as const) : ('image.delete' as const);
+
 /** Images: the use cases behind `/api/v1/images` and the CLI's image commands. */
 export function imagesApi(services: ApiServices) {
   const { accounts, images, eager } = services;
+  const audit = auditRecorder(services.audit);
   const views = async (caller: Caller, list: ImageRecord[]) => {
     const client = await accounts.currentClient(caller.clientId);
     const counts = await eager.counts(caller.clientId, list.map((image) => image.id));
@@ -199,13 +208,29 @@ export function imagesApi(services: ApiServices) {
 
   return {
     views,
-    upload: async (caller: Caller, input: { data: Uint8Array; fileName?: string; folder?: string }) =>
-      view(caller, await images.upload(caller.clientId, input)),
-    replace: async (caller: Caller, id: string, data: Uint8Array) => view(caller, await images.replace(caller.clientId, id, data)),
+    async upload(caller: Caller, input: { data: Uint8Array; fileName?: string; folder?: string }) {
+      const image = await images.upload(caller.clientId, input);
+      await audit(caller, 'image.upload', imageTarget(image));
+      return view(caller, image);
+    },
+    async replace(caller: Caller, id: string, data: Uint8Array) {
+      const image = await images.replace(caller.clientId, id, data);
+      await audit(caller, 'image.replace', imageTarget(image));
+      return view(caller, image);
+    },
     get: async (caller: Caller, id: string) => view(caller, await images.get(caller.clientId, id)),
-    update: async (caller: Caller, id: string, patch: ImagePatch) => view(caller, await images.update(caller.clientId, id, patch)),
+    async update(caller: Caller, id: string, patch: ImagePatch) {
+      const image = await images.update(caller.clientId, id, patch);
+      await audit(caller, 'image.update', imageTarget(image));
+      return view(caller, image);
+    },
     /** Moves the image to the trash; `permanent` deletes it (or a trashed one) for good. */
-    delete: (caller: Caller, id: string, options: { permanent?: boolean } = {}) => images.delete(caller.clientId, id, options),
+    async delete(caller: Caller, id: string, options: { permanent?: boolean } = {}) {
+      // Read first for the log's name; an image already in the trash is named by its id alone.
+      const before = await images.get(caller.clientId, id).catch(() => null);
+      await images.delete(caller.clientId, id, options);
+      await audit(caller, deleteAction(services, options.permanent), before ? imageTarget(before) : { id });
+    },
     async list(caller: Caller, query: ListImagesQuery): Promise<ImagePage> {
       const page = await images.list(caller.clientId, {
         folder: query.folder,

@@ -1,3 +1,4 @@
+import { auditApi } from './audit';
 import { bulkImagesApi } from './bulk-images';
 import { clientsApi } from './clients';
 import { downloadApi } from './download';
@@ -32,6 +33,7 @@ export function createApi(services: ApiServices) {
     keys: keysApi(services),
     webhooks: webhooksApi(services),
     clients: clientsApi(services),
+    audit: auditApi(services),
     usage: usageApi(services),
   };
 }

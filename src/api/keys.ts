@@ -1,6 +1,7 @@
 import { t, type Static } from 'elysia';
 import type { ApiKeyRecord } from '../core/ports';
 import type { ApiServices, Caller } from './services';
+import { auditRecorder } from './audit';
 
 const keyFields = {
   id: t.String(),
@@ -20,12 +21,19 @@ export const presentKey = (k: ApiKeyRecord): KeyView => ({ id: k.id, name: k.nam
 
 export function keysApi(services: ApiServices) {
   const { accounts } = services;
+  const audit = auditRecorder(services.audit);
   return {
     list: async (caller: Caller) => ({ items: (await accounts.listKeys(caller.clientId)).map(presentKey) }),
     async create(caller: Caller, name?: string): Promise<CreatedKey> {
       const { key, apiKey } = await accounts.createKey(caller.clientId, name);
+      // The key's id and name only: the key itself is in this answer and nowhere else.
+      await audit(caller, 'key.create', { id: key.id, name: key.name });
       return { ...presentKey(key), apiKey };
     },
-    revoke: (caller: Caller, id: string) => accounts.revokeKey(caller.clientId, id),
+    async revoke(caller: Caller, id: string) {
+      const key = (await accounts.listKeys(caller.clientId)).find((k) => k.id === id);
+      await accounts.revokeKey(caller.clientId, id);
+      await audit(caller, 'key.revoke', { id, name: key?.name ?? null });
+    },
   };
 }

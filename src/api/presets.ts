@@ -7,6 +7,7 @@ import { Integer } from './integer';
 import { PRESET_WIDTHS } from '../core/preset-widths';
 import { describeTransformGrammar } from '../core/transform/describe';
 import type { ApiServices, Caller } from './services';
+import { auditRecorder } from './audit';
 
 const EAGER_DOC = 'Its variants (every width × every format) are computed in the background on upload and replace, so their first request is a cache hit.';
 const FORMATS_DOC = `Output formats its eager and warmed variants are computed in (${OUTPUT_FORMATS.join(', ')}). Default: the preset's own (its f, else webp). A preset with a concrete f may list only that one; with f_auto each is the format a browser accepting it gets.`;
@@ -81,6 +82,8 @@ export const presentPreset = (p: PresetRecord): PresetView => ({
 
 export function presetsApi(services: ApiServices) {
   const { presets, eager } = services;
+  const audit = auditRecorder(services.audit);
+  const target = (p: PresetRecord) => ({ id: p.id, name: p.name });
   const presetById = async (caller: Caller, id: string) => {
     const preset = (await presets.list(caller.clientId)).find((p) => p.id === id);
     if (!preset) throw notFound('Preset');
@@ -89,14 +92,26 @@ export function presetsApi(services: ApiServices) {
   const progressOf = (counts: Record<EagerJobState, number>) => ({ pending: counts.pending + counts.running, ready: counts.done, failed: counts.failed });
   return {
     list: async (caller: Caller) => ({ items: (await presets.list(caller.clientId)).map(presentPreset) }),
-    create: async (caller: Caller, input: CreatePresetBody) =>
-      presentPreset(await presets.create(caller.clientId, input.name, input.params, input.widths, { eager: input.eager, formats: input.formats })),
-    update: async (caller: Caller, id: string, input: UpdatePresetBody) => presentPreset(await presets.update(caller.clientId, id, input)),
-    delete: (caller: Caller, id: string) => presets.delete(caller.clientId, id),
+    async create(caller: Caller, input: CreatePresetBody) {
+      const preset = await presets.create(caller.clientId, input.name, input.params, input.widths, { eager: input.eager, formats: input.formats });
+      await audit(caller, 'preset.create', target(preset));
+      return presentPreset(preset);
+    },
+    async update(caller: Caller, id: string, input: UpdatePresetBody) {
+      const preset = await presets.update(caller.clientId, id, input);
+      await audit(caller, 'preset.update', target(preset));
+      return presentPreset(preset);
+    },
+    async delete(caller: Caller, id: string) {
+      const preset = await presetById(caller, id);
+      await presets.delete(caller.clientId, id);
+      await audit(caller, 'preset.delete', target(preset));
+    },
     /** `preset warm`: queues the preset's variants of existing images; the counts so far come back. */
     async warm(caller: Caller, id: string, input: { folder?: string }): Promise<WarmProgress> {
       const preset = await presetById(caller, id);
       const queued = await eager.warm(caller.clientId, preset, input.folder);
+      await audit(caller, 'preset.warm', target(preset));
       return { ...queued, ...progressOf(await eager.progress(preset.id, queued.since)) };
     },
     /** The preset's whole queue, or with `since` (a warm's) only what that warm queued. */

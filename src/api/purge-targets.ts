@@ -5,6 +5,8 @@ import { secretHint } from '../core/purge/purge-targets';
 import type { PurgeTargetService } from '../core/purge/purge-targets';
 import { attemptFields, presentAttemptFields } from './attempt-view';
 import type { Caller } from './services';
+import type { AuditLog } from '../core/audit/audit-log';
+import { auditRecorder, urlForLog } from './audit';
 
 const API_BASE_DOC = 'The provider API origin (default: the provider\'s own); for tests and proxies. Checked like a webhook URL: a private address is refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1.';
 const apiBase = t.Optional(t.String({ maxLength: 2000, description: API_BASE_DOC }));
@@ -71,13 +73,37 @@ export function presentPurgeTarget(target: PurgeTargetRecord): PurgeTargetView {
   }
 }
 
-export function purgeTargetsApi(services: { purgeTargets: Pick<PurgeTargetService, 'create' | 'list' | 'get' | 'delete' | 'attempts'> }) {
+/** How the audit log names a purge target: its kind and what it purges, never its token. */
+function purgeTargetName(target: PurgeTargetRecord): string {
+  const c = target.config;
+  switch (c.kind) {
+    case 'cloudflare':
+      return `cloudflare ${c.zoneId}`;
+    case 'fastly':
+      return `fastly ${c.serviceId}`;
+    case 'bunny':
+      return 'bunny';
+    case 'http':
+      return `http ${urlForLog(c.url)}`;
+  }
+}
+
+export function purgeTargetsApi(services: { purgeTargets: Pick<PurgeTargetService, 'create' | 'list' | 'get' | 'delete' | 'attempts'>; audit: AuditLog }) {
   const { purgeTargets } = services;
+  const audit = auditRecorder(services.audit);
   return {
     list: async (caller: Caller) => ({ items: (await purgeTargets.list(caller.clientId)).map(presentPurgeTarget) }),
     get: async (caller: Caller, id: string) => presentPurgeTarget(await purgeTargets.get(caller.clientId, id)),
-    create: async (caller: Caller, body: CreatePurgeTargetBody) => presentPurgeTarget(await purgeTargets.create(caller.clientId, body)),
-    delete: (caller: Caller, id: string) => purgeTargets.delete(caller.clientId, id),
+    async create(caller: Caller, body: CreatePurgeTargetBody) {
+      const target = await purgeTargets.create(caller.clientId, body);
+      await audit(caller, 'purge-target.create', { id: target.id, name: purgeTargetName(target) });
+      return presentPurgeTarget(target);
+    },
+    async delete(caller: Caller, id: string) {
+      const target = await purgeTargets.get(caller.clientId, id);
+      await purgeTargets.delete(caller.clientId, id);
+      await audit(caller, 'purge-target.delete', { id, name: purgeTargetName(target) });
+    },
     deliveries: async (caller: Caller, id: string) => ({ items: (await purgeTargets.attempts(caller.clientId, id)).map(presentAttempt) }),
   };
 }

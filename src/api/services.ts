@@ -1,4 +1,5 @@
 import type { AccountService } from '../core/accounts';
+import type { AuditLog } from '../core/audit/audit-log';
 import type { Downloads } from '../core/download';
 import type { EagerVariants } from '../core/eager-variants';
 import type { FolderService } from '../core/folders';
@@ -14,6 +15,8 @@ import type { WebhookService } from '../core/webhooks/webhooks';
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
 export interface ApiServices {
   accounts: AccountService;
+  /** Every management change is recorded here (`src/api/audit.ts`: `auditRecorder`). */
+  audit: AuditLog;
   folders: FolderService;
   images: ImageService;
   trash: Trash;

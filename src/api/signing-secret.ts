@@ -2,6 +2,7 @@ import { t, type Static } from 'elysia';
 import { MAX_GRACE_SECONDS } from '../core/accounts';
 import { notFound } from '../core/errors';
 import type { ApiServices, Caller } from './services';
+import { auditRecorder } from './audit';
 
 export const RotateSecretBody = t.Object({
   graceSeconds: t.Number({
@@ -32,7 +33,7 @@ export const SigningSecretView = t.Object(
 export type SigningSecretView = Static<typeof SigningSecretView>;
 
 /** The caller's URL-signing secret: rotated with a grace period for URLs already out there. */
-export function signingSecretApi(services: Pick<ApiServices, 'accounts'>) {
+export function signingSecretApi(services: Pick<ApiServices, 'accounts' | 'audit'>) {
   return {
     /** The secret the dashboard reveals on request, and the end of a rotation's grace if one is running. */
     async get(caller: Caller): Promise<SigningSecretView> {
@@ -42,7 +43,10 @@ export function signingSecretApi(services: Pick<ApiServices, 'accounts'>) {
     },
     async rotate(caller: Caller, input: RotateSecretBody): Promise<RotatedSecret> {
       if (input.clientId !== undefined && input.clientId !== caller.clientId) throw notFound('Client');
-      return services.accounts.rotateSecret(caller.clientId, input.graceSeconds);
+      const rotated = await services.accounts.rotateSecret(caller.clientId, input.graceSeconds);
+      // That it was rotated, never the secret.
+      await auditRecorder(services.audit)(caller, 'secret.rotate', { id: caller.clientId, name: null });
+      return rotated;
     },
   };
 }

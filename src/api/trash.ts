@@ -1,6 +1,7 @@
 import { t, type Static } from 'elysia';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
-import { ImageView, imagesApi } from './images';
+import { ImageView, imagesApi, imageTarget } from './images';
+import { auditRecorder } from './audit';
 import { Integer } from './integer';
 import type { ApiServices, Caller } from './services';
 
@@ -48,6 +49,10 @@ export function trashApi(services: ApiServices) {
       const images = await views(caller, page.items.map((item) => item.image));
       return { ...page, items: page.items.map((item, i) => ({ image: images[i]!, trashedAt: item.trashedAt, purgeAt: item.purgeAt })) };
     },
-    restore: async (caller: Caller, id: string) => (await views(caller, [await trash.restore(caller.clientId, id)]))[0]!,
+    async restore(caller: Caller, id: string) {
+      const image = await trash.restore(caller.clientId, id);
+      await auditRecorder(services.audit)(caller, 'image.restore', imageTarget(image));
+      return (await views(caller, [image]))[0]!;
+    },
   };
 }

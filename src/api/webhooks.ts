@@ -5,6 +5,8 @@ import type { WebhookEndpoint } from '../core/webhooks/ports';
 import type { WebhookService } from '../core/webhooks/webhooks';
 import { attemptFields, presentAttemptFields } from './attempt-view';
 import type { Caller } from './services';
+import type { AuditLog } from '../core/audit/audit-log';
+import { auditRecorder, urlForLog } from './audit';
 
 const EVENTS_DOC = `Events to receive: ${CHANGE_EVENT_TYPES.join(', ')}`;
 
@@ -56,15 +58,21 @@ export const presentWebhook = (e: WebhookEndpoint): WebhookView => ({
 const presentDelivery = (a: DeliveryAttempt): DeliveryView => ({ webhookId: a.messageId, ...presentAttemptFields(a) });
 
 /** Webhooks: the use cases behind `/api/v1/webhooks` and `imgapi webhook`. */
-export function webhooksApi(services: { webhooks: WebhookService }) {
+export function webhooksApi(services: { webhooks: WebhookService; audit: AuditLog }) {
   const { webhooks } = services;
+  const audit = auditRecorder(services.audit);
   return {
     list: async (caller: Caller) => ({ items: (await webhooks.list(caller.clientId)).map(presentWebhook) }),
     async create(caller: Caller, body: CreateWebhookBody): Promise<CreatedWebhook> {
       const endpoint = await webhooks.create(caller.clientId, body);
+      await audit(caller, 'webhook.create', { id: endpoint.id, name: urlForLog(endpoint.url) });
       return { ...presentWebhook(endpoint), secret: endpoint.secret };
     },
-    delete: (caller: Caller, id: string) => webhooks.delete(caller.clientId, id),
+    async delete(caller: Caller, id: string) {
+      const endpoint = (await webhooks.list(caller.clientId)).find((e) => e.id === id);
+      await webhooks.delete(caller.clientId, id);
+      await audit(caller, 'webhook.delete', { id, name: endpoint ? urlForLog(endpoint.url) : null });
+    },
     deliveries: async (caller: Caller, id: string) => ({ items: (await webhooks.deliveries(caller.clientId, id)).map(presentDelivery) }),
     test: (caller: Caller, id: string) => webhooks.test(caller.clientId, id),
   };

@@ -42,7 +42,7 @@ function utcMillis(year: number, month: number, day: number, hour = 0, minute = 
 const DAY_MS = 86_400_000;
 
 /** A `from`/`to` bound as a stored createdAt (UTC ISO with milliseconds); a date's `to` takes in its whole day. */
-function dateBound(text: string | undefined, name: 'from' | 'to'): string | undefined {
+export function dateBound(text: string | undefined, name: 'from' | 'to'): string | undefined {
   if (text === undefined) return undefined;
   let millis = NaN;
   const date = DATE.exec(text);

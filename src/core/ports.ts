@@ -10,6 +10,7 @@ import type { WebhookRepository } from './webhooks/ports';
 import type { PurgeTargetRepository } from './purge/ports';
 import type { OutputFormat } from './transform/types';
 import type { UsageRepository } from './usage';
+import type { AuditRepository } from './audit/ports';
 
 export interface ClientRecord {
   id: string;
@@ -327,6 +328,7 @@ export interface Repositories {
   purgeTargets: PurgeTargetRepository;
   usage: UsageRepository;
   trash: TrashRepository;
+  audit: AuditRepository;
 }
 
 /**

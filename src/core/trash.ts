@@ -5,6 +5,10 @@ import type { FolderService } from './folders';
 import { removeImageFiles, type MediaStores } from './media-store';
 import { MAX_PAGE_SIZE } from './paging';
 import type { ImageRecord, Repositories, TrashedImage, TrashStamp } from './ports';
+import type { AuditLog } from './audit/audit-log';
+
+/** The expiry job as the audit log names it. */
+const SYSTEM = { kind: 'system', id: null, name: 'system' } as const;
 
 const DAY_MS = 86_400_000;
 /** Trashed images one pass of the expiry job deletes before it looks again. */
@@ -19,6 +23,8 @@ export interface TrashDeps {
   /** How long a trashed image is kept (IMGAPI_TRASH_DAYS, in ms); 0: deletes go for good at once. */
   retentionMs: number;
   outbox?: ChangeSubscriber;
+  /** Where the expiry job records what it deleted. */
+  audit?: Pick<AuditLog, 'record'>;
 }
 
 /**
@@ -100,7 +106,13 @@ export function createTrash(deps: TrashDeps) {
       let purged = 0;
       for (;;) {
         const due = await repos.trash.expired(now(), PURGE_BATCH);
-        for (const trashed of due) if (await purge(trashed)) purged++;
+        for (const trashed of due) {
+          if (!(await purge(trashed))) continue;
+          purged++;
+          const { image } = trashed;
+          const name = image.folderPath ? `${image.folderPath}/${image.originalName}` : image.originalName;
+          await deps.audit?.record({ actor: SYSTEM, clientId: image.clientId, action: 'image.expire', target: { id: image.id, name }, address: null });
+        }
         if (due.length < PURGE_BATCH) return purged;
       }
     },

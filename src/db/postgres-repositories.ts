@@ -16,6 +16,7 @@ import { createPostgresWebhookRepository } from './postgres-webhooks';
 import { createPostgresPurgeTargetRepository } from './postgres-purge-targets';
 import { createPostgresEagerJobRepository } from './postgres-eager-jobs';
 import { createPostgresTrashRepository } from './postgres-trash';
+import { createPostgresAuditRepository } from './postgres-audit';
 import type { ImageCounts } from './rows';
 
 /** Every repository method, with a lost database connection turned into a 503 that says so. */
@@ -50,5 +51,6 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     usage: createPostgresUsageRepository(sql),
     eagerJobs: createPostgresEagerJobRepository(sql),
     trash: createPostgresTrashRepository(sql, counts),
+    audit: createPostgresAuditRepository(sql),
   });
 }

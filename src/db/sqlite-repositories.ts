@@ -16,6 +16,7 @@ import { createSqliteWebhookRepository } from './sqlite-webhooks';
 import { createSqlitePurgeTargetRepository } from './sqlite-purge-targets';
 import { createSqliteEagerJobRepository } from './sqlite-eager-jobs';
 import { createSqliteTrashRepository } from './sqlite-trash';
+import { createSqliteAuditRepository } from './sqlite-audit';
 
 export function createSqliteRepositories(db: Database, counts = createImageCounts()): Repositories {
   return {
@@ -32,5 +33,6 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     usage: createSqliteUsageRepository(db),
     eagerJobs: createSqliteEagerJobRepository(db),
     trash: createSqliteTrashRepository(db, counts),
+    audit: createSqliteAuditRepository(db),
   };
 }

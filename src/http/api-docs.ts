@@ -12,6 +12,7 @@ const TAGS = [
   { name: 'keys', description: 'API keys of the calling client' },
   { name: 'clients', description: 'Tenants (dashboard session only)' },
   { name: 'session', description: 'Dashboard log-in' },
+  { name: 'audit', description: 'Who changed what: the audit log' },
   { name: 'operations', description: 'Health of the node' },
 ];
 

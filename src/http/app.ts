@@ -8,6 +8,7 @@ import { folderRoutes } from './routes/folders';
 import { imageRoutes } from './routes/images';
 import { bulkImageRoutes } from './routes/bulk-images';
 import { clientRoutes } from './routes/clients';
+import { auditRoutes } from './routes/audit';
 import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
 import { keyRoutes } from './routes/keys';
@@ -116,7 +117,8 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(presetRoutes(api, auth))
         .use(purgeTargetRoutes(api, auth))
         .use(webhookRoutes(api, auth))
-        .use(keyRoutes(api, auth)),
+        .use(keyRoutes(api, auth))
+        .use(auditRoutes(api, auth)),
     );
   return app;
 }

@@ -3,6 +3,13 @@ import type { Api } from '../../api';
 import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, RenameClientBody } from '../../api/clients';
 import { apiErrors } from '../../api/errors';
 import { sessionAuth, type AuthDeps } from '../auth';
+import type { InstanceCaller } from '../../api/clients';
+
+/** The session's user as the audit log names them. */
+const userOf = (session: { userId: string; username: string }, address: string | null): InstanceCaller => ({
+  actor: { kind: 'user', id: session.userId, name: session.username },
+  address,
+});
 
 const tags = ['clients'];
 
@@ -14,12 +21,12 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
       response: { 200: ClientList, ...apiErrors(403) },
       detail: { tags, operationId: 'listClients', summary: 'List clients', description: 'Dashboard session only.', security: [{ session: [] }] },
     })
-    .post('', async ({ body, status }) => status(201, await api.clients.create(body.name, body.id)), {
+    .post('', async ({ session, address, body, status }) => status(201, await api.clients.create(userOf(session, address), body.name, body.id)), {
       body: CreateClientBody,
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
       detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Dashboard session only. Answers its first API key, once.', security: [{ session: [] }] },
     })
-    .patch('/:id', ({ params, body }) => api.clients.rename(params.id, body.name), {
+    .patch('/:id', ({ session, address, params, body }) => api.clients.rename(userOf(session, address), params.id, body.name), {
       params: ClientParams,
       body: RenameClientBody,
       response: { 200: ClientView, ...apiErrors(400, 403, 404, 409) },
@@ -27,8 +34,8 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
     })
     .delete(
       '/:id',
-      async ({ params, status }) => {
-        await api.clients.remove(params.id);
+      async ({ session, address, params, status }) => {
+        await api.clients.remove(userOf(session, address), params.id);
         return status(204, undefined);
       },
       {

@@ -1,0 +1,46 @@
+import { Elysia } from 'elysia';
+import type { Api } from '../../api';
+import { AuditPage, AuditQuery, type AuditReader } from '../../api/audit';
+import { apiErrors } from '../../api/errors';
+import { AppError } from '../../core/errors';
+import { assertSameOrigin, readCookie, SESSION_COOKIE, type AuthDeps } from '../auth';
+
+/**
+ * Who reads the audit log and what they see: an API key its own client's entries; a dashboard
+ * session every client's, unless the session names the clients its user was granted (members
+ * and viewers), then only theirs. No X-Imgapi-Client: a session reads across clients.
+ */
+const auditReader = (deps: AuthDeps) =>
+  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ reader: AuditReader }> => {
+    deps.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
+    const apiKey = headers['x-api-key'];
+    if (apiKey) {
+      const key = await deps.accounts.authenticate(apiKey);
+      if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
+      deps.rateLimits.take(`key:${key.id}`);
+      return { reader: { visibleClients: [key.clientId] } };
+    }
+    const session = await deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
+    if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
+    assertSameOrigin(deps.publicUrl, request);
+    // A session that names its user's granted clients (roles) sees those only; null or absent: every client.
+    const granted = (session as { clientIds?: readonly string[] | null }).clientIds;
+    return { reader: { visibleClients: Array.isArray(granted) ? granted : null } };
+  });
+
+export const auditRoutes = (api: Api, auth: AuthDeps) =>
+  new Elysia({ prefix: '/audit' })
+    .use(auditReader(auth))
+    .get('', ({ reader, query }) => api.audit.list(reader, query), {
+      query: AuditQuery,
+      response: { 200: AuditPage, ...apiErrors(404) },
+      detail: {
+        tags: ['audit'],
+        operationId: 'listAudit',
+        summary: 'The audit log',
+        description:
+          'Every management change (uploads, replaces, updates, deletes, folders, presets, keys, secret rotations, webhooks, purge targets, clients, users, quotas), newest first, kept IMGAPI_AUDIT_DAYS (90). ' +
+          "An API key reads its own client's entries (another clientId: 404); a dashboard session every client's (members: their granted clients') and installation-wide ones. Never holds a secret.",
+        security: [{ apiKey: [] }, { session: [] }],
+      },
+    });
