@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Config } from './config';
 import { createAccountService } from './core/accounts';
+import { createUserService } from './core/users';
 import { createChangeFeed } from './core/change-feed';
 import { createDoctor } from './core/doctor';
 import { createDownloads } from './core/download';
@@ -103,6 +104,8 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     feed,
     transforms,
     accounts,
+    /** Dashboard users: roles, granted clients, invitations and password resets. */
+    users: createUserService({ repos, now }),
     audit,
     folders,
     images,

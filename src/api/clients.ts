@@ -25,13 +25,16 @@ export interface InstanceCaller {
   address: string | null;
 }
 
-/** Tenants: for dashboard users, who manage every client. */
+/** Tenants: for dashboard users; owners and admins manage them. */
 export function clientsApi(services: Pick<ApiServices, 'accounts' | 'audit'>) {
   const { accounts } = services;
   const audit = auditRecorder(services.audit);
   const as = (who: InstanceCaller, client: ClientRecord) => ({ ...who, clientId: client.id, base: '' });
   return {
-    list: async () => ({ items: (await accounts.listClients()).map(presentClient) }),
+    /** Every client, or only those in `reachable` (a member's or viewer's grants). */
+    list: async (reachable: readonly string[] | null = null) => ({
+      items: (await accounts.listClients()).filter((c) => reachable === null || reachable.includes(c.id)).map(presentClient),
+    }),
     async create(who: InstanceCaller, name: string, id?: string) {
       const { client, apiKey } = await accounts.createClient(name, id || undefined);
       // Its first key is in this answer only: the log names the client.

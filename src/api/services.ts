@@ -1,4 +1,5 @@
 import type { AccountService } from '../core/accounts';
+import type { UserService } from '../core/users';
 import type { AuditLog } from '../core/audit/audit-log';
 import type { Downloads } from '../core/download';
 import type { EagerVariants } from '../core/eager-variants';
@@ -15,6 +16,7 @@ import type { WebhookService } from '../core/webhooks/webhooks';
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
 export interface ApiServices {
   accounts: AccountService;
+  users: UserService;
   /** Every management change is recorded here (`src/api/audit.ts`: `auditRecorder`). */
   audit: AuditLog;
   folders: FolderService;

@@ -5,6 +5,7 @@ import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
 import { clientNameKey, isClientId, validateClientId, validateClientName } from './names';
 import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
+import { hashPassword, validateUsername } from './users';
 
 export interface AccountDeps {
   repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users' | 'images' | 'trash'>;
@@ -164,11 +165,9 @@ export function createAccountService(deps: AccountDeps) {
   }
 
   async function createUser(username: string, password: string): Promise<void> {
-    const name = username.trim();
-    if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(name)) throw invalid('Username must be 1–64 letters, digits or _ . @ -');
-    if (password.length < 8) throw invalid('Password must be at least 8 characters');
-    const passwordHash = await Bun.password.hash(password, { algorithm: 'argon2id' });
-    await repos.users.insert({ id: newId(), username: name, passwordHash, createdAt: now() });
+    const name = validateUsername(username);
+    const passwordHash = await hashPassword(password);
+    await repos.users.insert({ id: newId(), username: name, passwordHash, role: 'owner', clientIds: [], disabledAt: null, createdAt: now() });
   }
 
   /**

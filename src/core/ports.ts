@@ -3,6 +3,7 @@
  * repositories, the filesystem and an S3 bucket for blobs. The core cannot tell which it has.
  */
 import type { SourceFormat } from './image-probe';
+import type { Role } from './roles';
 import type { Placeholder } from './placeholder';
 import type { ImageMeta } from './image-labels';
 import type { OutboxMessage, OutboxRepository, OutboxWrite } from './outbox/ports';
@@ -35,7 +36,31 @@ export interface UserRecord {
   id: string;
   username: string;
   passwordHash: string;
+  role: Role;
+  /** The clients granted (what members and viewers reach; kept but unused for owners and admins). */
+  clientIds: string[];
+  /** When disabled: such a user cannot log in and has no session. */
+  disabledAt: string | null;
   createdAt: string;
+}
+
+/** A pending (or used) one-time invitation; its token is stored only as a hash. */
+export interface InviteRecord {
+  id: string;
+  role: Role;
+  clientIds: string[];
+  /** The id of the user who invited, null from the CLI. */
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface PasswordResetRecord {
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
 }
 
 export interface FolderRecord {
@@ -201,23 +226,61 @@ export interface ApiKeyRepository {
 }
 
 export interface UserRepository {
+  /** With its granted clients (ids of clients that no longer exist are left out); conflict: the name is taken. */
   insert(user: UserRecord): Promise<void>;
   findByUsername(username: string): Promise<UserRecord | null>;
+  get(id: string): Promise<UserRecord | null>;
+  /** Every user, oldest first. */
+  list(): Promise<UserRecord[]>;
   count(): Promise<number>;
+  /** The granted client ids alone (what every session request of a member needs). */
+  clientIds(userId: string): Promise<string[]>;
+  /** False when no such user. */
+  update(id: string, change: { role?: Role; disabledAt?: string | null; passwordHash?: string }): Promise<boolean>;
+  /** Replaces the granted clients (unknown client ids are left out). */
+  setClients(userId: string, clientIds: readonly string[]): Promise<void>;
+}
+
+export interface InviteRepository {
+  insert(invite: InviteRecord, tokenHash: string): Promise<void>;
+  findByHash(tokenHash: string): Promise<InviteRecord | null>;
+  /** Invitations neither used nor expired at `now`, oldest first. */
+  listPending(now: string): Promise<InviteRecord[]>;
+  /**
+   * In one transaction: marks the invitation used (only when unused and unexpired at `now`)
+   * and inserts the user with the invitation's role and clients. False when it was not
+   * usable; conflict (nothing changed) when the user name is taken.
+   */
+  accept(tokenHash: string, now: string, user: Omit<UserRecord, 'role' | 'clientIds'>): Promise<boolean>;
+  /** Withdraws a pending invitation; false when there is none by that id. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface PasswordResetRepository {
+  insert(reset: PasswordResetRecord, tokenHash: string): Promise<void>;
+  findByHash(tokenHash: string): Promise<PasswordResetRecord | null>;
+  /**
+   * In one transaction: marks the link used (only when unused and unexpired at `now`), sets
+   * the user's password and ends all their sessions. The user's id, or null when not usable.
+   */
+  accept(tokenHash: string, now: string, passwordHash: string): Promise<string | null>;
 }
 
 export interface SessionRecord {
   userId: string;
   username: string;
+  role: Role;
   expiresAt: string;
 }
 
 export interface SessionRepository {
   insert(tokenHash: string, userId: string, createdAt: string, expiresAt: string): Promise<void>;
-  /** The live session for a token hash, or null (unknown or expired at `now`). */
+  /** The live session for a token hash, or null (unknown, expired at `now`, or its user disabled). */
   find(tokenHash: string, now: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
   deleteExpired(now: string): Promise<void>;
+  /** Ends every session of a user, but the one with `exceptTokenHash`. */
+  deleteForUser(userId: string, exceptTokenHash?: string): Promise<void>;
 }
 
 export interface FolderWithCount extends FolderRecord {
@@ -319,6 +382,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   users: UserRepository;
   sessions: SessionRepository;
+  invites: InviteRepository;
+  passwordResets: PasswordResetRepository;
   folders: FolderRepository;
   images: ImageRepository;
   presets: PresetRepository;

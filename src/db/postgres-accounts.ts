@@ -1,9 +1,9 @@
 import type { SQL } from 'bun';
 import { conflict } from '../core/errors';
-import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
+import type { ApiKeyRepository, ClientRepository } from '../core/ports';
 import { clientConflict } from './client-conflict';
 import { isUniqueViolation } from './postgres';
-import { KEY_COLUMNS, toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
+import { KEY_COLUMNS, toClient, toKey, type ClientRow, type KeyRow } from './rows';
 
 /** Runs an insert; a duplicate key becomes a 409 with `message`. */
 export async function insertUnique(run: () => Promise<unknown>, message: string): Promise<void> {
@@ -68,45 +68,6 @@ export function createPostgresApiKeyRepository(sql: SQL): ApiKeyRepository {
     },
     async touch(id, at) {
       await sql`UPDATE api_keys SET last_used_at = ${at} WHERE id = ${id}`;
-    },
-  };
-}
-
-export function createPostgresUserRepository(sql: SQL): UserRepository {
-  return {
-    async insert(u) {
-      await insertUnique(
-        () => sql`INSERT INTO users (id, username, password_hash, created_at) VALUES (${u.id}, ${u.username}, ${u.passwordHash}, ${u.createdAt})`,
-        `User "${u.username}" already exists`,
-      );
-    },
-    async findByUsername(username) {
-      const [row] = await sql<UserRow[]>`SELECT * FROM users WHERE username = ${username}`;
-      return row ? toUser(row) : null;
-    },
-    async count() {
-      const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM users`;
-      return row!.n;
-    },
-  };
-}
-
-export function createPostgresSessionRepository(sql: SQL): SessionRepository {
-  return {
-    async insert(tokenHash, userId, createdAt, expiresAt) {
-      await sql`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (${tokenHash}, ${userId}, ${createdAt}, ${expiresAt})`;
-    },
-    async find(tokenHash, now) {
-      const [row] = await sql<{ user_id: string; username: string; expires_at: string }[]>`
-        SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now}`;
-      return row ? { userId: row.user_id, username: row.username, expiresAt: row.expires_at } : null;
-    },
-    async delete(tokenHash) {
-      await sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`;
-    },
-    async deleteExpired(now) {
-      await sql`DELETE FROM sessions WHERE expires_at <= ${now}`;
     },
   };
 }

@@ -1,12 +1,8 @@
 import type { SQL } from 'bun';
 import type { Repositories } from '../core/ports';
 import { reportUnreachable } from './postgres';
-import {
-  createPostgresApiKeyRepository,
-  createPostgresClientRepository,
-  createPostgresSessionRepository,
-  createPostgresUserRepository,
-} from './postgres-accounts';
+import { createPostgresApiKeyRepository, createPostgresClientRepository } from './postgres-accounts';
+import { createPostgresInviteRepository, createPostgresPasswordResetRepository, createPostgresSessionRepository, createPostgresUserRepository } from './postgres-users';
 import { createPostgresFolderRepository } from './postgres-folders';
 import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
@@ -49,6 +45,7 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     webhooks: createPostgresWebhookRepository(sql),
     purgeTargets: createPostgresPurgeTargetRepository(sql),
     usage: createPostgresUsageRepository(sql),
+    quotas: createPostgresQuotaRepository(sql),
     eagerJobs: createPostgresEagerJobRepository(sql),
     trash: createPostgresTrashRepository(sql, counts),
     audit: createPostgresAuditRepository(sql),

@@ -2,7 +2,8 @@ import type { SourceFormat } from '../core/image-probe';
 import type { Placeholder } from '../core/placeholder';
 import { searchText, type ImageMeta } from '../core/image-labels';
 import type { OutputFormat } from '../core/transform/types';
-import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageQuery, ImageRecord, PresetRecord, UserRecord } from '../core/ports';
+import type { ApiKeyRecord, ClientRecord, FolderRecord, ImageQuery, ImageRecord, InviteRecord, PasswordResetRecord, PresetRecord, UserRecord } from '../core/ports';
+import type { Role } from '../core/roles';
 
 /** Rows as both databases return them (snake_case), and their records. */
 export interface ClientRow {
@@ -14,7 +15,7 @@ export interface ClientRow {
   previous_secret_valid_until: string | null;
 }
 export interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
-export interface UserRow { id: string; username: string; password_hash: string; created_at: string }
+export interface UserRow { id: string; username: string; password_hash: string; role: string; disabled_at: string | null; created_at: string }
 export interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
 export interface PresetRow {
   id: string;
@@ -74,7 +75,15 @@ export const toClient = (r: ClientRow): ClientRecord => ({
 export const toKey = (r: KeyRow): ApiKeyRecord => ({
   id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at,
 });
-export const toUser = (r: UserRow): UserRecord => ({ id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at });
+export const toUser = (r: UserRow, clientIds: string[]): UserRecord => ({
+  id: r.id, username: r.username, passwordHash: r.password_hash, role: r.role as Role, clientIds, disabledAt: r.disabled_at, createdAt: r.created_at,
+});
+export interface InviteRow { id: string; role: string; client_ids: string; created_by: string | null; created_at: string; expires_at: string; used_at: string | null }
+export const toInvite = (r: InviteRow): InviteRecord => ({
+  id: r.id, role: r.role as Role, clientIds: JSON.parse(r.client_ids) as string[], createdBy: r.created_by, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at,
+});
+export interface ResetRow { user_id: string; created_at: string; expires_at: string; used_at: string | null }
+export const toReset = (r: ResetRow): PasswordResetRecord => ({ userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at });
 export const toFolder = (r: FolderRow): FolderRecord => ({
   id: r.id, clientId: r.client_id, parentId: r.parent_id, name: r.name, path: r.path, createdAt: r.created_at,
 });

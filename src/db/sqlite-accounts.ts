@@ -1,7 +1,6 @@
 import type { Database } from 'bun:sqlite';
-import { conflict } from '../core/errors';
-import type { ApiKeyRepository, ClientRepository, SessionRepository, UserRepository } from '../core/ports';
-import { KEY_COLUMNS, toClient, toKey, toUser, type ClientRow, type KeyRow, type UserRow } from './rows';
+import type { ApiKeyRepository, ClientRepository } from '../core/ports';
+import { KEY_COLUMNS, toClient, toKey, type ClientRow, type KeyRow } from './rows';
 import { clientConflict } from './client-conflict';
 import { isUniqueViolation } from './sqlite';
 
@@ -66,48 +65,6 @@ export function createSqliteApiKeyRepository(db: Database): ApiKeyRepository {
     },
     async touch(id, at) {
       db.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
-    },
-  };
-}
-
-export function createSqliteUserRepository(db: Database): UserRepository {
-  return {
-    async insert(u) {
-      try {
-        db.query('INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)').run(u.id, u.username, u.passwordHash, u.createdAt);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`User "${u.username}" already exists`);
-        throw error;
-      }
-    },
-    async findByUsername(username) {
-      const row = db.query<UserRow, [string]>('SELECT * FROM users WHERE username = ?').get(username);
-      return row ? toUser(row) : null;
-    },
-    async count() {
-      return db.query<{ n: number }, []>('SELECT count(*) AS n FROM users').get()!.n;
-    },
-  };
-}
-
-export function createSqliteSessionRepository(db: Database): SessionRepository {
-  const find = db.query<{ user_id: string; username: string; expires_at: string }, [string, string]>(
-    `SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = ? AND s.expires_at > ?`,
-  );
-  return {
-    async insert(tokenHash, userId, createdAt, expiresAt) {
-      db.query('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, userId, createdAt, expiresAt);
-    },
-    async find(tokenHash, now) {
-      const row = find.get(tokenHash, now);
-      return row ? { userId: row.user_id, username: row.username, expiresAt: row.expires_at } : null;
-    },
-    async delete(tokenHash) {
-      db.query('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
-    },
-    async deleteExpired(now) {
-      db.query('DELETE FROM sessions WHERE expires_at <= ?').run(now);
     },
   };
 }

@@ -1,11 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import type { Repositories } from '../core/ports';
-import {
-  createSqliteApiKeyRepository,
-  createSqliteClientRepository,
-  createSqliteSessionRepository,
-  createSqliteUserRepository,
-} from './sqlite-accounts';
+import { createSqliteApiKeyRepository, createSqliteClientRepository } from './sqlite-accounts';
+import { createSqliteInviteRepository, createSqlitePasswordResetRepository, createSqliteSessionRepository, createSqliteUserRepository } from './sqlite-users';
 import { createSqliteFolderRepository } from './sqlite-folders';
 import { createImageCounts } from './rows';
 import { createSqliteImageRepository } from './sqlite-images';
@@ -31,6 +27,7 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     webhooks: createSqliteWebhookRepository(db),
     purgeTargets: createSqlitePurgeTargetRepository(db),
     usage: createSqliteUsageRepository(db),
+    quotas: createSqliteQuotaRepository(db),
     eagerJobs: createSqliteEagerJobRepository(db),
     trash: createSqliteTrashRepository(db, counts),
     audit: createSqliteAuditRepository(db),

@@ -1,10 +1,11 @@
 import { Elysia } from 'elysia';
-import type { Caller } from '../api';
+import type { Actor, Caller } from '../api';
 import type { AccountService } from '../core/accounts';
-import { AppError } from '../core/errors';
-import type { SessionRecord } from '../core/ports';
-import type { SessionService } from '../core/sessions';
+import { AppError, notFound } from '../core/errors';
+import { managesClients, reaches } from '../core/roles';
+import type { LiveSession, SessionService } from '../core/sessions';
 import { originOf } from './request-target';
+import { assertRoleMay } from './role-policy';
 
 /** What authenticating a request needs: keys and sessions, the rate limits, the public origin. */
 export interface AuthDeps {
@@ -48,14 +49,18 @@ export function assertSameOrigin(publicUrl: string | null, request: Request): vo
   if (!origin || !allowed.includes(origin)) throw new AppError('forbidden', 'Cross-site request refused');
 }
 
-async function sessionOf(deps: AuthDeps, request: Request): Promise<SessionRecord | null> {
+async function sessionOf(deps: AuthDeps, request: Request): Promise<LiveSession | null> {
   return deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
 }
+
+export const userActor = (session: LiveSession): Actor => ({ kind: 'user', id: session.userId, name: session.username });
 
 /**
  * Who is calling /api/v1: an API key (`X-Api-Key`, acting for its client), or a dashboard
  * session cookie acting for the client named in `X-Imgapi-Client`. Both are rate limited, per
- * client address before anything else and per key once it is known.
+ * client address before anything else and per key once it is known. A session reaches only
+ * the clients its role allows (any other is not found, as for a key), and a viewer's session
+ * only what reads.
  */
 export const callerAuth = (deps: AuthDeps) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ caller: Caller }> => {
@@ -74,18 +79,27 @@ export const callerAuth = (deps: AuthDeps) =>
     assertSameOrigin(deps.publicUrl, request);
     const clientId = headers['x-imgapi-client'];
     if (!clientId) throw new AppError('invalid_input', 'X-Imgapi-Client header is required with a session');
-    const actor = { kind: 'user', id: session.userId, name: session.username } as const;
-    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base, actor, address } };
+    if (!reaches(session, clientId)) throw notFound('Client');
+    assertRoleMay(session.role, request);
+    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base, actor: userActor(session), address } };
   });
 
-/** Instance-level routes (clients): a dashboard session only, never an API key. */
+/**
+ * Instance-level routes (clients, users): a dashboard session only, never an API key. The
+ * session carries the user's role and granted clients; each route module says what a role may.
+ */
 export const sessionAuth = (deps: AuthDeps) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ request, server }) => {
     const session = await sessionOf(deps, request);
     if (!session) {
-      if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'Managing clients needs a dashboard session, not an API key');
+      if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'This needs a dashboard session, not an API key');
       throw new AppError('unauthorized', 'Log in first');
     }
     assertSameOrigin(deps.publicUrl, request);
-    return { session, address: server?.requestIP(request)?.address ?? null };
+    return { session, actor: userActor(session), address: server?.requestIP(request)?.address ?? null };
   });
+
+/** Creating, renaming, deleting clients and setting their quotas: owners and admins. */
+export function assertManagesClients(session: LiveSession): void {
+  if (!managesClients(session.role)) throw new AppError('forbidden', 'Only owners and admins manage clients');
+}

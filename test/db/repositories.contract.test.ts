@@ -151,7 +151,7 @@ describe.each(backends)('repositories on $name', (backend) => {
   });
 
   test('users and sessions: unique names, live sessions only, expiry sweep', async () => {
-    const user = { id: id('usr'), username: 'admin', passwordHash: '$argon2id$x', createdAt: at(1) };
+    const user = { id: id('usr'), username: 'admin', passwordHash: '$argon2id$x', role: 'owner' as const, clientIds: [], disabledAt: null, createdAt: at(1) };
     expect(await repos.users.count()).toBe(0);
     await repos.users.insert(user);
     await expectConflict(repos.users.insert({ ...user, id: id('usr') }));
@@ -161,12 +161,76 @@ describe.each(backends)('repositories on $name', (backend) => {
 
     await repos.sessions.insert('live', user.id, at(1), at(100));
     await repos.sessions.insert('old', user.id, at(1), at(10));
-    expect(await repos.sessions.find('live', at(50))).toEqual({ userId: user.id, username: 'admin', expiresAt: at(100) });
+    expect(await repos.sessions.find('live', at(50))).toEqual({ userId: user.id, username: 'admin', role: 'owner', expiresAt: at(100) });
     expect(await repos.sessions.find('old', at(50))).toBeNull();
     await repos.sessions.deleteExpired(at(50));
     expect(await repos.sessions.find('old', at(5))).toBeNull();
     await repos.sessions.delete('live');
     expect(await repos.sessions.find('live', at(50))).toBeNull();
+  });
+
+  test('users: role, granted clients (unknown ones left out, gone with their client), disabling hides sessions, ending sessions but one', async () => {
+    await repos.clients.insert({ id: 'gone', name: 'Gone', signingSecret: 's', createdAt: at(0) });
+    const member = { id: id('usr'), username: 'mia', passwordHash: 'h', role: 'member' as const, clientIds: [clientId, 'gone', 'nowhere'], disabledAt: null, createdAt: at(2) };
+    await repos.users.insert(member);
+    expect((await repos.users.get(member.id))!.clientIds).toEqual([clientId, 'gone']);
+    expect(await repos.users.clientIds(member.id)).toEqual([clientId, 'gone']);
+    await repos.clients.delete('gone');
+    expect(await repos.users.clientIds(member.id)).toEqual([clientId]);
+    await repos.users.setClients(member.id, [other, 'nowhere']);
+    expect(await repos.users.clientIds(member.id)).toEqual([other]);
+    expect((await repos.users.list()).find((u) => u.id === member.id)).toEqual({ ...member, clientIds: [other] });
+
+    expect(await repos.users.update(member.id, { role: 'viewer' })).toBe(true);
+    expect(await repos.users.update('nobody', { role: 'viewer' })).toBe(false);
+    await repos.sessions.insert('m1', member.id, at(1), at(100));
+    await repos.sessions.insert('m2', member.id, at(1), at(100));
+    await repos.sessions.insert('m3', member.id, at(1), at(100));
+    expect((await repos.sessions.find('m1', at(5)))!.role).toBe('viewer');
+    await repos.sessions.deleteForUser(member.id, 'm1');
+    expect(await repos.sessions.find('m2', at(5))).toBeNull();
+    expect(await repos.sessions.find('m3', at(5))).toBeNull();
+    await repos.users.update(member.id, { disabledAt: at(6) });
+    expect(await repos.sessions.find('m1', at(7))).toBeNull();
+    await repos.users.update(member.id, { disabledAt: null, passwordHash: 'h2' });
+    expect((await repos.sessions.find('m1', at(7)))!.username).toBe('mia');
+    expect((await repos.users.get(member.id))!.passwordHash).toBe('h2');
+    await repos.sessions.deleteForUser(member.id);
+    expect(await repos.sessions.find('m1', at(7))).toBeNull();
+  });
+
+  test('invites and password resets: accepted once, never after expiry; a taken name changes nothing; withdrawn while pending only', async () => {
+    const invite = { id: id('inv'), role: 'member' as const, clientIds: [clientId], createdBy: null, createdAt: at(1), expiresAt: at(100), usedAt: null };
+    await repos.invites.insert(invite, 'inv-hash');
+    expect(await repos.invites.findByHash('inv-hash')).toEqual(invite);
+    expect(await repos.invites.listPending(at(50))).toEqual([invite]);
+    expect(await repos.invites.listPending(at(100))).toEqual([]);
+    const newcomer = (username: string) => ({ id: id('usr'), username, passwordHash: 'h', disabledAt: null, createdAt: at(2) });
+    await expectConflict(repos.invites.accept('inv-hash', at(2), newcomer('admin')));
+    expect((await repos.invites.findByHash('inv-hash'))!.usedAt).toBeNull();
+    expect(await repos.invites.accept('inv-hash', at(100), newcomer('late'))).toBe(false);
+    const accepted = newcomer('nia');
+    expect(await repos.invites.accept('inv-hash', at(3), accepted)).toBe(true);
+    expect(await repos.users.findByUsername('nia')).toEqual({ ...accepted, role: 'member', clientIds: [clientId] });
+    expect(await repos.invites.accept('inv-hash', at(4), newcomer('twice'))).toBe(false);
+    expect(await repos.users.findByUsername('twice')).toBeNull();
+    expect((await repos.invites.findByHash('inv-hash'))!.usedAt).toBe(at(3));
+    expect(await repos.invites.delete(invite.id)).toBe(false);
+    const pending = { ...invite, id: id('inv') };
+    await repos.invites.insert(pending, 'inv-hash-2');
+    expect(await repos.invites.delete(pending.id)).toBe(true);
+    expect(await repos.invites.findByHash('inv-hash-2')).toBeNull();
+
+    const nia = (await repos.users.findByUsername('nia'))!;
+    await repos.sessions.insert('nia-session', nia.id, at(3), at(100));
+    await repos.passwordResets.insert({ userId: nia.id, createdAt: at(3), expiresAt: at(60), usedAt: null }, 'reset-hash');
+    expect(await repos.passwordResets.findByHash('reset-hash')).toEqual({ userId: nia.id, createdAt: at(3), expiresAt: at(60), usedAt: null });
+    expect(await repos.passwordResets.accept('reset-hash', at(60), 'late')).toBeNull();
+    expect(await repos.passwordResets.accept('reset-hash', at(10), 'new-hash')).toBe(nia.id);
+    expect((await repos.users.get(nia.id))!.passwordHash).toBe('new-hash');
+    expect(await repos.sessions.find('nia-session', at(11))).toBeNull();
+    expect(await repos.passwordResets.accept('reset-hash', at(11), 'again')).toBeNull();
+    expect((await repos.passwordResets.findByHash('reset-hash'))!.usedAt).toBe(at(10));
   });
 
   test('presets: per client, sorted by name, unique names, widths kept', async () => {

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, RenameClientBody } from '../../api/clients';
 import { apiErrors } from '../../api/errors';
-import { sessionAuth, type AuthDeps } from '../auth';
+import { assertManagesClients, sessionAuth, type AuthDeps } from '../auth';
 import type { InstanceCaller } from '../../api/clients';
 
 /** The session's user as the audit log names them. */
@@ -13,24 +13,36 @@ const userOf = (session: { userId: string; username: string }, address: string |
 
 const tags = ['clients'];
 
-/** Tenants, for dashboard users (who manage every client): a session, never an API key. */
+/**
+ * Tenants, for dashboard users: a session, never an API key. Everyone lists the clients they
+ * reach; only owners and admins change them (every route below but GET).
+ */
 export const clientRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia({ prefix: '/clients' })
     .use(sessionAuth(auth))
-    .get('', () => api.clients.list(), {
+    .onBeforeHandle(({ request, session }) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') assertManagesClients(session);
+    })
+    .get('', ({ session }) => api.clients.list(session.clientIds), {
       response: { 200: ClientList, ...apiErrors(403) },
-      detail: { tags, operationId: 'listClients', summary: 'List clients', description: 'Dashboard session only.', security: [{ session: [] }] },
+      detail: {
+        tags,
+        operationId: 'listClients',
+        summary: 'List clients',
+        description: 'Dashboard session only. Owners and admins see every client, members and viewers the clients granted to them.',
+        security: [{ session: [] }],
+      },
     })
     .post('', async ({ session, address, body, status }) => status(201, await api.clients.create(userOf(session, address), body.name, body.id)), {
       body: CreateClientBody,
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
-      detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Dashboard session only. Answers its first API key, once.', security: [{ session: [] }] },
+      detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Owner or admin session. Answers its first API key, once.', security: [{ session: [] }] },
     })
     .patch('/:id', ({ session, address, params, body }) => api.clients.rename(userOf(session, address), params.id, body.name), {
       params: ClientParams,
       body: RenameClientBody,
       response: { 200: ClientView, ...apiErrors(400, 403, 404, 409) },
-      detail: { tags, operationId: 'renameClient', summary: 'Rename a client', description: 'Dashboard session only. The id, keys and URLs stay.', security: [{ session: [] }] },
+      detail: { tags, operationId: 'renameClient', summary: 'Rename a client', description: 'Owner or admin session. The id, keys and URLs stay.', security: [{ session: [] }] },
     })
     .delete(
       '/:id',
@@ -45,7 +57,7 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
           tags,
           operationId: 'deleteClient',
           summary: 'Delete a client',
-          description: 'Dashboard session only. Removes its keys, folders, presets, webhooks and purge targets; 409 for the last client and while it has images.',
+          description: 'Owner or admin session. Removes its keys, folders, presets, webhooks and purge targets; 409 for the last client and while it has images.',
           security: [{ session: [] }],
         },
       },
