@@ -39,6 +39,7 @@ export async function createContext(config: Config) {
     config,
     backends: core.backends,
     accounts,
+    quotas: core.quotas,
     users: core.users,
     /** The audit log: what the API's use cases record, what `GET /api/v1/audit` reads. */
     audit: core.audit,

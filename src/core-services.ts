@@ -10,6 +10,7 @@ import { createFolderService } from './core/folders';
 import { createImageService } from './core/images';
 import { createImageArchive } from './core/image-archive';
 import { createLimiter } from './core/limiter';
+import { createQuotaService } from './core/quotas';
 import { createPlaceholderBackfill } from './core/placeholder-backfill';
 import { createPresetService } from './core/presets';
 import { createTrash, trashRetentionMs } from './core/trash';
@@ -62,6 +63,8 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   const transforms = createLimiter(config.concurrency, config.queueMax, { backgroundSlots: config.eagerConcurrency, order: config.transformQueue });
 
   const accounts = createAccountService({ repos, feed, now });
+  /** Each client's limits (owners and admins set them); uploads and misses over one are refused. */
+  const quotas = createQuotaService({ repo: repos.quotas, feed, now });
   /** Every management change, recorded by the API's use cases and the trash's expiry job. */
   const audit = createAuditLog({ repo: repos.audit, now, retentionMs: auditRetentionMs(config.auditDays) });
   /** Webhooks and purge targets: private addresses refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1. */
@@ -84,7 +87,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   // by its context), once at close for a command.
   const usageCounters = createUsageCounters();
   const usageFlusher = createUsageFlusher({ counters: usageCounters, repo: repos.usage, intervalMs: config.usageFlushMs });
-  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox, trash, usage: usageCounters });
+  const images = createImageService({ repos, folders, stores, feed, limits, transforms, now, eager: { jobsFor: (image) => eager.jobsFor(image), committed: (write) => eager.committed(write) }, outbox, trash, usage: usageCounters, quotas });
   const eager = createEagerVariants({ repos, images, now, onEnqueued: () => enqueued.forEach((listener) => listener()) });
   const presets = createPresetService({ repos, feed, now, outbox, warm: (clientId, preset) => eager.warm(clientId, preset) });
   const webhooks = createWebhookService({
@@ -104,6 +107,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     feed,
     transforms,
     accounts,
+    quotas,
     /** Dashboard users: roles, granted clients, invitations and password resets. */
     users: createUserService({ repos, now }),
     audit,

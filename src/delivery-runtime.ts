@@ -12,7 +12,7 @@ import type { TieredStorage } from './storage/open-storage';
  * tuning, and hearing other processes' changes so cached rows and variants drop out.
  */
 export async function createDeliveryRuntime(
-  core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms' | 'onEagerEnqueued' | 'usageCounters'>,
+  core: Pick<Core, 'accounts' | 'repos' | 'feed' | 'hearOthers' | 'transforms' | 'onEagerEnqueued' | 'usageCounters' | 'quotas'>,
   storage: TieredStorage,
   config: Config,
 ) {
@@ -32,6 +32,7 @@ export async function createDeliveryRuntime(
     transformTimeoutSeconds: config.transformTimeoutSeconds,
     cdnTags: config.cdnTags,
     transforms: core.transforms,
+    quotas: core.quotas,
     onIdle: malloc.trim,
     usage: core.usageCounters,
     onOriginalMissing: (image) => {

@@ -16,6 +16,11 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
   return {
     mode: 'local',
     usage: (query) => api.usage.get(caller, query),
+    quotas: () => api.quotas.status(caller),
+    async setQuotas(patch) {
+      await api.quotas.set(clientId, patch);
+      return api.quotas.status(caller);
+    },
     uploadImage: (input) => api.images.upload(caller, input),
     replaceImage: (id, data) => api.images.replace(caller, id, data),
     listImages: (query) => api.images.list(caller, toWireQuery(query)),

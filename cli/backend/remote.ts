@@ -1,5 +1,6 @@
 import { createApiClient, pathParam as param, unwrap } from '../../src/client/api-client';
 import { toWireQuery, type Backend } from './types';
+import { AppError } from '../../src/core/errors';
 
 const CALL_TIMEOUT_MS = 30_000;
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
@@ -25,6 +26,10 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
   return {
     mode: 'remote',
     usage: (query) => unwrap(v1.usage.get({ query })),
+    quotas: () => unwrap(v1.quotas.get()),
+    setQuotas: async () => {
+      throw new AppError('forbidden', "Setting quotas needs an owner or admin: run it on the server's data directory (--data, local mode) or use the dashboard's Settings page; an API key cannot change its own client's limits");
+    },
     uploadImage: (input) => unwrap(v1.images.post({ file: file(input.data, input.fileName), folder: input.folder })),
     replaceImage: (id, data) => unwrap(v1.images(param(id)).put({ file: file(data, 'replacement') })),
     listImages: (query) => unwrap(v1.images.get({ query: toWireQuery(query) })),

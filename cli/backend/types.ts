@@ -9,6 +9,8 @@ import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 import type { BulkBody, BulkResults } from '../../src/api/bulk-images';
 import type { TrashPage, TrashQuery } from '../../src/api/trash';
 import type { UsageQuery, UsageView } from '../../src/api/usage';
+import type { QuotaStatus } from '../../src/api/quotas';
+import type { QuotaPatch } from '../../src/core/quotas';
 import type { BulkResult } from '../../src/core/bulk-images';
 import type { ListingParams } from '../../src/core/listing-filters';
 import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } from '../../src/api/webhooks';
@@ -54,6 +56,10 @@ export interface Backend {
   readonly mode: 'local' | 'remote';
   /** What the client stores and its traffic per UTC day (`GET /usage`). */
   usage(query: UsageQuery): Promise<UsageView>;
+  /** The client's limits and what it stores now (`GET /quotas`). */
+  quotas(): Promise<QuotaStatus>;
+  /** Sets the client's limits: local mode only (an API key may not change its own client's limits). */
+  setQuotas(patch: QuotaPatch): Promise<QuotaStatus>;
   uploadImage(input: { data: Uint8Array; fileName: string; folder: string }): Promise<ImageView>;
   replaceImage(id: string, data: Uint8Array): Promise<ImageView>;
   listImages(query: ListImagesQuery): Promise<ImagePage>;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { localAction } from '../actions';
 import { withBackend } from '../backend/open';
+import { registerClientQuota } from './client-quota';
 import { LOCAL_ACTOR } from '../backend/types';
 import type { Core } from '../../src/core-services';
 
@@ -90,4 +91,6 @@ export function registerClient(program: Command): void {
       if (!options.json) say(graceSeconds > 0 ? `The previous secret verifies until ${rotated.previousValidUntil}.` : 'The previous secret no longer verifies.');
       print(options, { clientId, ...rotated }, rotated.secret);
     });
+
+  registerClientQuota(client);
 }

@@ -11,6 +11,7 @@ import { purgeTargetsApi } from './purge-targets';
 import { searchApi } from './search';
 import type { ApiServices } from './services';
 import { usageApi } from './usage';
+import { quotasApi } from './quotas';
 import { signApi } from './sign';
 import { signingSecretApi } from './signing-secret';
 import { trashApi } from './trash';
@@ -35,6 +36,7 @@ export function createApi(services: ApiServices) {
     clients: clientsApi(services),
     audit: auditApi(services),
     usage: usageApi(services),
+    quotas: quotasApi(services),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AccountService } from '../core/accounts';
+import type { QuotaService } from '../core/quotas';
 import type { UserService } from '../core/users';
 import type { AuditLog } from '../core/audit/audit-log';
 import type { Downloads } from '../core/download';
@@ -16,6 +17,8 @@ import type { WebhookService } from '../core/webhooks/webhooks';
 /** The core services the API's use cases run on: the same for the server and the CLI's local mode. */
 export interface ApiServices {
   accounts: AccountService;
+  /** Each client's limits: shown with the client, set by owners and admins. */
+  quotas: QuotaService;
   users: UserService;
   /** Every management change is recorded here (`src/api/audit.ts`: `auditRecorder`). */
   audit: AuditLog;

@@ -8,6 +8,7 @@ import { createCoalescer, withDeadline, type Limiter } from './limiter';
 import { createLru, type Lru } from './lru';
 import { cacheTagHeaders, type CacheTagHeaders } from './purge/tags';
 import type { BlobStore, ImageRecord, Repositories } from './ports';
+import type { QuotaService } from './quotas';
 import { checkPresetWidth, presetWidthSegment, transformAtWidth } from './preset-widths';
 import { verifyWithSecrets } from './signing';
 import { createSourceReader, type PreparedSource } from './source-input';
@@ -33,6 +34,8 @@ export interface DeliveryDeps {
   cdnTags?: boolean;
   /** The process's transform slots (shared with uploads that decode). */
   transforms: Limiter;
+  /** A client's transforms a minute: a miss over it is refused (403 quota_exceeded); hits never ask. */
+  quotas?: Pick<QuotaService, 'admitTransform'>;
   /** Called when the last queued transform finishes (lets the process return memory). */
   onIdle?: () => void;
   /** Called when an image's original is gone from the store (disk loss, a manual delete). */
@@ -199,8 +202,13 @@ export function createDeliveryService(deps: DeliveryDeps) {
 
   async function compute(image: ImageRecord, plan: TransformPlan, key: string, seconds: number, inSlot: boolean): Promise<PlanResult> {
     const inLimit = (task: () => Promise<PlanResult>) => (inSlot ? task() : limiter.run(task, image.clientId));
+    // Only a new computation counts towards the client's transforms a minute; joining one in flight is free.
+    const admitted = async (task: () => Promise<PlanResult>) => {
+      if (!inSlot) await deps.quotas?.admitTransform(image.clientId);
+      return inLimit(task);
+    };
     const { promise, joined } = coalescer.run(key, () =>
-      inLimit(async () => {
+      admitted(async () => {
         stats.transforms++;
         let prepared: PreparedSource | null = null;
         try {

@@ -3,6 +3,8 @@ export type ErrorCode =
   | 'invalid_input'
   | 'unauthorized'
   | 'forbidden'
+  /** A client's limit (images, bytes, upload size, transforms a minute) set by an owner or admin. */
+  | 'quota_exceeded'
   | 'not_found'
   /** A signed URL past its `exp_`. */
   | 'expired'
@@ -27,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  quota_exceeded: 403,
   not_found: 404,
   expired: 410,
   conflict: 409,

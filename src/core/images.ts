@@ -7,6 +7,7 @@ import { checkAlt, checkMeta, editTags, normalizeTag, normalizeTags } from './im
 import type { FolderService } from './folders';
 import { newId } from './ids';
 import type { Limiter } from './limiter';
+import { storedGuard, type QuotaService } from './quotas';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
 import { parseListing, type ListingParams } from './listing-filters';
@@ -27,6 +28,8 @@ export interface ImageDeps {
   outbox?: ChangeSubscriber;
   /** The eager presets' variants of a new version, written with its row (see `eager-variants.ts`). */
   eager?: { jobsFor(image: ImageRecord): Promise<EagerJobsWrite>; committed(write: EagerJobsWrite): void };
+  /** The client's limits: an upload or replace over one is refused (403 quota_exceeded) and stores nothing. */
+  quotas?: Pick<QuotaService, 'beforeUpload'>;
   /** Where a delete without `permanent` puts the image (none, or off: deletes go for good). */
   trash?: Pick<Trash, 'enabled' | 'move' | 'purgeOne'>;
   /** Counts each original received, new or a replacement (the usage page's uploads). */
@@ -122,7 +125,8 @@ export function createImageService(deps: ImageDeps) {
     get,
 
     async upload(clientId: string, input: { data: Uint8Array; fileName?: string; folder?: string }): Promise<ImageRecord> {
-      const checked = await checkUpload(input.data, limits, transforms);
+      const quotas = await deps.quotas?.beforeUpload(clientId, input.data.byteLength);
+      const checked = await checkUpload(input.data, limits, transforms, clientId);
       const { folder } = await folders.ensure(clientId, input.folder ?? '');
       const id = newId();
       const at = now();
@@ -143,8 +147,9 @@ export function createImageService(deps: ImageDeps) {
         updatedAt: at,
       };
       const eagerJobs = await deps.eager?.jobsFor(image);
+      const guard = quotas && storedGuard(quotas, { images: 1, bytesBefore: 0, bytesAfter: checked.bytes });
       await storeThenCommit(image.originalKey, checked, () =>
-        repos.images.insert(image, outbox({ type: 'image.created', clientId, at: image.createdAt, image }), eagerJobs),
+        repos.images.insert(image, outbox({ type: 'image.created', clientId, at: image.createdAt, image }), eagerJobs, guard),
       );
       deps.usage?.uploaded(clientId);
       // Nothing cached knows this id yet, but listing totals on every node must move.
@@ -159,7 +164,9 @@ export function createImageService(deps: ImageDeps) {
      */
     async replace(clientId: string, id: string, data: Uint8Array): Promise<ImageRecord> {
       const current = await get(clientId, id);
-      const checked = await checkUpload(data, limits, transforms);
+      const quotas = await deps.quotas?.beforeUpload(clientId, data.byteLength, { bytes: current.bytes });
+      const checked = await checkUpload(data, limits, transforms, clientId);
+      const guard = quotas && storedGuard(quotas, { images: 0, bytesBefore: current.bytes, bytesAfter: checked.bytes });
       const next: ImageRecord = {
         ...current,
         ...fileFields(checked),
@@ -171,7 +178,7 @@ export function createImageService(deps: ImageDeps) {
       const eagerJobs = await deps.eager?.jobsFor(next);
       await storeThenCommit(next.originalKey, checked, async () => {
         const messages = outbox({ type: 'image.replaced', clientId, at: next.updatedAt, image: next, previous: current });
-        if (!(await repos.images.update(next, current.version, messages, eagerJobs))) {
+        if (!(await repos.images.update(next, current.version, messages, eagerJobs, guard))) {
           throw new AppError('conflict', 'The image was changed by another request; retry');
         }
       });

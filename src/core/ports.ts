@@ -11,6 +11,7 @@ import type { WebhookRepository } from './webhooks/ports';
 import type { PurgeTargetRepository } from './purge/ports';
 import type { OutputFormat } from './transform/types';
 import type { UsageRepository } from './usage';
+import type { QuotaRepository, StoredGuard } from './quotas';
 import type { AuditRepository } from './audit/ports';
 
 export interface ClientRecord {
@@ -319,11 +320,15 @@ export interface FolderRepository {
 
 export interface ImageRepository {
   /** `outbox`: rows written in the same transaction (so are `update`'s and `delete`'s); `eager` too, for insert and update. */
-  insert(image: ImageRecord, outbox?: readonly OutboxMessage[], eager?: EagerJobsWrite): Promise<void>;
+  /**
+   * `guard`: a quota check of the client's totals after the write, run inside its transaction
+   * (such writes of one client take turns); what it throws rolls the write back.
+   */
+  insert(image: ImageRecord, outbox?: readonly OutboxMessage[], eager?: EagerJobsWrite, guard?: StoredGuard): Promise<void>;
   get(clientId: string, id: string): Promise<ImageRecord | null>;
   list(query: ImageQuery): Promise<{ items: ImageRecord[]; total: number }>;
   /** Writes the record if the stored version is still `expectedVersion`; false if it moved on. */
-  update(image: ImageRecord, expectedVersion: number, outbox?: readonly OutboxMessage[], eager?: EagerJobsWrite): Promise<boolean>;
+  update(image: ImageRecord, expectedVersion: number, outbox?: readonly OutboxMessage[], eager?: EagerJobsWrite, guard?: StoredGuard): Promise<boolean>;
   delete(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
   /** Every image's identity and original key, for consistency checks. */
   listAllRefs(): Promise<Pick<ImageRecord, 'clientId' | 'id' | 'version' | 'originalKey'>[]>;
@@ -392,6 +397,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   purgeTargets: PurgeTargetRepository;
   usage: UsageRepository;
+  quotas: QuotaRepository;
   trash: TrashRepository;
   audit: AuditRepository;
 }

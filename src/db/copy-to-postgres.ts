@@ -22,6 +22,8 @@ const TABLES = [
   { name: 'webhook_endpoints', key: 'id', order: 'created_at, id', compared: ['url', 'secret', 'enabled'] },
   // CDN purge targets, their tokens with them (a purge must send them).
   { name: 'purge_targets', key: 'id', order: 'created_at, id', compared: ['kind', 'config'] },
+  // Each client's limits (images, bytes, upload size, transforms a minute).
+  { name: 'client_quotas', key: 'client_id', order: 'client_id', compared: ['max_images', 'max_bytes', 'max_upload_bytes', 'max_transforms_per_minute'] },
   // Deliveries and purges not yet sent: the nodes send them after the move (attempt logs stay behind).
   { name: 'outbox', key: 'id', order: 'created_at, id', compared: ['attempts'] },
   // Each client's traffic per day (the usage page's history).

@@ -4,6 +4,8 @@ import { writeEagerJobs } from './postgres-eager-jobs';
 import type { SQL } from 'bun';
 import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '../core/ports';
 import { containsPattern } from './postgres';
+import { lockClientQuota, storedTotals } from './postgres-quotas';
+import type { StoredGuard } from '../core/quotas';
 import { filterConditions, orderTerms, sortOrder } from './image-listing';
 import { countKey, createImageCounts, IMAGE_SELECT, labelColumns, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 
@@ -60,22 +62,27 @@ export function insertImageRow(db: SQL, img: ImageRecord): Promise<{ count: numb
 
 export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = createImageCounts()): ImageRepository {
   /** Runs the change and writes its outbox rows (and eager jobs) in one transaction; the rows only if it changed something. */
+  // A quota `guard` sees the client's totals after the change and may refuse it (rolled back);
+  // the client's quota lock, taken first, makes such writes of one client take turns on every node.
   const inTransaction = async (
     outbox: readonly OutboxMessage[],
     change: (db: SQL) => Promise<{ count: number }>,
     eager?: { image: ImageRecord; write: EagerJobsWrite },
+    guard?: { clientId: string; check: StoredGuard },
   ) =>
-    outbox.length === 0 && !eager
+    outbox.length === 0 && !eager && !guard
       ? change(sql)
       : sql.begin(async (tx) => {
+          if (guard) await lockClientQuota(tx, guard.clientId);
           const result = await change(tx);
+          if (result.count > 0 && guard) guard.check(await storedTotals(tx, guard.clientId));
           if (result.count > 0) await writeOutbox(tx, outbox);
           if (result.count > 0 && eager) await writeEagerJobs(tx, eager.image, eager.write);
           return result;
         });
   return {
-    async insert(img, outbox = [], eager) {
-      await inTransaction(outbox, (db) => insertImageRow(db, img), eager && { image: img, write: eager });
+    async insert(img, outbox = [], eager, guard) {
+      await inTransaction(outbox, (db) => insertImageRow(db, img), eager && { image: img, write: eager }, guard && { clientId: img.clientId, check: guard });
       counts.changed(img.clientId);
     },
 
@@ -128,7 +135,7 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
       return { items: rows.map(toImage), total };
     },
 
-    async update(img, expectedVersion, outbox = [], eager) {
+    async update(img, expectedVersion, outbox = [], eager, guard) {
       const [tags, alt, meta, search] = labelColumns(img);
       const result = await inTransaction(outbox, (db) => db`UPDATE images SET folder_id = ${img.folderId}, original_name = ${img.originalName},
           name_lower = ${img.originalName.toLowerCase()}, format = ${img.format}, width = ${img.width}, height = ${img.height},
@@ -137,7 +144,7 @@ export function createPostgresImageRepository(sql: SQL, counts: ImageCounts = cr
           tags = ${tags}, alt = ${alt}, meta = ${meta}, search_lower = ${search},
           placeholder = CASE WHEN version = ${img.version} THEN COALESCE(${placeholderColumn(img.placeholder)}, placeholder) ELSE ${placeholderColumn(img.placeholder)} END,
           updated_at = ${img.updatedAt}
-        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`, eager && { image: img, write: eager });
+        WHERE client_id = ${img.clientId} AND id = ${img.id} AND version = ${expectedVersion}`, eager && { image: img, write: eager }, guard && { clientId: img.clientId, check: guard });
       counts.changed(img.clientId);
       return result.count > 0;
     },

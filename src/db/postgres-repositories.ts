@@ -7,6 +7,7 @@ import { createPostgresFolderRepository } from './postgres-folders';
 import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
 import { createPostgresUsageRepository } from './postgres-usage';
+import { createPostgresQuotaRepository } from './postgres-quotas';
 import { createPostgresOutboxRepository } from './postgres-outbox';
 import { createPostgresWebhookRepository } from './postgres-webhooks';
 import { createPostgresPurgeTargetRepository } from './postgres-purge-targets';

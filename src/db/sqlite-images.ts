@@ -7,6 +7,8 @@ import type { EagerJobsWrite, ImageQuery, ImageRecord, ImageRepository } from '.
 import { filterConditions, orderTerms, sortOrder } from './image-listing';
 import { countKey, createImageCounts, IMAGE_SELECT, labelColumns, placeholderColumn, subtreeArgs, toImage, type ImageCounts, type ImageRow } from './rows';
 import { trigramPhrase } from './sqlite';
+import { storedTotals } from './sqlite-quotas';
+import type { StoredGuard } from '../core/quotas';
 
 /** SQL condition selecting a folder and everything below it by materialized path. */
 export const SUBTREE = '(path = ? OR (path >= ? AND path < ?))';
@@ -46,22 +48,33 @@ export function insertImageRow(db: Database, img: ImageRecord): { changes: numbe
 const DENSE_MATCHES = 2_000;
 
 export function createSqliteImageRepository(db: Database, counts: ImageCounts = createImageCounts()): ImageRepository {
-  /** Runs the change and writes its outbox rows (and eager jobs) in one transaction; the rows only if it changed something. */
-  const inTransaction = (outbox: readonly OutboxMessage[], change: () => { changes: number }, eager?: { image: ImageRecord; write: EagerJobsWrite }) =>
-    outbox.length === 0 && !eager
-      ? change()
-      : db.transaction(() => {
-          const result = change();
-          if (result.changes > 0) writeOutbox(db, outbox);
-          if (result.changes > 0 && eager) writeEagerJobs(db, eager.image, eager.write);
-          return result;
-        })();
+  /**
+   * Runs the change and writes its outbox rows (and eager jobs) in one transaction; the rows only if it changed something.
+   * A quota `guard` sees the client's totals after the change and may refuse it: the transaction
+   * then takes the write lock at once (IMMEDIATE), so another process's write cannot slip between count and commit.
+   */
+  const inTransaction = (
+    outbox: readonly OutboxMessage[],
+    change: () => { changes: number },
+    eager?: { image: ImageRecord; write: EagerJobsWrite },
+    guard?: { clientId: string; check: StoredGuard },
+  ) => {
+    if (outbox.length === 0 && !eager && !guard) return change();
+    const run = db.transaction(() => {
+      const result = change();
+      if (result.changes > 0 && guard) guard.check(storedTotals(db, guard.clientId));
+      if (result.changes > 0) writeOutbox(db, outbox);
+      if (result.changes > 0 && eager) writeEagerJobs(db, eager.image, eager.write);
+      return result;
+    });
+    return guard ? run.immediate() : run();
+  };
   const globalMatches = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM images_text_fts WHERE images_text_fts MATCH ?');
   const byId = db.query<ImageRow, [string, string]>(`${IMAGE_SELECT} WHERE i.client_id = ? AND i.id = ?`);
   return {
-    async insert(img, outbox = [], eager) {
+    async insert(img, outbox = [], eager, guard) {
       try {
-        inTransaction(outbox, () => insertImageRow(db, img), eager && { image: img, write: eager });
+        inTransaction(outbox, () => insertImageRow(db, img), eager && { image: img, write: eager }, guard && { clientId: img.clientId, check: guard });
       } catch (error) {
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
       }
@@ -116,7 +129,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
       return { items: page.map((rowid) => toImage(byRowid.get(rowid)!)), total };
     },
 
-    async update(img, expectedVersion, outbox = [], eager) {
+    async update(img, expectedVersion, outbox = [], eager, guard) {
       const result = inTransaction(outbox, () => db.query(
         `UPDATE images SET folder_id = ?, original_name = ?, name_lower = ?, format = ?, width = ?, height = ?, bytes = ?,
            has_alpha = ?, frames = ?, content_hash = ?, original_key = ?, version = ?, focal_x = ?, focal_y = ?,
@@ -130,7 +143,7 @@ export function createSqliteImageRepository(db: Database, counts: ImageCounts = 
         img.folderId, img.originalName, img.originalName.toLowerCase(), img.format, img.width, img.height, img.bytes,
         img.hasAlpha ? 1 : 0, img.frames, img.contentHash, img.originalKey, img.version, img.focalPoint?.x ?? null,
         img.focalPoint?.y ?? null, ...labelColumns(img), img.version, placeholderColumn(img.placeholder), placeholderColumn(img.placeholder), img.updatedAt, img.clientId, img.id, expectedVersion,
-      ), eager && { image: img, write: eager });
+      ), eager && { image: img, write: eager }, guard && { clientId: img.clientId, check: guard });
       counts.changed(img.clientId);
       return result.changes > 0;
     },

@@ -7,6 +7,7 @@ import { createImageCounts } from './rows';
 import { createSqliteImageRepository } from './sqlite-images';
 import { createSqlitePresetRepository } from './sqlite-presets';
 import { createSqliteUsageRepository } from './sqlite-usage';
+import { createSqliteQuotaRepository } from './sqlite-quotas';
 import { createSqliteOutboxRepository } from './sqlite-outbox';
 import { createSqliteWebhookRepository } from './sqlite-webhooks';
 import { createSqlitePurgeTargetRepository } from './sqlite-purge-targets';

@@ -21,12 +21,14 @@ import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
 import { signingSecretRoutes } from './routes/signing-secret';
 import { usageRoutes } from './routes/usage';
+import { quotaRoutes } from './routes/quotas';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { apiDocs } from './api-docs';
 import { createDeliveryHandler } from './delivery-handler';
 import { trashRoutes } from './routes/trash';
 import { downloadRoutes } from './routes/download';
 import { refuseEarly } from './request-guards';
+import { uploadQuotaGuard } from './upload-quota-guard';
 import { pathOf } from './request-target';
 import { createObservability, type Observability } from './observability';
 
@@ -43,6 +45,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
   const startedAt = new WeakMap<Request, { at: number; id: string }>();
   const api = createApi(ctx);
   const auth = { accounts: ctx.accounts, sessions: ctx.sessions, rateLimits: ctx.rateLimits, publicUrl: ctx.config.publicUrl };
+  const uploadQuota = uploadQuotaGuard({ accounts: ctx.accounts, quotas: ctx.quotas }, MULTIPART_OVERHEAD);
   const allowedMethods = createAllowedMethods(() => app.routes);
   const wrongMethod = (request: Request) => {
     const allowed = allowedMethods(pathOf(request.url));
@@ -56,7 +59,8 @@ export function createApp(ctx: AppContext, observability: Observability = create
       set.headers['x-request-id'] = id;
       set.headers['x-content-type-options'] = 'nosniff';
       // Over-long URLs and oversized bodies are refused from the request line and headers.
-      return refuseEarly(request, ctx.config.maxUploadBytes, MULTIPART_OVERHEAD);
+      // An API key's upload larger than its client's limit is refused before its body is read.
+      return refuseEarly(request, ctx.config.maxUploadBytes, MULTIPART_OVERHEAD) ?? uploadQuota(request);
     })
     // Every JSON body of this API is an object; Elysia would coerce an array into one (`["a"]` →
     // `{ "0": "a" }`) before the schema sees it, so an array or scalar could pass as an empty patch.
@@ -114,6 +118,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
         .use(signRoutes(api, auth))
         .use(signingSecretRoutes(api, auth))
         .use(usageRoutes(api, auth))
+        .use(quotaRoutes(api, auth))
         .use(presetRoutes(api, auth))
         .use(purgeTargetRoutes(api, auth))
         .use(webhookRoutes(api, auth))

@@ -8,7 +8,7 @@ import { pathOf, targetOf } from './request-target';
 const UPLOAD_ROUTE = /^\/api\/v1\/images(\/[^/]+)?\/?$/;
 
 /** Multipart uploads and replaces may be large; every other body is JSON-sized. */
-function isUpload(method: string, url: string): boolean {
+export function isUpload(method: string, url: string): boolean {
   const match = UPLOAD_ROUTE.exec(pathOf(url));
   return match !== null && ((method === 'POST' && !match[1]) || (method === 'PUT' && match[1] !== undefined));
 }

@@ -1,0 +1,188 @@
+import { byteSize } from './byte-size';
+import type { ChangeFeed } from './change-feed';
+import { AppError, invalid } from './errors';
+
+/** A client's limits, set by owners and admins; null: no limit. */
+export interface Quotas {
+  /** Images in its library (the trash not counted). */
+  maxImages: number | null;
+  /** Bytes of their originals, as stored. */
+  maxBytes: number | null;
+  /** One upload's (or replace's) file size. */
+  maxUploadBytes: number | null;
+  /** Delivery misses (new variants made) a minute, on each node. */
+  maxTransformsPerMinute: number | null;
+}
+
+export type QuotaName = keyof Quotas;
+export const QUOTA_NAMES: readonly QuotaName[] = ['maxImages', 'maxBytes', 'maxUploadBytes', 'maxTransformsPerMinute'];
+export const NO_QUOTAS: Quotas = { maxImages: null, maxBytes: null, maxUploadBytes: null, maxTransformsPerMinute: null };
+
+/** The largest value each limit takes: far above any real use, well inside exact integers. */
+export const QUOTA_MAXIMUM: Record<QuotaName, number> = {
+  maxImages: 1_000_000_000,
+  maxBytes: 2 ** 50, // 1 PB
+  maxUploadBytes: 2 ** 40, // 1 TB: the server's IMGAPI_MAX_UPLOAD_BYTES still applies
+  maxTransformsPerMinute: 1_000_000,
+};
+
+/** What a client stores now: the numbers the image and byte limits are about. */
+export interface StoredTotals {
+  images: number;
+  bytes: number;
+}
+
+/**
+ * Checks the totals after an image write, inside its transaction (the repository computes
+ * them there, serialized per client); throwing rolls the write back.
+ */
+export type StoredGuard = (after: StoredTotals) => void;
+
+export interface QuotaRepository {
+  /** The client's limits; all null when none were ever set. */
+  get(clientId: string): Promise<Quotas>;
+  set(clientId: string, quotas: Quotas, at: string): Promise<void>;
+  /** Every client's limits that has any. */
+  all(): Promise<Map<string, Quotas>>;
+  /** Images and originals' bytes of the client (the trash not counted). */
+  stored(clientId: string): Promise<StoredTotals>;
+}
+
+export const quotaExceeded = (message: string, retryAfterSeconds?: number) =>
+  new AppError('quota_exceeded', message, retryAfterSeconds === undefined ? undefined : { details: { retryAfterSeconds } });
+
+/** A patch of limits as the API and CLI take it: a key absent stays, null clears it. */
+export type QuotaPatch = Partial<Record<QuotaName, number | null>>;
+
+export function checkQuotaPatch(patch: QuotaPatch): QuotaPatch {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw invalid('quotas must be an object');
+  for (const [key, value] of Object.entries(patch)) {
+    if (!(QUOTA_NAMES as readonly string[]).includes(key)) throw invalid(`Unknown quota "${key.slice(0, 40)}": expected ${QUOTA_NAMES.join(', ')}`);
+    if (value === null || value === undefined) continue;
+    const max = QUOTA_MAXIMUM[key as QuotaName];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+      throw invalid(`quotas.${key} must be an integer from 1 to ${max}, or null for no limit`);
+    }
+  }
+  return patch;
+}
+
+/**
+ * The image and byte limits of a write that adds `images` and changes the originals' bytes
+ * from `bytesBefore` to `bytesAfter` (an upload: 1, 0 → size; a replace: 0, old → new size),
+ * checked against the client's totals after it. A replace that does not grow the bytes always
+ * passes, so a client over a lowered limit can still swap files for smaller ones.
+ */
+export function storedGuard(quotas: Quotas, change: { images: number; bytesBefore: number; bytesAfter: number }): StoredGuard | undefined {
+  const { maxImages, maxBytes } = quotas;
+  const grows = change.bytesAfter > change.bytesBefore;
+  if ((maxImages === null || change.images === 0) && (maxBytes === null || !grows)) return undefined;
+  return (after) => {
+    if (maxImages !== null && change.images > 0 && after.images > maxImages) {
+      throw quotaExceeded(`This client's image limit (${maxImages.toLocaleString('en-US')}) is reached; delete images (and empty the trash of them) or ask an admin to raise it`);
+    }
+    if (maxBytes !== null && grows && after.bytes > maxBytes) {
+      const before = after.bytes - (change.bytesAfter - change.bytesBefore);
+      throw quotaExceeded(
+        `This client's storage limit (${byteSize(maxBytes)} of originals) would be exceeded: ${byteSize(before)} stored, this file ${change.bytesBefore > 0 ? 'replaces' : 'adds'} ${byteSize(change.bytesAfter)}`,
+      );
+    }
+  };
+}
+
+/**
+ * The per-client upload size limit, checked before the file is decoded (`what`: the file, or
+ * the request body declared by its Content-Length, before it is read).
+ */
+export function checkUploadSize(quotas: Quotas, bytes: number, what = 'This file'): void {
+  if (quotas.maxUploadBytes !== null && bytes > quotas.maxUploadBytes) {
+    throw quotaExceeded(`${what} (${byteSize(bytes)}) is larger than this client's upload size limit (${byteSize(quotas.maxUploadBytes)})`);
+  }
+}
+
+/**
+ * Clients' limits, cached until changed here or on another node (the change feed's `client`
+ * change says so), and the per-node budget of transforms a minute.
+ */
+export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<ChangeFeed, 'publish' | 'subscribe'>; now: () => string; clock?: () => number }) {
+  const { repo } = deps;
+  const clock = deps.clock ?? Date.now;
+  const cache = new Map<string, Promise<Quotas>>();
+  deps.feed.subscribe((change) => {
+    if (change.kind === 'client') cache.delete(change.clientId);
+    else if (change.kind === 'external') cache.clear();
+  });
+  // Token buckets: a client may make its whole minute's transforms in a burst, then one every 60/N s.
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  function of(clientId: string): Promise<Quotas> {
+    let quotas = cache.get(clientId);
+    if (!quotas) {
+      quotas = repo.get(clientId);
+      cache.set(clientId, quotas);
+      quotas.catch(() => cache.delete(clientId));
+    }
+    return quotas;
+  }
+
+  return {
+    of,
+    all: () => repo.all(),
+    stored: (clientId: string) => repo.stored(clientId),
+
+    /** Applies `patch` (already checked against the client's existence by the caller). */
+    async set(clientId: string, patch: QuotaPatch): Promise<Quotas> {
+      checkQuotaPatch(patch);
+      const next = { ...(await repo.get(clientId)) };
+      for (const name of QUOTA_NAMES) if (patch[name] !== undefined) next[name] = patch[name]!;
+      await repo.set(clientId, next, deps.now());
+      cache.delete(clientId);
+      await deps.feed.publish({ kind: 'client', clientId });
+      return next;
+    },
+
+    /**
+     * An upload's early checks, before decoding: its size, and whether one more image of about
+     * that size fits (the exact check runs again inside the write's transaction).
+     */
+    async beforeUpload(clientId: string, bytes: number, replacing?: { bytes: number }): Promise<Quotas> {
+      const quotas = await of(clientId);
+      checkUploadSize(quotas, bytes);
+      const change = { images: replacing ? 0 : 1, bytesBefore: replacing?.bytes ?? 0, bytesAfter: bytes };
+      const guard = storedGuard(quotas, change);
+      if (guard) {
+        const now = await repo.stored(clientId);
+        guard({ images: now.images + change.images, bytes: now.bytes - change.bytesBefore + change.bytesAfter });
+      }
+      return quotas;
+    },
+
+    /**
+     * Takes one of the client's transforms of this minute on this node, or refuses with 403
+     * quota_exceeded and the seconds until the next. Only new variants count: hits never ask.
+     */
+    async admitTransform(clientId: string): Promise<void> {
+      const perMinute = (await of(clientId)).maxTransformsPerMinute;
+      if (perMinute === null) {
+        buckets.delete(clientId);
+        return;
+      }
+      const now = clock();
+      const refillPerMs = perMinute / 60_000;
+      const bucket = buckets.get(clientId) ?? { tokens: perMinute, at: now };
+      bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * refillPerMs);
+      bucket.at = now;
+      buckets.set(clientId, bucket);
+      if (bucket.tokens < 1) {
+        const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+        throw quotaExceeded(
+          `This client's transform limit (${perMinute.toLocaleString('en-US')} new variants per minute) is reached; cached variants are still served, retry in ${retryAfterSeconds} s`,
+          retryAfterSeconds,
+        );
+      }
+      bucket.tokens -= 1;
+    },
+  };
+}
+
+export type QuotaService = ReturnType<typeof createQuotaService>;

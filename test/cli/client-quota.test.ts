@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { byteLimit, countLimit } from '../../cli/commands/client-quota';
+import { jpeg } from '../helpers/fixtures';
+import { cliTarget, runCli } from '../helpers/cli';
+import type { TestServer } from '../helpers/server';
+
+test('sizes and counts as the flags take them; none clears; anything else is a usage error', () => {
+  expect(byteLimit('2000000', '--max-bytes')).toBe(2_000_000);
+  expect(byteLimit('500MB', '--max-bytes')).toBe(500 * 2 ** 20);
+  expect(byteLimit('1.5 GB', '--max-bytes')).toBe(1.5 * 2 ** 30);
+  expect(byteLimit('25mib', '--max-bytes')).toBe(25 * 2 ** 20);
+  expect(byteLimit('none', '--max-bytes')).toBeNull();
+  expect(countLimit('600', '--max-images')).toBe(600);
+  expect(countLimit('unlimited', '--max-images')).toBeNull();
+  for (const bad of ['5XB', '-1', '', '1e9', 'MB']) expect(() => byteLimit(bad, '--max-bytes')).toThrow(/--max-bytes takes a size/);
+  for (const bad of ['1.5', 'ten', '-3']) expect(() => countLimit(bad, '--max-images')).toThrow(/--max-images takes a whole number/);
+});
+
+describe('imgapi client quota, local mode', () => {
+  let work: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'imgapi-cli-quota-'));
+    ({ env } = await cliTarget('local', work));
+    for (const n of [1, 2]) writeFileSync(join(work, `p${n}.jpg`), await jpeg(30 + n, 20));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const imgapi = (args: string[]) => runCli(args, { env });
+
+  test('shows no limits, sets them (sizes with units), and an upload past the image limit says which limit', async () => {
+    const none = await imgapi(['client', 'quota', 'default']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('images:                 0 of no limit');
+    const set = await imgapi(['client', 'quota', 'default', '--max-images', '1', '--max-bytes', '500MB', '--max-upload-bytes', '25MB', '--max-transforms-per-minute', '600', '--json']);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout).quotas).toEqual({ maxImages: 1, maxBytes: 524_288_000, maxUploadBytes: 26_214_400, maxTransformsPerMinute: 600 });
+    const upload = await imgapi(['upload', join(work, 'p1.jpg'), join(work, 'p2.jpg'), '--concurrency', '1']);
+    expect(upload.code).toBe(1);
+    expect(upload.stderr).toContain("This client's image limit (1) is reached");
+    expect(upload.stderr).toContain('1 uploaded, 0 unchanged, 1 failed');
+    const shown = await imgapi(['client', 'quota', 'default']);
+    expect(shown.stdout).toContain('images:                 1 of 1');
+    expect(shown.stdout).toContain('of 500 MB');
+    expect(shown.stdout).toContain('upload size:            25 MB');
+    expect(shown.stdout).toContain('transforms per minute:  600 (each node)');
+  });
+
+  test('none clears one limit and keeps the others; then the upload passes', async () => {
+    const cleared = await imgapi(['client', 'quota', 'default', '--max-images', 'none', '--json']);
+    expect(JSON.parse(cleared.stdout).quotas).toEqual({ maxImages: null, maxBytes: 524_288_000, maxUploadBytes: 26_214_400, maxTransformsPerMinute: 600 });
+    expect((await imgapi(['upload', join(work, 'p2.jpg')])).code).toBe(0);
+  });
+
+  test('bad values: a usage error (exit 2) or the API\'s 400 message (exit 1); an unknown client is not found', async () => {
+    const unit = await imgapi(['client', 'quota', 'default', '--max-bytes', '5XB']);
+    expect([unit.code, unit.stderr]).toEqual([2, expect.stringContaining('--max-bytes takes a size')]);
+    const zero = await imgapi(['client', 'quota', 'default', '--max-images', '0']);
+    expect([zero.code, zero.stderr]).toEqual([1, expect.stringContaining('quotas.maxImages must be an integer from 1 to 1000000000, or null for no limit')]);
+    const huge = await imgapi(['client', 'quota', 'default', '--max-bytes', '5000TB']);
+    expect([huge.code, huge.stderr]).toEqual([1, expect.stringContaining('quotas.maxBytes must be an integer from 1 to')]);
+    const unknown = await imgapi(['client', 'quota', 'nobody', '--max-images', '5']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('Client not found')]);
+  });
+});
+
+describe('imgapi client quota, remote mode', () => {
+  let server: TestServer;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    const target = await cliTarget('remote', '');
+    server = target.server!;
+    env = target.env;
+  });
+  afterAll(() => server.stop());
+
+  test("shows the key's own client; another id is not found; setting is refused with what to do instead", async () => {
+    await server.ctx.quotas.set(server.clientId, { maxImages: 42 });
+    const shown = await runCli(['client', 'quota', server.clientId, '--json'], { env });
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ clientId: server.clientId, quotas: { maxImages: 42 }, usage: { images: 0 } });
+    const other = await runCli(['client', 'quota', 'someone-else'], { env });
+    expect([other.code, other.stderr]).toEqual([1, expect.stringContaining('Client not found')]);
+    const set = await runCli(['client', 'quota', server.clientId, '--max-images', '1000'], { env });
+    expect(set.code).toBe(1);
+    expect(set.stderr).toContain('Setting quotas needs an owner or admin');
+    expect((await server.ctx.quotas.of(server.clientId)).maxImages).toBe(42);
+  });
+});
