@@ -1,32 +1,27 @@
 import type { BunPlugin } from 'bun';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-const PLATFORM = 'linux-x64';
+import { join } from 'node:path';
+import type { NativePieces } from './target-native-packages';
 
 /**
  * Replaces sharp's native-loading module (`sharp/dist/sharp.mjs`) with one that embeds the
- * addon and libvips in the executable and loads them from a private extraction directory.
- * The layout keeps the addon's RPATH working: `node_modules/@img/sharp-linux-x64/lib/` beside
- * `node_modules/@img/sharp-libvips-linux-x64/lib/`.
+ * target's addon and libvips in the executable and loads them from a private extraction
+ * directory. The layout keeps the addon's RPATH working: `node_modules/@img/sharp-<platform>/lib/`
+ * beside `node_modules/@img/sharp-libvips-<platform>/lib/`.
  */
-export function sharpEmbedPlugin(): BunPlugin {
-  const root = dirname(require.resolve('sharp/package.json'));
-  const addonDir = join(dirname(require.resolve(`@img/sharp-${PLATFORM}/package`)), 'lib');
-  const vipsDir = join(dirname(require.resolve(`@img/sharp-libvips-${PLATFORM}/package`)), 'lib');
+export function sharpEmbedPlugin({ platform, sharpVersion, addonDir, vipsDir }: NativePieces): BunPlugin {
   const addon = readdirSync(addonDir).find((f) => f.endsWith('.node'));
   const vips = readdirSync(vipsDir).find((f) => f.startsWith('libvips-cpp.so'));
-  if (!addon || !vips) throw new Error(`sharp for ${PLATFORM} is not installed (npm install)`);
+  if (!addon || !vips) throw new Error(`sharp for ${platform} is not installed (npm install)`);
   const files = [
-    { source: join(addonDir, addon), relative: `node_modules/@img/sharp-${PLATFORM}/lib/${addon}` },
-    { source: join(vipsDir, vips), relative: `node_modules/@img/sharp-libvips-${PLATFORM}/lib/${vips}` },
+    { source: join(addonDir, addon), relative: `node_modules/@img/sharp-${platform}/lib/${addon}` },
+    { source: join(vipsDir, vips), relative: `node_modules/@img/sharp-libvips-${platform}/lib/${vips}` },
   ];
   // Content-hashed at build time, so start-up never hashes 18 MB.
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file.source));
-  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const tag = `sharp-${version}-${hash.digest('hex').slice(0, 16)}`;
+  const tag = `sharp-${sharpVersion}-${hash.digest('hex').slice(0, 16)}`;
   const extractor = join(import.meta.dir, '../src/native/extract-native.ts');
 
   const source = [
