@@ -24,6 +24,8 @@ const TABLES = [
   { name: 'purge_targets', key: 'id', order: 'created_at, id', compared: ['kind', 'config'] },
   // Each client's limits (images, bytes, upload size, transforms a minute).
   { name: 'client_quotas', key: 'client_id', order: 'client_id', compared: ['max_images', 'max_bytes', 'max_upload_bytes', 'max_transforms_per_minute'] },
+  // Who changed what (keyed by its sequence, so a second run overwrites rather than doubles).
+  { name: 'audit_log', key: 'seq', order: 'seq', compared: ['time', 'actor_kind', 'actor_id', 'client_id', 'action', 'target_id', 'address'] },
   // Deliveries and purges not yet sent: the nodes send them after the move (attempt logs stay behind).
   { name: 'outbox', key: 'id', order: 'created_at, id', compared: ['attempts'] },
   // Each client's traffic per day (the usage page's history).
@@ -86,6 +88,8 @@ export async function copyRowsToPostgres(db: Database, sql: SQL): Promise<TableR
           ON CONFLICT (${tx.unsafe(keys.map((k) => `"${k}"`).join(', '))}) DO UPDATE SET ${tx.unsafe(update)}`;
       }
     }
+    // The audit log's sequence continues after the copied entries, or the nodes' first entries would clash with them.
+    await tx`SELECT setval(pg_get_serial_sequence('audit_log', 'seq'), COALESCE((SELECT max(seq) FROM audit_log), 0) + 1, false)`;
   });
   const reports: TableReport[] = [];
   for (const { table, rows } of tables) {
