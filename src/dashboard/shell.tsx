@@ -9,12 +9,14 @@ import { SecretBox } from './secret-box';
 import { onLibraryControl, showShortcuts, useShortcuts } from './shortcuts';
 import { ThemePicker } from './theme-picker';
 import { TrashPage } from './trash-page';
+import { UsagePage } from './usage-page';
 
 const TABS: [Tab, string][] = [
   ['images', 'Images'],
   ['presets', 'Presets'],
   ['keys', 'API keys'],
   ['settings', 'Settings'],
+  ['usage', 'Usage'],
   ['trash', 'Trash'],
 ];
 
@@ -158,6 +160,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           {tab === 'presets' && <PresetsPage />}
           {tab === 'keys' && <KeysPage />}
           {tab === 'trash' && <TrashPage />}
+          {tab === 'usage' && <UsagePage />}
           {tab === 'settings' && (
             <ClientSettingsPage
               client={clients.find((c) => c.id === clientId)}
