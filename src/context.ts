@@ -32,8 +32,6 @@ export async function createContext(config: Config) {
   if (core.trash.enabled) trashSweeper.start();
   const auditPruner = createAuditPruner({ audit: core.audit, intervalMs: config.auditPruneMs });
   auditPruner.start();
-  // Usage counters reach the database every IMGAPI_USAGE_FLUSH_MS (and at close, with the core).
-  core.usageFlusher.start();
 
   return {
     config,

@@ -147,10 +147,12 @@ export async function createCore(config: Config, storage: Storage = openStorage(
     backfill: createPlaceholderBackfill({ repos, originals: stores.originals, limits, concurrency: config.concurrency }),
     /**
      * Makes other processes' changes reach this one's caches (SQLite: a poller; PostgreSQL: a
-     * LISTEN connection) until `close()`. For processes that live on: `serve`, `watch`.
+     * LISTEN connection) until `close()`. For processes that live on: `serve`, `watch`; their
+     * usage counts are written every IMGAPI_USAGE_FLUSH_MS too, not only at close.
      */
     async hearOthers(): Promise<void> {
       stopHearing ??= await feed.hear(metadata.bus);
+      usageFlusher.start();
     },
     /** True when the database and the originals store answer. */
     async healthy(): Promise<boolean> {
