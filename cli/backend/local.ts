@@ -18,7 +18,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
     usage: (query) => api.usage.get(caller, query),
     quotas: () => api.quotas.status(caller),
     async setQuotas(patch) {
-      await api.quotas.set(clientId, patch);
+      await api.quotas.set(caller, clientId, patch);
       return api.quotas.status(caller);
     },
     uploadImage: (input) => api.images.upload(caller, input),

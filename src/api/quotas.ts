@@ -1,7 +1,8 @@
 import { t, type Static } from 'elysia';
 import { QUOTA_MAXIMUM, type QuotaPatch, type Quotas } from '../core/quotas';
 import { Integer } from './integer';
-import type { ApiServices, Caller } from './services';
+import { auditRecorder } from './audit';
+import type { Actor, ApiServices, Caller } from './services';
 
 const limit = (description: string) => t.Union([Integer({ minimum: 1 }), t.Null()], { description: `${description}; null: no limit` });
 
@@ -17,7 +18,7 @@ export const QuotasView = t.Object(
 export type QuotasView = Static<typeof QuotasView>;
 
 const settable = (max: number, description: string) =>
-  t.Optional(t.Union([t.Integer({ minimum: 1, maximum: max }), t.Null()], { description: `${description}: an integer from 1 to ${max}, or null to clear it; absent: unchanged` }));
+  t.Optional(t.Union([Integer({ minimum: 1, maximum: max }), t.Null()], { description: `${description}: an integer from 1 to ${max}, or null to clear it; absent: unchanged` }));
 
 /** A change of limits: absent keys stay, null clears one, any other key is refused. */
 export const QuotasPatch = t.Object(
@@ -44,8 +45,9 @@ export const QuotaStatus = t.Object(
 export type QuotaStatus = Static<typeof QuotaStatus>;
 
 /** Clients' limits: read by anyone acting for the client, set by owners and admins (their route's guard). */
-export function quotasApi(services: Pick<ApiServices, 'accounts' | 'quotas'>) {
+export function quotasApi(services: Pick<ApiServices, 'accounts' | 'quotas' | 'audit'>) {
   const { accounts, quotas } = services;
+  const audit = auditRecorder(services.audit);
   return {
     /** The calling client's limits with what it stores now: what the dashboard draws its bars from. */
     async status(caller: Pick<Caller, 'clientId'>): Promise<QuotaStatus> {
@@ -55,9 +57,12 @@ export function quotasApi(services: Pick<ApiServices, 'accounts' | 'quotas'>) {
     of: (clientId: string): Promise<Quotas> => quotas.of(clientId),
     /** Every client's limits at once, for a list of clients. */
     all: () => quotas.all(),
-    async set(clientId: string, patch: QuotaPatch): Promise<Quotas> {
-      await accounts.getClient(clientId);
-      return quotas.set(clientId, patch);
+    /** Owners' and admins' (the route's guard; the CLI on the data directory): recorded in the audit log. */
+    async set(who: { actor: Actor; address: string | null }, clientId: string, patch: QuotaPatch): Promise<Quotas> {
+      const client = await accounts.getClient(clientId);
+      const set = await quotas.set(clientId, patch);
+      await audit({ ...who, clientId, base: '' }, 'client.quota', { id: client.id, name: client.name });
+      return set;
     },
   };
 }

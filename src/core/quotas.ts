@@ -55,10 +55,10 @@ export const quotaExceeded = (message: string, retryAfterSeconds?: number) =>
 export type QuotaPatch = Partial<Record<QuotaName, number | null>>;
 
 export function checkQuotaPatch(patch: QuotaPatch): QuotaPatch {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw invalid('quotas must be an object');
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw invalid(`quotas must be an object of ${QUOTA_NAMES.join(', ')}`);
   for (const [key, value] of Object.entries(patch)) {
     if (!(QUOTA_NAMES as readonly string[]).includes(key)) throw invalid(`Unknown quota "${key.slice(0, 40)}": expected ${QUOTA_NAMES.join(', ')}`);
-    if (value === null || value === undefined) continue;
+    if (value === null) continue;
     const max = QUOTA_MAXIMUM[key as QuotaName];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
       throw invalid(`quotas.${key} must be an integer from 1 to ${max}, or null for no limit`);

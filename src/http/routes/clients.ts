@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
-import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, RenameClientBody } from '../../api/clients';
+import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, UpdateClientBody, checkUpdateClientBody } from '../../api/clients';
 import { apiErrors } from '../../api/errors';
 import { assertManagesClients, sessionAuth, type AuthDeps } from '../auth';
 import type { InstanceCaller } from '../../api/clients';
@@ -38,11 +38,19 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
       detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Owner or admin session. Answers its first API key, once.', security: [{ session: [] }] },
     })
-    .patch('/:id', ({ session, address, params, body }) => api.clients.rename(userOf(session, address), params.id, body.name), {
+    .patch('/:id', ({ session, address, params, body }) => api.clients.update(userOf(session, address), params.id, body), {
       params: ClientParams,
-      body: RenameClientBody,
+      transform: ({ body }) => checkUpdateClientBody(body),
+      body: UpdateClientBody,
       response: { 200: ClientView, ...apiErrors(400, 403, 404, 409) },
-      detail: { tags, operationId: 'renameClient', summary: 'Rename a client', description: 'Owner or admin session. The id, keys and URLs stay.', security: [{ session: [] }] },
+      detail: {
+        tags,
+        operationId: 'updateClient',
+        summary: 'Rename a client, or set its quotas',
+        description:
+          'Owner or admin session. `name`: the id, keys and URLs stay. `quotas`: maxImages, maxBytes, maxUploadBytes, maxTransformsPerMinute, each a positive integer or null (no limit); keys left out stay. Over a limit, uploads answer 403 `quota_exceeded`.',
+        security: [{ session: [] }],
+      },
     })
     .delete(
       '/:id',
