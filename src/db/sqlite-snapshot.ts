@@ -37,7 +37,7 @@ export function createSqliteSnapshotter(liveFile: string, scratchFile: string): 
         } finally {
           copy.close();
         }
-        return { data: new Uint8Array(readFileSync(scratchFile)), keys, tool: 'VACUUM INTO' };
+        return { data: Promise.resolve(new Uint8Array(readFileSync(scratchFile))), keys, tool: 'VACUUM INTO' };
       } finally {
         rmSync(scratchFile, { force: true });
       }

@@ -68,7 +68,7 @@ test('an original replaced between the snapshot and its copy: a fresh snapshot, 
         rows.a = 'c/a/2';
         await originals.delete('c/a/1');
       }
-      return { data, keys, tool: 'test' };
+      return { data: Promise.resolve(data), keys, tool: 'test' };
     },
   };
   const report = await runBackup({ dir, metadata, originals, now: () => new Date('2026-01-01T00:00:00Z') });
@@ -92,7 +92,7 @@ test('originals that keep vanishing under every snapshot: it gives up rather tha
   const originals = memoryStore({ 'c/a/1': 'A1' });
   const metadata: MetadataSnapshotter = {
     kind: 'sqlite',
-    snapshot: async () => ({ data: bytes('db'), keys: ['c/a/gone'], tool: 'test' }),
+    snapshot: async () => ({ data: Promise.resolve(bytes('db')), keys: ['c/a/gone'], tool: 'test' }),
   };
   await expect(runBackup({ dir, metadata, originals, maxSnapshots: 3 })).rejects.toThrow(/3 snapshots/);
   expect(dir.files.has('manifest.json')).toBe(false);
@@ -103,7 +103,7 @@ test('verify names a missing file, a wrong size and a wrong hash; restore then w
   const originals = memoryStore({ 'c/a/1': 'one', 'c/b/1': 'two', 'c/c/1': 'three' });
   const metadata: MetadataSnapshotter = {
     kind: 'sqlite',
-    snapshot: async () => ({ data: bytes('db'), keys: ['c/a/1', 'c/b/1', 'c/c/1'], tool: 'test' }),
+    snapshot: async () => ({ data: Promise.resolve(bytes('db')), keys: ['c/a/1', 'c/b/1', 'c/c/1'], tool: 'test' }),
   };
   await runBackup({ dir, metadata, originals });
   dir.files.delete(blobPath(sha256(bytes('one'))));
@@ -126,7 +126,7 @@ test('verify names a missing file, a wrong size and a wrong hash; restore then w
 async function oneOriginalBackup() {
   const dir = memoryDirectory();
   const originals = memoryStore({ 'c/a/1': 'one' });
-  await runBackup({ dir, metadata: { kind: 'sqlite', snapshot: async () => ({ data: bytes('db'), keys: ['c/a/1'], tool: 'test' }) }, originals });
+  await runBackup({ dir, metadata: { kind: 'sqlite', snapshot: async () => ({ data: Promise.resolve(bytes('db')), keys: ['c/a/1'], tool: 'test' }) }, originals });
   const manifest = JSON.parse(new TextDecoder().decode(dir.files.get('manifest.json')!));
   const edit = (change: (m: any) => void) => {
     const copy = structuredClone(manifest);
@@ -197,4 +197,37 @@ test('a PostgreSQL backup is not restored into SQLite (nor the reverse): refused
   const target = memoryStore();
   await expect(restoreBackup({ dir, originals: target, databaseKind: 'postgresql', writeDatabase: async () => {} })).rejects.toThrow(/holds a sqlite database.*without IMGAPI_DATABASE_URL/);
   expect(target.blobs.size).toBe(0);
+});
+
+test('originals are copied while the dump is still being made: a replace committed during a long pg_dump, after its key was copied, costs no second snapshot', async () => {
+  const originals = memoryStore({ 'c/a/1': 'A1', 'c/b/1': 'B' });
+  const events: string[] = [];
+  const get = originals.get;
+  originals.get = async (key) => {
+    events.push(`get ${key}`);
+    return get(key);
+  };
+  const dump = Promise.withResolvers<Uint8Array>();
+  const dir = memoryDirectory();
+  const backup = runBackup({ dir, metadata: { kind: 'postgresql', snapshot: async () => ({ keys: ['c/a/1', 'c/b/1'], data: dump.promise, tool: 'test' }) }, originals });
+  while (!events.includes('get c/b/1')) await Bun.sleep(1);
+  // The dump is still running; a replace commits and removes the old file.
+  await originals.put('c/a/2', bytes('A2'));
+  await originals.delete('c/a/1');
+  events.push('dump done');
+  dump.resolve(bytes('PGDMP…'));
+  const report = await backup;
+  expect(report).toMatchObject({ snapshots: 1, originals: 2 });
+  expect(events.indexOf('get c/a/1')).toBeLessThan(events.indexOf('dump done'));
+  const manifest = parseManifest(new TextDecoder().decode(dir.files.get('manifest.json')!));
+  expect(manifest.database).toEqual({ kind: 'postgresql', path: `database/${sha256(bytes('PGDMP…'))}.dump`, tool: 'test' });
+  expect((await verifyBackup(dir)).problems).toEqual([]);
+});
+
+test('a dump that fails fails the backup and writes no manifest', async () => {
+  const dir = memoryDirectory();
+  const originals = memoryStore({ 'c/a/1': 'A1' });
+  const failing = { kind: 'postgresql' as const, snapshot: async () => ({ keys: ['c/a/1'], data: Promise.reject(new Error('pg_dump failed (exit 1): permission denied')), tool: 'test' }) };
+  await expect(runBackup({ dir, metadata: failing, originals })).rejects.toThrow(/permission denied/);
+  expect(dir.files.has('manifest.json')).toBe(false);
 });

@@ -75,6 +75,11 @@ test('into a directory: a second backup writes no original again; --verify; rest
   expect(JSON.parse(second.stdout)).toMatchObject({ written: 0, bytesWritten: 0, kept: JSON.parse(first.stdout).written });
   expect((await cli(['backup', '--verify', dir], {})).code).toBe(0);
 
+  // Without pg_dump the backup says what to install and writes no manifest.
+  const noTools = await cli(['backup', join(work, 'no-tools'), '--data', join(work, 'cli')], { ...live, PATH: '/nonexistent' });
+  expect([noTools.code, noTools.stderr]).toEqual([1, expect.stringContaining('pg_dump is not on PATH: install the PostgreSQL client tools')]);
+  expect(existsSync(join(work, 'no-tools', 'manifest.json'))).toBe(false);
+
   // A database that already has tables: refused before the bucket is touched.
   const busyDatabase = await freshDatabase();
   const sql = new SQL(busyDatabase);

@@ -67,6 +67,8 @@ export async function runBackup(deps: {
   const copied = new Map<string, { original: string; master: string | null }>();
   for (let snapshots = 1; snapshots <= maxSnapshots; snapshots++) {
     const snapshot = await metadata.snapshot();
+    // Awaited below in every case; until then a failure must not count as unhandled.
+    snapshot.data.catch(() => {});
     const keys = snapshot.keys;
     let vanished = false;
     // Several originals in flight; one key's master and original in order (see below).
@@ -87,6 +89,8 @@ export async function runBackup(deps: {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+    // Even when this snapshot is dropped: its dump ends (and its transaction with it) before the next begins.
+    const data = await snapshot.data;
     if (vanished) continue;
     const mapping: Record<string, string> = {};
     for (const key of keys) {
@@ -95,7 +99,7 @@ export async function runBackup(deps: {
       if (entry.master) mapping[masterKeyOf(key)] = entry.master;
     }
 
-    const databaseHash = sha256(snapshot.data);
+    const databaseHash = sha256(data);
     const databaseFile = databasePath(metadata.kind, databaseHash);
     const manifest: BackupManifest = {
       format: 'imgapi-backup',
@@ -103,14 +107,14 @@ export async function runBackup(deps: {
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
       database: { kind: metadata.kind, path: databaseFile, tool: snapshot.tool },
       files: [
-        { path: databaseFile, sha256: databaseHash, size: snapshot.data.byteLength },
+        { path: databaseFile, sha256: databaseHash, size: data.byteLength },
         ...[...new Set(Object.values(mapping))].sort().map((hash) => ({ path: blobPath(hash), sha256: hash, size: known.get(hash)! })),
       ],
       originals: Object.fromEntries(Object.entries(mapping).sort(([a], [b]) => a.localeCompare(b))),
     };
     const previous = await previousDatabase(dir);
     // Until the manifest is written the previous backup stays whole: its database is another file.
-    if ((await dir.size(databaseFile)) !== snapshot.data.byteLength) await dir.write(databaseFile, snapshot.data);
+    if ((await dir.size(databaseFile)) !== data.byteLength) await dir.write(databaseFile, data);
     await dir.write(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
     if (previous && previous !== databaseFile) await dir.remove(previous);
     return { originals: Object.keys(mapping).length, ...report, snapshots };

@@ -12,10 +12,15 @@ export type DatabaseKind = 'sqlite' | 'postgresql';
 
 /** One transaction-consistent copy of the metadata and the originals keys it refers to. */
 export interface MetadataSnapshot {
-  data: Uint8Array;
   /** Every originals store key a row of this snapshot refers to (images and the trash). */
   keys: string[];
-  /** How it was made, for the manifest (e.g. the pg_dump command line, secrets left out). */
+  /**
+   * The copy itself. It may still be in the making (pg_dump runs on in the snapshot) while
+   * the originals are copied: they can vanish from the moment the keys are listed, so that
+   * copy starts at once.
+   */
+  data: Promise<Uint8Array>;
+  /** How it was made, for the manifest (e.g. pg_dump and its version, never a secret). */
   tool: string;
 }
 
