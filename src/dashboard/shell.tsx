@@ -31,11 +31,11 @@ function NewClient({ onCreated, onClose }: { onCreated: (client: ClientView) => 
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
-      const created = await call(v1.clients.post({ name }));
-      setApiKey(created.apiKey);
+      const { apiKey, ...client } = await call(v1.clients.post({ name }));
+      setApiKey(apiKey);
       setName('');
       setError('');
-      onCreated(created);
+      onCreated(client);
     } catch (e) {
       setError(messageOf(e));
     }
@@ -86,6 +86,13 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
     useClient(id);
     localStorage.setItem('imgapi.client', id);
     setClientId(id);
+  };
+
+  // The new client is picked in the same render that shows its first key; the list reloads behind it.
+  const added = (client: ClientView) => {
+    setClients((list) => [...list.filter((c) => c.id !== client.id), client]);
+    choose(client.id);
+    loadClients(client.id).catch(() => undefined);
   };
 
   const loadClients = async (prefer?: string) => {
@@ -151,7 +158,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           Log out
         </button>
       </header>
-      {adding && <NewClient onCreated={(c) => loadClients(c.id)} onClose={closeNewClient} />}
+      {adding && <NewClient onCreated={added} onClose={closeNewClient} />}
       {clientId && (
         <main class="content" key={clientId}>
           {/* The highlighted tab names the page for the eye; this names it for a screen reader's outline. */}

@@ -84,11 +84,15 @@ test('desktop: a HEIC, a GIF and an SVG dropped together are uploaded, shown and
 
   await expectPanel(page, 'spinner.gif', /GIF, 6 frames/);
   await expectPanel(page, 'IMG_0042.HEIC', /×\d+ · HEIC ·/);
-  const panel = await expectPanel(page, 'logo.svg', /120×60 · SVG/);
-  // The SVG preview is drawn at the panel's size, not a 120 px raster blown up.
-  const preview = panel.locator('img').first();
-  await page.waitForFunction((el) => (el as HTMLImageElement).naturalWidth > 0, await preview.elementHandle());
-  expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(120);
+  await expectPanel(page, 'logo.svg', /120×60 · SVG/);
+  // The SVG preview is drawn at the panel's size, not a 120 px raster blown up. The panel's
+  // text changes before its picture, so wait for the picture of the logo itself to decode.
+  const logo = stored.find((i: { originalName: string }) => i.originalName === 'logo.svg')!;
+  const drawnWidth = await page.waitForFunction((id) => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid="image-panel"] img');
+    return img && img.src.includes(id) && img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0;
+  }, logo.id);
+  expect(await drawnWidth.jsonValue()).toBeGreaterThan(120);
   await screenshot(page, 'input-formats-desktop');
   expect(await accessibilityViolations(page)).toEqual([]);
   expect(unexpected(errors)).toEqual([]);
