@@ -14,9 +14,10 @@ interface Window {
 
 /**
  * Per-client traffic counted in memory, per UTC day, until a flush drains it into the database.
- * Counting is a map lookup and a few increments: a client's counts object is made once per
- * flush window, never per request. A request after midnight starts the next day's window, so a
- * window never straddles two days however late the flush runs.
+ * A delivery is counted with a map lookup and a few increments: no allocation (a client's
+ * counts object is made once per flush window) and no clock read (one costs more than the rest
+ * together). The day changes with `rollover()`, which the flusher calls at each UTC midnight;
+ * uploads and transforms, slow anyway, check the clock themselves.
  */
 export function createUsageCounters(options: { now?: () => number } = {}) {
   const now = options.now ?? Date.now;
@@ -25,11 +26,14 @@ export function createUsageCounters(options: { now?: () => number } = {}) {
   /** Windows of past days not drained yet. */
   const closed: Window[] = [];
 
+  function rollover(): void {
+    const at = now();
+    if (at < window.endsAt) return;
+    closed.push(window);
+    window = open(at);
+  }
+
   function countsOf(clientId: string): UsageCounts {
-    if (now() >= window.endsAt) {
-      closed.push(window);
-      window = open(now());
-    }
     let counts = window.clients.get(clientId);
     if (!counts) window.clients.set(clientId, (counts = zeroCounts()));
     return counts;
@@ -49,13 +53,20 @@ export function createUsageCounters(options: { now?: () => number } = {}) {
       else counts.hits++;
     },
     transformed(clientId: string): void {
+      rollover();
       countsOf(clientId).transforms++;
     },
     uploaded(clientId: string): void {
+      rollover();
       countsOf(clientId).uploads++;
     },
+    /** Starts the next day's window once the current day is over (the flusher calls it at midnight). */
+    rollover,
+    /** Milliseconds until the current window's day ends. */
+    msToDayEnd: () => Math.max(0, window.endsAt - now()),
     /** Everything counted since the last drain, as deltas, and forgets it. */
     drain(): UsageDelta[] {
+      rollover();
       const windows = [...closed.splice(0), window];
       window = open(now());
       const deltas: UsageDelta[] = [];

@@ -10,6 +10,7 @@ import type { UsageRepository } from './usage';
 export function createUsageFlusher(deps: { counters: UsageCounters; repo: Pick<UsageRepository, 'addDays'>; intervalMs: number; onError?: (error: unknown) => void }) {
   const onError = deps.onError ?? ((error) => console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'usage flush failed; retried at the next', error: String(error) })));
   let timer: Timer | null = null;
+  let midnight: Timer | null = null;
   let chain: Promise<void> = Promise.resolve();
 
   async function write(): Promise<void> {
@@ -36,11 +37,23 @@ export function createUsageFlusher(deps: { counters: UsageCounters; repo: Pick<U
       if (timer) return;
       timer = setInterval(() => flush().catch(onError), deps.intervalMs);
       timer.unref?.();
+      // Deliveries never read the clock: the day changes here, at midnight UTC (to within the
+      // event loop's delay), and at the next flush should this timer be late.
+      const atMidnight = () => {
+        midnight = setTimeout(() => {
+          deps.counters.rollover();
+          atMidnight();
+        }, deps.counters.msToDayEnd() + 1);
+        midnight.unref?.();
+      };
+      atMidnight();
     },
-    /** Stops the timer and writes what is left. */
+    /** Stops the timers and writes what is left. */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      if (midnight) clearTimeout(midnight);
       timer = null;
+      midnight = null;
       await flush().catch(onError);
     },
   };

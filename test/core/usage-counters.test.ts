@@ -27,17 +27,28 @@ describe('usage counters', () => {
     expect(counters.drain()).toEqual([]);
   });
 
-  test('a request after midnight UTC opens the next day: one drain gives both days', () => {
+  test('midnight UTC: deliveries read no clock and move on at rollover (the flusher\'s midnight timer); uploads and transforms check it; one drain gives both days', () => {
     let now = ms('2026-12-31T23:59:59.999Z');
     const counters = createUsageCounters({ now: () => now });
+    expect(counters.msToDayEnd()).toBe(1);
     counters.delivered('a', false, 10, 'GET', 200);
     now = ms('2027-01-01T00:00:00.000Z');
+    expect(counters.msToDayEnd()).toBe(0);
+    counters.rollover();
+    expect(counters.msToDayEnd()).toBe(86_400_000);
     counters.delivered('a', false, 20, 'GET', 200);
-    counters.uploaded('a');
-    expect(counters.drain().map((d) => [d.date, d.deliveries, d.bytesServed, d.uploads])).toEqual([
+    now = ms('2027-01-02T00:00:00.000Z');
+    // No rollover yet: the next upload or transform starts the day itself.
+    counters.transformed('a');
+    expect(counters.drain().map((d) => [d.date, d.deliveries, d.bytesServed, d.transforms])).toEqual([
       ['2026-12-31', 1, 10, 0],
-      ['2027-01-01', 1, 20, 1],
+      ['2027-01-01', 1, 20, 0],
+      ['2027-01-02', 0, 0, 1],
     ]);
+    // A drain past midnight closes the old day too.
+    counters.delivered('a', false, 5, 'GET', 200);
+    now = ms('2027-01-03T00:00:00.000Z');
+    expect(counters.drain().map((d) => d.date)).toEqual(['2027-01-02']);
   });
 
   test('a failed flush puts its counts back into their own days; the next flush writes them once', async () => {
@@ -60,6 +71,7 @@ describe('usage counters', () => {
     counters.delivered('a', false, 10, 'GET', 200);
     await expect(flusher.flush()).rejects.toThrow('database away');
     now = ms('2026-05-05T00:01:00Z');
+    counters.rollover(); // the flusher's midnight timer
     counters.delivered('a', false, 5, 'GET', 200);
     fail = false;
     await flusher.flush();
@@ -77,6 +89,23 @@ describe('usage counters', () => {
     expect(written[1]).toEqual([{ clientId: 'a', date: '2026-05-05', deliveries: 0, bytesServed: 0, hits: 0, misses: 0, transforms: 0, uploads: 1 }]);
     expect(errors).toEqual([]);
   });
+});
+
+test('the flusher moves the counters to the next day at midnight UTC by its own timer', async () => {
+  let now = ms('2026-05-04T23:59:59.970Z');
+  const counters = createUsageCounters({ now: () => now });
+  const flusher = createUsageFlusher({ counters, intervalMs: 3_600_000, repo: { addDays: async () => {} } });
+  counters.delivered('a', false, 1, 'GET', 200);
+  flusher.start();
+  now = ms('2026-05-05T00:00:00.010Z');
+  const deadline = Date.now() + 5_000;
+  while (counters.msToDayEnd() < 3_600_000 && Date.now() < deadline) await Bun.sleep(5);
+  counters.delivered('a', false, 2, 'GET', 200);
+  expect(counters.drain().map((d) => [d.date, d.bytesServed])).toEqual([
+    ['2026-05-04', 1],
+    ['2026-05-05', 2],
+  ]);
+  await flusher.stop();
 });
 
 describe('usage range', () => {
