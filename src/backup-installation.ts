@@ -1,5 +1,5 @@
 import { mkdir, open, readdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runBackup, type BackupReport } from './core/backup/backup';
 import { restoreBackup, type RestoreReport } from './core/backup/restore';
 import { verifyBackup, type VerifyReport } from './core/backup/verify';
@@ -32,6 +32,9 @@ const originalsStore = (installation: Installation): BlobStore =>
  * snapshot the originals are listed in; originals from the data directory or the bucket.
  */
 export async function backupInstallation(installation: Installation, target: BackupTarget): Promise<BackupReport> {
+  if (target.localPath && resolve(target.localPath) === resolve(installation.dataDir)) {
+    throw new AppError('invalid_input', `${target.localPath} is the data directory itself: back it up somewhere else (another disk, or a bucket)`);
+  }
   if (target.localPath) await mkdir(target.localPath, { recursive: true });
   // The SQLite copy is made beside where it goes (the backup directory), or in the data directory for a bucket.
   const scratch = target.localPath ? join(target.localPath, 'database', 'snapshot.partial') : join(installation.dataDir, `.backup-snapshot-${newId()}.db`);

@@ -122,6 +122,10 @@ describe('imgapi backup and restore', () => {
     }
     expect(existsSync(join(work, 'never'))).toBe(false);
     expect(readdirSync(process.cwd()).some((name) => /^(https?|gs|s3):?$/.test(name))).toBe(false);
+    // The data directory itself is no place for its backup.
+    const intoItself = await cli(['backup', server!.dataDir, '--data', server!.dataDir]);
+    expect([intoItself.code, intoItself.stderr]).toEqual([1, expect.stringContaining('is the data directory itself')]);
+    expect(existsSync(join(server!.dataDir, 'manifest.json'))).toBe(false);
     // A bucket prefix that holds no backup: restore says so and writes nothing.
     const empty = await cli(['restore', `s3://backups/nothing-here?endpoint=${endpoint}&region=us-east-1`, '--data', join(work, 'never')], keys);
     expect([empty.code, empty.stderr]).toEqual([1, expect.stringContaining('manifest.json: missing')]);
