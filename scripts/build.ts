@@ -19,7 +19,10 @@ try {
 
 const [dashboard, docsViewer] = await Promise.all([buildDashboard(), buildDocsViewer()]);
 for (const { target, outfile } of builds) {
-  const native = await nativePieces(target);
+  const native = await nativePieces(target).catch((error: Error) => {
+    console.error(`build: ${error.message}`);
+    process.exit(1);
+  });
   const result = await Bun.build({
     // The workers are entrypoints of their own so `new Worker(new URL('./x.ts', import.meta.url))`
     // finds them inside the executable; [name] keeps their paths what that URL names.

@@ -69,8 +69,8 @@ async function npmInstall(dir: string, target: BuildTarget, wanted: Record<strin
  * integrity): the executable embeds what the project reviewed, not whatever the registry
  * answers today.
  */
-function checkAgainstProjectLock(dir: string, wanted: Record<string, string>): void {
-  const project = lockPackages(join(ROOT, 'package-lock.json'));
+export function checkAgainstProjectLock(projectLock: string, dir: string, wanted: Record<string, string>): void {
+  const project = lockPackages(projectLock);
   const scratch = lockPackages(join(dir, 'package-lock.json'));
   for (const [name, version] of Object.entries(wanted)) {
     const pinned = project[`node_modules/${name}`];
@@ -91,7 +91,7 @@ export async function nativePieces(target: BuildTarget): Promise<NativePieces> {
   }
   const dir = join(SCRATCH, target.name);
   if (!installed(dir, wanted)) await npmInstall(dir, target, wanted);
-  checkAgainstProjectLock(dir, wanted);
+  checkAgainstProjectLock(join(ROOT, 'package-lock.json'), dir, wanted);
   const modules = join(dir, 'node_modules');
   return {
     platform: target.name,
