@@ -45,22 +45,45 @@ function useSigned(imageIds: string[], params: string) {
   return { urls, error };
 }
 
-/** Format and bytes of what delivery sends for `url` (a second request: a cache hit by then). */
-function useMeasured(url: string | undefined): Measured | null {
-  const [measured, setMeasured] = useState<Measured | null>(null);
+/** A busy server (503, Retry-After 1 s) is asked again this many times before the preview says it failed. */
+const RETRIES = 3;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Format and bytes of what delivery sends for `url` (a second request: a cache hit by then).
+ * A refusal other than "busy" is said, so the caption never waits forever on "Measuring…".
+ */
+function useMeasured(url: string | undefined): Measured | { url: string; error: string } | null {
+  const [measured, setMeasured] = useState<Measured | { url: string; error: string } | null>(null);
   useEffect(() => {
     if (!url) return;
     const aborter = new AbortController();
-    fetch(onThisOrigin(url), { signal: aborter.signal })
-      .then(async (response) => {
-        if (!response.ok) return;
-        const blob = await response.blob();
-        setMeasured({ url, format: blob.type.replace(/^image\//, ''), bytes: blob.size });
-      })
-      .catch(() => undefined);
+    const measure = async (attempt: number): Promise<void> => {
+      const response = await fetch(onThisOrigin(url), { signal: aborter.signal });
+      if (response.status === 503 && attempt < RETRIES) {
+        await pause(1000 * (attempt + 1));
+        if (!aborter.signal.aborted) return measure(attempt + 1);
+      }
+      if (aborter.signal.aborted) return;
+      if (!response.ok) return setMeasured({ url, error: `The preview could not be made (HTTP ${response.status})` });
+      const blob = await response.blob();
+      setMeasured({ url, format: blob.type.replace(/^image\//, ''), bytes: blob.size });
+    };
+    measure(0).catch(() => undefined);
     return () => aborter.abort();
   }, [url]);
   return measured?.url === url ? measured : null;
+}
+
+/** The preview's picture, asked again (a new element) when it fails to load, as delivery may have been busy. */
+function usePictureRetry(url: string | undefined) {
+  const [failures, setFailures] = useState<{ url?: string; count: number }>({ count: 0 });
+  const count = failures.url === url ? failures.count : 0;
+  return {
+    key: `${url}#${count}`,
+    broken: count > RETRIES,
+    failed: () => setTimeout(() => setFailures({ url, count: count + 1 }), 1000 * (count + 1)),
+  };
 }
 
 /**
@@ -89,7 +112,16 @@ export function PresetPreview({ params, widths }: { params: string; widths: stri
   const { urls, error } = useSigned(shown, params);
   const preview = urls[sample];
   const measured = useMeasured(preview);
+  const picture = usePictureRetry(preview);
   const pixels = size?.url === preview ? size : null;
+  const caption =
+    measured && 'error' in measured
+      ? measured.error
+      : picture.broken
+        ? 'The preview could not be loaded'
+        : pixels && measured
+          ? `${pixels.width} × ${pixels.height} px · ${measured.format.toUpperCase()} · ${formatBytes(measured.bytes)}`
+          : 'Measuring…';
   const nameOf = (id: string) => images?.find((i) => i.id === id)?.originalName ?? id;
 
   if (loadError) return <p class="error">{loadError}</p>;
@@ -114,6 +146,8 @@ export function PresetPreview({ params, widths }: { params: string; widths: stri
           <figure class="preset-preview-main">
             <div class="preset-checker">
               <img
+                key={picture.key}
+                onError={picture.failed}
                 class="preview"
                 data-testid="preset-preview"
                 src={preview}
@@ -122,7 +156,7 @@ export function PresetPreview({ params, widths }: { params: string; widths: stri
               />
             </div>
             <figcaption class="muted" data-testid="preset-preview-stats" aria-live="polite">
-              {pixels && measured ? `${pixels.width} × ${pixels.height} px · ${measured.format.toUpperCase()} · ${formatBytes(measured.bytes)}` : 'Measuring…'}
+              {caption}
             </figcaption>
           </figure>
         )
