@@ -15,6 +15,7 @@ import { quotasApi } from './quotas';
 import { signApi } from './sign';
 import { signingSecretApi } from './signing-secret';
 import { trashApi } from './trash';
+import { usersApi } from './users';
 import { webhooksApi } from './webhooks';
 
 /** Every use case of the API over one set of core services: what routes and the CLI's local mode call. */
@@ -34,6 +35,7 @@ export function createApi(services: ApiServices) {
     keys: keysApi(services),
     webhooks: webhooksApi(services),
     clients: clientsApi(services),
+    users: usersApi(services),
     audit: auditApi(services),
     usage: usageApi(services),
     quotas: quotasApi(services),

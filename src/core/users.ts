@@ -10,6 +10,12 @@ export const RESET_TTL_MS = 24 * 3600_000;
 /** More would be a list no one reads, and a row of JSON without bound. */
 const MAX_GRANTS = 1000;
 
+export interface UserChange {
+  role?: Role;
+  clientIds?: readonly string[];
+  disabled?: boolean;
+}
+
 export interface UserDeps {
   repos: Pick<Repositories, 'users' | 'sessions' | 'invites' | 'passwordResets' | 'clients'>;
   now: () => string;
@@ -132,44 +138,36 @@ export function createUserService(deps: UserDeps) {
     return get(user.id);
   }
 
-  async function setRole(userId: string, role: Role): Promise<UserRecord> {
-    const next = parseRole(role);
+  /**
+   * Role, granted clients and disabled, all checked before anything is written: an unknown
+   * client, disabling oneself (`by`) or leaving no enabled owner changes nothing. Disabling ends
+   * every session of the user at once.
+   */
+  async function change(userId: string, wanted: UserChange, by: string | null = null): Promise<UserRecord> {
+    const role = wanted.role === undefined ? undefined : parseRole(wanted.role);
+    const clientIds = wanted.clientIds === undefined ? undefined : await existingClients(wanted.clientIds);
     return serialized(async () => {
       const user = await get(userId);
-      await keepAnOwner(user, { role: next, disabled: user.disabledAt !== null });
-      await repos.users.update(user.id, { role: next });
+      const disabled = wanted.disabled ?? user.disabledAt !== null;
+      if (disabled && user.disabledAt === null && by === user.id) throw conflict('You cannot disable yourself');
+      await keepAnOwner(user, { role: role ?? user.role, disabled });
+      const disabledAt = disabled === (user.disabledAt !== null) ? undefined : disabled ? now() : null;
+      if (role !== undefined || disabledAt !== undefined) await repos.users.update(user.id, { role, disabledAt });
+      if (clientIds !== undefined) await repos.users.setClients(user.id, clientIds);
+      if (disabledAt) await repos.sessions.deleteForUser(user.id);
       return get(user.id);
     });
   }
 
-  async function setClients(userId: string, clientIds: readonly string[]): Promise<UserRecord> {
-    const user = await get(userId);
-    await repos.users.setClients(user.id, await existingClients(clientIds));
-    return get(user.id);
-  }
-
   async function grant(userId: string, clientId: string): Promise<UserRecord> {
     const user = await get(userId);
-    return setClients(user.id, [...user.clientIds, clientId]);
+    return change(user.id, { clientIds: [...user.clientIds, clientId] });
   }
 
   async function revoke(userId: string, clientId: string): Promise<UserRecord> {
     const user = await get(userId);
     if (!user.clientIds.includes(clientId)) throw notFound(`Client "${clientId.slice(0, 64)}" granted to "${user.username}"`);
-    return setClients(user.id, user.clientIds.filter((id) => id !== clientId));
-  }
-
-  /** Disabling ends every session of the user at once; `by` may not disable themselves. */
-  async function setDisabled(userId: string, disabled: boolean, by: string | null): Promise<UserRecord> {
-    return serialized(async () => {
-      const user = await get(userId);
-      if (disabled && by === user.id) throw conflict('You cannot disable yourself');
-      await keepAnOwner(user, { role: user.role, disabled });
-      if (disabled === (user.disabledAt !== null)) return user;
-      await repos.users.update(user.id, { disabledAt: disabled ? now() : null });
-      if (disabled) await repos.sessions.deleteForUser(user.id);
-      return get(user.id);
-    });
+    return change(user.id, { clientIds: user.clientIds.filter((id) => id !== clientId) });
   }
 
   async function issueReset(userId: string): Promise<{ token: string; expiresAt: string }> {
@@ -212,11 +210,9 @@ export function createUserService(deps: UserDeps) {
       if (id.length > 64 || !(await repos.invites.delete(id))) throw notFound('Invitation');
     },
     acceptInvite,
-    setRole,
-    setClients,
+    change,
     grant,
     revoke,
-    setDisabled,
     issueReset,
     acceptReset,
     changePassword,

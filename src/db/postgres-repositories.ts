@@ -39,6 +39,8 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     apiKeys: createPostgresApiKeyRepository(sql),
     users: createPostgresUserRepository(sql),
     sessions: createPostgresSessionRepository(sql),
+    invites: createPostgresInviteRepository(sql),
+    passwordResets: createPostgresPasswordResetRepository(sql),
     folders: createPostgresFolderRepository(sql, counts),
     images: createPostgresImageRepository(sql, counts),
     presets: createPostgresPresetRepository(sql),

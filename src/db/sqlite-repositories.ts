@@ -21,6 +21,8 @@ export function createSqliteRepositories(db: Database, counts = createImageCount
     apiKeys: createSqliteApiKeyRepository(db),
     users: createSqliteUserRepository(db),
     sessions: createSqliteSessionRepository(db),
+    invites: createSqliteInviteRepository(db),
+    passwordResets: createSqlitePasswordResetRepository(db),
     folders: createSqliteFolderRepository(db, counts),
     images: createSqliteImageRepository(db, counts),
     presets: createSqlitePresetRepository(db),

@@ -21,6 +21,7 @@ import { sessionRoutes } from './routes/session';
 import { signRoutes } from './routes/sign';
 import { signingSecretRoutes } from './routes/signing-secret';
 import { usageRoutes } from './routes/usage';
+import { userRoutes } from './routes/users';
 import { quotaRoutes } from './routes/quotas';
 import { createAllowedMethods, methodNotAllowed } from './allowed-methods';
 import { apiDocs } from './api-docs';
@@ -110,6 +111,7 @@ export function createApp(ctx: AppContext, observability: Observability = create
     .group('/api/v1', (group) =>
       group
         .use(clientRoutes(api, auth))
+        .use(userRoutes(api, auth))
         .use(bulkImageRoutes(api, auth))
         .use(imageRoutes(api, auth))
         .use(trashRoutes(api, auth))

@@ -94,6 +94,7 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /api/v1/signing-secret': { ...read('GET', '/signing-secret'), viewer: 403 },
   'POST /api/v1/signing-secret/rotate': change('POST', async () => ({ path: '/signing-secret/rotate', body: { graceSeconds: 3600 } }), 200),
   'GET /api/v1/usage': read('GET', '/usage'),
+  'GET /api/v1/quotas': read('GET', '/quotas'),
   'GET /api/v1/presets': read('GET', '/presets'),
   'POST /api/v1/presets': change('POST', async () => ({ path: '/presets', body: { name: `n${++presetSeq}`, params: 'w_50' } }), 201),
   'PATCH /api/v1/presets/:id': change('PATCH', async () => ({ path: `/presets/${await preset()}`, body: { params: 'w_60' } }), 200),

@@ -38,7 +38,7 @@ describe('dashboard sessions', () => {
     expect([wrong.status, (await wrong.json()).error]).toEqual([401, { code: 'unauthorized', message: 'Wrong username or password' }]);
     const cookie = await session();
     const me = await fetch(`${s.url}/auth/me`, { headers: { cookie: `imgapi_session=${cookie}` } });
-    expect(await me.json()).toEqual({ username: 'alice' });
+    expect(await me.json()).toEqual({ username: 'alice', role: 'owner', clientIds: null });
     expect(await (await fetch(`${s.url}/auth/me`)).json()).toEqual({ username: null });
   });
 

@@ -57,7 +57,7 @@ export const sessionRoutes = (deps: { sessions: SessionService; publicUrl: strin
       async ({ request, set }) => {
         const session = await deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
         set.headers['cache-control'] = 'no-store';
-        return { username: session?.username ?? null };
+        return session ? { username: session.username, role: session.role, clientIds: session.clientIds } : { username: null };
       },
       {
         response: { 200: Me, ...errors(405, 414, 503) },

@@ -1,0 +1,153 @@
+import { t, type Static } from 'elysia';
+import { AppError } from '../core/errors';
+import type { InviteRecord, UserRecord } from '../core/ports';
+import { managesUsers, type SessionUser } from '../core/roles';
+import type { Actor, ApiServices } from './services';
+
+export const Role = t.Union(
+  [t.Literal('owner'), t.Literal('admin'), t.Literal('member'), t.Literal('viewer')],
+  { description: 'owner: everything, every client, users · admin: every client, no users · member: the clients granted · viewer: read and copy URLs of the clients granted' },
+);
+const ClientIds = t.Array(t.String({ maxLength: 64 }), { maxItems: 1000, description: 'The clients a member or viewer reaches (owners and admins reach every client)' });
+
+export const UserView = t.Object(
+  {
+    id: t.String(),
+    username: t.String(),
+    role: Role,
+    clientIds: ClientIds,
+    disabled: t.Boolean(),
+    createdAt: t.String({ format: 'date-time' }),
+  },
+  { title: 'User' },
+);
+export type UserView = Static<typeof UserView>;
+
+export const InviteView = t.Object(
+  {
+    id: t.String(),
+    role: Role,
+    clientIds: ClientIds,
+    createdAt: t.String({ format: 'date-time' }),
+    expiresAt: t.String({ format: 'date-time' }),
+  },
+  { title: 'Invite' },
+);
+export type InviteView = Static<typeof InviteView>;
+
+export const UserList = t.Object({ items: t.Array(UserView), invites: t.Array(InviteView, { description: 'Invitations not yet used nor expired' }) }, { title: 'UserList' });
+export const InviteBody = t.Object({ role: Role, clientIds: t.Optional(ClientIds) });
+export const OneTimeLink = t.Object(
+  {
+    url: t.String({ description: 'The one-time link, shown this once (only a hash of its token is stored)' }),
+    expiresAt: t.String({ format: 'date-time' }),
+  },
+  { title: 'OneTimeLink' },
+);
+export const CreatedInvite = t.Object({ invite: InviteView, url: OneTimeLink.properties.url, expiresAt: OneTimeLink.properties.expiresAt }, { title: 'CreatedInvite' });
+export const UserPatch = t.Object(
+  { role: t.Optional(Role), clientIds: t.Optional(ClientIds), disabled: t.Optional(t.Boolean({ description: 'true: cannot log in, every session ends at once' })) },
+  { minProperties: 1 },
+);
+const Token = t.String({ maxLength: 200, description: 'The token from the one-time link (after #/invite/ or #/reset/)' });
+const Username = t.String({ maxLength: 200, description: '1–64 letters, digits or _ . @ -' });
+const Password = t.String({ maxLength: 1024, description: 'At least 8 characters' });
+export const AcceptInviteBody = t.Object({ token: Token, username: Username, password: Password });
+export const AcceptResetBody = t.Object({ token: Token, password: Password });
+export const ChangePasswordBody = t.Object({ currentPassword: t.String({ maxLength: 1024 }), newPassword: Password });
+export const Welcomed = t.Object({ username: t.String(), role: Role }, { title: 'AcceptedLink' });
+export const UserParams = t.Object({ id: t.String({ maxLength: 64, description: 'User id' }) });
+export const GrantParams = t.Object({ id: t.String({ maxLength: 64, description: 'User id' }), clientId: t.String({ maxLength: 64 }) });
+
+/**
+ * Who manages users: a dashboard session (an owner's, checked here), or the CLI on the data
+ * directory (`session: null`, the machine's operator). `actor` and `address` are what an
+ * audit log records; `base` is where the one-time links point.
+ */
+export interface UserManager {
+  actor: Actor;
+  address: string | null;
+  base: string | null;
+  session: (SessionUser & { tokenHash?: string }) | null;
+}
+
+export const presentUser = (u: UserRecord): UserView => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  clientIds: u.role === 'member' || u.role === 'viewer' ? u.clientIds : [],
+  disabled: u.disabledAt !== null,
+  createdAt: u.createdAt,
+});
+export const presentInvite = (i: InviteRecord): InviteView => ({ id: i.id, role: i.role, clientIds: i.clientIds, createdAt: i.createdAt, expiresAt: i.expiresAt });
+
+/** The dashboard's pages for the links: the hash keeps the token out of every server log. */
+export const inviteUrl = (base: string, token: string) => `${base.replace(/\/+$/, '')}/#/invite/${token}`;
+export const resetUrl = (base: string, token: string) => `${base.replace(/\/+$/, '')}/#/reset/${token}`;
+
+function ownersOnly(by: UserManager): void {
+  if (by.session && !managesUsers(by.session.role)) throw new AppError('forbidden', 'Only owners manage users');
+}
+
+function linkBase(by: UserManager): string {
+  if (!by.base) throw new AppError('invalid_input', 'No public URL to build the link with: pass --public-url or set IMGAPI_PUBLIC_URL');
+  return by.base;
+}
+
+/** Dashboard users and their roles: the use cases of /api/v1/users and `imgapi user`. */
+export function usersApi(services: Pick<ApiServices, 'users'>) {
+  const { users } = services;
+  return {
+    async list(by: UserManager) {
+      ownersOnly(by);
+      const [items, invites] = await Promise.all([users.list(), users.pendingInvites()]);
+      return { items: items.map(presentUser), invites: invites.map(presentInvite) };
+    },
+    async create(by: UserManager, input: { username: string; password: string; role?: UserRecord['role']; clientIds?: readonly string[] }) {
+      ownersOnly(by);
+      return presentUser(await users.create(input));
+    },
+    async invite(by: UserManager, input: Static<typeof InviteBody>) {
+      ownersOnly(by);
+      const base = linkBase(by);
+      const { invite, token } = await users.invite({ role: input.role, clientIds: input.clientIds ?? [], createdBy: by.session?.userId ?? null });
+      return { invite: presentInvite(invite), url: inviteUrl(base, token), expiresAt: invite.expiresAt };
+    },
+    async withdrawInvite(by: UserManager, id: string) {
+      ownersOnly(by);
+      await users.withdrawInvite(id);
+    },
+    async change(by: UserManager, userId: string, patch: Static<typeof UserPatch>) {
+      ownersOnly(by);
+      return presentUser(await users.change(userId, patch, by.session?.userId ?? null));
+    },
+    async grant(by: UserManager, userId: string, clientId: string) {
+      ownersOnly(by);
+      return presentUser(await users.grant(userId, clientId));
+    },
+    async revoke(by: UserManager, userId: string, clientId: string) {
+      ownersOnly(by);
+      return presentUser(await users.revoke(userId, clientId));
+    },
+    async issueReset(by: UserManager, userId: string) {
+      ownersOnly(by);
+      const base = linkBase(by);
+      const { token, expiresAt } = await users.issueReset(userId);
+      return { url: resetUrl(base, token), expiresAt };
+    },
+    /** Anyone logged in, for themselves: needs the current password; their other sessions end. */
+    async changeOwnPassword(by: UserManager, body: Static<typeof ChangePasswordBody>) {
+      if (!by.session) throw new AppError('unauthorized', 'Log in first');
+      await users.changePassword(by.session.userId, body.currentPassword, body.newPassword, by.session.tokenHash);
+    },
+    /** From the link, without a session. */
+    async acceptInvite(body: Static<typeof AcceptInviteBody>) {
+      const user = await users.acceptInvite(body.token, body.username, body.password);
+      return { username: user.username, role: user.role };
+    },
+    async acceptReset(body: Static<typeof AcceptResetBody>) {
+      const user = await users.acceptReset(body.token, body.password);
+      return { username: user.username, role: user.role };
+    },
+  };
+}
