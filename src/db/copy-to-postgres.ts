@@ -8,8 +8,12 @@ import type { SQL } from 'bun';
  */
 const TABLES = [
   { name: 'clients', key: 'id', order: 'created_at, id', compared: ['signing_secret', 'previous_signing_secret', 'previous_secret_valid_until'] },
-  { name: 'users', key: 'id', order: 'created_at, id', compared: ['password_hash'] },
+  { name: 'users', key: 'id', order: 'created_at, id', compared: ['password_hash', 'role', 'disabled_at'] },
   { name: 'sessions', key: 'token_hash', order: 'token_hash', compared: [] },
+  // The clients granted to members and viewers; invitations and reset links (hashed) still pending work after the move.
+  { name: 'user_clients', key: 'user_id, client_id', order: 'user_id, client_id', compared: [] },
+  { name: 'invites', key: 'id', order: 'created_at, id', compared: ['token_hash', 'used_at'] },
+  { name: 'password_resets', key: 'token_hash', order: 'created_at, token_hash', compared: ['used_at'] },
   { name: 'api_keys', key: 'id', order: 'created_at, id', compared: ['key_hash'] },
   // A parent's path is a prefix of its children's, so it sorts (and is inserted) first.
   { name: 'folders', key: 'id', order: 'path', compared: ['path'] },
@@ -85,7 +89,7 @@ export async function copyRowsToPostgres(db: Database, sql: SQL): Promise<TableR
       const update = columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
       for (let i = 0; i < rows.length; i += BATCH) {
         await tx`INSERT INTO ${tx(table.name)} ${tx(rows.slice(i, i + BATCH))}
-          ON CONFLICT (${tx.unsafe(keys.map((k) => `"${k}"`).join(', '))}) DO UPDATE SET ${tx.unsafe(update)}`;
+          ON CONFLICT (${tx.unsafe(keys.map((k) => `"${k}"`).join(', '))}) ${tx.unsafe(update ? `DO UPDATE SET ${update}` : 'DO NOTHING')}`;
       }
     }
     // The audit log's sequence continues after the copied entries, or the nodes' first entries would clash with them.

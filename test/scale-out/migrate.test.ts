@@ -8,6 +8,7 @@ import { apiRequest, fileForm } from '../helpers/api';
 import { runCli, spawnServe } from '../helpers/cli';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { freshDatabase } from '../helpers/postgres';
+import { logInCookie, sessionRequest } from '../helpers/sessions';
 import { startBucket, type TestBucket } from '../helpers/s3';
 
 /**
@@ -56,6 +57,12 @@ beforeAll(async () => {
     // Added last, so no change of the setup queues a purge to it.
     const target = await api(node.url, 'POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'zone-m', apiToken: 'cf-token-migrated', apiBase: 'https://93.184.215.14/client/v4' });
     expect(target.status).toBe(201);
+    // Users with roles: a member granted the client (by invitation), and an invitation still pending.
+    const owner = await logInCookie(node.url, 'admin', password);
+    const invite = await sessionRequest(node.url, owner, null, 'POST', '/api/v1/users/invites', { role: 'member', clientIds: ['default'] });
+    const token = /#\/invite\/(\S+)$/.exec(invite.json.url)![1];
+    expect((await sessionRequest(node.url, null, null, 'POST', '/api/v1/users/invites/accept', { token, username: 'mia', password: 'mia password' })).status).toBe(201);
+    expect((await sessionRequest(node.url, owner, null, 'POST', '/api/v1/users/invites', { role: 'viewer' })).status).toBe(201);
   } finally {
     await node.stop();
   }
@@ -75,7 +82,7 @@ describe('imgapi migrate', () => {
     const report = JSON.parse(first.stdout);
     expect(report.ok).toBe(true);
     const rows = Object.fromEntries(report.tables.map((t: { table: string; source: number; verified: number }) => [t.table, [t.source, t.verified]]));
-    expect(rows).toMatchObject({ clients: [1, 1], users: [1, 1], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1], purge_targets: [1, 1], audit_log: [10, 10] });
+    expect(rows).toMatchObject({ clients: [1, 1], users: [2, 2], user_clients: [1, 1], invites: [2, 2], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1], purge_targets: [1, 1], audit_log: [10, 10] });
     expect(report.originals).toMatchObject({ total: 4, copied: 4, skipped: 0, verified: 4, failures: [] });
 
     // An interrupted copy (one original missing in the bucket) resumes: only it is sent again.
@@ -125,6 +132,11 @@ describe('imgapi migrate', () => {
         body: JSON.stringify({ username: 'admin', password }),
       });
       expect(login.status).toBe(200);
+      // The member keeps their role and client; the pending invitation is still listed.
+      const mia = await logInCookie(node.url, 'mia', 'mia password');
+      expect((await sessionRequest(node.url, mia, null, 'GET', '/auth/me')).json).toEqual({ username: 'mia', role: 'member', clientIds: ['default'] });
+      const owner = await logInCookie(node.url, 'admin', password);
+      expect((await sessionRequest(node.url, owner, null, 'GET', '/api/v1/users')).json.invites.map((i: { role: string }) => i.role)).toEqual(['viewer']);
     } finally {
       await node.stop();
     }
