@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import pkg from '../package.json' with { type: 'json' };
 import { ConfigError } from '../src/config';
 import { AppError } from '../src/core/errors';
+import { registerAudit } from './commands/audit';
 import { registerBackup } from './commands/backup';
 import { registerClient } from './commands/client';
 import { registerDoctor } from './commands/doctor';
@@ -38,7 +39,7 @@ const program = addGlobalOptions(
 
 for (const register of [
   registerServe, registerInit, registerLogin, registerClient, registerKey, registerUser, registerUpload,
-  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate, registerBackup, registerUsage,
+  registerSign, registerPreset, registerPurgeTarget, registerWebhook, registerFolder, registerImage, registerTrash, registerExport, registerSync, registerWatch, registerDoctor, registerMigrate, registerBackup, registerUsage, registerAudit,
 ]) {
   register(program);
 }

@@ -15,6 +15,7 @@ export function createLocalBackend(core: Core, clientId: string): Backend {
 
   return {
     mode: 'local',
+    listAudit: (query) => api.audit.list({ visibleClients: null }, query),
     usage: (query) => api.usage.get(caller, query),
     quotas: () => api.quotas.status(caller),
     async setQuotas(patch) {

@@ -14,6 +14,8 @@ type Env = Record<string, string | undefined>;
  */
 export interface Lifetime {
   longRunning?: boolean;
+  /** The command reads across clients (`audit`): local mode needs no client, and --client is its filter. */
+  acrossClients?: boolean;
 }
 
 /** Local mode's client: --client / IMGAPI_CLIENT, else `default`, else the only one there is. */
@@ -52,7 +54,8 @@ export async function openBackend(options: GlobalOptions, env: Env = process.env
     if (lifetime.longRunning) await ctx.hearOthers();
     // Remote mode never loads the API's use cases (nor Elysia's schema builder with them).
     const { createLocalBackend } = await import('./local');
-    return createLocalBackend(ctx, await chooseClient(ctx, options.client ?? env.IMGAPI_CLIENT));
+    const clientId = lifetime.acrossClients ? (options.client ?? 'default') : await chooseClient(ctx, options.client ?? env.IMGAPI_CLIENT);
+    return createLocalBackend(ctx, clientId);
   } catch (error) {
     await ctx.close();
     throw error;

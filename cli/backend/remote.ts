@@ -25,6 +25,7 @@ export function createRemoteBackend(options: { url: string; apiKey: string }): B
 
   return {
     mode: 'remote',
+    listAudit: (query) => unwrap(v1.audit.get({ query })),
     usage: (query) => unwrap(v1.usage.get({ query })),
     quotas: () => unwrap(v1.quotas.get()),
     setQuotas: async () => {

@@ -7,6 +7,7 @@ import type { SignBody, SignedUrl } from '../../src/api/sign';
 import type { RotatedSecret, RotateSecretBody } from '../../src/api/signing-secret';
 import type { EmbedQuery, EmbedView } from '../../src/api/embed';
 import type { BulkBody, BulkResults } from '../../src/api/bulk-images';
+import type { AuditPage, AuditQuery } from '../../src/api/audit';
 import type { TrashPage, TrashQuery } from '../../src/api/trash';
 import type { UsageQuery, UsageView } from '../../src/api/usage';
 import type { QuotaStatus } from '../../src/api/quotas';
@@ -17,6 +18,7 @@ import type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView } fro
 
 export type { CreatedWebhook, CreateWebhookBody, DeliveryView, WebhookView };
 export type { BulkBody, BulkResult, BulkResults };
+export type { AuditPage, AuditQuery };
 export type { TrashPage, TrashQuery };
 export type { UsageQuery, UsageView };
 
@@ -54,6 +56,8 @@ export const toWireQuery = (q: ListImagesQuery): WireQuery => ({
  */
 export interface Backend {
   readonly mode: 'local' | 'remote';
+  /** The audit log (`GET /audit`): local mode every client's (the machine's operator), remote mode the key's client's. */
+  listAudit(query: AuditQuery): Promise<AuditPage>;
   /** What the client stores and its traffic per UTC day (`GET /usage`). */
   usage(query: UsageQuery): Promise<UsageView>;
   /** The client's limits and what it stores now (`GET /quotas`). */
