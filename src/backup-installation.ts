@@ -7,7 +7,7 @@ import { AppError } from './core/errors';
 import { newId } from './core/ids';
 import type { BlobStore } from './core/ports';
 import { createPostgresSnapshotter } from './db/postgres-snapshot';
-import { checkEmptyDatabase, restorePostgresDump } from './db/postgres-restore';
+import { checkEmptyDatabase, checkPostgresDump, restorePostgresDump } from './db/postgres-restore';
 import { createSqliteSnapshotter } from './db/sqlite-snapshot';
 import type { BackupTarget } from './storage/backup-target';
 import { createFsBlobStore } from './storage/fs-blob-store';
@@ -74,6 +74,7 @@ export async function restoreInstallation(installation: Installation, target: Ba
     dir: target.dir,
     originals,
     databaseKind: databaseUrl ? 'postgresql' : 'sqlite',
+    checkDatabase: databaseUrl ? checkPostgresDump : undefined,
     writeDatabase: databaseUrl ? (dump) => restorePostgresDump(databaseUrl, dump) : (data) => writeSqliteFile(dataDir, data),
   });
 }

@@ -1,15 +1,15 @@
 import { AppError } from '../core/errors';
 
 /**
- * Runs a PostgreSQL client tool (pg_dump, pg_restore) from PATH against `databaseUrl`. The
+ * Runs a PostgreSQL client tool (pg_dump, pg_restore) from PATH against `databaseUrl` (if any). The
  * password goes in PGPASSWORD, not the command line, where any user of the host could read it
  * in the process list. Returns what the tool wrote to stdout.
  */
-export async function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], databaseUrl: string, stdin?: Uint8Array): Promise<Uint8Array> {
-  const { url, password } = withoutPassword(databaseUrl);
+export async function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], databaseUrl: string | null, stdin?: Uint8Array): Promise<Uint8Array> {
+  const { url, password } = databaseUrl ? withoutPassword(databaseUrl) : { url: null, password: null };
   let child;
   try {
-    child = Bun.spawn([tool, ...args, `--dbname=${url}`], {
+    child = Bun.spawn([tool, ...args, ...(url ? [`--dbname=${url}`] : [])], {
       stdin: stdin ?? 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',

@@ -27,3 +27,8 @@ export async function checkEmptyDatabase(databaseUrl: string): Promise<void> {
 export async function restorePostgresDump(databaseUrl: string, dump: Uint8Array): Promise<void> {
   await runPgTool('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges'], databaseUrl, dump);
 }
+
+/** `pg_restore --list` reads the archive's table of contents: no tool, or one too old for the dump, shows here. */
+export async function checkPostgresDump(dump: Uint8Array): Promise<void> {
+  await runPgTool('pg_restore', ['--list'], null, dump);
+}

@@ -231,3 +231,19 @@ test('a dump that fails fails the backup and writes no manifest', async () => {
   await expect(runBackup({ dir, metadata: failing, originals })).rejects.toThrow(/permission denied/);
   expect(dir.files.has('manifest.json')).toBe(false);
 });
+
+test('a database copy the target cannot take (checkDatabase throws) is refused before any original is written', async () => {
+  const { dir } = await oneOriginalBackup();
+  const target = memoryStore();
+  const restore = restoreBackup({
+    dir,
+    originals: target,
+    databaseKind: 'sqlite',
+    checkDatabase: async () => {
+      throw new Error('pg_restore is not on PATH');
+    },
+    writeDatabase: async () => {},
+  });
+  await expect(restore).rejects.toThrow(/pg_restore is not on PATH/);
+  expect(target.blobs.size).toBe(0);
+});

@@ -97,6 +97,13 @@ test('into a directory: a second backup writes no original again; --verify; rest
   expect((await check`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)[0].n).toBe(0);
   await check.close();
 
+  // Without pg_restore: refused before any original is written, so the same target takes the next try.
+  const withoutTools = { IMGAPI_DATABASE_URL: emptyDatabase, IMGAPI_STORAGE_URL: bucket.storageUrl('untouched') };
+  const noRestoreTool = await cli(['restore', dir, '--data', join(work, 'never')], { ...withoutTools, PATH: '/nonexistent' });
+  expect([noRestoreTool.code, noRestoreTool.stderr]).toEqual([1, expect.stringContaining('pg_restore is not on PATH')]);
+  const listing = (prefix: string) => fetch(`${bucket.endpoint}/${bucket.bucket}?list-type=2&prefix=${prefix}`).then((r) => r.text());
+  expect([(await listing('live/')).includes('<Key>'), (await listing('untouched/')).includes('<Key>')]).toEqual([true, false]);
+
   // A PostgreSQL backup into a SQLite data directory: refused, nothing written.
   const intoSqlite = await cli(['restore', dir, '--data', join(work, 'sqlite')], {});
   expect([intoSqlite.code, intoSqlite.stderr]).toEqual([1, expect.stringContaining('holds a postgresql database')]);

@@ -19,6 +19,8 @@ export async function restoreBackup(deps: {
   originals: BlobStore;
   /** What the target installation runs on: a backup of the other kind is refused before anything is written. */
   databaseKind: DatabaseKind;
+  /** Throws when `writeDatabase` could not take this copy (a tool missing or too old), before any original is written. */
+  checkDatabase?(data: Uint8Array): Promise<void>;
   writeDatabase(data: Uint8Array): Promise<void>;
 }): Promise<RestoreReport> {
   const { dir, originals } = deps;
@@ -31,6 +33,12 @@ export async function restoreBackup(deps: {
     const needs = manifest.database.kind === 'postgresql' ? 'with IMGAPI_DATABASE_URL naming an empty PostgreSQL database' : 'without IMGAPI_DATABASE_URL (then `imgapi migrate` copies it into PostgreSQL)';
     throw new AppError('invalid_input', `The backup holds a ${manifest.database.kind} database; restore it ${needs}. Nothing was restored`);
   }
+  const database = await dir.read(manifest.database.path);
+  const databaseEntry = manifest.files.find((file) => file.path === manifest.database.path)!;
+  if (!database || sha256(database) !== databaseEntry.sha256) {
+    throw new AppError('invalid_input', `${manifest.database.path} changed during the restore; nothing was restored`);
+  }
+  await deps.checkDatabase?.(database);
   let bytes = 0;
   for (const [key, hash] of Object.entries(manifest.originals)) {
     const data = await dir.read(blobPath(hash));
@@ -38,8 +46,6 @@ export async function restoreBackup(deps: {
     await originals.put(key, data);
     bytes += data.byteLength;
   }
-  const database = await dir.read(manifest.database.path);
-  if (!database) throw new AppError('invalid_input', `${manifest.database.path} vanished during the restore`);
   await deps.writeDatabase(database);
   return { originals: Object.keys(manifest.originals).length, bytes };
 }
