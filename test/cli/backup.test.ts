@@ -122,6 +122,10 @@ describe('imgapi backup and restore', () => {
     }
     expect(existsSync(join(work, 'never'))).toBe(false);
     expect(readdirSync(process.cwd()).some((name) => /^(https?|gs|s3):?$/.test(name))).toBe(false);
+    // A bucket that does not exist: the service's answer, exit 1, no credentials shown.
+    const noBucket = await cli(['backup', `s3://no-such-bucket/p?endpoint=${endpoint}&region=us-east-1`, '--data', server!.dataDir], keys);
+    expect([noBucket.code, noBucket.stderr]).toEqual([1, expect.stringContaining('The object store failed')]);
+    expect(noBucket.stderr).not.toContain('S3RVER');
     // The data directory itself is no place for its backup.
     const intoItself = await cli(['backup', server!.dataDir, '--data', server!.dataDir]);
     expect([intoItself.code, intoItself.stderr]).toEqual([1, expect.stringContaining('is the data directory itself')]);
