@@ -79,7 +79,7 @@ export function storedGuard(quotas: Quotas, change: { images: number; bytesBefor
   if ((maxImages === null || change.images === 0) && (maxBytes === null || !grows)) return undefined;
   return (after) => {
     if (maxImages !== null && change.images > 0 && after.images > maxImages) {
-      throw quotaExceeded(`This client's image limit (${maxImages.toLocaleString('en-US')}) is reached; delete images (and empty the trash of them) or ask an admin to raise it`);
+      throw quotaExceeded(`This client's image limit (${maxImages.toLocaleString('en-US')}) is reached; delete images or ask an owner or admin to raise it`);
     }
     if (maxBytes !== null && grows && after.bytes > maxBytes) {
       const before = after.bytes - (change.bytesAfter - change.bytesBefore);

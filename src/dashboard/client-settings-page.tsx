@@ -5,6 +5,7 @@ import { confirmDialog } from './confirm-dialog';
 import { PurgeTargetsSection } from './purge-targets-section';
 import { SecretBox } from './secret-box';
 import { UsageCard } from './usage-card';
+import { QuotaCard } from './quota-card';
 import { WebhooksSection } from './webhooks-page';
 
 /** The grace choices: how long URLs signed with the current secret keep working after a rotation. */
@@ -89,6 +90,7 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
     <div class="page settings-page">
       {client && <ClientCard key={`${client.id}:${client.name}`} client={client} {...card} />}
       <UsageCard />
+      {client && <QuotaCard clientId={client.id} />}
       <section class="card" aria-labelledby="signing-heading">
         <h2 id="signing-heading">Client settings</h2>
         <h3>URL-signing secret</h3>
