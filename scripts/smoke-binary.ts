@@ -25,8 +25,12 @@ const binary = join(dir, 'imgapi');
 copyFileSync(source, binary);
 const env: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: home, IMGAPI_LOG: 'off' };
 
+// A failure stops any `serve` still running: exiting alone would leave it behind, orphaned.
+const servers = new Set<{ kill(): void }>();
+
 function fail(message: string): never {
   console.error(`smoke: ${message}`);
+  for (const server of servers) server.kill();
   rmSync(dir, { recursive: true, force: true });
   process.exit(1);
 }
@@ -46,6 +50,8 @@ function run(args: string[]) {
 async function startServe() {
   const started = performance.now();
   const proc = Bun.spawn([...prefix, binary, 'serve', '--port', '0'], { cwd: dir, env, stdout: 'pipe', stderr: 'inherit' });
+  servers.add(proc);
+  void proc.exited.then(() => servers.delete(proc));
   const reader = proc.stdout.getReader();
   let text = '';
   let match: RegExpExecArray | null = null;
