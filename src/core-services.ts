@@ -81,7 +81,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
   /** What each change writes to the outbox in its own transaction. */
   const outbox = changeOutbox([purgeTargets.subscriber, webhookSubscriber]);
   const folders = createFolderService({ repos, stores, feed, now, maxFolders: config.maxFolders, outbox, trash: { stamp: () => trash.stamp() } });
-  const trash = createTrash({ repos, feed, folders, stores, now, retentionMs: trashRetentionMs(config.trashDays), outbox, audit });
+  const trash = createTrash({ repos, feed, folders, stores, now, retentionMs: trashRetentionMs(config.trashDays), outbox, audit, quotas });
   const enqueued = new Set<() => void>();
   // Traffic counted in memory, written by the flusher: every few seconds on a server (started
   // by its context), once at close for a command.

@@ -360,7 +360,8 @@ export interface TrashRepository {
   /** Newest trashed first. */
   list(clientId: string, limit: number, offset: number): Promise<{ items: TrashedImage[]; total: number }>;
   /** Puts `image` back as an image row and drops its trash row in one transaction; false when it is no longer in the trash. */
-  restore(image: ImageRecord, outbox?: readonly OutboxMessage[]): Promise<boolean>;
+  /** `guard`: as for an image insert (a restore counts against the client's image and byte limits). */
+  restore(image: ImageRecord, outbox?: readonly OutboxMessage[], guard?: StoredGuard): Promise<boolean>;
   /** Drops the trash row (the image is gone for good); false when it is no longer there. */
   remove(clientId: string, id: string, outbox?: readonly OutboxMessage[]): Promise<boolean>;
   /** Trashed images of every client due for purging at `now`, soonest first. */

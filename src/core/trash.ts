@@ -1,6 +1,7 @@
 import { noChangeOutbox, type ChangeSubscriber } from './outbox/change-events';
 import type { ChangeFeed } from './change-feed';
 import { conflict, invalid, notFound } from './errors';
+import { storedGuard, type QuotaService } from './quotas';
 import type { FolderService } from './folders';
 import { removeImageFiles, type MediaStores } from './media-store';
 import { MAX_PAGE_SIZE } from './paging';
@@ -25,6 +26,8 @@ export interface TrashDeps {
   outbox?: ChangeSubscriber;
   /** Where the expiry job records what it deleted. */
   audit?: Pick<AuditLog, 'record'>;
+  /** A restore counts as an upload against the client's image and byte limits (403 quota_exceeded). */
+  quotas?: Pick<QuotaService, 'of'>;
 }
 
 /**
@@ -96,7 +99,9 @@ export function createTrash(deps: TrashDeps) {
       const folder = kept ?? (await deps.folders.ensure(clientId, image.folderPath)).folder;
       const restored: ImageRecord = { ...image, folderId: folder?.id ?? null, folderPath: folder?.path ?? '' };
       const messages = outbox({ type: 'image.restored', clientId, at: now(), image: restored });
-      if (!(await repos.trash.restore(restored, messages))) throw notFound('Image');
+      const quotas = await deps.quotas?.of(clientId);
+      const guard = quotas && storedGuard(quotas, { images: 1, bytesBefore: 0, bytesAfter: image.bytes });
+      if (!(await repos.trash.restore(restored, messages, guard))) throw notFound('Image');
       await changed(restored);
       return restored;
     },

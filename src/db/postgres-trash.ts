@@ -3,6 +3,8 @@ import type { OutboxMessage, OutboxWrite } from '../core/outbox/ports';
 import type { ImageRecord, TrashRepository, TrashStamp } from '../core/ports';
 import { writeOutbox } from './postgres-outbox';
 import { insertImageRow } from './postgres-images';
+import { lockClientQuota, storedTotals } from './postgres-quotas';
+import type { StoredGuard } from '../core/quotas';
 import { IMAGE_SELECT, toImage, type ImageCounts, type ImageRow } from './rows';
 import { toTrashed, trashedRef, type TrashRow } from './trash-rows';
 
@@ -50,9 +52,11 @@ export function createPostgresTrashRepository(sql: SQL, counts: ImageCounts): Tr
         ORDER BY trashed_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`;
       return { items: rows.map(toTrashed), total: count!.n };
     },
-    async restore(image: ImageRecord, outbox: readonly OutboxMessage[] = []) {
+    async restore(image: ImageRecord, outbox: readonly OutboxMessage[] = [], guard?: StoredGuard) {
       const restored = await take(image.clientId, image.id, async (tx) => {
+        if (guard) await lockClientQuota(tx, image.clientId);
         await insertImageRow(tx, image);
+        if (guard) guard(await storedTotals(tx, image.clientId));
         await writeOutbox(tx, outbox);
       });
       counts.changed(image.clientId);

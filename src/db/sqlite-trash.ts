@@ -3,6 +3,8 @@ import type { ImageRecord, TrashRepository, TrashStamp } from '../core/ports';
 import type { OutboxMessage, OutboxWrite } from '../core/outbox/ports';
 import { writeOutbox } from './sqlite-outbox';
 import { insertImageRow } from './sqlite-images';
+import { storedTotals } from './sqlite-quotas';
+import type { StoredGuard } from '../core/quotas';
 import { IMAGE_SELECT, toImage, type ImageCounts, type ImageRow } from './rows';
 import { TRASH_COLUMNS, toTrashed, trashedRef, type TrashRow } from './trash-rows';
 
@@ -26,9 +28,10 @@ export function createSqliteTrashRepository(db: Database, counts: ImageCounts): 
     return image;
   });
 
-  const restore = db.transaction((image: ImageRecord, outbox: readonly OutboxMessage[]) => {
+  const restore = db.transaction((image: ImageRecord, outbox: readonly OutboxMessage[], guard?: StoredGuard) => {
     if (db.query('DELETE FROM trashed_images WHERE client_id = ? AND id = ?').run(image.clientId, image.id).changes === 0) return false;
     insertImageRow(db, image);
+    guard?.(storedTotals(db, image.clientId));
     writeOutbox(db, outbox);
     return true;
   });
@@ -59,8 +62,9 @@ export function createSqliteTrashRepository(db: Database, counts: ImageCounts): 
         .map(toTrashed);
       return { items, total };
     },
-    async restore(image, outbox = []) {
-      const restored = restore(image, outbox);
+    async restore(image, outbox = [], guard) {
+      // Quota-checked: the write lock at once, as for uploads (see sqlite-images.ts).
+      const restored = guard ? restore.immediate(image, outbox, guard) : restore(image, outbox);
       counts.changed(image.clientId);
       return restored;
     },

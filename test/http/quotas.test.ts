@@ -174,6 +174,18 @@ for (const [backend, env] of backends) {
       expect((await fetch(url('w_103'))).status).toBe(200);
     });
 
+    test('a restore from the trash counts as an upload: past the image limit it is 403 and the image stays in the trash', async () => {
+      const id = (await s.upload(await jpeg(70, 50), 'trashed.jpg')).json.id as string;
+      expect((await s.api('DELETE', `/images/${id}`)).status).toBe(204);
+      await setQuotas({ maxImages: await total(s) });
+      const refused = await s.api('POST', `/images/${id}/restore`);
+      expectQuotaError(refused, /image limit/);
+      expect((await s.api('GET', `/images/${id}`)).status).toBe(404);
+      expect((await s.api('GET', '/trash')).json.items.map((t: { image?: { id: string }; id?: string }) => t.image?.id ?? t.id)).toContain(id);
+      await clear();
+      expect((await s.api('POST', `/images/${id}/restore`)).status).toBe(200);
+    });
+
     test('GET /quotas: the limits (null: none) and what the client stores now', async () => {
       await setQuotas({ maxImages: 500, maxUploadBytes: 10_000_000 });
       const { status, json } = await s.api('GET', '/quotas');
