@@ -2,6 +2,7 @@ import { t, type Static } from 'elysia';
 import { AppError } from '../core/errors';
 import type { InviteRecord, UserRecord } from '../core/ports';
 import { managesUsers, type SessionUser } from '../core/roles';
+import type { AuditAction } from '../core/audit/actions';
 import type { Actor, ApiServices } from './services';
 
 export const Role = t.Union(
@@ -95,8 +96,12 @@ function linkBase(by: UserManager): string {
 }
 
 /** Dashboard users and their roles: the use cases of /api/v1/users and `imgapi user`. */
-export function usersApi(services: Pick<ApiServices, 'users'>) {
+export function usersApi(services: Pick<ApiServices, 'users' | 'audit'>) {
   const { users } = services;
+  /** Users are installation-wide (clientId null) but for a grant of one client. Never a password, token or link. */
+  const audit = (by: Pick<UserManager, 'actor' | 'address'>, action: AuditAction, target: { id: string; name: string | null }, clientId: string | null = null) =>
+    services.audit.record({ actor: by.actor, clientId, action, target, address: by.address });
+  const named = (user: UserView) => ({ id: user.id, name: user.username });
   return {
     async list(by: UserManager) {
       ownersOnly(by);
@@ -105,48 +110,68 @@ export function usersApi(services: Pick<ApiServices, 'users'>) {
     },
     async create(by: UserManager, input: { username: string; password: string; role?: UserRecord['role']; clientIds?: readonly string[] }) {
       ownersOnly(by);
-      return presentUser(await users.create(input));
+      const user = presentUser(await users.create(input));
+      await audit(by, 'user.create', named(user));
+      return user;
     },
     async invite(by: UserManager, input: Static<typeof InviteBody>) {
       ownersOnly(by);
       const base = linkBase(by);
       const { invite, token } = await users.invite({ role: input.role, clientIds: input.clientIds ?? [], createdBy: by.session?.userId ?? null });
+      await audit(by, 'user.invite', { id: invite.id, name: invite.role });
       return { invite: presentInvite(invite), url: inviteUrl(base, token), expiresAt: invite.expiresAt };
     },
     async withdrawInvite(by: UserManager, id: string) {
       ownersOnly(by);
       await users.withdrawInvite(id);
+      await audit(by, 'user.uninvite', { id, name: null });
     },
     async change(by: UserManager, userId: string, patch: Static<typeof UserPatch>) {
       ownersOnly(by);
-      return presentUser(await users.change(userId, patch, by.session?.userId ?? null));
+      const user = presentUser(await users.change(userId, patch, by.session?.userId ?? null));
+      const actions: AuditAction[] = [];
+      if (patch.role !== undefined) actions.push('user.role');
+      if (patch.clientIds !== undefined) actions.push('user.grant');
+      if (patch.disabled !== undefined) actions.push(patch.disabled ? 'user.disable' : 'user.enable');
+      for (const action of actions) await audit(by, action, named(user));
+      return user;
     },
     async grant(by: UserManager, userId: string, clientId: string) {
       ownersOnly(by);
-      return presentUser(await users.grant(userId, clientId));
+      const user = presentUser(await users.grant(userId, clientId));
+      await audit(by, 'user.grant', named(user), clientId);
+      return user;
     },
     async revoke(by: UserManager, userId: string, clientId: string) {
       ownersOnly(by);
-      return presentUser(await users.revoke(userId, clientId));
+      const user = presentUser(await users.revoke(userId, clientId));
+      await audit(by, 'user.ungrant', named(user), clientId);
+      return user;
     },
     async issueReset(by: UserManager, userId: string) {
       ownersOnly(by);
       const base = linkBase(by);
       const { token, expiresAt } = await users.issueReset(userId);
+      await audit(by, 'user.reset', { id: userId, name: (await users.list()).find((u) => u.id === userId)?.username ?? null });
       return { url: resetUrl(base, token), expiresAt };
     },
     /** Anyone logged in, for themselves: needs the current password; their other sessions end. */
     async changeOwnPassword(by: UserManager, body: Static<typeof ChangePasswordBody>) {
       if (!by.session) throw new AppError('unauthorized', 'Log in first');
       await users.changePassword(by.session.userId, body.currentPassword, body.newPassword, by.session.tokenHash);
+      await audit(by, 'user.password', { id: by.session.userId, name: by.session.username });
     },
     /** From the link, without a session. */
-    async acceptInvite(body: Static<typeof AcceptInviteBody>) {
+    async acceptInvite(body: Static<typeof AcceptInviteBody>, from: { address: string | null } = { address: null }) {
       const user = await users.acceptInvite(body.token, body.username, body.password);
+      const self = { kind: 'user' as const, id: user.id, name: user.username };
+      await audit({ actor: self, address: from.address }, 'user.create', { id: user.id, name: user.username });
       return { username: user.username, role: user.role };
     },
-    async acceptReset(body: Static<typeof AcceptResetBody>) {
+    async acceptReset(body: Static<typeof AcceptResetBody>, from: { address: string | null } = { address: null }) {
       const user = await users.acceptReset(body.token, body.password);
+      const self = { kind: 'user' as const, id: user.id, name: user.username };
+      await audit({ actor: self, address: from.address }, 'user.password', { id: user.id, name: user.username });
       return { username: user.username, role: user.role };
     },
   };

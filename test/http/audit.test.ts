@@ -184,6 +184,78 @@ describe.each(backends)('audit log on $name', (backend) => {
     expect((await s.api('GET', '/audit', undefined, 'isk_unknown')).status).toBe(401);
   });
 
+  test('users: invite, accept, role, grants, disable, reset and passwords recorded (installation-wide but for one client\'s grant); a member reads only the clients granted', async () => {
+    const bobPassword = 'bob secret password 1';
+    const newPassword = 'bob secret password 2';
+    const alicePassword = 'alice new secret password';
+    secrets.push(bobPassword, newPassword, alicePassword);
+    const invited = await asUser(s, cookie, 'POST', '/users/invites', { role: 'member', clientIds: ['test'] });
+    expect(invited.status).toBe(201);
+    const inviteToken = invited.json.url.split('#/invite/')[1];
+    secrets.push(inviteToken);
+    const accepted = await fetch(`${s.url}/api/v1/users/invites/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: inviteToken, username: 'bob', password: bobPassword }),
+    });
+    expect(accepted.status).toBe(201);
+    const bob = (await asUser(s, cookie, 'GET', '/users')).json.items.find((u: any) => u.username === 'bob');
+
+    // Bob, a member granted `test`, reads that client's entries only: not blue's, not the users'.
+    const login = await fetch(`${s.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: s.url },
+      body: JSON.stringify({ username: 'bob', password: bobPassword }),
+    });
+    const bobCookie = `imgapi_session=${/imgapi_session=([^;]+)/.exec(login.headers.get('set-cookie')!)![1]}`;
+    const bobReads = (await asUser(s, bobCookie, 'GET', '/audit?pageSize=100')).json;
+    expect(bobReads.total).toBe((await s.api('GET', '/audit')).json.total);
+    expect(bobReads.items.every((e: any) => e.clientId === 'test')).toBe(true);
+    expect((await asUser(s, bobCookie, 'GET', '/audit?clientId=blue')).status).toBe(404);
+
+    expect((await asUser(s, cookie, 'PATCH', `/users/${bob.id}`, { role: 'viewer' })).status).toBe(200);
+    expect((await asUser(s, cookie, 'DELETE', `/users/${bob.id}/clients/test`)).status).toBe(200);
+    expect((await asUser(s, cookie, 'PUT', `/users/${bob.id}/clients/test`)).status).toBe(200);
+    expect((await asUser(s, cookie, 'PATCH', `/users/${bob.id}`, { disabled: true })).status).toBe(200);
+    expect((await asUser(s, cookie, 'PATCH', `/users/${bob.id}`, { disabled: false })).status).toBe(200);
+    const reset = await asUser(s, cookie, 'POST', `/users/${bob.id}/password-reset`);
+    expect(reset.status).toBe(201);
+    const resetToken = reset.json.url.split('#/reset/')[1];
+    secrets.push(resetToken);
+    const resetDone = await fetch(`${s.url}/api/v1/users/password-reset/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: resetToken, password: newPassword }),
+    });
+    expect(resetDone.status).toBe(200);
+    expect((await asUser(s, cookie, 'PUT', '/users/me/password', { currentPassword: PASSWORD, newPassword: alicePassword })).status).toBe(204);
+    const withdrawn = await asUser(s, cookie, 'POST', '/users/invites', { role: 'admin' });
+    secrets.push(withdrawn.json.url.split('#/invite/')[1]);
+    expect((await asUser(s, cookie, 'DELETE', `/users/invites/${withdrawn.json.invite.id}`)).status).toBe(204);
+
+    const entries = (await asUser(s, cookie, 'GET', '/audit?action=user&pageSize=100')).json.items.reverse();
+    const alice = { kind: 'user', id: expect.any(String), name: 'alice' };
+    const asBob = { kind: 'user', id: bob.id, name: 'bob' };
+    const named = { id: bob.id, name: 'bob' };
+    expect(entries.map((e: any) => [e.action, e.actor, e.clientId, e.target])).toEqual([
+      ['user.invite', alice, null, { id: invited.json.invite.id, name: 'member' }],
+      ['user.create', asBob, null, named],
+      ['user.role', alice, null, named],
+      ['user.ungrant', alice, 'test', named],
+      ['user.grant', alice, 'test', named],
+      ['user.disable', alice, null, named],
+      ['user.enable', alice, null, named],
+      ['user.reset', alice, null, named],
+      ['user.password', asBob, null, named],
+      ['user.password', alice, null, { id: alice.id, name: 'alice' }],
+      ['user.invite', alice, null, { id: withdrawn.json.invite.id, name: 'admin' }],
+      ['user.uninvite', alice, null, { id: withdrawn.json.invite.id, name: null }],
+    ]);
+    for (const e of entries) expect(e.address).toBe('127.0.0.1');
+    // Installation-wide entries are not a key's to read.
+    expect((await s.api('GET', '/audit?action=user.role')).json.total).toBe(0);
+  });
+
   test('no secret is stored or answered: keys, signing secrets, webhook and hook secrets, tokens, passwords', async () => {
     const url = s.ctx.config.databaseUrl;
     let rows: unknown[];

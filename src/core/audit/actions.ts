@@ -33,13 +33,20 @@ export const AUDIT_ACTIONS = [
   'client.delete',
   /** Quotas set or changed (owners and admins). */
   'client.quota',
+  /** Made by an owner or the CLI, or by accepting an invitation (actor: the new user). */
   'user.create',
   'user.invite',
+  /** A pending invitation withdrawn. */
+  'user.uninvite',
   'user.role',
+  /** Clients granted: one (clientId set) or the whole list replaced (clientId null). */
   'user.grant',
+  'user.ungrant',
   'user.disable',
   'user.enable',
+  /** A password-reset link issued (never the link). */
   'user.reset',
+  /** A password changed: by its user, or through a reset link. */
   'user.password',
   'user.delete',
 ] as const;

@@ -28,7 +28,7 @@ const linkRoutes = (api: Api, auth: AuthDeps) =>
     .onBeforeHandle(({ request, server }) => {
       auth.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
     })
-    .post('/invites/accept', async ({ body, status }) => status(201, await api.users.acceptInvite(body)), {
+    .post('/invites/accept', async ({ body, status, request, server }) => status(201, await api.users.acceptInvite(body, { address: server?.requestIP(request)?.address ?? null })), {
       body: AcceptInviteBody,
       response: { 201: Welcomed, ...apiErrors(404, 409, 410) },
       detail: {
@@ -39,7 +39,7 @@ const linkRoutes = (api: Api, auth: AuthDeps) =>
         security: [],
       },
     })
-    .post('/password-reset/accept', ({ body }) => api.users.acceptReset(body), {
+    .post('/password-reset/accept', ({ body, request, server }) => api.users.acceptReset(body, { address: server?.requestIP(request)?.address ?? null }), {
       body: AcceptResetBody,
       response: { 200: Welcomed, ...apiErrors(404, 409, 410) },
       detail: {
