@@ -247,3 +247,28 @@ test('a database copy the target cannot take (checkDatabase throws) is refused b
   await expect(restore).rejects.toThrow(/pg_restore is not on PATH/);
   expect(target.blobs.size).toBe(0);
 });
+
+test('a second backup reads from the source only keys new since the first; one whose content left the backup is read and written again', async () => {
+  const originals = memoryStore({ 'c/a/1': 'A', 'c/b/1': 'B', 'c/b/1.master': 'B-master', 'c/c/1': 'C' });
+  const reads: string[] = [];
+  const get = originals.get;
+  originals.get = async (key) => {
+    reads.push(key);
+    return get(key);
+  };
+  const dir = memoryDirectory();
+  let keys = ['c/a/1', 'c/b/1', 'c/c/1'];
+  const metadata: MetadataSnapshotter = { kind: 'sqlite', snapshot: async () => ({ keys, data: Promise.resolve(bytes(keys.join())), tool: 'test' }) };
+  await runBackup({ dir, metadata, originals });
+  reads.length = 0;
+
+  await originals.put('c/d/1', bytes('D'));
+  keys = [...keys, 'c/d/1'];
+  dir.files.delete(blobPath(sha256(bytes('C'))));
+  const report = await runBackup({ dir, metadata, originals });
+  expect(reads.sort()).toEqual(['c/c/1', 'c/c/1.master', 'c/d/1', 'c/d/1.master']);
+  expect(report).toMatchObject({ originals: 5, written: 2, kept: 3 });
+  const manifest = parseManifest(new TextDecoder().decode(dir.files.get('manifest.json')!));
+  expect(Object.keys(manifest.originals).sort()).toEqual(['c/a/1', 'c/b/1', 'c/b/1.master', 'c/c/1', 'c/d/1']);
+  expect((await verifyBackup(dir)).problems).toEqual([]);
+});

@@ -1,7 +1,7 @@
 import { masterKeyOf } from '../blob-keys';
 import { AppError } from '../errors';
 import type { BlobStore } from '../ports';
-import { blobPath, databasePath, MANIFEST, parseManifest, sha256, type BackupManifest } from './manifest';
+import { blobPath, databasePath, MANIFEST, MAX_MANIFEST_BYTES, parseManifest, sha256, type BackupManifest } from './manifest';
 import type { BackupDirectory, MetadataSnapshotter } from './ports';
 
 export interface BackupReport {
@@ -62,9 +62,26 @@ export async function runBackup(deps: {
     return hash;
   }
 
+  /** Content the backup holds already, at the size the previous manifest gave it: kept without reading the source. */
+  async function holds(content: { hash: string; size: number }): Promise<boolean> {
+    if (!stored.has(content.hash)) {
+      if ((await dir.size(blobPath(content.hash))) !== content.size) return false;
+      if (!stored.has(content.hash)) {
+        stored.set(content.hash, Promise.resolve());
+        known.set(content.hash, content.size);
+        report.kept++;
+      }
+    }
+    await stored.get(content.hash);
+    return true;
+  }
+
   // A key's content never changes (a new version gets a new key), so what one snapshot's pass
-  // copied stands for the next: a retry reads only the keys that are new since.
+  // copied stands for the next: a retry reads only the keys that are new since. For the same
+  // reason the previous backup's keys are not read again from the source (a bucket need not
+  // send every original every night): only keys new since that backup are.
   const copied = new Map<string, { original: string; master: string | null }>();
+  const before = await previousOriginals(dir);
   for (let snapshots = 1; snapshots <= maxSnapshots; snapshots++) {
     const snapshot = await metadata.snapshot();
     // Awaited below in every case; until then a failure must not count as unhandled.
@@ -77,6 +94,11 @@ export async function runBackup(deps: {
       while (next < keys.length) {
         const key = keys[next++]!;
         if (copied.has(key)) continue;
+        const earlier = before.get(key);
+        if (earlier && (await holds(earlier.original)) && (!earlier.master || (await holds(earlier.master)))) {
+          copied.set(key, { original: earlier.original.hash, master: earlier.master?.hash ?? null });
+          continue;
+        }
         // The master first: it is written before the original and deleted after it, so when the
         // original is still there afterwards, a master that was absent never existed.
         const master = await originals.get(masterKeyOf(key));
@@ -130,4 +152,32 @@ async function previousDatabase(dir: BackupDirectory): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+type Content = { hash: string; size: number };
+
+/** The previous manifest's originals (key → content, and its master's), if it parses; else none. */
+async function previousOriginals(dir: BackupDirectory): Promise<Map<string, { original: Content; master: Content | null }>> {
+  const found = new Map<string, { original: Content; master: Content | null }>();
+  if (((await dir.size(MANIFEST)) ?? Infinity) > MAX_MANIFEST_BYTES) return found;
+  const text = await dir.read(MANIFEST);
+  if (!text) return found;
+  let manifest: BackupManifest;
+  try {
+    manifest = parseManifest(new TextDecoder().decode(text));
+  } catch {
+    return found;
+  }
+  const sizes = new Map(manifest.files.map((file) => [file.sha256, file.size]));
+  const content = (hash: string | undefined): Content | null => (hash && sizes.has(hash) ? { hash, size: sizes.get(hash)! } : null);
+  for (const [key, hash] of Object.entries(manifest.originals)) {
+    const original = content(hash);
+    if (!original || key.endsWith('.master')) continue;
+    const masterHash = manifest.originals[masterKeyOf(key)];
+    const master = content(masterHash);
+    // A master the manifest names but does not list: not to be trusted, read the source again.
+    if (masterHash && !master) continue;
+    found.set(key, { original, master });
+  }
+  return found;
 }
