@@ -29,7 +29,7 @@ export function registerBackup(program: Command): void {
     .option('--verify', 'write nothing: re-read every file of the backup in <dir> and check it against its manifest')
     .addHelpText(
       'after',
-      '\nExamples:\n  imgapi backup /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup "s3://backups/imgapi?endpoint=https://s3.example.com&region=auto"\n  imgapi backup --verify /srv/backups/imgapi',
+      '\nExamples:\n  imgapi backup /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup "s3://backups/imgapi?endpoint=https://s3.example.com&region=auto"   # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n  imgapi backup --verify /srv/backups/imgapi',
     )
     .action(async (location: string, opts: { verify?: boolean }, cmd: Command) => {
       const options = globals(cmd);
