@@ -104,6 +104,15 @@ test('into a directory: a second backup writes no original again; --verify; rest
   const listing = (prefix: string) => fetch(`${bucket.endpoint}/${bucket.bucket}?list-type=2&prefix=${prefix}`).then((r) => r.text());
   expect([(await listing('live/')).includes('<Key>'), (await listing('untouched/')).includes('<Key>')]).toEqual([true, false]);
 
+  // Originals from the bucket restored into a data directory instead (PostgreSQL and files): every key, byte for byte.
+  const onDisk = join(work, 'on-disk');
+  const toFiles = await cli(['restore', dir, '--data', onDisk], { IMGAPI_DATABASE_URL: await freshDatabase() });
+  expect([toFiles.code, toFiles.stderr]).toEqual([0, '']);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  for (const [key, hash] of Object.entries(manifest.originals)) {
+    expect(new Bun.CryptoHasher('sha256').update(readFileSync(join(onDisk, 'originals', key))).digest('hex')).toBe(hash as string);
+  }
+
   // A PostgreSQL backup into a SQLite data directory: refused, nothing written.
   const intoSqlite = await cli(['restore', dir, '--data', join(work, 'sqlite')], {});
   expect([intoSqlite.code, intoSqlite.stderr]).toEqual([1, expect.stringContaining('holds a postgresql database')]);
