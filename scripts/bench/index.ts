@@ -1,6 +1,6 @@
 // npm run bench: imgapi against baselines it starts itself, in one run on this machine.
 // Needs wrk (Debian package `wrk`); uses nginx when installed. Loopback only, bounded in time.
-// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,memory,metadata,upload,qauto,heic,animation,placeholder,scale-out,cli,first-thumbnail] [--seconds N]
+// Usage: bun scripts/bench/index.ts [--only hit,miss,miss-gauto,fair-transforms,memory,metadata,upload,qauto,heic,animation,placeholder,scale-out,cli,first-thumbnail] [--seconds N]
 // (scale-out is not in the default set: it needs Debian's postgresql; cli needs no wrk; first-thumbnail,
 // not in the default set either, needs Chromium and no wrk.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { animationScenario } from './animation';
 import { cliScenario } from './cli';
+import { fairTransformsScenario } from './fair-transforms';
 import { firstThumbnailScenario } from './first-thumbnail';
 import { ROOT, hasCommand } from './harness';
 import { heicScenario } from './heic';
@@ -18,7 +19,7 @@ import { scaleOutScenario } from './scale-out';
 import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation', 'placeholder'];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation', 'placeholder', 'fair-transforms'];
 const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 10;
 const needsWrk = only.some((name) => !['cli', 'qauto', 'animation', 'placeholder', 'first-thumbnail'].includes(name));
 if (needsWrk && !hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install wrk');
@@ -64,6 +65,15 @@ if (only.includes('miss-gauto')) {
   console.log('\nCache miss of a typical URL (w_800,h_600,c_fill,g_auto,f_webp,q_80, a new variant each request, 2560×1600 JPEG; baseline: bare Bun + sharp, the same crop)');
   console.table(Object.fromEntries(Object.entries(miss).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
   for (const c of [2, 8]) console.log(`c=${c}: imgapi / bun-sharp = ${ratio(miss[`imgapi-c${c}`]!.requestsPerSecond, miss[`bun-sharp-c${c}`]!.requestsPerSecond)}`);
+}
+if (only.includes('fair-transforms')) {
+  // At least 20 s: B asks once a second, and its p99 needs the samples.
+  const fair = await fairTransformsScenario(source.bytes, Math.max(seconds, 20));
+  results.fairTransforms = fair;
+  console.log(`\nFair transforms: client A floods new w≈600 WebP variants at c=32 while client B asks one new variant (the same cost) a second; B's miss unloaded: ${fair.unloadedMs} ms (p50 of 7)`);
+  const row = (r: typeof fair.fair) => ({ 'B p50 ms': r.loaded.p50Ms, 'B p99 ms': r.loaded.p99Ms, 'B max ms': r.loaded.maxMs, 'B asks': r.loaded.n, 'A req/s': r.flood.requestsPerSecond, 'A p50 ms': r.flood.p50Ms, 'A non2xx': r.flood.non2xx });
+  console.table({ 'fifo (before)': row(fair.fifo), fair: row(fair.fair) });
+  console.log(`B's p99 / its unloaded miss: fifo ${fair.fifoP99OverUnloaded}×, fair ${fair.fairP99OverUnloaded}× (goal ≤ 2)`);
 }
 if (only.includes('memory')) {
   const big = await corpusOr('Elephants_5640x3172.jpg', 5640, 3172);
