@@ -9,6 +9,7 @@ import { SecretBox } from './secret-box';
 import { onLibraryControl, showShortcuts, useShortcuts } from './shortcuts';
 import { ThemePicker } from './theme-picker';
 import { TrashPage } from './trash-page';
+import { AuditPage } from './audit-page';
 import { UsagePage } from './usage-page';
 
 const TABS: [Tab, string][] = [
@@ -18,6 +19,7 @@ const TABS: [Tab, string][] = [
   ['settings', 'Settings'],
   ['usage', 'Usage'],
   ['trash', 'Trash'],
+  ['audit', 'Audit log'],
 ];
 
 /** The new-client box: focused when it opens; Close or Escape shuts it and focus goes back to "+ Client". */
@@ -168,6 +170,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
           {tab === 'keys' && <KeysPage />}
           {tab === 'trash' && <TrashPage />}
           {tab === 'usage' && <UsagePage />}
+          {tab === 'audit' && <AuditPage clients={clients} />}
           {tab === 'settings' && (
             <ClientSettingsPage
               client={clients.find((c) => c.id === clientId)}

@@ -256,6 +256,19 @@ describe.each(backends)('audit log on $name', (backend) => {
     expect((await s.api('GET', '/audit?action=user.role')).json.total).toBe(0);
   });
 
+  test("a client's quotas set by an owner are recorded as client.quota", async () => {
+    expect((await asUser(s, cookie, 'PATCH', '/clients/test', { quotas: { maxImages: 1000 } })).status).toBe(200);
+    const [entry] = (await asUser(s, cookie, 'GET', '/audit?action=client.quota')).json.items;
+    expect(entry).toEqual({
+      time: expect.any(String),
+      actor: { kind: 'user', id: expect.any(String), name: 'alice' },
+      clientId: 'test',
+      action: 'client.quota',
+      target: { id: 'test', name: 'Test client' },
+      address: '127.0.0.1',
+    });
+  });
+
   test('no secret is stored or answered: keys, signing secrets, webhook and hook secrets, tokens, passwords', async () => {
     const url = s.ctx.config.databaseUrl;
     let rows: unknown[];

@@ -6,9 +6,9 @@ import { AppError } from '../../core/errors';
 import { assertSameOrigin, readCookie, SESSION_COOKIE, type AuthDeps } from '../auth';
 
 /**
- * Who reads the audit log and what they see: an API key its own client's entries; a dashboard
- * session every client's, unless the session names the clients its user was granted (members
- * and viewers), then only theirs. No X-Imgapi-Client: a session reads across clients.
+ * Who reads the audit log and what they see: an API key its own client's entries; an owner's or
+ * admin's session every client's and the installation-wide ones (users); a member's or viewer's
+ * session the clients granted. No X-Imgapi-Client: a session reads across the clients it reaches.
  */
 const auditReader = (deps: AuthDeps) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ reader: AuditReader }> => {
@@ -23,9 +23,7 @@ const auditReader = (deps: AuthDeps) =>
     const session = await deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
     if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
     assertSameOrigin(deps.publicUrl, request);
-    // A session that names its user's granted clients (roles) sees those only; null or absent: every client.
-    const granted = (session as { clientIds?: readonly string[] | null }).clientIds;
-    return { reader: { visibleClients: Array.isArray(granted) ? granted : null } };
+    return { reader: { visibleClients: session.clientIds } };
   });
 
 export const auditRoutes = (api: Api, auth: AuthDeps) =>
@@ -40,7 +38,7 @@ export const auditRoutes = (api: Api, auth: AuthDeps) =>
         summary: 'The audit log',
         description:
           'Every management change (uploads, replaces, updates, deletes, folders, presets, keys, secret rotations, webhooks, purge targets, clients, users, quotas), newest first, kept IMGAPI_AUDIT_DAYS (90). ' +
-          "An API key reads its own client's entries (another clientId: 404); a dashboard session every client's (members: their granted clients') and installation-wide ones. Never holds a secret.",
+          "An API key reads its own client's entries (another clientId: 404); an owner's or admin's session every client's and the installation-wide ones (users); a member's or viewer's session the clients granted. Never holds a secret.",
         security: [{ apiKey: [] }, { session: [] }],
       },
     });
