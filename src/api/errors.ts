@@ -9,7 +9,7 @@ export const ErrorBody = t.Object(
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: the message names the bad field or segment',
   401: 'Missing, unknown or revoked API key (or no session)',
-  403: 'Forbidden',
+  403: 'Forbidden; or `quota_exceeded`: over one of the client’s quotas (the message names it), nothing stored',
   404: 'Not found (another client’s ids too)',
   410: 'A signed URL past its exp_ (expired)',
   405: 'The path does not answer this method (see Allow)',

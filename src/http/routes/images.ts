@@ -26,7 +26,7 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
         status(201, await api.images.upload(caller, { data: await bytesOf(body.file), fileName: multipartFileName(body.file.name), folder: body.folder })),
       {
         body: UploadBody,
-        response: { 201: ImageView, ...apiErrors(409, 415, 422, 507) },
+        response: { 201: ImageView, ...apiErrors(403, 409, 415, 422, 507) },
         detail: {
           tags,
           operationId: 'uploadImage',
@@ -59,7 +59,7 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     .put('/:id', async ({ caller, params, body }) => api.images.replace(caller, params.id, await bytesOf(body.file)), {
       params: IdParams,
       body: ReplaceBody,
-      response: { 200: ImageView, ...apiErrors(404, 409, 415, 422, 507) },
+      response: { 200: ImageView, ...apiErrors(403, 404, 409, 415, 422, 507) },
       detail: {
         tags,
         operationId: 'replaceImage',

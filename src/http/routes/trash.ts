@@ -22,7 +22,7 @@ export const trashRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('/images/:id/restore', ({ caller, params }) => api.trash.restore(caller, params.id), {
       params: t.Object({ id: t.String({ description: 'Image id' }) }),
-      response: { 200: ImageView, ...apiErrors(404, 409) },
+      response: { 200: ImageView, ...apiErrors(403, 404, 409) },
       detail: {
         tags,
         operationId: 'restoreImage',
