@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byteLimit, countLimit } from '../../cli/commands/client-quota';
 import { jpeg } from '../helpers/fixtures';
-import { cliTarget, runCli } from '../helpers/cli';
+import { cliTarget, isolatedHome, runCli } from '../helpers/cli';
 import type { TestServer } from '../helpers/server';
 
 test('sizes and counts as the flags take them; none clears; anything else is a usage error', () => {
@@ -87,5 +87,25 @@ describe('imgapi client quota, remote mode', () => {
     expect(set.code).toBe(1);
     expect(set.stderr).toContain('Setting quotas needs an owner or admin');
     expect((await server.ctx.quotas.of(server.clientId)).maxImages).toBe(42);
+  });
+});
+
+describe('imgapi client quota next to a running server on the same data directory', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    ({ server } = (await cliTarget('remote', '')) as { server: TestServer });
+  });
+  afterAll(() => server.stop());
+
+  test('the server applies a limit set by the CLI at once (it hears the commit and drops its cached limits)', async () => {
+    expect((await server.upload(await jpeg(10, 10), 'first.jpg')).status).toBe(201);
+    const set = await runCli(['client', 'quota', server.clientId, '--max-images', '1'], { env: { HOME: isolatedHome(), IMGAPI_DATA: server.dataDir } });
+    expect(set.code).toBe(0);
+    let status = 0;
+    for (let i = 0; i < 30 && status !== 403; i++) {
+      status = (await server.upload(await jpeg(11 + i, 10), 'next.jpg')).status;
+      if (status !== 403) await Bun.sleep(100);
+    }
+    expect(status).toBe(403);
   });
 });
