@@ -13,7 +13,7 @@ async function clientsOf(ctx: Core) {
 import { durationSeconds, globals, print, say } from '../options';
 
 export function registerClient(program: Command): void {
-  const client = program.command('client').description('tenants (local mode; rotate-secret also remote, for the key\'s own client)');
+  const client = program.command('client').description('tenants (local mode; rotate-secret and quota also remote, for the key\'s own client)');
 
   client
     .command('create <name>')
