@@ -62,6 +62,12 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
       expect(await card.getByTestId('quota-transforms').textContent()).toBe('No limit');
       await screenshot(page, `quotas-${label}-saved`);
       expect(await accessibilityViolations(page)).toEqual([]);
+      // Dark mode: the same card in the dark theme's colours, still readable.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(page, `quotas-${label}-dark`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.emulateMedia({ colorScheme: 'light' });
 
       // A value the server refuses is shown, and nothing changes.
       await card.getByTestId('quota-max-images').fill('5000000000');
