@@ -87,6 +87,7 @@ export function createFairQueue<T>(options: { max: number; fifo?: boolean }): Fa
     },
     started(name) {
       virtualTime = tag(ownerOf(keyOf(name)));
+      sweep();
     },
     dequeue() {
       let next: Owner<T> | null = null;

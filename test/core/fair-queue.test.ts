@@ -135,3 +135,12 @@ test('limiter: a full queue refuses the flood with overloaded and makes room for
   expect(await Promise.all(runs.slice(0, 2))).toEqual(['done', 'done']);
   expect(limiter.active).toBe(0);
 });
+
+test('after a thousand clients came and went (and were forgotten), the next ones are still served in turn', () => {
+  const queue = createFairQueue<string>({ max: 100 });
+  for (let i = 0; i < 1000; i++) queue.started(`client-${i}`);
+  queue.enqueue('A', 'a1');
+  queue.enqueue('A', 'a2');
+  queue.enqueue('B', 'b1');
+  expect(drain(queue)).toEqual(['a1', 'b1', 'a2']);
+});
