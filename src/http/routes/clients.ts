@@ -3,13 +3,6 @@ import type { Api } from '../../api';
 import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, UpdateClientBody, checkUpdateClientBody } from '../../api/clients';
 import { apiErrors } from '../../api/errors';
 import { assertManagesClients, sessionAuth, type AuthDeps } from '../auth';
-import type { InstanceCaller } from '../../api/clients';
-
-/** The session's user as the audit log names them. */
-const userOf = (session: { userId: string; username: string }, address: string | null): InstanceCaller => ({
-  actor: { kind: 'user', id: session.userId, name: session.username },
-  address,
-});
 
 const tags = ['clients'];
 
@@ -33,12 +26,12 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
         security: [{ session: [] }],
       },
     })
-    .post('', async ({ session, address, body, status }) => status(201, await api.clients.create(userOf(session, address), body.name, body.id)), {
+    .post('', async ({ actor, address, body, status }) => status(201, await api.clients.create({ actor, address }, body.name, body.id)), {
       body: CreateClientBody,
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
       detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Owner or admin session. Answers its first API key, once.', security: [{ session: [] }] },
     })
-    .patch('/:id', ({ session, address, params, body }) => api.clients.update(userOf(session, address), params.id, body), {
+    .patch('/:id', ({ actor, address, params, body }) => api.clients.update({ actor, address }, params.id, body), {
       params: ClientParams,
       transform: ({ body }) => checkUpdateClientBody(body),
       body: UpdateClientBody,
@@ -54,8 +47,8 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
     })
     .delete(
       '/:id',
-      async ({ session, address, params, status }) => {
-        await api.clients.remove(userOf(session, address), params.id);
+      async ({ actor, address, params, status }) => {
+        await api.clients.remove({ actor, address }, params.id);
         return status(204, undefined);
       },
       {
