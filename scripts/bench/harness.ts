@@ -16,10 +16,27 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Spawns a process and waits for a line of its stdout matching `ready`. */
-export async function start(cmd: string[], ready: RegExp, env: Record<string, string | undefined> = process.env): Promise<Running & { output: string }> {
-  // Request logs (stderr) are written, as in production, but to /dev/null rather than this terminal.
-  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'ignore', env });
+/**
+ * Spawns a process and waits for a line of its stdout matching `ready`. Its stderr (request logs)
+ * goes to /dev/null, or, with `onStderr`, through a pipe read as a log collector would read it.
+ */
+export async function start(
+  cmd: string[],
+  ready: RegExp,
+  env: Record<string, string | undefined> = process.env,
+  onStderr?: (chunk: Uint8Array) => void,
+): Promise<Running & { output: string }> {
+  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: onStderr ? 'pipe' : 'ignore', env });
+  if (onStderr) {
+    const stderr = (proc.stderr as ReadableStream<Uint8Array>).getReader();
+    (async () => {
+      for (;;) {
+        const { value, done } = await stderr.read();
+        if (done) break;
+        onStderr(value);
+      }
+    })();
+  }
   const reader = proc.stdout.getReader();
   let output = '';
   while (!ready.test(output)) {
@@ -59,13 +76,13 @@ export const hasCommand = (name: string) => ['/usr/bin', '/usr/sbin', '/usr/loca
  * An imgapi daemon on a fresh data directory, with its API key. The management API's rate
  * limit is off: a scenario signs hundreds of URLs through it before measuring delivery.
  */
-export async function startImgapi(dataDir: string, extraEnv: Record<string, string> = {}) {
+export async function startImgapi(dataDir: string, extraEnv: Record<string, string> = {}, onStderr?: (chunk: Uint8Array) => void) {
   const env = { IMGAPI_RATE_LIMIT_PER_MINUTE: '0', ...extraEnv };
   const init = Bun.spawnSync([process.execPath, CLI, 'init', '--yes', '--json'], { env: { ...process.env, IMGAPI_DATA: dataDir, ...env } });
   const existing = init.stdout.toString().trim();
   const apiKey: string | undefined = existing ? JSON.parse(existing).apiKey : undefined;
   const port = freePort();
-  const server = await start([process.execPath, CLI, 'serve', '--port', String(port), '--data', dataDir], /listening on/, { ...process.env, ...env });
+  const server = await start([process.execPath, CLI, 'serve', '--port', String(port), '--data', dataDir], /listening on/, { ...process.env, ...env }, onStderr);
   const url = `http://127.0.0.1:${port}`;
   const api = async (method: string, path: string, body?: BodyInit, key = apiKey) => {
     const headers: Record<string, string> = { 'x-api-key': key ?? '' };

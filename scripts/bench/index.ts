@@ -12,11 +12,12 @@ import { fairTransformsScenario } from './fair-transforms';
 import { firstThumbnailScenario } from './first-thumbnail';
 import { ROOT, hasCommand } from './harness';
 import { heicScenario } from './heic';
+import { hitScenario } from './hit';
 import { missGautoScenario } from './miss-gauto';
 import { placeholderScenario } from './placeholder';
 import { qautoScenario } from './qauto';
 import { scaleOutScenario } from './scale-out';
-import { hitScenario, memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
+import { memoryScenario, metadataScenario, missScenario, uploadScenario } from './scenarios';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['hit', 'miss', 'miss-gauto', 'memory', 'metadata', 'upload', 'qauto', 'heic', 'animation', 'placeholder', 'fair-transforms'];
@@ -43,13 +44,22 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), secon
 const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : 'n/a');
 
 if (only.includes('hit')) {
-  const hit = await hitScenario(source.bytes, seconds);
+  // Turns of `seconds / 2` (at least 2 s) per server, 5 rounds, medians: see hit.ts.
+  const hit = await hitScenario(source.bytes, Math.max(2, Math.round(seconds / 2)));
   results.hit = hit;
-  const r = hit.results;
-  const base = r.nginx ?? r['bun-memory']!;
-  console.log(`\nCache hit (c=32, ${(hit.variantBytes / 1024).toFixed(1)} KB WebP)`);
-  console.table(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, non2xx: v.non2xx }])));
-  console.log(`imgapi / ${r.nginx ? 'nginx' : 'bun-memory'}: ${ratio(r.imgapi!.requestsPerSecond, base.requestsPerSecond)}; imgapi / bun-memory: ${ratio(r.imgapi!.requestsPerSecond, r['bun-memory']!.requestsPerSecond)}; p99 imgapi / baseline: ${ratio(r.imgapi!.p99Ms, base.p99Ms)}`);
+  for (const size of hit.sizes) {
+    const r = size.results;
+    const imgapi = r.imgapi!;
+    console.log(`\nCache hit, ${size.name} (${(size.variantBytes / 1024).toFixed(1)} KiB WebP, ${size.transform}), c=${hit.connections}: medians of ${hit.rounds} turns of ${hit.secondsPerTurn} s each, servers in turn`);
+    console.table(
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [k, { 'req/s': v.requestsPerSecond, 'p50 ms': v.p50Ms, 'p99 ms': v.p99Ms, 'CPU µs/resp': v.cpuUsPerResponse, non2xx: v.non2xx, 'req/s per turn': v.rounds.join(' ') }]),
+      ),
+    );
+    console.log(`request logs on for imgapi: ${size.logLines} JSON lines read for ${imgapi.requests} responses`);
+    const nginx = r.nginx ? ratio(imgapi.requestsPerSecond, r.nginx.requestsPerSecond) : `n/a (nginx ${hit.nginx}: apt-get install nginx)`;
+    console.log(`imgapi / bun-memory: ${ratio(imgapi.requestsPerSecond, r['bun-memory']!.requestsPerSecond)} (goal ≥ 0.9); imgapi / nginx: ${nginx}; logs off / bun-memory: ${ratio(r['imgapi-nolog']!.requestsPerSecond, r['bun-memory']!.requestsPerSecond)}`);
+  }
 }
 if (only.includes('miss')) {
   const miss = await missScenario(source.path, source.bytes, seconds);

@@ -1,60 +1,13 @@
 import { Database } from 'bun:sqlite';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CLI, freePort, hasCommand, memoryOf, percentile, start, startImgapi } from './harness';
+import { CLI, freePort, memoryOf, percentile, start, startImgapi } from './harness';
 import { wrk } from './wrk';
 
 const BARE = join(import.meta.dir, 'bare-server.ts');
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `imgapi-bench-${name}-`));
-
-/** Cache hit: the same variant bytes from imgapi, bare Bun (memory, Bun.file) and nginx. */
-export async function hitScenario(source: Uint8Array, seconds: number) {
-  const dir = tmp('hit');
-  const imgapi = await startImgapi(join(dir, 'data'));
-  const { id } = await imgapi.upload(source, 'source.jpg');
-  const url = await imgapi.sign(id, 'w_1400,f_webp');
-  const variant = new Uint8Array(await (await fetch(url)).arrayBuffer());
-  const file = join(dir, 'variant.webp');
-  writeFileSync(file, variant);
-  const path = new URL(url).pathname;
-
-  const results: Record<string, Awaited<ReturnType<typeof wrk>>> = {};
-  results.imgapi = await wrk(url, { connections: 32, seconds });
-  await imgapi.stop();
-  // The same with request logging off: what the logs cost.
-  const quiet = await startImgapi(join(dir, 'data'), { IMGAPI_LOG: 'off' });
-  await fetch(url.replace(imgapi.url, quiet.url));
-  results['imgapi-nolog'] = await wrk(url.replace(imgapi.url, quiet.url), { connections: 32, seconds });
-  await quiet.stop();
-  for (const mode of ['memory', 'file'] as const) {
-    const port = freePort();
-    const bare = await start([process.execPath, BARE, mode, file, String(port)], /ready/);
-    results[`bun-${mode}`] = await wrk(`http://127.0.0.1:${port}/`, { connections: 32, seconds });
-    await bare.stop();
-  }
-  if (hasCommand('nginx')) {
-    const port = freePort();
-    // nginx's workers run as an unprivileged user: let them read the variant.
-    chmodSync(dir, 0o755);
-    chmodSync(file, 0o644);
-    const conf = join(dir, 'nginx.conf');
-    writeFileSync(
-      conf,
-      `worker_processes 2; pid ${dir}/nginx.pid; error_log ${dir}/error.log; events { worker_connections 1024; }
-http { access_log off; sendfile on; tcp_nopush on; types { image/webp webp; }
-  server { listen 127.0.0.1:${port}; root ${dir}; location / { try_files /variant.webp =404; } } }`,
-    );
-    const nginx = Bun.spawn(['nginx', '-c', conf, '-g', 'daemon off;'], { stderr: 'inherit' });
-    await Bun.sleep(500);
-    results.nginx = await wrk(`http://127.0.0.1:${port}${path}`, { connections: 32, seconds });
-    nginx.kill('SIGQUIT');
-    await nginx.exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-  return { variantBytes: variant.byteLength, results };
-}
 
 /** Cache miss: every request a new variant (w_600 ± a little, varied quality) vs bare Bun + sharp. */
 export async function missScenario(sourcePath: string, source: Uint8Array, seconds: number) {
