@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { downloadZip, messageOf } from './api';
 import type { useBulkRunner } from './bulk-actions';
 import type { ImageSelection } from './use-selection';
+import { useCanChange } from './me';
 
 type Form = 'none' | 'move' | 'tag' | 'untag';
 
@@ -28,6 +29,7 @@ const tagsOf = (text: string) =>
  */
 export function BulkToolbar({ selection, pageIds, folders, runner, onDelete }: Props) {
   const [form, setForm] = useState<Form>('none');
+  const canChange = useCanChange();
   const [folder, setFolder] = useState('');
   const [tags, setTags] = useState('');
   const opener = useRef<HTMLButtonElement | null>(null);
@@ -83,21 +85,27 @@ export function BulkToolbar({ selection, pageIds, folders, runner, onDelete }: P
           </button>
           {count > 0 && (
             <>
-              <button type="button" aria-expanded={form === 'move'} disabled={runner.busy} onClick={open('move')}>
-                Move…
-              </button>
-              <button type="button" aria-expanded={form === 'tag'} disabled={runner.busy} onClick={open('tag')}>
-                Tag…
-              </button>
-              <button type="button" aria-expanded={form === 'untag'} disabled={runner.busy} onClick={open('untag')}>
-                Untag…
-              </button>
+              {canChange && (
+                <>
+                  <button type="button" aria-expanded={form === 'move'} disabled={runner.busy} onClick={open('move')}>
+                    Move…
+                  </button>
+                  <button type="button" aria-expanded={form === 'tag'} disabled={runner.busy} onClick={open('tag')}>
+                    Tag…
+                  </button>
+                  <button type="button" aria-expanded={form === 'untag'} disabled={runner.busy} onClick={open('untag')}>
+                    Untag…
+                  </button>
+                </>
+              )}
               <button type="button" onClick={zip}>
                 Download ZIP
               </button>
-              <button type="button" class="danger" disabled={runner.busy} onClick={() => onDelete(selection.ids)}>
-                Delete
-              </button>
+              {canChange && (
+                <button type="button" class="danger" disabled={runner.busy} onClick={() => onDelete(selection.ids)}>
+                  Delete
+                </button>
+              )}
               <button type="button" onClick={selection.clear}>
                 Clear selection
               </button>

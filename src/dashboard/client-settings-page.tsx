@@ -7,6 +7,7 @@ import { SecretBox } from './secret-box';
 import { UsageCard } from './usage-card';
 import { QuotaCard } from './quota-card';
 import { WebhooksSection } from './webhooks-page';
+import { managesClients, useMe } from './me';
 
 /** The grace choices: how long URLs signed with the current secret keep working after a rotation. */
 const GRACES: [number, string][] = [
@@ -27,6 +28,7 @@ const HIDDEN = '•••••••••••••••••••••�
  * logs and its CDN purge targets. `#/webhooks` opens it at the webhooks.
  */
 export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'client'> & { client: ClientCardProps['client'] | undefined }) {
+  const me = useMe();
   const [secret, setSecret] = useState<string | null>(null);
   const [previousValidUntil, setPreviousValidUntil] = useState<string | null>(null);
   const [revealed, setRevealed] = useState(false);
@@ -88,9 +90,12 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
 
   return (
     <div class="page settings-page">
-      {client && <ClientCard key={`${client.id}:${client.name}`} client={client} {...card} />}
+      {client && managesClients(me) && <ClientCard key={`${client.id}:${client.name}`} client={client} {...card} />}
       <UsageCard />
       {client && <QuotaCard clientId={client.id} />}
+      {/* Viewers only read images and copy their URLs: the secret, webhooks and purge targets are not theirs. */}
+      {me.role !== 'viewer' && (
+      <>
       <section class="card" aria-labelledby="signing-heading">
         <h2 id="signing-heading">Client settings</h2>
         <h3>URL-signing secret</h3>
@@ -160,6 +165,8 @@ export function ClientSettingsPage({ client, ...card }: Omit<ClientCardProps, 'c
       </section>
       <WebhooksSection />
       <PurgeTargetsSection />
+      </>
+      )}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { FolderForm } from './folder-form';
 import { folderDropHandlers } from './image-drag';
 import type { Selection } from './route';
 import { treeMove } from './tree-keys';
+import { useCanChange } from './me';
 
 const totalImages = (node: FolderTreeView): number => node.imageCount + node.children.reduce((n, c) => n + totalImages(c), 0);
 
@@ -125,7 +126,10 @@ export function FolderTree(props: {
   /** Image tiles dropped on a folder (or the root): move them there. */
   onDropImages?: (folder: string, ids: string[]) => void;
 }) {
-  const { tree, selected, onSelect, onChanged, onDropImages } = props;
+  const canChange = useCanChange();
+  // A viewer moves nothing: no drop target, no folder actions.
+  const { tree, selected, onSelect, onChanged } = props;
+  const onDropImages = canChange ? props.onDropImages : undefined;
   const drops = folderDropHandlers({
     // "All images" is not a place: only the root and the folders are.
     placeOf: (target) => {
@@ -238,6 +242,7 @@ export function FolderTree(props: {
         <Item name="/ (root)" value="" selected={selected} tabbable={tabbable} onSelect={onSelect} />
         <Branch nodes={tree} collapsed={collapsed} selected={selected} tabbable={tabbable} onSelect={onSelect} onToggle={(path) => toggle(path)} />
       </ul>
+      {canChange && (
       <div class="folder-actions">
         <button data-testid="folder-create" aria-expanded={mode === 'create'} onClick={(e) => open('create', e)}>
           New folder{selected ? ' here' : ''}
@@ -253,6 +258,7 @@ export function FolderTree(props: {
           </>
         )}
       </div>
+      )}
       {mode === 'create' && <FolderForm key="create" label="New folder" submitLabel="Create" initial="" onSubmit={create} onClose={close} />}
       {mode === 'rename' && current && (
         <FolderForm key={`rename-${current.id}`} label={`Rename ${current.name}`} submitLabel="Rename" initial={current.name} onSubmit={rename} onClose={close} />

@@ -7,6 +7,7 @@ import { ImageLabels } from './image-labels';
 import { PublicUrl } from './public-url';
 import { Tabs } from './tabs';
 import { TransformPlayground } from './transform-playground';
+import { useCanChange } from './me';
 
 export function ImagePanel(props: { image: ImageView; folders: string[]; onClose: () => void; onChanged: (image: ImageView | null) => void }) {
   const { image, folders, onClose, onChanged } = props;
@@ -57,6 +58,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
   }, [image.version]);
 
   /** Runs a change and hands on its result; false (with the error shown) when it failed. */
+  const canChange = useCanChange();
   const act = async (run: () => Promise<ImageView | null>) => {
     try {
       onChanged(await run());
@@ -92,7 +94,11 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
             label: 'Details',
             content: (
               <>
-                <FocalPointEditor image={image} preview={preview} onSave={(focalPoint) => act(() => call(v1.images(param(image.id)).patch({ focalPoint })))} />
+                {canChange ? (
+                  <FocalPointEditor image={image} preview={preview} onSave={(focalPoint) => act(() => call(v1.images(param(image.id)).patch({ focalPoint })))} />
+                ) : (
+                  preview && <img class="panel-preview" src={preview} alt={image.alt || image.originalName} />
+                )}
                 <dl class="meta">
                   <dt>Size</dt>
                   <dd>
@@ -117,11 +123,27 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                   </dd>
                 </dl>
 
-                <ImageLabels image={image} onSaved={onChanged} />
+                {canChange ? (
+                  <ImageLabels image={image} onSaved={onChanged} />
+                ) : (
+                  <dl class="meta" data-testid="image-labels-read">
+                    <dt>Tags</dt>
+                    <dd>{image.tags.join(', ') || 'none'}</dd>
+                    <dt>Alt text</dt>
+                    <dd>{image.alt || 'none'}</dd>
+                  </dl>
+                )}
 
                 <h3>Public URL</h3>
                 <PublicUrl image={image} presets={presets} />
 
+                {!canChange && (
+                  <a class="button" href={image.downloadUrl} download={image.originalName} data-testid="image-download">
+                    Download
+                  </a>
+                )}
+                {canChange && (
+                <>
                 <h3>Edit</h3>
                 <form class="row" onSubmit={(e) => (e.preventDefault(), act(() => call(v1.images(param(image.id)).patch({ originalName: name }))))}>
                   <input aria-label="Name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
@@ -175,6 +197,8 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                     Delete
                   </button>
                 </div>
+                </>
+                )}
               </>
             ),
           },

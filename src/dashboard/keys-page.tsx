@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { call, param, v1, type KeyView } from './api';
 import { useCollection } from './use-collection';
 import { SecretBox } from './secret-box';
+import { useCanChange } from './me';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
@@ -9,6 +10,7 @@ export function KeysPage() {
   const keys = useCollection<KeyView>({ list: () => call(v1.keys.get()), remove: (id) => call(v1.keys(param(id)).delete()) });
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
+  const canChange = useCanChange();
 
   const create = keys.submit(async () => {
     const created = await call(v1.keys.post({ name: name || 'default' }));
@@ -25,12 +27,14 @@ export function KeysPage() {
         <p class="muted">
           Send a key as <code>X-Api-Key</code> to call <code>/api/v1</code>. Keys are stored hashed: a secret is shown once, at creation.
         </p>
+        {canChange && (
         <form class="row" onSubmit={create}>
           <input placeholder="Key name, e.g. ci" aria-label="Key name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
           <button class="primary" data-testid="key-create">
             Create key
           </button>
         </form>
+        )}
         {keys.error && <p class="error">{keys.error}</p>}
         {secret && <SecretBox label="Your new API key" secret={secret} testId="key-secret" />}
         <table class="keys-table">
@@ -55,9 +59,11 @@ export function KeysPage() {
                 <td data-label="Created">{when(k.createdAt)}</td>
                 <td data-label="Last used">{when(k.lastUsedAt)}</td>
                 <td class="key-actions">
-                  <button class="danger small" data-testid="key-revoke" onClick={() => revoke(k)}>
-                    Revoke
-                  </button>
+                  {canChange && (
+                    <button class="danger small" data-testid="key-revoke" onClick={() => revoke(k)}>
+                      Revoke
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -20,6 +20,7 @@ import { TileContent } from './image-tile';
 import { activeFilters, DEFAULT_LISTING, listingQuery, type Listing } from './listing';
 import { ListingControls } from './listing-controls';
 import { useViewMode } from './use-view-mode';
+import { useCanChange } from './me';
 
 const PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
@@ -146,7 +147,9 @@ export function Library() {
       uploaded: () => void reload(),
     });
   };
-  const dragging = useWindowFileDrop(upload);
+  const canChange = useCanChange();
+  // A viewer's drop uploads nothing: the page does not take files from them at all.
+  const dragging = useWindowFileDrop(canChange ? upload : async () => {});
 
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const where = selected === null ? 'all folders' : selected === '' ? 'the root folder' : selected;
@@ -170,6 +173,7 @@ export function Library() {
               setPage(1);
             }}
           />
+          {canChange && (
           <label class="button primary">
             Upload
             <input
@@ -184,6 +188,7 @@ export function Library() {
               }}
             />
           </label>
+          )}
         </div>
         <ListingControls
           listing={listing}
@@ -194,7 +199,7 @@ export function Library() {
           view={view}
           onView={setView}
         />
-        <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>
+        {canChange && <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>}
         <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
         {error && <p class="error">{error}</p>}
         <BulkToolbar selection={selection} pageIds={pageIds} folders={flatten(tree)} runner={bulk} onDelete={deleteImages} />
@@ -212,7 +217,7 @@ export function Library() {
         {data && data.items.length === 0 && (
           <div class="empty">
             <p>{q ? `No image in ${where} matches “${q}”.` : activeFilters(listing) > 0 ? `No image in ${where} matches the filters.` : `No images in ${where} yet.`}</p>
-            <p class="muted">Drag files here or use Upload.</p>
+            {canChange && <p class="muted">Drag files here or use Upload.</p>}
           </div>
         )}
         {view === 'list' && data && data.items.length > 0 && (

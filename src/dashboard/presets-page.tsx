@@ -4,6 +4,7 @@ import { PresetForm, type PresetDraft } from './preset-form';
 import { PresetPreview } from './preset-preview';
 import { useCollection } from './use-collection';
 import { WarmPreset } from './warm-preset';
+import { useCanChange } from './me';
 
 export { parseWidths } from './preset-form';
 
@@ -23,6 +24,7 @@ function changes(preset: PresetView, draft: PresetDraft) {
 export function PresetsPage() {
   const presets = useCollection<PresetView>({ list: () => call(v1.presets.get()), remove: (id) => call(v1.presets(param(id)).delete()) });
   const [editing, setEditing] = useState<PresetView | null>(null);
+  const canChange = useCanChange();
   const [params, setParams] = useState('');
   const [widths, setWidths] = useState('');
   const editButtons = useRef(new Map<string, HTMLButtonElement>());
@@ -94,7 +96,9 @@ export function PresetsPage() {
                   <td data-testid="preset-widths-cell">{p.widths ? p.widths.join(', ') : <span class="muted">—</span>}</td>
                   <td data-testid="preset-eager-cell">{p.eager ? p.formats.join(', ') : <span class="muted">—</span>}</td>
                   <td class="preset-actions">
-                    {p.eager && <WarmPreset preset={p} />}
+                    {canChange && p.eager && <WarmPreset preset={p} />}
+                    {canChange && (
+                    <>
                     <button
                       class="small"
                       data-testid="preset-edit"
@@ -112,6 +116,8 @@ export function PresetsPage() {
                     <button class="danger small" onClick={() => remove(p)}>
                       Delete
                     </button>
+                    </>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -124,6 +130,7 @@ export function PresetsPage() {
           </p>
         )}
       </section>
+      {canChange && (
       <section class="card" ref={formCard}>
         <PresetForm
           key={editing?.id ?? 'new'}
@@ -136,6 +143,7 @@ export function PresetsPage() {
         <h3>Preview</h3>
         <PresetPreview params={params} widths={widths} />
       </section>
+      )}
     </div>
   );
 }

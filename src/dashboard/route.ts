@@ -3,7 +3,7 @@
  * log-in after the session ended, comes back to the same tab, folder, page and search.
  */
 
-export type Tab = 'images' | 'presets' | 'webhooks' | 'keys' | 'settings' | 'trash' | 'usage' | 'audit';
+export type Tab = 'images' | 'presets' | 'webhooks' | 'keys' | 'settings' | 'trash' | 'usage' | 'users' | 'account' | 'audit';
 /** null: every image; '': the root only; otherwise a folder path. */
 export type Selection = string | null;
 
@@ -14,7 +14,7 @@ export interface Route {
   q: string;
 }
 
-const TABS: Tab[] = ['images', 'presets', 'webhooks', 'keys', 'settings', 'trash', 'usage', 'audit'];
+const TABS: Tab[] = ['images', 'presets', 'webhooks', 'keys', 'settings', 'trash', 'usage', 'users', 'account', 'audit'];
 
 export function readRoute(hash: string = location.hash): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');

@@ -11,6 +11,9 @@ import { ThemePicker } from './theme-picker';
 import { TrashPage } from './trash-page';
 import { AuditPage } from './audit-page';
 import { UsagePage } from './usage-page';
+import { AccountPage } from './account-page';
+import { managesClients, managesUsers, MeContext, type Me } from './me';
+import { UsersPage } from './users-page';
 
 const TABS: [Tab, string][] = [
   ['images', 'Images'],
@@ -20,6 +23,11 @@ const TABS: [Tab, string][] = [
   ['usage', 'Usage'],
   ['trash', 'Trash'],
   ['audit', 'Audit log'],
+];
+/** Pages of the installation, not of a client: shown with no client chosen too. */
+const OWN_TABS: [Tab, string][] = [
+  ['users', 'Users'],
+  ['account', 'Your account'],
 ];
 
 /** The new-client box: focused when it opens; Close or Escape shuts it and focus goes back to "+ Client". */
@@ -71,7 +79,9 @@ function NewClient({ onCreated, onClose }: { onCreated: (client: ClientView) => 
   );
 }
 
-export function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
+export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  // Only what the role can do is offered; the server refuses the rest anyway.
+  const tabs = [...TABS, ...(managesUsers(me) ? OWN_TABS.slice(0, 1) : [])];
   const [clients, setClients] = useState<ClientView[]>([]);
   const [clientId, setClientId] = useState('');
   const [tab, setTab] = useState<Tab>(() => readRoute().tab);
@@ -97,9 +107,11 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
     loadClients(client.id).catch(() => undefined);
   };
 
+  const [clientsLoaded, setClientsLoaded] = useState(false);
   const loadClients = async (prefer?: string) => {
     const { items } = await call(v1.clients.get());
     setClients(items);
+    setClientsLoaded(true);
     const wanted = prefer ?? localStorage.getItem('imgapi.client');
     const next = items.find((c) => c.id === wanted) ?? items.find((c) => c.id === 'default') ?? items[0];
     if (next) choose(next.id);
@@ -112,7 +124,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
-  const title = TABS.find(([id]) => id === tab)![1];
+  const title = [...TABS, ...OWN_TABS].find(([id]) => id === tab)![1];
   useEffect(() => {
     document.title = `${title} · imgapi`;
   }, [title]);
@@ -141,17 +153,28 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
             ))}
           </select>
         </label>
-        <button ref={addButton} class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding} data-testid="new-client-open">
-          + Client
-        </button>
+        {managesClients(me) && (
+          <button ref={addButton} class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding} data-testid="new-client-open">
+            + Client
+          </button>
+        )}
         <nav class="tabs">
-          {TABS.map(([id, label]) => (
+          {tabs.map(([id, label]) => (
             <a href={`#/${id}`} class={tab === id ? 'active' : ''} aria-current={tab === id ? 'page' : undefined}>
               {label}
             </a>
           ))}
         </nav>
-        <span class="muted user">{user}</span>
+        <a class="user" href="#/account" aria-current={tab === 'account' ? 'page' : undefined} title="Your account and password" data-testid="account-link">
+          {me.username}
+        </a>
+        {/* A phone has no room for the name: the account is this round button there. */}
+        <a class="icon-button account-icon" href="#/account" aria-current={tab === 'account' ? 'page' : undefined} aria-label={`Your account (${me.username})`} title="Your account and password" data-testid="account-icon">
+          <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+            <circle cx="8" cy="5" r="3" fill="currentColor" />
+            <path d="M2 15c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5z" fill="currentColor" />
+          </svg>
+        </a>
         <ThemePicker />
         <button class="ghost icon-button shortcuts-open" onClick={showShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-open">
           ?
@@ -161,7 +184,20 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
         </button>
       </header>
       {adding && <NewClient onCreated={added} onClose={closeNewClient} />}
-      {clientId && (
+      {(tab === 'users' || tab === 'account') && (
+        <main class="content">
+          <h1 class="visually-hidden">{title}</h1>
+          <MeContext.Provider value={me}>{tab === 'users' && managesUsers(me) ? <UsersPage /> : <AccountPage />}</MeContext.Provider>
+        </main>
+      )}
+      {!clientId && tab !== 'users' && tab !== 'account' && clientsLoaded && (
+        <main class="content">
+          <h1 class="visually-hidden">{title}</h1>
+          <p class="notice" data-testid="no-clients">No client is granted to you yet: ask an owner of this installation.</p>
+        </main>
+      )}
+      {clientId && tab !== 'users' && tab !== 'account' && (
+        <MeContext.Provider value={me}>
         <main class="content" key={clientId}>
           {/* The highlighted tab names the page for the eye; this names it for a screen reader's outline. */}
           <h1 class="visually-hidden">{title}</h1>
@@ -183,6 +219,7 @@ export function Shell({ user, onLogout }: { user: string; onLogout: () => void }
             />
           )}
         </main>
+        </MeContext.Provider>
       )}
     </div>
   );

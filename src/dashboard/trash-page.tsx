@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TrashPage as TrashPageView } from '../api/trash';
 import { call, formatBytes, messageOf, param, v1 } from './api';
 import { confirmDialog } from './confirm-dialog';
+import { useCanChange } from './me';
 
 type TrashItem = TrashPageView['items'][number];
 
@@ -23,6 +24,7 @@ const where = (item: TrashItem) => (item.image.folder ? `in ${item.image.folder}
  */
 export function TrashPage() {
   const [page, setPage] = useState(1);
+  const canChange = useCanChange();
   const [data, setData] = useState<TrashPageView | null>(null);
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
@@ -103,14 +105,16 @@ export function TrashPage() {
                     </span>
                   </span>
                 </span>
-                <span class="trash-actions">
-                  <button class="small" onClick={() => restore(item)} aria-describedby={`trash-name-${item.image.id}`}>
-                    Restore
-                  </button>
-                  <button class="small danger" onClick={() => purge(item)} aria-describedby={`trash-name-${item.image.id}`}>
-                    Delete permanently
-                  </button>
-                </span>
+                {canChange && (
+                  <span class="trash-actions">
+                    <button class="small" onClick={() => restore(item)} aria-describedby={`trash-name-${item.image.id}`}>
+                      Restore
+                    </button>
+                    <button class="small danger" onClick={() => purge(item)} aria-describedby={`trash-name-${item.image.id}`}>
+                      Delete permanently
+                    </button>
+                  </span>
+                )}
               </li>
             ))}
           </ul>
