@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { newPassword } from '../../src/core/ids';
 import { UsageError } from '../errors';
 import { withDataDir } from '../with-data-dir';
+import { LOCAL_ACTOR } from '../backend/types';
 import { globals, print, say } from '../options';
 
 async function ask(message: string, initialValue: string): Promise<string> {
@@ -43,6 +44,11 @@ export function registerInit(program: Command): void {
         }
         await ctx.accounts.createUser(username, secret);
         const { client, apiKey } = await ctx.accounts.createClient(clientName, clientName === 'default' ? 'default' : undefined);
+        // The set-up is the audit log's first page: the machine's operator made the first client and user.
+        await ctx.audit.record([
+          { actor: LOCAL_ACTOR, clientId: client.id, action: 'client.create', target: { id: client.id, name: client.name }, address: null },
+          { actor: LOCAL_ACTOR, clientId: null, action: 'user.create', target: { name: username }, address: null },
+        ]);
         const result = { dataDir: ctx.config.dataDir, username, password: generated ? secret : undefined, clientId: client.id, apiKey: apiKey.apiKey };
         const plain = [
           `data:     ${result.dataDir}`,

@@ -17,6 +17,12 @@ export function registerServe(program: Command): void {
       const ctx = await createContext(config);
       const created = await ctx.accounts.bootstrap();
       if (created) {
+        // A first start made them: imgapi itself is their actor in the audit log.
+        const system = { kind: 'system', id: null, name: 'system' } as const;
+        await ctx.audit.record([
+          { actor: system, clientId: created.clientId, action: 'client.create', target: { id: created.clientId, name: created.clientId }, address: null },
+          { actor: system, clientId: null, action: 'user.create', target: { name: created.username }, address: null },
+        ]);
         process.stdout.write(
           [
             'First start: created client, API key and dashboard user. Shown once — save them now:',

@@ -37,28 +37,34 @@ describe('imgapi audit in local mode', () => {
       ['acme', 'image.upload', 'a.jpg'],
       ['acme', 'client.create', 'Acme'],
       ['default', 'image.upload', 'shop/a.jpg'],
+      // imgapi init: the first client and user.
+      [null, 'user.create', 'admin'],
+      ['default', 'client.create', 'default'],
     ]);
     for (const e of page.items) expect([e.actor, e.address]).toEqual([{ kind: 'local', id: null, name: 'cli' }, null]);
-    expect([page.total, page.page, page.pageSize]).toEqual([4, 1, 24]);
+    expect([page.total, page.page, page.pageSize]).toEqual([6, 1, 24]);
     expect(JSON.stringify(page)).not.toContain(acmeKey);
   });
 
   test('--client, --action (or a subject), --actor, --since (relative or a date), --to filter; --page paginates with a hint on stderr', async () => {
     expect((await json(['audit', '--client', 'acme'])).total).toBe(3);
     expect((await json(['audit', '--action', 'image.upload'])).total).toBe(2);
-    expect((await json(['audit', '--action', 'client'])).items.map((e: any) => e.action)).toEqual(['client.rename', 'client.create']);
-    expect((await json(['audit', '--actor', 'local'])).total).toBe(4);
+    expect((await json(['audit', '--action', 'client'])).items.map((e: any) => [e.action, e.clientId])).toEqual([['client.rename', 'acme'], ['client.create', 'acme'], ['client.create', 'default']]);
+    expect((await json(['audit', '--actor', 'local'])).total).toBe(6);
     expect((await json(['audit', '--actor', 'alice'])).total).toBe(0);
-    expect((await json(['audit', '--since', '1h'])).total).toBe(4);
+    expect((await json(['audit', '--since', '1h'])).total).toBe(6);
     expect((await json(['audit', '--from', '2000-01-01', '--to', '2000-01-31'])).total).toBe(0);
     const first = await imgapi(['audit', '--page-size', '3']);
     expect(first.code).toBe(0);
     const lines = first.stdout.trim().split('\n');
     expect(lines.length).toBe(3);
     expect(lines[0]!.split('\t')).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT/), 'local', 'acme', 'client.rename', 'Acme Europe', '-']);
-    expect(first.stderr).toBe('page 1 of 2 (4 entries): --page 2 for more\n');
+    expect(first.stderr).toBe('page 1 of 2 (6 entries): --page 2 for more\n');
     const second = await imgapi(['audit', '--page-size', '3', '--page', '2']);
-    expect([second.stdout.trim().split('\t').slice(1, 4), second.stderr]).toEqual([['local', 'default', 'image.upload'], '']);
+    expect([second.stdout.trim().split('\n').map((line) => line.split('\t').slice(1, 4)), second.stderr]).toEqual([
+      [['local', 'default', 'image.upload'], ['local', '-', 'user.create'], ['local', 'default', 'client.create']],
+      '',
+    ]);
   });
 
   test('a bad filter is a message on stderr and exit 1, nothing on stdout', async () => {

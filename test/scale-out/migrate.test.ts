@@ -82,7 +82,7 @@ describe('imgapi migrate', () => {
     const report = JSON.parse(first.stdout);
     expect(report.ok).toBe(true);
     const rows = Object.fromEntries(report.tables.map((t: { table: string; source: number; verified: number }) => [t.table, [t.source, t.verified]]));
-    expect(rows).toMatchObject({ clients: [1, 1], users: [2, 2], user_clients: [1, 1], invites: [2, 2], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1], purge_targets: [1, 1], audit_log: [10, 10] });
+    expect(rows).toMatchObject({ clients: [1, 1], users: [2, 2], user_clients: [1, 1], invites: [2, 2], api_keys: [2, 2], folders: [4, 4], images: [4, 4], presets: [1, 1], purge_targets: [1, 1], audit_log: [15, 15] });
     expect(report.originals).toMatchObject({ total: 4, copied: 4, skipped: 0, verified: 4, failures: [] });
 
     // An interrupted copy (one original missing in the bucket) resumes: only it is sent again.
@@ -110,11 +110,12 @@ describe('imgapi migrate', () => {
       expect((await api(node.url, 'GET', '/purge-targets')).json.items).toMatchObject([
         { kind: 'cloudflare', zoneId: 'zone-m', apiBase: 'https://93.184.215.14/client/v4', secretHint: '••••ated' },
       ]);
-      // The audit log came along (4 uploads, a replace, 2 updates, a preset, a key, a purge target),
+      // The audit log came along (the first start's client and user, 4 uploads, a replace, 2 updates,
+      // a preset, a key, a purge target, 2 invitations and one accepted),
       // and PostgreSQL's sequence goes on after it: a new entry is listed first.
       expect((await api(node.url, 'PATCH', `/images/${images[3]!.id}`, { alt: 'after the move' })).status).toBe(200);
       const audit = (await api(node.url, 'GET', '/audit?pageSize=100')).json;
-      expect([audit.total, audit.items[0].action, audit.items[0].target.id, audit.items.at(-1).action]).toEqual([11, 'image.update', images[3]!.id, 'image.upload']);
+      expect([audit.total, audit.items[0].action, audit.items[0].target.id, audit.items.at(-1).action]).toEqual([12, 'image.update', images[3]!.id, 'client.create']); // the key reads its client's: not the 4 about users
       for (const image of images) {
         expect(image.placeholder).not.toBeNull();
         expect((await api(node.url, 'GET', `/images/${image.id}`)).json.placeholder).toEqual(image.placeholder);
