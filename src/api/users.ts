@@ -1,5 +1,5 @@
 import { t, type Static } from 'elysia';
-import { AppError } from '../core/errors';
+import { AppError, invalid } from '../core/errors';
 import type { InviteRecord, UserRecord } from '../core/ports';
 import { managesUsers, type SessionUser } from '../core/roles';
 import type { AuditAction } from '../core/audit/actions';
@@ -37,7 +37,7 @@ export const InviteView = t.Object(
 export type InviteView = Static<typeof InviteView>;
 
 export const UserList = t.Object({ items: t.Array(UserView), invites: t.Array(InviteView, { description: 'Invitations not yet used nor expired' }) }, { title: 'UserList' });
-export const InviteBody = t.Object({ role: Role, clientIds: t.Optional(ClientIds) });
+export const InviteBody = t.Object({ role: Role, clientIds: t.Optional(ClientIds) }, { additionalProperties: false });
 export const OneTimeLink = t.Object(
   {
     url: t.String({ description: 'The one-time link, shown this once (only a hash of its token is stored)' }),
@@ -48,15 +48,28 @@ export const OneTimeLink = t.Object(
 export const CreatedInvite = t.Object({ invite: InviteView, url: OneTimeLink.properties.url, expiresAt: OneTimeLink.properties.expiresAt }, { title: 'CreatedInvite' });
 export const UserPatch = t.Object(
   { role: t.Optional(Role), clientIds: t.Optional(ClientIds), disabled: t.Optional(t.Boolean({ description: 'true: cannot log in, every session ends at once' })) },
-  { minProperties: 1 },
+  // An unknown field is refused rather than ignored: a typo must not look like a change that worked.
+  { minProperties: 1, additionalProperties: false },
 );
 const Token = t.String({ maxLength: 200, description: 'The token from the one-time link (after #/invite/ or #/reset/)' });
 const Username = t.String({ maxLength: 200, description: '1–64 letters, digits or _ . @ -' });
 const Password = t.String({ maxLength: 1024, description: 'At least 8 characters' });
-export const AcceptInviteBody = t.Object({ token: Token, username: Username, password: Password });
-export const AcceptResetBody = t.Object({ token: Token, password: Password });
-export const ChangePasswordBody = t.Object({ currentPassword: t.String({ maxLength: 1024 }), newPassword: Password });
+export const AcceptInviteBody = t.Object({ token: Token, username: Username, password: Password }, { additionalProperties: false });
+export const AcceptResetBody = t.Object({ token: Token, password: Password }, { additionalProperties: false });
+export const ChangePasswordBody = t.Object({ currentPassword: t.String({ maxLength: 1024 }), newPassword: Password }, { additionalProperties: false });
 export const Welcomed = t.Object({ username: t.String(), role: Role }, { title: 'AcceptedLink' });
+/**
+ * A route's transform (before the schema, which would drop unknown fields silently): a
+ * mistyped field is a 400 naming it, not a 200 that changed nothing.
+ */
+export const knownFields =
+  (schema: { properties: Record<string, unknown> }) =>
+  ({ body }: { body: unknown }): void => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+    const allowed = Object.keys(schema.properties);
+    for (const key of Object.keys(body)) if (!allowed.includes(key)) throw invalid(`Unknown field "${key.slice(0, 40)}": expected ${allowed.join(', ')}`);
+  };
+
 export const UserParams = t.Object({ id: t.String({ maxLength: 64, description: 'User id' }) });
 export const GrantParams = t.Object({ id: t.String({ maxLength: 64, description: 'User id' }), clientId: t.String({ maxLength: 64 }) });
 

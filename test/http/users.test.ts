@@ -111,7 +111,7 @@ describe('users: invitations', () => {
     const before = (await call(owner, 'GET', '/users')).json.invites.length;
     const unknownClient = await call(owner, 'POST', '/users/invites', { role: 'member', clientIds: [s.clientId, 'nope'] });
     expect([unknownClient.status, unknownClient.json.error]).toEqual([404, { code: 'not_found', message: 'Client "nope" not found' }]);
-    for (const body of [{ role: 'god' }, { role: 'member', clientIds: 'test' }, ['member'], { role: 'member', clientIds: [1] }, {}]) {
+    for (const body of [{ role: 'god' }, { role: 'member', clientIds: 'test' }, ['member'], { role: 'member', clientIds: [1] }, {}, { role: 'member', extra: 1 }]) {
       const answer = await call(owner, 'POST', '/users/invites', body);
       expect([JSON.stringify(body), answer.status, answer.json.error.code]).toEqual([JSON.stringify(body), 400, 'invalid_input']);
     }
@@ -143,7 +143,7 @@ describe('users: roles, clients, disabling', () => {
     const { id } = await invited('member', [s.clientId], 'hank');
     const refused = await call(owner, 'PATCH', `/users/${id}`, { role: 'viewer', clientIds: ['nope'] });
     expect(refused.status).toBe(404);
-    for (const body of [{}, { role: 'root' }, { disabled: 'yes' }, { clientIds: [null] }]) {
+    for (const body of [{}, { role: 'root' }, { disabled: 'yes' }, { clientIds: [null] }, { rolee: 'viewer' }, { role: 'viewer', admin: true }]) {
       expect([JSON.stringify(body), (await call(owner, 'PATCH', `/users/${id}`, body)).status]).toEqual([JSON.stringify(body), 400]);
     }
     const user = (await call(owner, 'GET', '/users')).json.items.find((u: { id: string }) => u.id === id);

@@ -14,6 +14,7 @@ import {
   UserPatch,
   UserView,
   Welcomed,
+  knownFields,
   type UserManager,
 } from '../../api/users';
 import type { LiveSession } from '../../core/sessions';
@@ -30,6 +31,7 @@ const linkRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('/invites/accept', async ({ body, status, request, server }) => status(201, await api.users.acceptInvite(body, { address: server?.requestIP(request)?.address ?? null })), {
       body: AcceptInviteBody,
+      transform: knownFields(AcceptInviteBody),
       response: { 201: Welcomed, ...apiErrors(404, 409, 410) },
       detail: {
         tags,
@@ -41,6 +43,7 @@ const linkRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('/password-reset/accept', ({ body, request, server }) => api.users.acceptReset(body, { address: server?.requestIP(request)?.address ?? null }), {
       body: AcceptResetBody,
+      transform: knownFields(AcceptResetBody),
       response: { 200: Welcomed, ...apiErrors(404, 409, 410) },
       detail: {
         tags,
@@ -79,6 +82,7 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
           },
           {
             body: ChangePasswordBody,
+      transform: knownFields(ChangePasswordBody),
             response: { 204: t.Void({ description: 'Changed; your other sessions ended' }), ...apiErrors(403) },
             detail: { tags, operationId: 'changeOwnPassword', summary: 'Change your own password', description: 'Any role. 403 when the current password is wrong.', security: session },
           },
@@ -89,6 +93,7 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
         })
         .post('/invites', async ({ session: s, address, request, body, status }) => status(201, await api.users.invite(manager(s, address, request), body)), {
           body: InviteBody,
+      transform: knownFields(InviteBody),
           response: { 201: CreatedInvite, ...apiErrors(403, 404) },
           detail: {
             tags,
@@ -113,6 +118,7 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
         .patch('/:id', ({ session: s, address, request, params, body }) => api.users.change(manager(s, address, request), params.id, body), {
           params: UserParams,
           body: UserPatch,
+      transform: knownFields(UserPatch),
           response: { 200: UserView, ...apiErrors(403, 404, 409) },
           detail: {
             tags,
