@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { QuotasView, QuotaStatus } from '../api/quotas';
-import { auth, call, formatBytes, messageOf, v1 } from './api';
+import { call, formatBytes, messageOf, v1 } from './api';
+import { managesClients, useMe } from './me';
 
 type Name = keyof QuotasView;
 
@@ -60,7 +61,8 @@ function UsageBar({ label, used, limit, format, testId }: { label: string; used:
  */
 export function QuotaCard({ clientId }: { clientId: string }) {
   const [status, setStatus] = useState<QuotaStatus | null>(null);
-  const [manages, setManages] = useState(false);
+  // Only owners and admins may change limits: the others see them, without the form.
+  const manages = managesClients(useMe());
   const [images, setImages] = useState('');
   const [bytes, setBytes] = useState<Field>({ text: '', unit: 'GB' });
   const [upload, setUpload] = useState<Field>({ text: '', unit: 'MB' });
@@ -80,14 +82,6 @@ export function QuotaCard({ clientId }: { clientId: string }) {
 
   useEffect(() => {
     call(v1.quotas.get()).then(show, (e) => setError(messageOf(e)));
-    // Only owners and admins may change limits: the others see them, without the form.
-    call(auth.me.get()).then(
-      (me) => {
-        const role = (me as { role?: string }).role;
-        setManages(role === undefined || role === 'owner' || role === 'admin');
-      },
-      () => setManages(false),
-    );
   }, [clientId]);
 
   const save = async (event: Event) => {
