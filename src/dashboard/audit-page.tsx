@@ -47,7 +47,15 @@ export function AuditPage({ clients }: { clients: ClientView[] }) {
 
   useEffect(() => {
     setError('');
-    call(v1.audit.get({ query: queryOf(filters, page) })).then(setData, (e) => setError(messageOf(e)));
+    // An answer to filters changed since (a slow one overtaken) must not replace the newer one.
+    let current = true;
+    call(v1.audit.get({ query: queryOf(filters, page) })).then(
+      (next) => current && setData(next),
+      (e) => current && setError(messageOf(e)),
+    );
+    return () => {
+      current = false;
+    };
   }, [filters, page]);
 
   const set = (name: keyof Filters) => (event: Event) => setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).value });

@@ -74,6 +74,7 @@ describe('Audit log page', () => {
         await until(() => total(page), (t) => t === '0 entries');
         expect(await page.getByTestId('audit-table').count()).toBe(0);
         await page.getByTestId('audit-clear').click();
+        await until(() => total(page), (t) => t === '3 entries');
         await page.getByTestId('audit-from').fill('2020-01-01');
         await page.getByTestId('audit-to').fill('2020-01-31');
         await page.getByTestId('audit-apply').click();
