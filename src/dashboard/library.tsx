@@ -100,6 +100,7 @@ export function Library() {
     focusTileAt(refocusAt.current);
     refocusAt.current = null;
   }, [data]);
+  const canChange = useCanChange();
   const deleteImages = async (ids: string[], refocus: number | null = null) => {
     const what = ids.length === 1 ? `"${names.current.get(ids[0]!) ?? ids[0]}"` : `${ids.length} images`;
     const where = ids.length === 1 ? 'It goes to the trash, where it can be restored.' : 'They go to the trash, where they can be restored.';
@@ -109,6 +110,8 @@ export function Library() {
     await bulk.run(ids, { action: 'delete' });
   };
   const onGridKey = gridKeyHandler((id, index) => {
+    // A viewer's Delete key deletes nothing (and asks nothing).
+    if (!canChange) return;
     const ids = selection.has(id) ? selection.ids : [id];
     // The first of them on this page: the tile after them moves up into its place.
     void deleteImages(ids, Math.min(index, ...ids.map((x) => pageIds.indexOf(x)).filter((i) => i >= 0)));
@@ -147,7 +150,6 @@ export function Library() {
       uploaded: () => void reload(),
     });
   };
-  const canChange = useCanChange();
   // A viewer's drop uploads nothing: the page does not take files from them at all.
   const dragging = useWindowFileDrop(canChange ? upload : async () => {});
 

@@ -197,6 +197,16 @@ describe('What a viewer is offered, and one\'s own password', () => {
       await screenshot(page, `${name}-users-viewer-panel`);
       expect(await accessibilityViolations(page)).toEqual([]);
       await panel.getByRole('button', { name: 'Close' }).click();
+      // The Delete key asks nothing; a chosen image offers Download ZIP and nothing that changes it.
+      await page.getByTestId('image-tile').first().locator('.tile-open').focus();
+      await page.keyboard.press('Delete');
+      await page.waitForTimeout(300);
+      expect(await page.getByTestId('confirm-dialog').count()).toBe(0);
+      await page.getByTestId('image-tile').first().locator('.tile-check').check();
+      const bar = page.getByRole('group', { name: 'Selected images' });
+      await bar.waitFor();
+      expect((await bar.getByRole('button').allTextContents()).map((t) => t.trim())).toEqual(['Select all on page', 'Download ZIP', 'Clear selection']);
+      await bar.getByRole('button', { name: 'Clear selection' }).click();
 
       await page.goto(`${s.url}/#/keys`);
       await page.locator('.keys-table').waitFor();
