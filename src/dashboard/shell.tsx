@@ -124,7 +124,9 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
-  const title = [...TABS, ...OWN_TABS].find(([id]) => id === tab)![1];
+  // #/users is an owner's page: anyone else who follows a link there gets their own account.
+  const shown: Tab = tab === 'users' && !managesUsers(me) ? 'account' : tab;
+  const title = [...TABS, ...OWN_TABS].find(([id]) => id === shown)![1];
   useEffect(() => {
     document.title = `${title} · imgapi`;
   }, [title]);
@@ -187,7 +189,7 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       {(tab === 'users' || tab === 'account') && (
         <main class="content">
           <h1 class="visually-hidden">{title}</h1>
-          <MeContext.Provider value={me}>{tab === 'users' && managesUsers(me) ? <UsersPage /> : <AccountPage />}</MeContext.Provider>
+          <MeContext.Provider value={me}>{shown === 'users' ? <UsersPage /> : <AccountPage />}</MeContext.Provider>
         </main>
       )}
       {!clientId && tab !== 'users' && tab !== 'account' && clientsLoaded && (

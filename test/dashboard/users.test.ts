@@ -184,6 +184,12 @@ describe('What a viewer is offered, and one\'s own password', () => {
       await signIn(page, username, 'vic password 1');
       expect(await navLabels(page)).not.toContain('Users');
       expect(await page.getByTestId('new-client-open').count()).toBe(0);
+      // A link to the Users page shows their own account instead, titled so.
+      await page.goto(`${s.url}/#/users`);
+      await page.getByTestId('password-form').waitFor();
+      expect(await page.evaluate(() => document.title)).toBe('Your account · imgapi');
+      await page.goto(`${s.url}/#/images`);
+      await page.getByTestId('image-tile').first().waitFor();
       expect(await page.getByTestId('upload-input').count()).toBe(0);
       expect(await page.getByTestId('folder-create').count()).toBe(0);
       await page.getByTestId('image-tile').first().locator('.tile-open').click();
