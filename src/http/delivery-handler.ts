@@ -50,14 +50,6 @@ function headersOf(meta: VariantMeta, cache: string): Record<string, string> {
  */
 const templates = new WeakMap<Uint8Array, { meta: VariantMeta; response: Response }>();
 
-/**
- * Larger bodies go out as their own copy instead. Measured with Bun 1.4.5 (wrk c=32 on loopback,
- * bare servers side by side in turns): a shared body always costs less CPU and is the faster up
- * to ~200 KB (50 KB: 24.0k against 16.6k req/s), but from ~350 KB Bun sends a body it owns faster
- * under concurrency, the copy included (500 KB: 2.3k against 1.2k req/s).
- */
-const SHARED_BODY_MAX = 256 * 1024;
-
 function respond(variant: DeliveredVariant, request: Request): Response {
   const response = respondImmutable(variant, request);
   if (variant.expiresAt !== null) response.headers.set('cache-control', cacheControl(variant.expiresAt));
@@ -74,9 +66,6 @@ function respondImmutable(variant: DeliveredVariant, request: Request): Response
     const body = new Blob([variant.body as Uint8Array<ArrayBuffer>]);
     template = { meta: variant.meta, response: new Response(body, { headers: headersOf(variant.meta, variant.cache) }) };
     templates.set(variant.body, template);
-  }
-  if (variant.body.byteLength > SHARED_BODY_MAX && request.method !== 'HEAD') {
-    return new Response(variant.body as Uint8Array<ArrayBuffer>, { headers: template.response.headers });
   }
   // Bun omits the body of a HEAD response itself and keeps the real Content-Length.
   return template.response.clone();

@@ -159,7 +159,7 @@ describe('headers, conditional requests, HEAD', () => {
     expect((await head.arrayBuffer()).byteLength).toBe(0);
   });
 
-  test('a hit over 256 KB (sent as its own copy, not the shared template) has the bytes and headers of the first answer; HEAD, 304 and exp_ as for any hit', async () => {
+  test('a hit of a large variant (over 256 KB) has the bytes and headers of the first answer; HEAD, 304 and exp_ as for any hit', async () => {
     const noise = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
       .png()
       .toBuffer();
@@ -187,7 +187,7 @@ describe('headers, conditional requests, HEAD', () => {
     expect(later.response.headers.get('x-cache')).toBe('HIT');
     expect(Buffer.from(later.body).equals(Buffer.from(first.body))).toBe(true);
     expect(Number(/^public, max-age=(\d+)$/.exec(later.response.headers.get('cache-control')!)?.[1])).toBeLessThanOrEqual(600);
-    // The copy's headers are its own: the immutable URL's hits still say immutable.
+    // The expiring response's max-age is its own: the immutable URL's hits still say immutable.
     expect((await get(url)).response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 });
