@@ -7,10 +7,10 @@ import { useMe } from './me';
 import { SecretBox } from './secret-box';
 
 const ROLES: { role: Role; label: string; note: string }[] = [
-  { role: 'owner', label: 'Owner', note: 'everything: every client, and users' },
-  { role: 'admin', label: 'Admin', note: 'every client, no user management' },
-  { role: 'member', label: 'Member', note: 'the clients granted: images, presets, keys, settings' },
-  { role: 'viewer', label: 'Viewer', note: 'the clients granted: read and copy URLs only' },
+  { role: 'owner', label: 'Owner', note: 'everything, users too' },
+  { role: 'admin', label: 'Admin', note: 'every client, not users' },
+  { role: 'member', label: 'Member', note: 'all work in the clients granted' },
+  { role: 'viewer', label: 'Viewer', note: 'read and copy URLs of the clients granted' },
 ];
 const granted = (role: Role) => role === 'member' || role === 'viewer';
 const until = (iso: string) => new Date(iso).toLocaleString();

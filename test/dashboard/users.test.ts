@@ -90,6 +90,7 @@ describe('Users page and invitations', () => {
       expect(await other.evaluate(() => location.hash)).toBe('#/images');
       await signIn(other, username, 'mia password 1');
       // Only the client granted; no Users page, no "+ Client".
+      await other.waitForFunction(() => document.querySelectorAll('[data-testid="client-select"] option').length > 0);
       expect(await other.getByTestId('client-select').locator('option').allTextContents()).toEqual(['Shop (shop)']);
       expect(await navLabels(other)).not.toContain('Users');
       expect(await other.getByTestId('new-client-open').count()).toBe(0);
