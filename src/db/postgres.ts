@@ -13,10 +13,10 @@ import clientNames from './migrations/postgres/010_client_names.sql' with { type
 import tagsAltMeta from './migrations/postgres/011_tags_alt_meta.sql' with { type: 'text' };
 import trash from './migrations/postgres/012_trash.sql' with { type: 'text' };
 import listingIndexes from './migrations/postgres/013_listing_indexes.sql' with { type: 'text' };
-import clientQuotas from './migrations/postgres/016_client_quotas.sql' with { type: 'text' };
 import usersRoles from './migrations/postgres/014_users_roles.sql' with { type: 'text' };
-import auditLog from './migrations/postgres/017_audit_log.sql' with { type: 'text' };
 import usageDays from './migrations/postgres/015_usage_days.sql' with { type: 'text' };
+import clientQuotas from './migrations/postgres/016_client_quotas.sql' with { type: 'text' };
+import auditLog from './migrations/postgres/017_audit_log.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -33,10 +33,10 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 11, sql: tagsAltMeta },
   { version: 12, sql: trash },
   { version: 13, sql: listingIndexes },
-  { version: 16, sql: clientQuotas },
   { version: 14, sql: usersRoles },
-  { version: 17, sql: auditLog },
   { version: 15, sql: usageDays },
+  { version: 16, sql: clientQuotas },
+  { version: 17, sql: auditLog },
 ];
 
 // Any constant shared by every node: nodes starting together migrate one after another.

@@ -14,10 +14,10 @@ import clientNames from './migrations/012_client_names.sql' with { type: 'text' 
 import tagsAltMeta from './migrations/013_tags_alt_meta.sql' with { type: 'text' };
 import trash from './migrations/014_trash.sql' with { type: 'text' };
 import listingIndexes from './migrations/015_listing_indexes.sql' with { type: 'text' };
-import clientQuotas from './migrations/018_client_quotas.sql' with { type: 'text' };
 import usersRoles from './migrations/016_users_roles.sql' with { type: 'text' };
-import auditLog from './migrations/019_audit_log.sql' with { type: 'text' };
 import usageDays from './migrations/017_usage_days.sql' with { type: 'text' };
+import clientQuotas from './migrations/018_client_quotas.sql' with { type: 'text' };
+import auditLog from './migrations/019_audit_log.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -36,10 +36,10 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 13, sql: tagsAltMeta },
   { version: 14, sql: trash },
   { version: 15, sql: listingIndexes },
-  { version: 18, sql: clientQuotas },
   { version: 16, sql: usersRoles },
-  { version: 19, sql: auditLog },
   { version: 17, sql: usageDays },
+  { version: 18, sql: clientQuotas },
+  { version: 19, sql: auditLog },
 ];
 
 export function openSqlite(file: string): Database {
