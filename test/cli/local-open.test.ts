@@ -36,18 +36,22 @@ describe('local one-shot commands open the core alone', () => {
     rmSync(tripwire, { recursive: true, force: true });
   });
 
-  test('opening the local backend starts no timer; a long-running command (watch) hears other processes', async () => {
+  test('opening the local backend starts no timer; a long-running command (watch) hears other processes and writes its usage as it goes', async () => {
     const intervals = spyOn(globalThis, 'setInterval');
+    // A flush interval no other timer has, so the spy tells the two timers apart by their delay.
+    const flushEnv = { IMGAPI_USAGE_FLUSH_MS: '7321' };
     try {
-      const oneShot = await openBackend({ data }, {});
+      const oneShot = await openBackend({ data }, flushEnv);
       expect(await oneShot.listKeys()).toHaveLength(1);
       await oneShot.close();
       expect(intervals).not.toHaveBeenCalled();
 
-      // The same spy sees the SQLite poller a long-running command starts.
-      const longRunning = await openBackend({ data }, {}, { longRunning: true });
+      // A long-running command starts exactly two: SQLite's poller for other processes'
+      // commits (every 500 ms) and the usage flusher (IMGAPI_USAGE_FLUSH_MS), which writes a
+      // `watch`'s uploads to the usage table while it runs, not only when it is stopped.
+      const longRunning = await openBackend({ data }, flushEnv, { longRunning: true });
       await longRunning.close();
-      expect(intervals).toHaveBeenCalledTimes(1);
+      expect(intervals.mock.calls.map((call) => call[1]).sort()).toEqual([500, 7321]);
     } finally {
       intervals.mockRestore();
     }
