@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import type { Actor, Caller } from '../api';
 import type { AccountService } from '../core/accounts';
+import type { ApiKeyRecord } from '../core/ports';
 import { AppError, notFound } from '../core/errors';
 import { managesClients, reaches } from '../core/roles';
 import type { LiveSession, SessionService } from '../core/sessions';
@@ -55,28 +56,46 @@ async function sessionOf(deps: AuthDeps, request: Request): Promise<LiveSession 
 
 export const userActor = (session: LiveSession): Actor => ({ kind: 'user', id: session.userId, name: session.username });
 
+/** Who a request authenticates as: an API key, or else a dashboard session (same-origin checked). */
+export type Authenticated =
+  | { address: string | null; key: ApiKeyRecord; session?: undefined }
+  | { address: string | null; key?: undefined; session: LiveSession };
+
+/**
+ * The steps every /api/v1 caller goes through: rate limited per client address before
+ * anything else, then `X-Api-Key` (rate limited per key once known) or the session cookie.
+ */
+export async function authenticate(deps: AuthDeps, request: Request, address: string | null): Promise<Authenticated> {
+  deps.rateLimits.take(`ip:${address ?? 'unknown'}`);
+  const apiKey = request.headers.get('x-api-key');
+  if (apiKey) {
+    const key = await deps.accounts.authenticate(apiKey);
+    if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
+    deps.rateLimits.take(`key:${key.id}`);
+    return { address, key };
+  }
+  const session = await sessionOf(deps, request);
+  if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
+  assertSameOrigin(deps.publicUrl, request);
+  return { address, session };
+}
+
 /**
  * Who is calling /api/v1: an API key (`X-Api-Key`, acting for its client), or a dashboard
- * session cookie acting for the client named in `X-Imgapi-Client`. Both are rate limited, per
- * client address before anything else and per key once it is known. A session reaches only
+ * session cookie acting for the client named in `X-Imgapi-Client`. A session reaches only
  * the clients its role allows (any other is not found, as for a key), and a viewer's session
  * only what reads.
  */
 export const callerAuth = (deps: AuthDeps) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ caller: Caller }> => {
-    const address = server?.requestIP(request)?.address ?? null;
-    deps.rateLimits.take(`ip:${address ?? 'unknown'}`);
+    const who = await authenticate(deps, request, server?.requestIP(request)?.address ?? null);
+    const { address } = who;
     const base = publicBase(deps.publicUrl, request);
-    const apiKey = headers['x-api-key'];
-    if (apiKey) {
-      const key = await deps.accounts.authenticate(apiKey);
-      if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
-      deps.rateLimits.take(`key:${key.id}`);
+    if (who.key) {
+      const { key } = who;
       return { caller: { clientId: key.clientId, base, actor: { kind: 'key', id: key.id, name: key.name }, address } };
     }
-    const session = await sessionOf(deps, request);
-    if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
-    assertSameOrigin(deps.publicUrl, request);
+    const { session } = who;
     const clientId = headers['x-imgapi-client'];
     if (!clientId) throw new AppError('invalid_input', 'X-Imgapi-Client header is required with a session');
     if (!reaches(session, clientId)) throw notFound('Client');

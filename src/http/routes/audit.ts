@@ -2,8 +2,7 @@ import { Elysia } from 'elysia';
 import type { Api } from '../../api';
 import { AuditPage, AuditQuery, type AuditReader } from '../../api/audit';
 import { apiErrors } from '../../api/errors';
-import { AppError } from '../../core/errors';
-import { assertSameOrigin, readCookie, SESSION_COOKIE, type AuthDeps } from '../auth';
+import { authenticate, type AuthDeps } from '../auth';
 
 /**
  * Who reads the audit log and what they see: an API key its own client's entries; an owner's or
@@ -11,19 +10,9 @@ import { assertSameOrigin, readCookie, SESSION_COOKIE, type AuthDeps } from '../
  * session the clients granted. No X-Imgapi-Client: a session reads across the clients it reaches.
  */
 const auditReader = (deps: AuthDeps) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ reader: AuditReader }> => {
-    deps.rateLimits.take(`ip:${server?.requestIP(request)?.address ?? 'unknown'}`);
-    const apiKey = headers['x-api-key'];
-    if (apiKey) {
-      const key = await deps.accounts.authenticate(apiKey);
-      if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key');
-      deps.rateLimits.take(`key:${key.id}`);
-      return { reader: { visibleClients: [key.clientId] } };
-    }
-    const session = await deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
-    if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
-    assertSameOrigin(deps.publicUrl, request);
-    return { reader: { visibleClients: session.clientIds } };
+  new Elysia().resolve({ as: 'scoped' }, async ({ request, server }): Promise<{ reader: AuditReader }> => {
+    const who = await authenticate(deps, request, server?.requestIP(request)?.address ?? null);
+    return { reader: { visibleClients: who.key ? [who.key.clientId] : who.session.clientIds } };
   });
 
 export const auditRoutes = (api: Api, auth: AuthDeps) =>
