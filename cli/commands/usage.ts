@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { byteSize } from '../../src/core/byte-size';
+import { AppError } from '../../src/core/errors';
 import { backendAction } from '../actions';
 import type { UsageView } from '../backend/types';
 import { print } from '../options';
@@ -36,9 +37,15 @@ export function registerUsage(program: Command): void {
     .description("a client's storage and its traffic per UTC day: deliveries, bytes served, hits, misses, transforms, uploads (local: --client; remote: the key's client)")
     .option('--from <date>', 'first day, YYYY-MM-DD (default: 29 days before --to)')
     .option('--to <date>', 'last day, YYYY-MM-DD, included (default: today, UTC); at most 366 days in all')
-    .addHelpText('after', '\nExamples:\n  imgapi usage\n  imgapi usage --client acme --json\n  imgapi usage --from 2026-01-01 --to 2026-01-31')
+    .addHelpText('after', "\nRemote mode reports the API key's own client (another --client: not found).\n\nExamples:\n  imgapi usage\n  imgapi usage --client acme --json\n  imgapi usage --from 2026-01-01 --to 2026-01-31")
     .action(
       backendAction(async (backend, options, opts: { from?: string; to?: string }) => {
+        // Remote mode answers for the key's own client whatever --client says: another id is
+        // refused, as `client quota` and `audit` do, rather than printing the key's figures under it.
+        if (backend.mode === 'remote' && options.client !== undefined) {
+          const own = (await backend.quotas()).clientId;
+          if (own !== options.client) throw new AppError('not_found', `Client not found: remote mode reports the API key's own client (${own}); use that id, or --data on the server for another`);
+        }
         const usage = await backend.usage({ from: opts.from, to: opts.to });
         print(options, usage, usageTable(usage));
       }),

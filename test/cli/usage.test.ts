@@ -72,5 +72,17 @@ for (const mode of ['local', 'remote'] as const) {
       expect(backwards.code).toBe(1);
       expect(backwards.stderr).toContain('after');
     });
+
+    test('--client names the client: its own is answered, another exits 1 (remote mode: only the key\'s own client, as client quota and audit)', async () => {
+      const ownId = mode === 'local' ? 'default' : server!.clientId;
+      const own = await imgapi(['usage', '--client', ownId, '--json']);
+      expect([own.code, own.stderr]).toEqual([0, '']);
+      expect(JSON.parse(own.stdout).images).toBe(2);
+      const other = await imgapi(['usage', '--client', 'someone-else', '--json']);
+      expect(other.code).toBe(1);
+      expect(other.stdout).toBe('');
+      expect(other.stderr).toContain('Client not found');
+      if (mode === 'remote') expect(other.stderr).toContain(`remote mode reports the API key's own client (${ownId})`);
+    });
   });
 }
