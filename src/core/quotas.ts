@@ -67,25 +67,40 @@ export function checkQuotaPatch(patch: QuotaPatch): QuotaPatch {
   return patch;
 }
 
+/** What writes the image: its refusal names it (a new file, a replacement, or an image back from the trash). */
+export interface StoredChange {
+  images: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  restoring?: boolean;
+}
+
+/** Why a write would pass the storage limit, in the terms of that write. */
+function bytesMessage(maxBytes: number, stored: number, change: StoredChange): string {
+  const limit = `This client's storage limit (${byteSize(maxBytes)} of originals) would be exceeded: ${byteSize(stored)} stored`;
+  if (change.restoring) return `${limit}, restoring this image adds ${byteSize(change.bytesAfter)}`;
+  if (change.bytesBefore > 0) return `${limit}, this file (${byteSize(change.bytesAfter)}) replaces ${byteSize(change.bytesBefore)}`;
+  return `${limit}, this file adds ${byteSize(change.bytesAfter)}`;
+}
+
 /**
  * The image and byte limits of a write that adds `images` and changes the originals' bytes
- * from `bytesBefore` to `bytesAfter` (an upload: 1, 0 → size; a replace: 0, old → new size),
- * checked against the client's totals after it. A replace that does not grow the bytes always
- * passes, so a client over a lowered limit can still swap files for smaller ones.
+ * from `bytesBefore` to `bytesAfter` (an upload: 1, 0 → size; a replace: 0, old → new size; a
+ * restore: 1, 0 → its size, `restoring`), checked against the client's totals after it. A
+ * replace that does not grow the bytes always passes, so a client over a lowered limit can
+ * still swap files for smaller ones.
  */
-export function storedGuard(quotas: Quotas, change: { images: number; bytesBefore: number; bytesAfter: number }): StoredGuard | undefined {
+export function storedGuard(quotas: Quotas, change: StoredChange): StoredGuard | undefined {
   const { maxImages, maxBytes } = quotas;
   const grows = change.bytesAfter > change.bytesBefore;
   if ((maxImages === null || change.images === 0) && (maxBytes === null || !grows)) return undefined;
   return (after) => {
     if (maxImages !== null && change.images > 0 && after.images > maxImages) {
-      throw quotaExceeded(`This client's image limit (${maxImages.toLocaleString('en-US')}) is reached; delete images or ask an owner or admin to raise it`);
+      const what = change.restoring ? 'this image cannot be restored; delete images' : 'delete images';
+      throw quotaExceeded(`This client's image limit (${maxImages.toLocaleString('en-US')}) is reached; ${what} or ask an owner or admin to raise it`);
     }
     if (maxBytes !== null && grows && after.bytes > maxBytes) {
-      const before = after.bytes - (change.bytesAfter - change.bytesBefore);
-      throw quotaExceeded(
-        `This client's storage limit (${byteSize(maxBytes)} of originals) would be exceeded: ${byteSize(before)} stored, this file ${change.bytesBefore > 0 ? 'replaces' : 'adds'} ${byteSize(change.bytesAfter)}`,
-      );
+      throw quotaExceeded(bytesMessage(maxBytes, after.bytes - (change.bytesAfter - change.bytesBefore), change));
     }
   };
 }

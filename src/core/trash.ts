@@ -100,7 +100,7 @@ export function createTrash(deps: TrashDeps) {
       const restored: ImageRecord = { ...image, folderId: folder?.id ?? null, folderPath: folder?.path ?? '' };
       const messages = outbox({ type: 'image.restored', clientId, at: now(), image: restored });
       const quotas = await deps.quotas?.of(clientId);
-      const guard = quotas && storedGuard(quotas, { images: 1, bytesBefore: 0, bytesAfter: image.bytes });
+      const guard = quotas && storedGuard(quotas, { images: 1, bytesBefore: 0, bytesAfter: image.bytes, restoring: true });
       if (!(await repos.trash.restore(restored, messages, guard))) throw notFound('Image');
       await changed(restored);
       return restored;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { byteSize } from '../../src/core/byte-size';
 import { signPath } from '../../src/core/signing';
 import { jpeg, png } from '../helpers/fixtures';
 import { freshDatabase } from '../helpers/postgres';
@@ -103,6 +104,40 @@ for (const [backend, env] of backends) {
       const shrink = await replace(s, first.json.id, small);
       expect([shrink.status, shrink.json.version]).toEqual([200, 2]);
       await clear();
+    });
+
+    test('the storage limit says what the refused write would add: a new file, a replacement (its size and the one it replaces), a restored image', async () => {
+      await clear();
+      const small = await png(8, 8);
+      const first = await s.upload(small, 'first-of-messages.png');
+      expect(first.status).toBe(201);
+      const stored = (await s.api('GET', '/quotas')).json.usage.originalsBytes as number;
+      await setQuotas({ maxBytes: stored });
+      const limit = `This client's storage limit (${byteSize(stored)} of originals) would be exceeded`;
+
+      const other = await png(9, 9);
+      const upload = await s.upload(other, 'second.png');
+      expectQuotaError(upload, /storage limit/);
+      expect(upload.json.error.message).toBe(`${limit}: ${byteSize(stored)} stored, this file adds ${byteSize(other.byteLength)}`);
+
+      const larger = await png(40, 40);
+      expect(larger.byteLength).toBeGreaterThan(small.byteLength);
+      const replaced = await replace(s, first.json.id, larger);
+      expectQuotaError(replaced, /storage limit/);
+      expect(replaced.json.error.message).toBe(`${limit}: ${byteSize(stored)} stored, this file (${byteSize(larger.byteLength)}) replaces ${byteSize(small.byteLength)}`);
+
+      expect((await s.api('DELETE', `/images/${first.json.id}`)).status).toBe(204);
+      await setQuotas({ maxBytes: stored - 1 });
+      const restore = await s.api('POST', `/images/${first.json.id}/restore`);
+      expectQuotaError(restore, /storage limit/);
+      expect(restore.json.error.message).toBe(
+        `This client's storage limit (${byteSize(stored - 1)} of originals) would be exceeded: ${byteSize(stored - small.byteLength)} stored, restoring this image adds ${byteSize(small.byteLength)}`,
+      );
+      await setQuotas({ maxBytes: null, maxImages: await total(s) });
+      const overImages = await s.api('POST', `/images/${first.json.id}/restore`);
+      expect(overImages.json.error.message).toBe(`This client's image limit (${(await total(s)).toLocaleString('en-US')}) is reached; this image cannot be restored; delete images or ask an owner or admin to raise it`);
+      await clear();
+      expect((await s.api('POST', `/images/${first.json.id}/restore`)).status).toBe(200);
     });
 
     test('upload size limit: a larger file is refused before it is decoded, uploads and replaces alike', async () => {
