@@ -1,5 +1,5 @@
-import { mkdir, open, readdir, rename } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { runBackup, type BackupReport } from './core/backup/backup';
 import { restoreBackup, type RestoreReport } from './core/backup/restore';
 import { verifyBackup, type VerifyReport } from './core/backup/verify';
@@ -10,6 +10,7 @@ import { createPostgresSnapshotter } from './db/postgres-snapshot';
 import { checkEmptyDatabase, checkPostgresDump, restorePostgresDump } from './db/postgres-restore';
 import { createSqliteSnapshotter } from './db/sqlite-snapshot';
 import type { BackupTarget } from './storage/backup-target';
+import { writeDurably } from './storage/durable-write';
 import { createFsBlobStore } from './storage/fs-blob-store';
 import { createS3BlobStore } from './storage/s3-blob-store';
 import { describeLocation, type S3Location } from './storage/s3-location';
@@ -32,9 +33,8 @@ const originalsStore = (installation: Installation): BlobStore =>
  * snapshot the originals are listed in; originals from the data directory or the bucket.
  */
 export async function backupInstallation(installation: Installation, target: BackupTarget): Promise<BackupReport> {
-  if (target.localPath && resolve(target.localPath) === resolve(installation.dataDir)) {
-    throw new AppError('invalid_input', `${target.localPath} is the data directory itself: back it up somewhere else (another disk, or a bucket)`);
-  }
+  const misplaced = target.localPath ? await misplacedBackup(installation.dataDir, target.localPath) : null;
+  if (misplaced) throw new AppError('invalid_input', misplaced);
   if (target.localPath) await mkdir(target.localPath, { recursive: true });
   // The SQLite copy is made beside where it goes (the backup directory), or in the data directory for a bucket.
   const scratch = target.localPath ? join(target.localPath, 'database', 'snapshot.partial') : join(installation.dataDir, `.backup-snapshot-${newId()}.db`);
@@ -43,6 +43,33 @@ export async function backupInstallation(installation: Installation, target: Bac
     metadata: installation.databaseUrl ? createPostgresSnapshotter(installation.databaseUrl) : createSqliteSnapshotter(databaseFile(installation.dataDir), scratch),
     originals: originalsStore(installation),
   });
+}
+
+/** The path with symbolic links resolved as far as it exists (a backup directory may not exist yet). */
+async function realPathOf(path: string): Promise<string> {
+  const absolute = resolve(path);
+  try {
+    return await realpath(absolute);
+  } catch (error) {
+    const parent = dirname(absolute);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === absolute) return absolute;
+    return join(await realPathOf(parent), basename(absolute));
+  }
+}
+
+const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/**
+ * Why a backup directory is no place for this installation's backup, or null: inside the data
+ * directory a backup would be lost with it (and copied into the next backup), and a backup
+ * directory holding the data directory mixes the live files with the backup's.
+ */
+export async function misplacedBackup(dataDir: string, backupDir: string): Promise<string | null> {
+  const [data, backup] = await Promise.all([realPathOf(dataDir), realPathOf(backupDir)]);
+  if (data === backup) return `${backupDir} is the data directory itself: back it up somewhere else (another disk, or a bucket)`;
+  if (within(backup, data)) return `${backupDir} is inside the data directory ${dataDir}: back it up somewhere else (another disk, or a bucket)`;
+  if (within(data, backup)) return `${backupDir} holds the data directory ${dataDir}: back it up into a directory of its own, outside the data directory`;
+  return null;
 }
 
 export const verifyBackupTarget = (target: BackupTarget): Promise<VerifyReport> => verifyBackup(target.dir);
@@ -82,19 +109,5 @@ export async function restoreInstallation(installation: Installation, target: Ba
 async function writeSqliteFile(dataDir: string, data: Uint8Array): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const target = databaseFile(dataDir);
-  const tmp = `${target}.restoring`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, target);
-  const dir = await open(dataDir, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeDurably(target, data, { tmp: `${target}.restoring`, mode: 0o600 });
 }

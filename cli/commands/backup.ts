@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { backupInstallation, restoreInstallation, verifyBackupTarget, type Installation } from '../../src/backup-installation';
+import { join } from 'node:path';
+import { backupInstallation, misplacedBackup, restoreInstallation, verifyBackupTarget, type Installation } from '../../src/backup-installation';
 import { loadConfig } from '../../src/config';
 import { openBackupTarget, type BackupTarget } from '../../src/storage/backup-target';
+import { describeLocation } from '../../src/storage/s3-location';
 import { UsageError } from '../errors';
 import { globals, print, say, type GlobalOptions } from '../options';
 
@@ -46,6 +48,8 @@ export function registerBackup(program: Command): void {
       }
       const from = installation(options, 'backup');
       const backup = target(location);
+      const misplaced = backup.localPath ? await misplacedBackup(from.dataDir, backup.localPath) : null;
+      if (misplaced) throw new UsageError(misplaced);
       const report = await backupInstallation(from, backup);
       print(
         options,
@@ -64,7 +68,8 @@ export function registerBackup(program: Command): void {
       const options = globals(cmd);
       const into = installation(options, 'restore');
       const report = await restoreInstallation(into, target(location));
-      const where = [into.databaseUrl ? 'the PostgreSQL database' : `the database in ${into.dataDir}`, into.storage ? 'the bucket' : into.databaseUrl ? into.dataDir : null].filter(Boolean).join(' and ');
-      print(options, { dataDir: into.dataDir, ...report }, `Restored ${report.originals} original file(s), ${report.bytes} bytes, and the database into ${where}`);
+      const database = into.databaseUrl ? 'the PostgreSQL database' : join(into.dataDir, 'imgapi.db');
+      const originals = into.storage ? describeLocation(into.storage) : join(into.dataDir, 'originals');
+      print(options, { dataDir: into.dataDir, ...report }, `Restored the database into ${database} and ${report.originals} original file(s), ${report.bytes} bytes, into ${originals}`);
     });
 }

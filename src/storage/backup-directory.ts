@@ -1,16 +1,8 @@
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BackupDirectory } from '../core/backup/ports';
 import { newId } from '../core/ids';
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+import { writeDurably } from './durable-write';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 
@@ -41,21 +33,7 @@ export function createBackupDirectory(root: string): BackupDirectory {
     async write(path, data) {
       const target = pathOf(path);
       await mkdir(dirname(target), { recursive: true });
-      const tmp = `${target}.${newId()}.part`;
-      try {
-        const handle = await open(tmp, 'wx', 0o600);
-        try {
-          await handle.writeFile(data);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(tmp, target);
-        await syncDirectory(dirname(target));
-      } catch (error) {
-        await rm(tmp, { force: true });
-        throw error;
-      }
+      await writeDurably(target, data, { tmp: `${target}.${newId()}.part`, mode: 0o600 });
     },
     async remove(path) {
       await rm(pathOf(path), { force: true });

@@ -1,19 +1,10 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { isOutOfSpace, outOfSpace } from '../core/errors';
 import { newId } from '../core/ids';
 import type { BlobStore } from '../core/ports';
 import { checkBlobKey } from './blob-key';
-
-/** fsync of the directory makes the rename itself durable, not just the file's bytes. */
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+import { writeDurably } from './durable-write';
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
@@ -54,17 +45,8 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
       try {
         await mkdir(tmpDir, { recursive: true });
         await mkdir(dirname(target), { recursive: true });
-        const handle = await open(tmp, 'wx', 0o644);
-        try {
-          await handle.writeFile(data);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(tmp, target);
-        await syncDirectory(dirname(target));
+        await writeDurably(target, data, { tmp, mode: 0o644 });
       } catch (error) {
-        await rm(tmp, { force: true });
         throw isOutOfSpace(error) ? outOfSpace(error) : error;
       }
     },

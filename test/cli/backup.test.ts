@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDuringChanges, expectRestored, type Churned } from '../helpers/backup-churn';
@@ -45,6 +45,7 @@ describe('imgapi backup and restore', () => {
     const dataDir = join(work, 'restored');
     const restore = await cli(['restore', backupDir, '--data', dataDir]);
     expect([restore.code, restore.stderr]).toEqual([0, '']);
+    expect(restore.stdout).toMatch(new RegExp(`^Restored the database into ${join(dataDir, 'imgapi.db')} and \\d+ original file\\(s\\), \\d+ bytes, into ${join(dataDir, 'originals')}\n$`));
     restored = await spawnServe(dataDir, 0, { HOME: home, IMGAPI_LOG: 'off' });
     await expectRestored(restored.url, s.apiKey, churned, keys, s.clientId);
   }, 60_000);
@@ -126,10 +127,26 @@ describe('imgapi backup and restore', () => {
     const noBucket = await cli(['backup', `s3://no-such-bucket/p?endpoint=${endpoint}&region=us-east-1`, '--data', server!.dataDir], keys);
     expect([noBucket.code, noBucket.stderr]).toEqual([1, expect.stringContaining('The object store failed')]);
     expect(noBucket.stderr).not.toContain('S3RVER');
-    // The data directory itself is no place for its backup.
-    const intoItself = await cli(['backup', server!.dataDir, '--data', server!.dataDir]);
-    expect([intoItself.code, intoItself.stderr]).toEqual([1, expect.stringContaining('is the data directory itself')]);
-    expect(existsSync(join(server!.dataDir, 'manifest.json'))).toBe(false);
+    // The data directory, anything inside it (through a symbolic link too) and a directory holding it are no place for its backup.
+    const dataDir = server!.dataDir;
+    const link = join(work, 'link-to-data');
+    symlinkSync(dataDir, link);
+    const before = filesUnder(dataDir).sort();
+    const misplaced: [string, string][] = [
+      [dataDir, 'is the data directory itself'],
+      [`${dataDir}/`, 'is the data directory itself'],
+      [join(dataDir, 'bk'), 'is inside the data directory'],
+      [join(dataDir, 'originals', 'bk'), 'is inside the data directory'],
+      [join(link, 'bk'), 'is inside the data directory'],
+      [join(dataDir, '..'), 'holds the data directory'],
+    ];
+    for (const [location, message] of misplaced) {
+      const run = await cli(['backup', location, '--data', dataDir]);
+      expect([location, run.code, run.stderr]).toEqual([location, 2, expect.stringContaining(message)]);
+    }
+    expect(filesUnder(dataDir).sort()).toEqual(before);
+    expect(existsSync(join(dataDir, 'bk'))).toBe(false);
+    expect(existsSync(join(dataDir, '..', 'manifest.json'))).toBe(false);
     // A bucket prefix that holds no backup: restore says so and writes nothing.
     const empty = await cli(['restore', `s3://backups/nothing-here?endpoint=${endpoint}&region=us-east-1`, '--data', join(work, 'never')], keys);
     expect([empty.code, empty.stderr]).toEqual([1, expect.stringContaining('manifest.json: missing')]);
