@@ -56,6 +56,8 @@ export type QuotaPatch = Partial<Record<QuotaName, number | null>>;
 
 export function checkQuotaPatch(patch: QuotaPatch): QuotaPatch {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw invalid(`quotas must be an object of ${QUOTA_NAMES.join(', ')}`);
+  // An empty change would answer 200 and be recorded as a change of limits that changed nothing.
+  if (Object.keys(patch).length === 0) throw invalid(`quotas must name at least one limit: ${QUOTA_NAMES.join(', ')}`);
   for (const [key, value] of Object.entries(patch)) {
     if (!(QUOTA_NAMES as readonly string[]).includes(key)) throw invalid(`Unknown quota "${key.slice(0, 40)}": expected ${QUOTA_NAMES.join(', ')}`);
     if (value === null) continue;

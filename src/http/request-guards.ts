@@ -20,13 +20,19 @@ export function refuseLongUrl(request: Request): Response | undefined {
 
 /**
  * Requests refused from their first line and headers alone, before routing or reading a body:
- * an over-long URL, a body declared larger than its route allows, or a body of a JSON route
- * whose size is not declared (chunked), which could only be refused after reading it.
+ * an over-long URL, a multipart body sent to a route that takes JSON, a body declared larger
+ * than its route allows, or a body of a JSON route whose size is not declared (chunked),
+ * which could only be refused after reading it.
  */
 export function refuseEarly(request: Request, maxUploadBytes: number, multipartOverhead: number): Response | undefined {
   const longUrl = refuseLongUrl(request);
   if (longUrl) return longUrl;
   const upload = isUpload(request.method, request.url);
+  // Multipart is for files: on any other route Elysia would turn its fields into the JSON
+  // body's (a `quotas` field's text parsed as an object), a second way in no client needs.
+  if (!upload && /^multipart\//i.test(request.headers.get('content-type') ?? '')) {
+    return errorResponse(415, 'unsupported_media_type', 'This route takes a JSON body (Content-Type: application/json); multipart/form-data is for uploads and replaces only');
+  }
   // Elysia reads a body before the route's authentication runs: an anonymous 50 MB upload
   // is refused from its headers instead (the credentials themselves are checked as usual).
   if (upload && !request.headers.has('x-api-key') && !readCookie(request.headers.get('cookie'), SESSION_COOKIE)) {

@@ -84,6 +84,42 @@ for (const [backend, env] of backends) {
       expect((await s.api('GET', '/quotas')).json.quotas).toEqual(before);
     });
 
+    test('an empty quotas object is 400 naming quotas, and no client.quota entry is written', async () => {
+      const entries = async () => (await as('owner', 'GET', '/audit?action=client.quota&pageSize=100')).json.total as number;
+      const before = await entries();
+      for (const body of [{ quotas: {} }, { name: 'Test client', quotas: {} }]) {
+        const answer = await patch('owner', body);
+        expect([JSON.stringify(body), answer.status, answer.json]).toEqual([
+          JSON.stringify(body),
+          400,
+          { error: { code: 'invalid_input', message: 'quotas must name at least one limit: maxImages, maxBytes, maxUploadBytes, maxTransformsPerMinute' } },
+        ]);
+      }
+      expect(await entries()).toBe(before);
+    });
+
+    test('a JSON route refuses a multipart body with 415 (only uploads and replaces take one); nothing changes', async () => {
+      const form = new FormData();
+      form.append('quotas', JSON.stringify({ maxImages: 7 }));
+      form.append('name', 'Renamed by a form');
+      const before = (await as('owner', 'GET', '/clients')).json.items.find((c: { id: string }) => c.id === s.clientId);
+      const refused = await patch('owner', form);
+      expect([refused.status, refused.json]).toEqual([
+        415,
+        { error: { code: 'unsupported_media_type', message: 'This route takes a JSON body (Content-Type: application/json); multipart/form-data is for uploads and replaces only' } },
+      ]);
+      expect((await as('owner', 'GET', '/clients')).json.items.find((c: { id: string }) => c.id === s.clientId)).toEqual(before);
+      // The same on the other JSON routes, for a session or a key alike.
+      const folder = new FormData();
+      folder.append('path', 'made-by-a-form');
+      expect((await as('owner', 'POST', '/folders', folder)).status).toBe(415);
+      const byKey = await fetch(`${s.url}/api/v1/folders`, { method: 'POST', headers: { 'x-api-key': s.apiKey }, body: folder });
+      expect([byKey.status, ((await byKey.json()) as any).error.code]).toEqual([415, 'unsupported_media_type']);
+      expect((await s.api('GET', '/folders')).json.folders.map((f: { path: string }) => f.path)).not.toContain('made-by-a-form');
+      // Uploads still take multipart.
+      expect((await s.upload(await jpeg(22, 20), 'by-form.jpg')).status).not.toBe(415);
+    });
+
     test('members, viewers and API keys may not set limits; an unknown client is 404', async () => {
       for (const role of ['member', 'viewer'] as Role[]) {
         const refused = await patch(role, { quotas: { maxImages: 99 } });
