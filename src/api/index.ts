@@ -44,6 +44,7 @@ export function createApi(services: ApiServices) {
 
 export type Api = ReturnType<typeof createApi>;
 export type { Actor, ApiServices, Caller } from './services';
+export { userActor } from './services';
 
 /** Schemas the OpenAPI document must carry as named components (ones referred to by $ref). */
 export { FolderTreeNode } from './folders';

@@ -45,6 +45,9 @@ export interface Actor {
   name: string;
 }
 
+/** A dashboard user as an actor: the one place it is built, from a session or a user just made. */
+export const userActor = (userId: string, username: string): Actor => ({ kind: 'user', id: userId, name: username });
+
 /** Whom a call acts for, who is calling and from where, and the origin absolute URLs in its answer start with. */
 export interface Caller {
   clientId: string;

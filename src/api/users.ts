@@ -3,7 +3,7 @@ import { AppError, invalid } from '../core/errors';
 import type { InviteRecord, UserRecord } from '../core/ports';
 import { managesUsers, type SessionUser } from '../core/roles';
 import type { AuditAction } from '../core/audit/actions';
-import type { Actor, ApiServices } from './services';
+import { userActor, type Actor, type ApiServices } from './services';
 
 export const Role = t.Union(
   [t.Literal('owner'), t.Literal('admin'), t.Literal('member'), t.Literal('viewer')],
@@ -99,6 +99,12 @@ export const presentInvite = (i: InviteRecord): InviteView => ({ id: i.id, role:
 export const inviteUrl = (base: string, token: string) => `${base.replace(/\/+$/, '')}/#/invite/${token}`;
 export const resetUrl = (base: string, token: string) => `${base.replace(/\/+$/, '')}/#/reset/${token}`;
 
+/**
+ * An invitation in the audit log: it has no user name until accepted (then `user.create`
+ * names the user), so its role is what tells one from another, next to its id.
+ */
+const inviteName = (i: InviteRecord) => `${i.role} invitation`;
+
 function ownersOnly(by: UserManager): void {
   if (by.session && !managesUsers(by.session.role)) throw new AppError('forbidden', 'Only owners manage users');
 }
@@ -131,13 +137,14 @@ export function usersApi(services: Pick<ApiServices, 'users' | 'audit'>) {
       ownersOnly(by);
       const base = linkBase(by);
       const { invite, token } = await users.invite({ role: input.role, clientIds: input.clientIds ?? [], createdBy: by.session?.userId ?? null });
-      await audit(by, 'user.invite', { id: invite.id, name: invite.role });
+      await audit(by, 'user.invite', { id: invite.id, name: inviteName(invite) });
       return { invite: presentInvite(invite), url: inviteUrl(base, token), expiresAt: invite.expiresAt };
     },
     async withdrawInvite(by: UserManager, id: string) {
       ownersOnly(by);
+      const pending = (await users.pendingInvites()).find((i) => i.id === id);
       await users.withdrawInvite(id);
-      await audit(by, 'user.uninvite', { id, name: null });
+      await audit(by, 'user.uninvite', { id, name: pending ? inviteName(pending) : null });
     },
     async change(by: UserManager, userId: string, patch: Static<typeof UserPatch>) {
       ownersOnly(by);
@@ -176,15 +183,13 @@ export function usersApi(services: Pick<ApiServices, 'users' | 'audit'>) {
     },
     /** From the link, without a session. */
     async acceptInvite(body: Static<typeof AcceptInviteBody>, from: { address: string | null } = { address: null }) {
-      const user = await users.acceptInvite(body.token, body.username, body.password);
-      const self = { kind: 'user' as const, id: user.id, name: user.username };
-      await audit({ actor: self, address: from.address }, 'user.create', { id: user.id, name: user.username });
+      const user = await users.acceptInvite(body.token, body.username, body.password, from.address);
+      await audit({ actor: userActor(user.id, user.username), address: from.address }, 'user.create', { id: user.id, name: user.username });
       return { username: user.username, role: user.role };
     },
     async acceptReset(body: Static<typeof AcceptResetBody>, from: { address: string | null } = { address: null }) {
-      const user = await users.acceptReset(body.token, body.password);
-      const self = { kind: 'user' as const, id: user.id, name: user.username };
-      await audit({ actor: self, address: from.address }, 'user.password', { id: user.id, name: user.username });
+      const user = await users.acceptReset(body.token, body.password, from.address);
+      await audit({ actor: userActor(user.id, user.username), address: from.address }, 'user.password', { id: user.id, name: user.username });
       return { username: user.username, role: user.role };
     },
   };

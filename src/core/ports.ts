@@ -238,8 +238,18 @@ export interface UserRepository {
   clientIds(userId: string): Promise<string[]>;
   /** False when no such user. */
   update(id: string, change: { role?: Role; disabledAt?: string | null; passwordHash?: string }): Promise<boolean>;
+  /**
+   * Sets role and/or disabled in one transaction with the check that an enabled owner remains,
+   * the owners locked meanwhile (so two processes demoting two owners at once cannot both pass).
+   * 'last_owner': refused, nothing changed.
+   */
+  updateAccess(id: string, change: { role?: Role; disabledAt?: string | null }): Promise<'updated' | 'not_found' | 'last_owner'>;
   /** Replaces the granted clients (unknown client ids are left out). */
   setClients(userId: string, clientIds: readonly string[]): Promise<void>;
+  /** Adds one grant (kept if already there; left out for an unknown client). */
+  grant(userId: string, clientId: string): Promise<void>;
+  /** Removes one grant; false when it was not granted. */
+  revoke(userId: string, clientId: string): Promise<boolean>;
 }
 
 export interface InviteRepository {

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, conflict, invalid, notFound } from './errors';
 import { newId } from './ids';
+import { createLoginThrottle } from './login-throttle';
 import type { InviteRecord, Repositories, UserRecord } from './ports';
 import { isClientId } from './names';
-import { parseRole, type Role } from './roles';
+import { parseRole, reachesEveryClient, type Role } from './roles';
 
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
 export const RESET_TTL_MS = 24 * 3600_000;
@@ -49,15 +50,8 @@ const looksLikeToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
  */
 export function createUserService(deps: UserDeps) {
   const { repos, now } = deps;
-
-  // Last-owner checks and the writes they guard run one at a time in this process, so two
-  // owners demoting each other at once cannot both pass.
-  let lock: Promise<unknown> = Promise.resolve();
-  function serialized<T>(run: () => Promise<T>): Promise<T> {
-    const next = lock.then(run, run);
-    lock = next.catch(() => undefined);
-    return next;
-  }
+  // Unknown link tokens per address and wrong current passwords per user, counted as failed logins are.
+  const throttle = createLoginThrottle();
 
   async function get(id: string): Promise<UserRecord> {
     const user = id.length <= 64 ? await repos.users.get(id) : null;
@@ -81,14 +75,6 @@ export function createUserService(deps: UserDeps) {
     return unique;
   }
 
-  /** Refuses a change that would leave no enabled owner. */
-  async function keepAnOwner(user: UserRecord, after: { role: Role; disabled: boolean }): Promise<void> {
-    const staysOwner = after.role === 'owner' && !after.disabled;
-    if (user.role !== 'owner' || user.disabledAt !== null || staysOwner) return;
-    const owners = (await repos.users.list()).filter((u) => u.role === 'owner' && u.disabledAt === null);
-    if (owners.length <= 1) throw conflict('This is the last enabled owner: make another user owner first');
-  }
-
   async function create(input: { username: string; password: string; role?: Role; clientIds?: readonly string[] }): Promise<UserRecord> {
     const record: UserRecord = {
       id: newId(),
@@ -104,10 +90,13 @@ export function createUserService(deps: UserDeps) {
   }
 
   async function invite(input: { role: Role; clientIds: readonly string[]; createdBy: string | null }): Promise<{ invite: InviteRecord; token: string }> {
+    const role = parseRole(input.role);
+    // Owners and admins reach every client: a list would be dropped without a word.
+    if (reachesEveryClient(role) && input.clientIds.length > 0) throw invalid(`clientIds: an ${role} reaches every client; grant clients to a member or viewer only`);
     const createdAt = now();
     const record: InviteRecord = {
       id: newId(),
-      role: parseRole(input.role),
+      role,
       clientIds: await existingClients(input.clientIds),
       createdBy: input.createdBy,
       createdAt,
@@ -126,12 +115,35 @@ export function createUserService(deps: UserDeps) {
     return new AppError('expired', `This ${what.toLowerCase()} has expired; ask for a new one`);
   }
 
-  async function acceptInvite(token: string, username: string, password: string): Promise<UserRecord> {
+  /**
+   * The hash of a token whose row is usable now, else why not — all before any password is
+   * hashed, so a made-up token costs a lookup, never an argon2 hash. A well-formed unknown
+   * token counts as a failed login of `address` (a malformed one costs nothing to refuse).
+   */
+  async function usableToken<R extends { usedAt: string | null; expiresAt: string }>(
+    what: string,
+    token: string,
+    address: string | null,
+    find: (hash: string) => Promise<R | null>,
+  ): Promise<string> {
+    const keys = [`ip:${address ?? 'unknown'}`];
+    throttle.check(keys);
+    if (!looksLikeToken(token)) throw unusable(what, null);
+    const hash = hashToken(token);
+    const record = await find(hash);
+    if (!record) {
+      throttle.failed(keys);
+      throw unusable(what, null);
+    }
+    if (record.usedAt || record.expiresAt <= now()) throw unusable(what, record);
+    return hash;
+  }
+
+  async function acceptInvite(token: string, username: string, password: string, address: string | null = null): Promise<UserRecord> {
     const name = validateUsername(username);
+    validatePassword(password);
+    const hash = await usableToken('Invitation link', token, address, (h) => repos.invites.findByHash(h));
     const passwordHash = await hashPassword(password);
-    const hash = looksLikeToken(token) ? hashToken(token) : null;
-    const pending = hash ? await repos.invites.findByHash(hash) : null;
-    if (!hash || !pending) throw unusable('Invitation link', null);
     const at = now();
     const user = { id: newId(), username: name, passwordHash, disabledAt: null, createdAt: at };
     if (!(await repos.invites.accept(hash, at, user))) throw unusable('Invitation link', await repos.invites.findByHash(hash));
@@ -146,28 +158,35 @@ export function createUserService(deps: UserDeps) {
   async function change(userId: string, wanted: UserChange, by: string | null = null): Promise<UserRecord> {
     const role = wanted.role === undefined ? undefined : parseRole(wanted.role);
     const clientIds = wanted.clientIds === undefined ? undefined : await existingClients(wanted.clientIds);
-    return serialized(async () => {
-      const user = await get(userId);
-      const disabled = wanted.disabled ?? user.disabledAt !== null;
-      if (disabled && user.disabledAt === null && by === user.id) throw conflict('You cannot disable yourself');
-      await keepAnOwner(user, { role: role ?? user.role, disabled });
-      const disabledAt = disabled === (user.disabledAt !== null) ? undefined : disabled ? now() : null;
-      if (role !== undefined || disabledAt !== undefined) await repos.users.update(user.id, { role, disabledAt });
-      if (clientIds !== undefined) await repos.users.setClients(user.id, clientIds);
-      if (disabledAt) await repos.sessions.deleteForUser(user.id);
-      return get(user.id);
-    });
+    const user = await get(userId);
+    const disabled = wanted.disabled ?? user.disabledAt !== null;
+    if (disabled && user.disabledAt === null && by === user.id) throw conflict('You cannot disable yourself');
+    const disabledAt = disabled === (user.disabledAt !== null) ? undefined : disabled ? now() : null;
+    if (role !== undefined || disabledAt !== undefined) {
+      // The last-owner check is the database's, in the transaction that writes: two nodes (or
+      // the CLI next to a server) demoting two different owners at once cannot both pass.
+      const outcome = await repos.users.updateAccess(user.id, { role, disabledAt });
+      if (outcome === 'not_found') throw notFound('User');
+      if (outcome === 'last_owner') throw conflict('This is the last enabled owner: make another user owner first');
+    }
+    if (clientIds !== undefined) await repos.users.setClients(user.id, clientIds);
+    if (disabledAt) await repos.sessions.deleteForUser(user.id);
+    return get(user.id);
   }
 
+  /** One row added: two grants at once both stay (no read-modify-write of the list). */
   async function grant(userId: string, clientId: string): Promise<UserRecord> {
     const user = await get(userId);
-    return change(user.id, { clientIds: [...user.clientIds, clientId] });
+    await existingClients([clientId]);
+    if (!user.clientIds.includes(clientId) && user.clientIds.length >= MAX_GRANTS) throw invalid(`At most ${MAX_GRANTS} clients may be granted`);
+    await repos.users.grant(user.id, clientId);
+    return get(user.id);
   }
 
   async function revoke(userId: string, clientId: string): Promise<UserRecord> {
     const user = await get(userId);
-    if (!user.clientIds.includes(clientId)) throw notFound(`Client "${clientId.slice(0, 64)}" granted to "${user.username}"`);
-    return change(user.id, { clientIds: user.clientIds.filter((id) => id !== clientId) });
+    if (clientId.length > 64 || !(await repos.users.revoke(user.id, clientId))) throw notFound(`Client "${clientId.slice(0, 64)}" granted to "${user.username}"`);
+    return get(user.id);
   }
 
   async function issueReset(userId: string): Promise<{ token: string; expiresAt: string }> {
@@ -181,20 +200,30 @@ export function createUserService(deps: UserDeps) {
   }
 
   /** Sets the new password and ends every session of the user. */
-  async function acceptReset(token: string, password: string): Promise<UserRecord> {
+  async function acceptReset(token: string, password: string, address: string | null = null): Promise<UserRecord> {
+    validatePassword(password);
+    const hash = await usableToken('Password reset link', token, address, (h) => repos.passwordResets.findByHash(h));
     const passwordHash = await hashPassword(password);
-    const hash = looksLikeToken(token) ? hashToken(token) : null;
-    if (!hash || !(await repos.passwordResets.findByHash(hash))) throw unusable('Password reset link', null);
     const userId = await repos.passwordResets.accept(hash, now(), passwordHash);
     if (!userId) throw unusable('Password reset link', await repos.passwordResets.findByHash(hash));
     return get(userId);
   }
 
-  /** Needs the current password; ends the user's other sessions, keeping `keepSession` (a token hash). */
+  /**
+   * Needs the current password, checked before the new one is hashed; wrong ones count as failed
+   * logins of the user (429 once locked). Ends the user's other sessions, keeping `keepSession` (a token hash).
+   */
   async function changePassword(userId: string, current: string, next: string, keepSession?: string): Promise<void> {
+    const keys = [`user:${userId}`];
+    throttle.check(keys);
     const user = await get(userId);
+    validatePassword(next);
+    if (!(await Bun.password.verify(current, user.passwordHash))) {
+      throttle.failed(keys);
+      throw new AppError('forbidden', 'The current password is wrong');
+    }
+    throttle.succeeded(keys);
     const passwordHash = await hashPassword(next);
-    if (!(await Bun.password.verify(current, user.passwordHash))) throw new AppError('forbidden', 'The current password is wrong');
     await repos.users.update(user.id, { passwordHash });
     await repos.sessions.deleteForUser(user.id, keepSession);
   }

@@ -19,6 +19,8 @@ async function grant(tx: SQL, userId: string, clientIds: readonly string[]): Pro
   }
 }
 
+const isEnabledOwner = (role: string, disabledAt: string | null) => role === 'owner' && disabledAt === null;
+
 export function createPostgresUserRepository(sql: SQL): UserRepository {
   const clientIds = async (userId: string) =>
     (await sql<{ client_id: string }[]>`SELECT client_id FROM user_clients WHERE user_id = ${userId} ORDER BY client_id`).map((r) => r.client_id);
@@ -58,11 +60,33 @@ export function createPostgresUserRepository(sql: SQL): UserRepository {
         return true;
       });
     },
+    async updateAccess(id, change) {
+      return sql.begin(async (tx): Promise<'updated' | 'not_found' | 'last_owner'> => {
+        // Every enabled owner and the user locked, in id order (no deadlock between two such
+        // changes): a second node waits here, then counts without the owner this one demoted.
+        const rows = await tx<UserRow[]>`
+          SELECT * FROM users WHERE (role = 'owner' AND disabled_at IS NULL) OR id = ${id} ORDER BY id FOR UPDATE`;
+        const user = rows.find((r) => r.id === id);
+        if (!user) return 'not_found';
+        const role = change.role ?? user.role;
+        const disabledAt = change.disabledAt === undefined ? user.disabled_at : change.disabledAt;
+        const others = rows.filter((r) => r.id !== id && isEnabledOwner(r.role, r.disabled_at)).length;
+        if (isEnabledOwner(user.role, user.disabled_at) && !isEnabledOwner(role, disabledAt) && others === 0) return 'last_owner';
+        await tx`UPDATE users SET role = ${role}, disabled_at = ${disabledAt} WHERE id = ${id}`;
+        return 'updated';
+      });
+    },
     async setClients(userId, ids) {
       await sql.begin(async (tx) => {
         await tx`DELETE FROM user_clients WHERE user_id = ${userId}`;
         await grant(tx, userId, ids);
       });
+    },
+    async grant(userId, clientId) {
+      await grant(sql, userId, [clientId]);
+    },
+    async revoke(userId, clientId) {
+      return (await sql`DELETE FROM user_clients WHERE user_id = ${userId} AND client_id = ${clientId}`).count > 0;
     },
   };
 }

@@ -19,6 +19,8 @@ function insertUser(db: Database, u: UserRecord): void {
   for (const clientId of u.clientIds) db.query(GRANT).run(u.id, clientId);
 }
 
+const isEnabledOwner = (role: string, disabledAt: string | null) => role === 'owner' && disabledAt === null;
+
 export function createSqliteUserRepository(db: Database): UserRepository {
   const clientIds = (userId: string) =>
     db.query<{ client_id: string }, [string]>('SELECT client_id FROM user_clients WHERE user_id = ? ORDER BY client_id').all(userId).map((r) => r.client_id);
@@ -55,11 +57,34 @@ export function createSqliteUserRepository(db: Database): UserRepository {
       if (sets.length === 0) return !!db.query('SELECT 1 FROM users WHERE id = ?').get(id);
       return db.query(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
     },
+    async updateAccess(id, change) {
+      // IMMEDIATE: the write lock is taken before the owners are counted, so another process
+      // (a second server, the CLI) counts after this one wrote, not before.
+      const run = db.transaction((): 'updated' | 'not_found' | 'last_owner' => {
+        const user = db.query<UserRow, [string]>('SELECT * FROM users WHERE id = ?').get(id);
+        if (!user) return 'not_found';
+        const role = change.role ?? user.role;
+        const disabledAt = change.disabledAt === undefined ? user.disabled_at : change.disabledAt;
+        if (isEnabledOwner(user.role, user.disabled_at) && !isEnabledOwner(role, disabledAt)) {
+          const others = db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM users WHERE role = 'owner' AND disabled_at IS NULL AND id != ?").get(id)!.n;
+          if (others === 0) return 'last_owner';
+        }
+        db.query('UPDATE users SET role = ?, disabled_at = ? WHERE id = ?').run(role, disabledAt, id);
+        return 'updated';
+      });
+      return run.immediate();
+    },
     async setClients(userId, ids) {
       db.transaction(() => {
         db.query('DELETE FROM user_clients WHERE user_id = ?').run(userId);
         for (const clientId of ids) db.query(GRANT).run(userId, clientId);
       })();
+    },
+    async grant(userId, clientId) {
+      db.query(GRANT).run(userId, clientId);
+    },
+    async revoke(userId, clientId) {
+      return db.query('DELETE FROM user_clients WHERE user_id = ? AND client_id = ?').run(userId, clientId).changes > 0;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia';
-import type { Actor, Caller } from '../api';
+import { userActor, type Actor, type Caller } from '../api';
 import type { AccountService } from '../core/accounts';
 import type { ApiKeyRecord } from '../core/ports';
 import { AppError, notFound } from '../core/errors';
@@ -54,7 +54,7 @@ async function sessionOf(deps: AuthDeps, request: Request): Promise<LiveSession 
   return deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
 }
 
-export const userActor = (session: LiveSession): Actor => ({ kind: 'user', id: session.userId, name: session.username });
+const sessionActor = (session: LiveSession): Actor => userActor(session.userId, session.username);
 
 /** Who a request authenticates as: an API key, or else a dashboard session (same-origin checked). */
 export type Authenticated =
@@ -100,7 +100,7 @@ export const callerAuth = (deps: AuthDeps) =>
     if (!clientId) throw new AppError('invalid_input', 'X-Imgapi-Client header is required with a session');
     if (!reaches(session, clientId)) throw notFound('Client');
     assertRoleMay(session.role, request);
-    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base, actor: userActor(session), address } };
+    return { caller: { clientId: (await deps.accounts.getClient(clientId)).id, base, actor: sessionActor(session), address } };
   });
 
 /**
@@ -115,7 +115,7 @@ export const sessionAuth = (deps: AuthDeps) =>
       throw new AppError('unauthorized', 'Log in first');
     }
     assertSameOrigin(deps.publicUrl, request);
-    return { session, actor: userActor(session), address: server?.requestIP(request)?.address ?? null };
+    return { session, actor: sessionActor(session), address: server?.requestIP(request)?.address ?? null };
   });
 
 /** Creating, renaming, deleting clients and setting their quotas: owners and admins. */

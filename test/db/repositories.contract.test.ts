@@ -199,6 +199,37 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.sessions.find('m1', at(7))).toBeNull();
   });
 
+  test('users: role and disabled changed with the last-owner check in one transaction, at once too; grants one row each', async () => {
+    const owners = (await repos.users.list()).filter((u) => u.role === 'owner' && u.disabledAt === null);
+    const ann = { id: id('usr'), username: 'ann', passwordHash: 'h', role: 'owner' as const, clientIds: [], disabledAt: null, createdAt: at(3) };
+    const bob = { ...ann, id: id('usr'), username: 'bob' };
+    await repos.users.insert(ann);
+    await repos.users.insert(bob);
+    for (const o of owners) expect(await repos.users.updateAccess(o.id, { role: 'admin' })).toBe('updated');
+    // Ann and Bob are the only enabled owners: demoted at once, exactly one change passes.
+    const raced = await Promise.all([repos.users.updateAccess(ann.id, { role: 'member' }), repos.users.updateAccess(bob.id, { disabledAt: at(4) })]);
+    expect(raced.sort()).toEqual(['last_owner', 'updated']);
+    const last = (await repos.users.list()).filter((u) => u.role === 'owner' && u.disabledAt === null);
+    expect(last).toHaveLength(1);
+    expect(await repos.users.updateAccess(last[0]!.id, { role: 'viewer' })).toBe('last_owner');
+    expect(await repos.users.updateAccess(last[0]!.id, { disabledAt: at(5) })).toBe('last_owner');
+    expect(await repos.users.updateAccess(last[0]!.id, { role: 'owner', disabledAt: null })).toBe('updated');
+    expect(await repos.users.updateAccess('nobody', { role: 'admin' })).toBe('not_found');
+    expect(await repos.users.updateAccess(ann.id, { role: 'owner', disabledAt: null })).toBe('updated');
+    expect(await repos.users.updateAccess(bob.id, { role: 'owner', disabledAt: null })).toBe('updated');
+    expect(await repos.users.get(bob.id)).toMatchObject({ role: 'owner', disabledAt: null });
+    for (const o of owners) expect(await repos.users.updateAccess(o.id, { role: 'owner' })).toBe('updated');
+
+    const gil = { ...ann, id: id('usr'), username: 'gil', role: 'member' as const };
+    await repos.users.insert(gil);
+    await Promise.all([repos.users.grant(gil.id, clientId), repos.users.grant(gil.id, other), repos.users.grant(gil.id, 'nowhere')]);
+    await repos.users.grant(gil.id, clientId);
+    expect((await repos.users.clientIds(gil.id)).sort()).toEqual([clientId, other].sort());
+    expect(await Promise.all([repos.users.revoke(gil.id, clientId), repos.users.revoke(gil.id, other)])).toEqual([true, true]);
+    expect(await repos.users.revoke(gil.id, clientId)).toBe(false);
+    expect(await repos.users.clientIds(gil.id)).toEqual([]);
+  });
+
   test('invites and password resets: accepted once, never after expiry; a taken name changes nothing; withdrawn while pending only', async () => {
     const invite = { id: id('inv'), role: 'member' as const, clientIds: [clientId], createdBy: null, createdAt: at(1), expiresAt: at(100), usedAt: null };
     await repos.invites.insert(invite, 'inv-hash');

@@ -238,7 +238,7 @@ describe.each(backends)('audit log on $name', (backend) => {
     const asBob = { kind: 'user', id: bob.id, name: 'bob' };
     const named = { id: bob.id, name: 'bob' };
     expect(entries.map((e: any) => [e.action, e.actor, e.clientId, e.target])).toEqual([
-      ['user.invite', alice, null, { id: invited.json.invite.id, name: 'member' }],
+      ['user.invite', alice, null, { id: invited.json.invite.id, name: 'member invitation' }],
       ['user.create', asBob, null, named],
       ['user.role', alice, null, named],
       ['user.ungrant', alice, 'test', named],
@@ -248,8 +248,8 @@ describe.each(backends)('audit log on $name', (backend) => {
       ['user.reset', alice, null, named],
       ['user.password', asBob, null, named],
       ['user.password', alice, null, { id: alice.id, name: 'alice' }],
-      ['user.invite', alice, null, { id: withdrawn.json.invite.id, name: 'admin' }],
-      ['user.uninvite', alice, null, { id: withdrawn.json.invite.id, name: null }],
+      ['user.invite', alice, null, { id: withdrawn.json.invite.id, name: 'admin invitation' }],
+      ['user.uninvite', alice, null, { id: withdrawn.json.invite.id, name: 'admin invitation' }],
     ]);
     for (const e of entries) expect(e.address).toBe('127.0.0.1');
     // Installation-wide entries are not a key's to read.

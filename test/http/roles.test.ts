@@ -101,14 +101,14 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /api/v1/presets/:id/warm': change('POST', async () => ({ path: `/presets/${await preset()}/warm`, body: {} }), 200),
   'GET /api/v1/presets/:id/warm': read('GET', async () => `/presets/${await preset()}/warm`),
   'DELETE /api/v1/presets/:id': change('DELETE', async () => ({ path: `/presets/${await preset()}` }), 204),
-  'GET /api/v1/purge-targets': read('GET', '/purge-targets'),
+  'GET /api/v1/purge-targets': { ...read('GET', '/purge-targets'), viewer: 403 },
   'POST /api/v1/purge-targets': change('POST', async () => ({ path: '/purge-targets', body: { kind: 'http', url: 'http://127.0.0.1:9/p' } }), 201),
-  'GET /api/v1/purge-targets/:id': read('GET', async () => `/purge-targets/${await purgeTarget()}`),
-  'GET /api/v1/purge-targets/:id/deliveries': read('GET', async () => `/purge-targets/${await purgeTarget()}/deliveries`),
+  'GET /api/v1/purge-targets/:id': { ...read('GET', async () => `/purge-targets/${await purgeTarget()}`), viewer: 403 },
+  'GET /api/v1/purge-targets/:id/deliveries': { ...read('GET', async () => `/purge-targets/${await purgeTarget()}/deliveries`), viewer: 403 },
   'DELETE /api/v1/purge-targets/:id': change('DELETE', async () => ({ path: `/purge-targets/${await purgeTarget()}` }), 204),
-  'GET /api/v1/webhooks': read('GET', '/webhooks'),
+  'GET /api/v1/webhooks': { ...read('GET', '/webhooks'), viewer: 403 },
   'POST /api/v1/webhooks': change('POST', async () => ({ path: '/webhooks', body: { url: 'http://127.0.0.1:9/w', events: ['image.created'] } }), 201),
-  'GET /api/v1/webhooks/:id/deliveries': read('GET', async () => `/webhooks/${await webhook()}/deliveries`),
+  'GET /api/v1/webhooks/:id/deliveries': { ...read('GET', async () => `/webhooks/${await webhook()}/deliveries`), viewer: 403 },
   'POST /api/v1/webhooks/:id/test': change('POST', async () => ({ path: `/webhooks/${await webhook()}/test` }), 202),
   'DELETE /api/v1/webhooks/:id': change('DELETE', async () => ({ path: `/webhooks/${await webhook()}` }), 204),
   'GET /api/v1/keys': read('GET', '/keys'),
@@ -190,8 +190,8 @@ describe('roles × per-client routes', () => {
   });
 
   test('a viewer trying a path spelled another way (trailing slash, percent-encoded) is still refused', async () => {
-    for (const path of ['/signing-secret/', '/signing%2Dsecret', '/keys/', '/presets//']) {
-      const method = path.startsWith('/signing') ? 'GET' : 'POST';
+    for (const path of ['/signing-secret/', '/signing%2Dsecret', '/webhooks/', '/%77ebhooks', '/purge%2Dtargets//', '/keys/', '/presets//']) {
+      const method = /^\/(signing|webhooks|%77|purge)/.test(path) ? 'GET' : 'POST';
       const answer = await as('viewer', method, path, method === 'POST' ? { name: 'x', params: 'w_1' } : undefined);
       expect([path, answer.status === 403 || answer.status === 404]).toEqual([path, true]);
     }
