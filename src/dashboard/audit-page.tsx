@@ -44,6 +44,8 @@ export function AuditPage({ clients }: { clients: ClientView[] }) {
   const [page, setPage] = useState(1);
   const [data, setData] = useState<AuditPageView | null>(null);
   const [error, setError] = useState('');
+  const [filtersOpen] = useState(() => !matchMedia('(max-width: 640px)').matches);
+  const activeFilters = Object.values(filters).filter((value) => value.trim()).length;
 
   useEffect(() => {
     setError('');
@@ -81,53 +83,57 @@ export function AuditPage({ clients }: { clients: ClientView[] }) {
       <section class="card" aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit log</h2>
         <p class="muted">Every change to images, folders, presets, keys, secrets, webhooks, clients, users and quotas: who made it, from where, and when.</p>
-        <form class="audit-filters" onSubmit={apply} data-testid="audit-filters">
-          <label>
-            Client
-            <select value={draft.clientId} onChange={set('clientId')} data-testid="audit-client">
-              <option value="">All clients</option>
-              {clients.map((c) => (
-                <option value={c.id}>{c.name === c.id ? c.id : `${c.name} (${c.id})`}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Action
-            <select value={draft.action} onChange={set('action')} data-testid="audit-action">
-              <option value="">All actions</option>
-              <optgroup label="Everything about">
-                {AUDIT_SUBJECTS.map((subject) => (
-                  <option value={subject}>{subject}</option>
+        {/* Five filters fill a phone's first screen: folded there until asked for, open on a wider screen. */}
+        <details class="audit-filter-box" open={filtersOpen} data-testid="audit-filter-box">
+          <summary>Filters{activeFilters > 0 ? ` (${activeFilters} set)` : ''}</summary>
+          <form class="audit-filters" onSubmit={apply} data-testid="audit-filters">
+            <label>
+              Client
+              <select value={draft.clientId} onChange={set('clientId')} data-testid="audit-client">
+                <option value="">All clients</option>
+                {clients.map((c) => (
+                  <option value={c.id}>{c.name === c.id ? c.id : `${c.name} (${c.id})`}</option>
                 ))}
-              </optgroup>
-              <optgroup label="One action">
-                {AUDIT_ACTIONS.map((action) => (
-                  <option value={action}>{action}</option>
-                ))}
-              </optgroup>
-            </select>
-          </label>
-          <label>
-            Actor
-            <input value={draft.actor} onInput={set('actor')} placeholder="Name or id" maxLength={200} data-testid="audit-actor" />
-          </label>
-          <label>
-            From
-            <input type="date" value={draft.from} onInput={set('from')} data-testid="audit-from" />
-          </label>
-          <label>
-            To
-            <input type="date" value={draft.to} onInput={set('to')} data-testid="audit-to" />
-          </label>
-          <div class="audit-filter-buttons">
-            <button class="primary" data-testid="audit-apply">
-              Filter
-            </button>
-            <button type="button" class="ghost" onClick={clear} data-testid="audit-clear">
-              Clear
-            </button>
-          </div>
-        </form>
+              </select>
+            </label>
+            <label>
+              Action
+              <select value={draft.action} onChange={set('action')} data-testid="audit-action">
+                <option value="">All actions</option>
+                <optgroup label="Everything about">
+                  {AUDIT_SUBJECTS.map((subject) => (
+                    <option value={subject}>{subject}</option>
+                  ))}
+                </optgroup>
+                <optgroup label="One action">
+                  {AUDIT_ACTIONS.map((action) => (
+                    <option value={action}>{action}</option>
+                  ))}
+                </optgroup>
+              </select>
+            </label>
+            <label>
+              Actor
+              <input value={draft.actor} onInput={set('actor')} placeholder="Name or id" maxLength={200} data-testid="audit-actor" />
+            </label>
+            <label>
+              From
+              <input type="date" value={draft.from} onInput={set('from')} data-testid="audit-from" />
+            </label>
+            <label>
+              To
+              <input type="date" value={draft.to} onInput={set('to')} data-testid="audit-to" />
+            </label>
+            <div class="audit-filter-buttons">
+              <button class="primary" data-testid="audit-apply">
+                Filter
+              </button>
+              <button type="button" class="ghost" onClick={clear} data-testid="audit-clear">
+                Clear
+              </button>
+            </div>
+          </form>
+        </details>
         {error && (
           <p class="error" role="alert">
             {error}

@@ -6,6 +6,7 @@ import { Library } from './library';
 import { PresetsPage } from './presets-page';
 import { readRoute, type Tab } from './route';
 import { SecretBox } from './secret-box';
+import { TabRow } from './tab-row';
 import { onLibraryControl, showShortcuts, useShortcuts } from './shortcuts';
 import { ThemePicker } from './theme-picker';
 import { TrashPage } from './trash-page';
@@ -156,17 +157,11 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           </select>
         </label>
         {managesClients(me) && (
-          <button ref={addButton} class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding} data-testid="new-client-open">
-            + Client
+          <button ref={addButton} class="ghost" onClick={() => setAdding(!adding)} aria-expanded={adding} data-testid="new-client-open" title="New client">
+            +<span class="new-client-word"> Client</span>
           </button>
         )}
-        <nav class="tabs">
-          {tabs.map(([id, label]) => (
-            <a href={`#/${id}`} class={tab === id ? 'active' : ''} aria-current={tab === id ? 'page' : undefined}>
-              {label}
-            </a>
-          ))}
-        </nav>
+        <TabRow tabs={tabs} active={tab} />
         <a class="user" href="#/account" aria-current={tab === 'account' ? 'page' : undefined} title="Your account and password" data-testid="account-link">
           {me.username}
         </a>
@@ -181,8 +176,12 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         <button class="ghost icon-button shortcuts-open" onClick={showShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-open">
           ?
         </button>
-        <button class="ghost" data-testid="logout" onClick={logout}>
-          Log out
+        <button class="ghost" data-testid="logout" onClick={logout} title="Log out">
+          {/* On a phone the words give their room to the client picker: an icon, the same name for a screen reader. */}
+          <svg class="logout-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+            <path d="M6 2H3v12h3M10 4.5 13.5 8 10 11.5M13.5 8H6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />
+          </svg>
+          <span class="logout-word">Log out</span>
         </button>
       </header>
       {adding && <NewClient onCreated={added} onClose={closeNewClient} />}

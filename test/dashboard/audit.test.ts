@@ -54,6 +54,18 @@ describe('Audit log page', () => {
         await screenshot(page, `${name}-audit-page`);
         expect(await accessibilityViolations(page)).toEqual([]);
 
+        // On a phone the five filters are folded under "Filters", so the first entry shows on the first screen; open on a desktop.
+        const filterBox = page.getByTestId('audit-filter-box');
+        expect(await filterBox.evaluate((d: HTMLDetailsElement) => d.open)).toBe(name === 'desktop');
+        expect((await first.boundingBox())!.y).toBeLessThan(size.viewport.height);
+        if (name === 'phone') {
+          expect(await page.getByTestId('audit-action').isVisible()).toBe(false);
+          await filterBox.getByText('Filters', { exact: true }).click();
+          await page.getByTestId('audit-action').waitFor();
+          await screenshot(page, `${name}-audit-filters-open`);
+          expect(await accessibilityViolations(page)).toEqual([]);
+        }
+
         // One action; then a whole subject for one client.
         await page.getByTestId('audit-action').selectOption('preset.create');
         await page.getByTestId('audit-apply').click();
@@ -64,6 +76,8 @@ describe('Audit log page', () => {
         await page.getByTestId('audit-apply').click();
         // The answer before had one entry too: wait for this one's.
         await until(() => actions(page), (a) => a.length === 1 && a[0] === 'image.upload');
+        // Folded or not, the summary says how many filters are set.
+        expect(await filterBox.locator('summary').textContent()).toBe('Filters (2 set)');
         expect(await page.getByTestId('audit-row').locator('td').nth(4).textContent()).toBe('summer/beach.jpg');
 
         // An actor nobody is, then days with nothing: no table, a count of none.

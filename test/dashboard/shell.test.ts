@@ -319,3 +319,83 @@ describe('The confirm dialog', () => {
     }, 30_000);
   }
 });
+
+describe('The tab row at phone width', () => {
+  /** The row's box, each tab's box, which tab is current, the edge-fade markers and the computed mask. */
+  const tabRow = (page: Page) =>
+    page.evaluate(() => {
+      const nav = document.querySelector<HTMLElement>('nav.tabs')!;
+      const box = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      };
+      const links = [...nav.querySelectorAll('a')];
+      return {
+        nav: box(nav),
+        tabs: links.map((a) => ({ label: a.textContent, ...box(a) })),
+        current: links.find((a) => a.getAttribute('aria-current') === 'page')?.textContent ?? null,
+        moreBefore: nav.hasAttribute('data-more-before'),
+        moreAfter: nav.hasAttribute('data-more-after'),
+        mask: getComputedStyle(nav).maskImage,
+        focused: document.activeElement === document.body,
+        page: { x: scrollX, y: scrollY },
+      };
+    });
+  type Row = Awaited<ReturnType<typeof tabRow>>;
+  const currentShown = (row: Row) => {
+    const tab = row.tabs.find((t) => t.label === row.current)!;
+    return tab.left >= row.nav.left - 0.5 && tab.right <= row.nav.right + 0.5;
+  };
+
+  test('tabs stand apart; the current tab is scrolled into the row on every route change (page and focus stay); an edge fades where more tabs are; the client picker shows the whole name', async () => {
+    const { page, errors } = await openPage(browser, s.url, PHONE);
+    await page.goto(`${s.url}/`);
+    await logIn(page);
+    await page.getByTestId('image-tile').first().waitFor();
+
+    let row = await tabRow(page);
+    const labels = row.tabs.map((t) => t.label);
+    // The last tab: an owner's Users page.
+    expect(labels.at(-1)).toBe('Users');
+    expect(labels).toEqual(expect.arrayContaining(['Images', 'Presets', 'API keys', 'Settings', 'Usage', 'Trash', 'Audit log']));
+    // A visible gap between every pair of neighbours, not one run of words.
+    for (let i = 1; i < row.tabs.length; i++) expect(row.tabs[i]!.left - row.tabs[i - 1]!.right).toBeGreaterThanOrEqual(4);
+    // More tabs than fit: the right edge fades, the left does not.
+    expect(row.tabs.at(-1)!.right).toBeGreaterThan(row.nav.right);
+    expect([row.current, currentShown(row), row.moreBefore, row.moreAfter]).toEqual(['Images', true, false, true]);
+    expect(row.mask).toContain('linear-gradient');
+    await screenshot(page, 'phone-tabs-first');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The route changes without a tap on the row (a link, the keyboard, history): the row follows.
+    for (const [hash, label] of [['#/users', 'Users'], ['#/audit', 'Audit log'], ['#/images', 'Images'], ['#/trash', 'Trash']] as const) {
+      await page.evaluate((h) => (location.hash = h), hash);
+      await page.waitForFunction((title) => document.title === title, `${label} · imgapi`);
+      row = await tabRow(page);
+      expect([hash, row.current, currentShown(row), row.focused, row.page]).toEqual([hash, label, true, true, { x: 0, y: 0 }]);
+      if (label === 'Users') {
+        expect([row.moreBefore, row.moreAfter]).toEqual([true, false]);
+        await screenshot(page, 'phone-tabs-last');
+        expect(await accessibilityViolations(page)).toEqual([]);
+      }
+      if (label === 'Images') expect([row.moreBefore, row.moreAfter]).toEqual([false, true]);
+    }
+
+    // The picker is wide enough for the chosen client's whole name (its arrow and padding aside).
+    const picker = await page.getByTestId('client-select').evaluate((select: HTMLSelectElement) => {
+      const probe = document.createElement('span');
+      probe.style.font = getComputedStyle(select).font;
+      probe.style.whiteSpace = 'pre';
+      probe.textContent = select.selectedOptions[0]!.text;
+      document.body.append(probe);
+      const text = probe.getBoundingClientRect().width;
+      probe.remove();
+      return { text: select.selectedOptions[0]!.text, fits: text + 28 <= select.getBoundingClientRect().width };
+    });
+    expect(picker).toEqual({ text: 'Test client (test)', fits: true });
+    const header = (await page.locator('header.topbar').boundingBox())!;
+    expect(header.height / PHONE.viewport.height).toBeLessThanOrEqual(0.12);
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
