@@ -1,8 +1,8 @@
+import { PageQueryFields, pagingOf } from './paging';
 import { t, type Static } from 'elysia';
 import { AUDIT_ACTIONS, AUDIT_SUBJECTS, type AuditAction } from '../core/audit/actions';
 import type { AuditLog } from '../core/audit/audit-log';
 import type { AuditEntry, AuditTarget } from '../core/audit/ports';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
 import { Integer } from './integer';
 import type { Caller } from './services';
 
@@ -46,10 +46,9 @@ export const AuditQuery = t.Object({
   clientId: t.Optional(t.String({ maxLength: 200, description: "Only this client's entries (an API key: its own only; any other: 404)" })),
   action: t.Optional(t.String({ maxLength: 200, description: `An action (image.upload) or a subject (${AUDIT_SUBJECTS.join(', ')}): each of its actions` })),
   actor: t.Optional(t.String({ maxLength: 200, description: "An actor's id, its name (ignoring case), or a kind: user, key, local, system" })),
-  from: t.Optional(t.String({ maxLength: 40, description: 'At or after: a date (2026-03-01, UTC) or a date-time with a zone' })),
-  to: t.Optional(t.String({ maxLength: 40, description: 'At or before: a date (through its last millisecond, UTC) or a date-time with a zone; not before from' })),
-  page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
-  pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
+  from: t.Optional(t.String({ description: 'At or after: a date (2026-03-01, UTC) or a date-time with a zone' })),
+  to: t.Optional(t.String({ description: 'At or before: a date (through its last millisecond, UTC) or a date-time with a zone; not before from' })),
+  ...PageQueryFields,
 });
 export type AuditQuery = Static<typeof AuditQuery>;
 
@@ -94,8 +93,7 @@ export function auditApi(services: { audit: AuditLog }) {
         actor: query.actor,
         from: query.from,
         to: query.to,
-        page: query.page === undefined ? undefined : Number(query.page),
-        pageSize: query.pageSize === undefined ? undefined : Number(query.pageSize),
+        ...pagingOf(query),
       });
       return { ...page, items: page.items.map(present) };
     },

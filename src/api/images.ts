@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { Integer } from './integer';
+import { PageQueryFields, pagingOf } from './paging';
 import { t, type Static } from 'elysia';
 import { signedDeliveryPath } from '../core/delivery-path';
 import { signedDownloadPath } from '../core/download';
 import { IMAGE_SORTS, LISTED_FORMATS, MAX_MIN_WIDTH, ORIENTATIONS } from '../core/listing-filters';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
 import type { VariantCounts } from '../core/eager-variants';
 import type { ClientRecord, ImageRecord } from '../core/ports';
 import { versionQuery } from '../core/url-signer';
@@ -124,8 +124,7 @@ export const ListImagesQuery = t.Object({
   q: t.Optional(t.String({ maxLength: 200, description: 'Case-insensitive substring of the name, the alt text or a tag' })),
   tag: t.Optional(t.String({ maxLength: 1000, description: 'Only images with this tag (normalized as tags are: " Red  Shoes " is "red shoes")' })),
   // Plain decimal integers only: 1e3, 0x10, +5 and 010 are refused, not guessed at.
-  page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
-  pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
+  ...PageQueryFields,
   recursive: t.Optional(t.Union([t.Literal('true'), t.Literal('false')], { description: 'With a folder: include sub-folders' })),
   ...ListingQueryFields,
 });
@@ -237,8 +236,7 @@ export function imagesApi(services: ApiServices) {
         recursive: query.recursive === 'true',
         q: query.q,
         tag: query.tag,
-        page: query.page === undefined ? 1 : Number(query.page),
-        pageSize: query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize),
+        ...pagingOf(query),
         sort: query.sort,
         format: query.format,
         orientation: query.orientation,

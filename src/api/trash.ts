@@ -1,5 +1,5 @@
+import { PageQueryFields, pagingOf } from './paging';
 import { t, type Static } from 'elysia';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/paging';
 import { ImageView, imagesApi, imageTarget } from './images';
 import { auditRecorder } from './audit';
 import { Integer } from './integer';
@@ -21,8 +21,7 @@ export const TrashPage = t.Object(
 export type TrashPage = Static<typeof TrashPage>;
 
 export const TrashQuery = t.Object({
-  page: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'From 1' })),
-  pageSize: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })),
+  ...PageQueryFields,
 });
 export type TrashQuery = Static<typeof TrashQuery>;
 
@@ -41,11 +40,8 @@ export function trashApi(services: ApiServices) {
   const { views } = imagesApi(services);
   return {
     async list(caller: Caller, query: TrashQuery): Promise<TrashPage> {
-      const page = await trash.list(
-        caller.clientId,
-        query.page === undefined ? 1 : Number(query.page),
-        query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize),
-      );
+      const paging = pagingOf(query);
+      const page = await trash.list(caller.clientId, paging.page, paging.pageSize);
       const images = await views(caller, page.items.map((item) => item.image));
       return { ...page, items: page.items.map((item, i) => ({ image: images[i]!, trashedAt: item.trashedAt, purgeAt: item.purgeAt })) };
     },

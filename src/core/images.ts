@@ -11,7 +11,7 @@ import { storedGuard, type QuotaService } from './quotas';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
 import { sanitizeFileName } from './names';
 import { parseListing, type ListingParams } from './listing-filters';
-import { MAX_PAGE_SIZE } from './paging';
+import { checkPaging } from './paging';
 import type { Trash } from './trash';
 import type { EagerJobsWrite, FocalPoint, FolderScope, ImageRecord, Repositories } from './ports';
 
@@ -231,10 +231,7 @@ export function createImageService(deps: ImageDeps) {
     },
 
     async list(clientId: string, input: ListImagesInput) {
-      if (!Number.isInteger(input.page) || input.page < 1) throw invalid('page must be an integer ≥ 1');
-      if (!Number.isInteger(input.pageSize) || input.pageSize < 1 || input.pageSize > MAX_PAGE_SIZE) {
-        throw invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-      }
+      checkPaging(input.page, input.pageSize);
       const { sort, filters } = parseListing(input);
       const scope = await scopeOf(clientId, input.folder, input.recursive === true);
       const { items, total } = await repos.images.list({

@@ -1,10 +1,10 @@
 import { noChangeOutbox, type ChangeSubscriber } from './outbox/change-events';
 import type { ChangeFeed } from './change-feed';
-import { conflict, invalid, notFound } from './errors';
+import { conflict, notFound } from './errors';
 import { storedGuard, type QuotaService } from './quotas';
 import type { FolderService } from './folders';
 import { removeImageFiles, type MediaStores } from './media-store';
-import { MAX_PAGE_SIZE } from './paging';
+import { checkPaging } from './paging';
 import type { ImageRecord, Repositories, TrashedImage, TrashStamp } from './ports';
 import type { AuditLog } from './audit/audit-log';
 
@@ -78,8 +78,7 @@ export function createTrash(deps: TrashDeps) {
     },
 
     async list(clientId: string, page: number, pageSize: number) {
-      if (!Number.isInteger(page) || page < 1) throw invalid('page must be an integer ≥ 1');
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      checkPaging(page, pageSize);
       const { items, total } = await repos.trash.list(clientId, pageSize, (page - 1) * pageSize);
       return { items, total, page, pageSize };
     },

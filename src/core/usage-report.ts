@@ -1,3 +1,4 @@
+import { dayBound, rangeOrderMessage } from './date-bounds';
 import { invalid } from './errors';
 import { utcDate } from './usage-counters';
 import { zeroCounts, type UsageDay, type UsageRepository } from './usage';
@@ -19,32 +20,18 @@ export interface UsageReport {
   bytesServed: number;
 }
 
-/** Milliseconds of a `YYYY-MM-DD` that is a real calendar date; null for anything else. */
-function dayOf(text: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return Number.isNaN(ms) || utcDate(ms) !== text ? null : ms;
-}
-
 /**
  * The days a report covers: `to` defaults to today (UTC), or with only `from` to 29 days after
  * it (not past today); `from` to 29 days before `to`. Both inclusive, at most MAX_DAYS days,
  * `from` not after `to`.
  */
 export function usageRange(input: { from?: string; to?: string }, nowMs: number): { from: string; to: string } {
-  const parse = (name: 'from' | 'to') => {
-    const text = input[name];
-    if (text === undefined) return undefined;
-    const ms = dayOf(text);
-    if (ms === null) throw invalid(`Expected a date YYYY-MM-DD for ${name} but received "${text.slice(0, 40)}"`);
-    return ms;
-  };
-  const from = parse('from');
+  const from = dayBound(input.from, 'from');
   const today = Date.parse(`${utcDate(nowMs)}T00:00:00Z`);
   // Only `from`: the 30 days from it, not past today (a future `from` still gets its 30 days).
-  const to = parse('to') ?? (from === undefined ? today : from + (DEFAULT_DAYS - 1) * DAY_MS > today && from <= today ? today : from + (DEFAULT_DAYS - 1) * DAY_MS);
+  const to = dayBound(input.to, 'to') ?? (from === undefined ? today : from + (DEFAULT_DAYS - 1) * DAY_MS > today && from <= today ? today : from + (DEFAULT_DAYS - 1) * DAY_MS);
   const start = from ?? to - (DEFAULT_DAYS - 1) * DAY_MS;
-  if (start > to) throw invalid(`from (${utcDate(start)}) is after to (${utcDate(to)})`);
+  if (start > to) throw invalid(rangeOrderMessage(utcDate(start), utcDate(to)));
   const days = (to - start) / DAY_MS + 1;
   if (days > MAX_DAYS) throw invalid(`A range holds at most ${MAX_DAYS} days; from ${utcDate(start)} to ${utcDate(to)} is ${days}`);
   return { from: utcDate(start), to: utcDate(to) };

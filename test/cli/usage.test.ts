@@ -66,11 +66,11 @@ for (const mode of ['local', 'remote'] as const) {
 
       const bad = await imgapi(['usage', '--from', '2026-02-30']);
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toContain('Expected a date YYYY-MM-DD for from');
+      expect(bad.stderr).toContain('from must be a date (2026-03-01), not "2026-02-30"');
       expect(bad.stdout).toBe('');
       const backwards = await imgapi(['usage', '--from', '2026-03-02', '--to', '2026-03-01']);
       expect(backwards.code).toBe(1);
-      expect(backwards.stderr).toContain('after');
+      expect(backwards.stderr).toContain('from (2026-03-02) must not be after to (2026-03-01)');
     });
 
     test('--client names the client: its own is answered, another exits 1 (remote mode: only the key\'s own client, as client quota and audit)', async () => {

@@ -133,9 +133,9 @@ describe('usage range', () => {
   });
 
   test('refused: not a calendar date, from after to, more than 366 days', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-3-1', '20260301', 'yesterday', '', '2026-03-01T00:00:00Z', '+02026-03-01']) refused({ from: bad }, /Expected a date YYYY-MM-DD for from/);
-    refused({ to: '2026-02-29' }, /for to/);
-    refused({ from: '2026-03-02', to: '2026-03-01' }, /after/);
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-3-1', '20260301', 'yesterday', '', '2026-03-01T00:00:00Z', '+02026-03-01']) refused({ from: bad }, /^from must be a date \(2026-03-01\), not "/);
+    refused({ to: '2026-02-29' }, /^to must be a date \(2026-03-01\), not "2026-02-29"$/);
+    refused({ from: '2026-03-02', to: '2026-03-01' }, /^from \(2026-03-02\) must not be after to \(2026-03-01\)$/);
     refused({ from: '2024-01-01', to: '2025-01-01' }, /at most 366 days.*367/);
   });
 });

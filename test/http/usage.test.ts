@@ -76,11 +76,11 @@ describe('stored', () => {
       expect(json.error.message).toMatch(message);
       expect(Object.keys(json)).toEqual(['error']);
     };
-    await refused('from=2026-02-30', /YYYY-MM-DD for from/);
-    await refused('to=yesterday', /YYYY-MM-DD for to/);
-    await refused('from=2026-1-1', /YYYY-MM-DD for from/);
-    await refused(`from=${'9'.repeat(5000)}`, /YYYY-MM-DD for from/);
-    await refused('from=2026-03-02&to=2026-03-01', /after/);
+    await refused('from=2026-02-30', /^from must be a date \(2026-03-01\), not "2026-02-30"$/);
+    await refused('to=yesterday', /^to must be a date \(2026-03-01\), not "yesterday"$/);
+    await refused('from=2026-1-1', /^from must be a date/);
+    await refused(`from=${'9'.repeat(5000)}`, /^from must be a date \(2026-03-01\), not "9{40}"$/);
+    await refused('from=2026-03-02&to=2026-03-01', /^from \(2026-03-02\) must not be after to \(2026-03-01\)$/);
     await refused('from=2024-01-01&to=2025-01-01', /at most 366 days/);
   });
 });

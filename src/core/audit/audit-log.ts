@@ -1,6 +1,6 @@
 import { invalid, notFound } from '../errors';
 import { dateBound } from '../listing-filters';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../paging';
+import { checkPaging, DEFAULT_PAGE_SIZE } from '../paging';
 import { AUDIT_ACTIONS, AUDIT_SUBJECTS, type AuditAction } from './actions';
 import type { AuditActor, AuditEntry, AuditRepository, AuditTarget } from './ports';
 
@@ -93,8 +93,7 @@ export function createAuditLog(deps: AuditLogDeps) {
     async list(visibleClients: readonly string[] | null, params: AuditListParams) {
       const page = params.page ?? 1;
       const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(page) || page < 1) throw invalid('page must be an integer ≥ 1');
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      checkPaging(page, pageSize);
       const clientId = filterText(params.clientId, 'clientId');
       if (clientId !== undefined && visibleClients !== null && !visibleClients.includes(clientId)) throw notFound('Client');
       const from = dateBound(params.from, 'from');
