@@ -107,7 +107,7 @@ function UserRow({ user, clients, self, onChanged }: { user: UserView; clients: 
   const patch = (body: { role?: Role; clientIds?: string[]; disabled?: boolean }) => attempt(() => call(v1.users(param(user.id)).patch(body)));
   const toggle = async () => {
     if (!user.disabled) {
-      const sure = await confirmDialog({ danger: true, title: 'Disable user?', message: `${user.username} is signed out at once and cannot sign in until enabled again.`, confirmLabel: 'Disable' });
+      const sure = await confirmDialog({ danger: true, title: 'Disable user?', message: `${user.username} is signed out at once and cannot sign in until enabled again. API keys they created keep working (keys belong to the client): revoke them on the client's Keys page.`, confirmLabel: 'Disable' });
       if (!sure) return;
     }
     await patch({ disabled: !user.disabled });

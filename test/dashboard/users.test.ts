@@ -145,7 +145,13 @@ describe('Users page and invitations', () => {
     expect(await alice.getByLabel('Role of alice').inputValue()).toBe('owner');
 
     await row.getByTestId('user-toggle').click();
-    expect(await answerConfirm(page)).toContain('signed out at once');
+    await page.getByTestId('confirm-dialog').waitFor();
+    await screenshot(page, 'desktop-users-disable-confirm');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const warning = await answerConfirm(page);
+    expect(warning).toContain('signed out at once');
+    // Keys are the client's, not the user's: the owner is told they stay.
+    expect(warning).toContain('API keys they created keep working');
     await row.getByTestId('user-disabled').waitFor();
     await screenshot(page, 'desktop-users-manage');
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -188,6 +194,8 @@ describe('What a viewer is offered, and one\'s own password', () => {
       // A link to the Users page shows their own account instead, titled so.
       await page.goto(`${s.url}/#/users`);
       await page.getByTestId('password-form').waitFor();
+      // The title is set by an effect just after the page renders.
+      await page.waitForFunction(() => document.title === 'Your account · imgapi', undefined, { timeout: 5000 }).catch(() => undefined);
       expect(await page.evaluate(() => document.title)).toBe('Your account · imgapi');
       await page.goto(`${s.url}/#/images`);
       await page.getByTestId('image-tile').first().waitFor();
