@@ -35,28 +35,25 @@ async function userId(username: string): Promise<string> {
 }
 
 describe('one-time links: a made-up token costs no password hash', () => {
-  test('20 accepts at once with a malformed token, and with a used one, answer faster than a few hashes; an owner logs in at once after', async () => {
+  test('20 accepts at once with a malformed token, or a used one, and an owner logging in meanwhile: all answer within a few hashes\' time', async () => {
     const oneHash = (await timed(() => Bun.password.hash('a password to time', { algorithm: 'argon2id' }))).ms;
     const invite = await call(s.url, owner, 'POST', '/users/invites', { role: 'viewer' });
     const used = tokenOf(invite.json.url);
     expect((await call(s.url, null, 'POST', '/users/invites/accept', { token: used, username: 'first', password: 'first password' })).status).toBe(201);
 
-    const burst = await timed(() =>
-      Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          i % 2 === 0
-            ? call(s.url, null, 'POST', '/users/invites/accept', { token: 'x', username: `u${i}`, password: 'long enough pw' })
-            : i % 4 === 1
-              ? call(s.url, null, 'POST', '/users/invites/accept', { token: used, username: `u${i}`, password: 'long enough pw' })
-              : call(s.url, null, 'POST', '/users/password-reset/accept', { token: used, password: 'long enough pw' }),
-        ),
-      ),
+    const accepts = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? call(s.url, null, 'POST', '/users/invites/accept', { token: 'x', username: `u${i}`, password: 'long enough pw' })
+        : i % 4 === 1
+          ? call(s.url, null, 'POST', '/users/invites/accept', { token: used, username: `u${i}`, password: 'long enough pw' })
+          : call(s.url, null, 'POST', '/users/password-reset/accept', { token: used, password: 'long enough pw' }),
     );
-    expect(burst.value.map((r) => r.status).sort()).toEqual([...Array(10).fill(404), ...Array(5).fill(404), ...Array(5).fill(409)].sort());
-    // Twenty argon2 hashes on this machine's cores would take ten hashes' time or more.
-    expect(burst.ms).toBeLessThan(oneHash * 3);
-    const login = await timed(() => logInCookie(s.url, 'olivia', PASSWORD));
-    expect(login.ms).toBeLessThan(oneHash * 3);
+    const [burst, login] = await Promise.all([timed(() => Promise.all(accepts)), timed(() => logInCookie(s.url, 'olivia', PASSWORD))]);
+    expect(burst.value.map((r) => r.status).sort()).toEqual([...Array(15).fill(404), ...Array(5).fill(409)].sort());
+    // Twenty argon2 hashes on this machine's two cores would take ten hashes' time or more,
+    // and the log-in's own hash would wait behind them.
+    expect(burst.ms).toBeLessThan(oneHash * 5);
+    expect(login.ms).toBeLessThan(oneHash * 5);
   });
 });
 
