@@ -54,6 +54,8 @@ export async function createDeliveryRuntime(
     compute: async (job) => {
       await delivery.deliver(job.path, job.accept || null, { inSlot: true });
     },
+    // Eager work counts against the client's transforms a minute: past it, its jobs wait.
+    paced: () => core.quotas.pacedClients(),
   });
   if (config.eagerConcurrency > 0 && core.transforms.backgroundSlots === 0) {
     console.error(

@@ -11,7 +11,7 @@ export const QuotasView = t.Object(
     maxImages: limit('Images in the library (the trash not counted)'),
     maxBytes: limit('Bytes of the originals'),
     maxUploadBytes: limit("One upload's file size in bytes (the server's IMGAPI_MAX_UPLOAD_BYTES applies too)"),
-    maxTransformsPerMinute: limit('New variants made a minute, on each node (hits are never limited)'),
+    maxTransformsPerMinute: limit('New variants made a minute, on each node: misses past it are refused, eager and warmed variants wait (hits are never limited)'),
   },
   { title: 'Quotas' },
 );

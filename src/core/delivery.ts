@@ -35,7 +35,7 @@ export interface DeliveryDeps {
   /** The process's transform slots (shared with uploads that decode). */
   transforms: Limiter;
   /** A client's transforms a minute: a miss over it is refused (403 quota_exceeded); hits never ask. */
-  quotas?: Pick<QuotaService, 'admitTransform'>;
+  quotas?: Pick<QuotaService, 'admitTransform' | 'chargeTransform'>;
   /** Called when the last queued transform finishes (lets the process return memory). */
   onIdle?: () => void;
   /** Called when an image's original is gone from the store (disk loss, a manual delete). */
@@ -209,9 +209,12 @@ export function createDeliveryService(deps: DeliveryDeps) {
 
   async function compute(image: ImageRecord, plan: TransformPlan, key: string, seconds: number, inSlot: boolean): Promise<PlanResult> {
     const inLimit = (task: () => Promise<PlanResult>) => (inSlot ? task() : limiter.run(task, image.clientId));
-    // Only a new computation counts towards the client's transforms a minute; joining one in flight is free.
+    // Only a new computation counts towards the client's transforms a minute; joining one in flight
+    // is free. A miss over the limit is refused; eager work (in its slot) is counted, and the
+    // worker holds back the jobs of a client whose minute is used up (pacedClients).
     const admitted = async (task: () => Promise<PlanResult>) => {
-      if (!inSlot) await deps.quotas?.admitTransform(image.clientId);
+      if (inSlot) await deps.quotas?.chargeTransform(image.clientId);
+      else await deps.quotas?.admitTransform(image.clientId);
       return inLimit(task);
     };
     const { promise, joined } = coalescer.run(key, () =>

@@ -17,6 +17,8 @@ export function createEagerWorker(deps: {
   transforms: Limiter;
   /** Delivers the path in the slot already held; resolves once the variant is stored. */
   compute: (job: EagerJob) => Promise<void>;
+  /** Clients out of transforms this minute (quotas): their jobs wait in the queue, others' go ahead. */
+  paced?: () => readonly string[];
   concurrency: number;
   pollMs?: number;
   now?: () => number;
@@ -45,7 +47,7 @@ export function createEagerWorker(deps: {
     deps.transforms.runBackground(async () => {
       if (stopped) return false;
       const at = now();
-      const job = await deps.jobs.claim(new Date(at).toISOString(), new Date(at - STALE_CLAIM_MS).toISOString(), EAGER_MAX_ATTEMPTS);
+      const job = await deps.jobs.claim(new Date(at).toISOString(), new Date(at - STALE_CLAIM_MS).toISOString(), EAGER_MAX_ATTEMPTS, deps.paced?.() ?? []);
       if (!job) return false;
       try {
         await deps.compute(job);

@@ -157,8 +157,9 @@ export interface EagerJobRepository {
    * Atomically takes the oldest pending job (or one claimed before `staleBefore`, whose node
    * died) for this caller: no two callers, on any node, get the same job. A stale job already
    * claimed `maxAttempts` times is recorded failed instead: it may be what stops the node.
+   * Jobs of `exceptClients` (out of transforms this minute) stay where they are in the queue.
    */
-  claim(now: string, staleBefore: string, maxAttempts: number): Promise<EagerJob | null>;
+  claim(now: string, staleBefore: string, maxAttempts: number, exceptClients?: readonly string[]): Promise<EagerJob | null>;
   /** Records the outcome; `retry` puts it back to pending. */
   finish(id: string, outcome: 'done' | 'failed' | 'retry', error: string | null): Promise<void>;
   /** Per image (its current version's jobs): variants not yet computed and computed. */

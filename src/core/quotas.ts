@@ -10,7 +10,7 @@ export interface Quotas {
   maxBytes: number | null;
   /** One upload's (or replace's) file size. */
   maxUploadBytes: number | null;
-  /** Delivery misses (new variants made) a minute, on each node. */
+  /** New variants made a minute, on each node: delivery misses (refused past it) and eager work (held back past it). */
   maxTransformsPerMinute: number | null;
 }
 
@@ -125,12 +125,26 @@ export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<Cha
   const { repo } = deps;
   const clock = deps.clock ?? Date.now;
   const cache = new Map<string, Promise<Quotas>>();
-  deps.feed.subscribe((change) => {
-    if (change.kind === 'client') cache.delete(change.clientId);
-    else if (change.kind === 'external') cache.clear();
-  });
   // Token buckets: a client may make its whole minute's transforms in a burst, then one every 60/N s.
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  // Misses and eager work (uploads' presets, warms) draw on the same bucket.
+  const buckets = new Map<string, { tokens: number; at: number; perMinute: number }>();
+  deps.feed.subscribe((change) => {
+    if (change.kind === 'client') {
+      cache.delete(change.clientId);
+      // New limits start a new bucket: eager work held for the old one is not held for a raised or cleared one.
+      buckets.delete(change.clientId);
+    } else if (change.kind === 'external') cache.clear();
+  });
+
+  /** The client's bucket as of `now`, refilled since it was last drawn on. */
+  function bucketOf(clientId: string, perMinute: number, now: number) {
+    const bucket = buckets.get(clientId) ?? { tokens: perMinute, at: now, perMinute };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
+    bucket.at = now;
+    bucket.perMinute = perMinute;
+    buckets.set(clientId, bucket);
+    return bucket;
+  }
 
   function of(clientId: string): Promise<Quotas> {
     let quotas = cache.get(clientId);
@@ -184,20 +198,37 @@ export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<Cha
         buckets.delete(clientId);
         return;
       }
-      const now = clock();
-      const refillPerMs = perMinute / 60_000;
-      const bucket = buckets.get(clientId) ?? { tokens: perMinute, at: now };
-      bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * refillPerMs);
-      bucket.at = now;
-      buckets.set(clientId, bucket);
+      const bucket = bucketOf(clientId, perMinute, clock());
       if (bucket.tokens < 1) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+        const retryAfterSeconds = Math.max(1, Math.ceil(((1 - bucket.tokens) * 60_000) / perMinute / 1000));
         throw quotaExceeded(
           `This client's transform limit (${perMinute.toLocaleString('en-US')} new variants per minute) is reached; cached variants are still served, retry in ${retryAfterSeconds} s`,
           retryAfterSeconds,
         );
       }
       bucket.tokens -= 1;
+    },
+
+    /**
+     * Counts an eager transform (an upload's preset variant, a warm's) against the same bucket,
+     * never refusing: the eager worker takes no job of a client in `pacedClients`, so this only
+     * runs short by the few jobs claimed just before the bucket emptied.
+     */
+    async chargeTransform(clientId: string): Promise<void> {
+      const perMinute = (await of(clientId)).maxTransformsPerMinute;
+      if (perMinute === null) {
+        buckets.delete(clientId);
+        return;
+      }
+      bucketOf(clientId, perMinute, clock()).tokens -= 1;
+    },
+
+    /** Clients whose transforms of this minute are used up on this node: their eager jobs wait in the queue. */
+    pacedClients(): string[] {
+      const now = clock();
+      const paced: string[] = [];
+      for (const [clientId, bucket] of buckets) if (bucketOf(clientId, bucket.perMinute, now).tokens < 1) paced.push(clientId);
+      return paced;
     },
   };
 }

@@ -25,12 +25,13 @@ export function createPostgresEagerJobRepository(sql: SQL): EagerJobRepository {
     async enqueue(jobs, now) {
       await sql.begin((tx) => add(tx, jobs, now));
     },
-    async claim(now, staleBefore, maxAttempts) {
+    async claim(now, staleBefore, maxAttempts, exceptClients = []) {
       await sql`UPDATE eager_jobs SET state = 'failed', claimed_at = NULL, error = ${abandonedError(maxAttempts)}
         WHERE state = 'running' AND claimed_at < ${staleBefore} AND attempts >= ${maxAttempts}`;
       // SKIP LOCKED: nodes claiming at once each take a different row instead of queueing on one.
       const [row] = await sql<EagerJobRow[]>`UPDATE eager_jobs SET state = 'running', claimed_at = ${now}, attempts = attempts + 1
-        WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ${staleBefore} AND attempts < ${maxAttempts})
+        WHERE id = (SELECT id FROM eager_jobs WHERE (state = 'pending' OR (state = 'running' AND claimed_at < ${staleBefore} AND attempts < ${maxAttempts}))
+                      AND client_id NOT IN (SELECT jsonb_array_elements_text(CAST(${JSON.stringify(exceptClients)} AS text)::jsonb))
                     ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING *`;
       return row ? toEagerJob(row) : null;

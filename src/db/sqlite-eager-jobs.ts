@@ -23,9 +23,10 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
     for (const j of jobs) insert.run(j.id, j.clientId, j.imageId, j.imageVersion, j.presetId, j.path, j.accept, now);
   };
   // One statement claims: SQLite runs it under the database's write lock, so no two processes get one job.
-  const claim = db.query<EagerJobRow, [string, string, number]>(
+  const claim = db.query<EagerJobRow, [string, string, number, string]>(
     `UPDATE eager_jobs SET state = 'running', claimed_at = ?1, attempts = attempts + 1
-     WHERE id = (SELECT id FROM eager_jobs WHERE state = 'pending' OR (state = 'running' AND claimed_at < ?2 AND attempts < ?3)
+     WHERE id = (SELECT id FROM eager_jobs WHERE (state = 'pending' OR (state = 'running' AND claimed_at < ?2 AND attempts < ?3))
+                   AND client_id NOT IN (SELECT value FROM json_each(?4))
                  ORDER BY created_at, id LIMIT 1)
      RETURNING *`,
   );
@@ -33,9 +34,9 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
     `UPDATE eager_jobs SET state = 'failed', claimed_at = NULL, error = ?3
      WHERE state = 'running' AND claimed_at < ?1 AND attempts >= ?2`,
   );
-  const claimOne = db.transaction((now: string, staleBefore: string, maxAttempts: number) => {
+  const claimOne = db.transaction((now: string, staleBefore: string, maxAttempts: number, exceptClients: string) => {
     failAbandoned.run(staleBefore, maxAttempts, abandonedError(maxAttempts));
-    return claim.get(now, staleBefore, maxAttempts);
+    return claim.get(now, staleBefore, maxAttempts, exceptClients);
   });
   return {
     async replaceForImage(image, jobs, now) {
@@ -44,8 +45,8 @@ export function createSqliteEagerJobRepository(db: Database): EagerJobRepository
     async enqueue(jobs, now) {
       db.transaction(() => add(jobs, now))();
     },
-    async claim(now, staleBefore, maxAttempts) {
-      const row = claimOne(now, staleBefore, maxAttempts);
+    async claim(now, staleBefore, maxAttempts, exceptClients = []) {
+      const row = claimOne(now, staleBefore, maxAttempts, JSON.stringify(exceptClients));
       return row ? toEagerJob(row) : null;
     },
     async finish(id, outcome, error) {

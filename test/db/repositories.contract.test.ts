@@ -415,6 +415,31 @@ describe.each(backends)('repositories on $name', (backend) => {
     await repos.presets.delete(clientId, preset.id);
   });
 
+  test('eager jobs: a claim passes over the clients it is told to (out of transforms this minute), leaving their jobs pending in their place', async () => {
+    const mine = { id: id('pre'), clientId, name: 'eagerpaced', params: 'w_100', widths: null, eager: true, formats: null, createdAt: at(1) };
+    const theirs = { ...mine, id: id('pre'), clientId: other };
+    await repos.presets.insert(mine);
+    await repos.presets.insert(theirs);
+    const a = image(clientId, null, 'paced-a.jpg', 1);
+    const b = image(other, null, 'paced-b.jpg', 1);
+    await repos.images.insert(a);
+    await repos.images.insert(b);
+    const spec = (img: typeof a, preset: typeof mine, path: string) => ({ id: id('job'), clientId: img.clientId, imageId: img.id, imageVersion: img.version, presetId: preset.id, path, accept: '' });
+    await repos.eagerJobs.enqueue([spec(a, mine, 'a1.webp'), spec(a, mine, 'a2.webp')], at(2));
+    await repos.eagerJobs.enqueue([spec(b, theirs, 'b1.webp')], at(3));
+    // The oldest job is clientId's; told to pass over clientId, the claim takes the other client's.
+    expect((await repos.eagerJobs.claim(at(4), at(0), 3, [clientId]))!).toMatchObject({ clientId: other, path: 'b1.webp', attempts: 1 });
+    expect(await repos.eagerJobs.claim(at(5), at(0), 3, [clientId, other])).toBeNull();
+    expect(await repos.eagerJobs.countsByPreset(mine.id)).toEqual({ pending: 2, running: 0, done: 0, failed: 0 });
+    // Once let through, its jobs come in their order, never having been attempted.
+    expect((await repos.eagerJobs.claim(at(6), at(0), 3, [other]))!).toMatchObject({ clientId, path: 'a1.webp', attempts: 1 });
+    expect((await repos.eagerJobs.claim(at(7), at(0), 3))!).toMatchObject({ clientId, path: 'a2.webp', attempts: 1 });
+    await repos.images.delete(clientId, a.id);
+    await repos.images.delete(other, b.id);
+    await repos.presets.delete(clientId, mine.id);
+    await repos.presets.delete(other, theirs.id);
+  });
+
   test('eager jobs written with the image row: a failed transaction leaves neither, a committed insert or replace always has its jobs', async () => {
     const preset = { id: id('pre'), clientId, name: 'eageratomic', params: 'w_100', widths: null, eager: true, formats: null, createdAt: at(1) };
     await repos.presets.insert(preset);

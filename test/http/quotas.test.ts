@@ -209,6 +209,46 @@ for (const [backend, env] of backends) {
       expect((await fetch(url('w_103'))).status).toBe(200);
     });
 
+    test('eager variants and preset warm draw on the same transforms a minute: past it their jobs wait (not failed), and misses are refused', async () => {
+      const variants = async (id: string) => (await s.api('GET', `/images/${id}`)).json.variants as { pending: number; ready: number };
+      const until = async (check: () => Promise<boolean>, what: string) => {
+        for (const end = Date.now() + 20_000; !(await check()); await Bun.sleep(50)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      };
+      const preset = await s.api('POST', '/presets', { name: 'paced', params: 'w_40', widths: [41, 42, 43, 44], eager: true });
+      expect(preset.status).toBe(201);
+      await setQuotas({ maxTransformsPerMinute: 2 });
+      const id = (await s.upload(await jpeg(120, 90), 'eager-paced.jpg')).json.id as string;
+      // Two of the four computed at once (the minute's budget), then the other two held back:
+      // the worker polls every second, so three seconds give it several chances to take them.
+      await until(async () => (await variants(id)).ready === 2, 'two eager variants');
+      await Bun.sleep(3000);
+      expect(await variants(id)).toEqual({ pending: 2, ready: 2 });
+      // The budget the eager work used is the one misses draw on.
+      const miss = await fetch(`${s.url}/t/${s.clientId}/${signPath(s.secret, s.clientId, `w_33/${id}.webp`)}/w_33/${id}.webp`);
+      expectQuotaError({ status: miss.status, json: await miss.json() }, /transform limit \(2 new variants per minute\)/);
+      // Cleared: the held jobs run, none of them failed.
+      await clear();
+      await until(async () => (await variants(id)).pending === 0, 'the held variants');
+      expect(await variants(id)).toEqual({ pending: 0, ready: 4 });
+
+      expect((await s.api('DELETE', `/presets/${preset.json.id}`)).status).toBe(204);
+
+      // A warm over the limit is accepted and paced the same way.
+      for (let i = 0; i < 3; i++) expect((await s.upload(await jpeg(60 + i, 40), `warm${i}.jpg`, 'warmed')).status).toBe(201);
+      const warmer = await s.api('POST', '/presets', { name: 'warmer', params: 'w_30' });
+      await setQuotas({ maxTransformsPerMinute: 1 });
+      const warm = await s.api('POST', `/presets/${warmer.json.id}/warm`, { folder: 'warmed' });
+      expect([warm.status, warm.json.variants]).toEqual([200, 3]);
+      const progress = async () => (await s.api('GET', `/presets/${warmer.json.id}/warm?since=${encodeURIComponent(warm.json.since)}`)).json;
+      await until(async () => (await progress()).ready === 1, 'the first warmed variant');
+      await Bun.sleep(3000);
+      expect(await progress()).toMatchObject({ pending: 2, ready: 1, failed: 0 });
+      await clear();
+      await until(async () => (await progress()).pending === 0, 'the rest of the warm');
+      expect(await progress()).toMatchObject({ pending: 0, ready: 3, failed: 0 });
+      expect((await s.api('DELETE', `/presets/${warmer.json.id}`)).status).toBe(204);
+    }, 60_000);
+
     test('a restore from the trash counts as an upload: past the image limit it is 403 and the image stays in the trash', async () => {
       const id = (await s.upload(await jpeg(70, 50), 'trashed.jpg')).json.id as string;
       expect((await s.api('DELETE', `/images/${id}`)).status).toBe(204);
