@@ -5,8 +5,7 @@ import { managesClients, useMe } from './me';
 
 type Name = keyof QuotasView;
 
-// Sizes are typed in binary units, as the dashboard and CLI print them (1 MB = 1024 KB); a
-// limit set in bytes that no unit shows in two decimals is shown in bytes.
+// Sizes are shown and typed in binary units, as the dashboard and CLI print them (1 MB = 1024 KB).
 const UNITS = [
   ['B', 1],
   ['KB', 2 ** 10],
@@ -15,25 +14,42 @@ const UNITS = [
   ['TB', 2 ** 40],
 ] as const;
 type Unit = (typeof UNITS)[number][0];
+const UNIT_SIZES: Record<string, number> = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30, tb: 2 ** 40, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
 interface Field {
   text: string;
   unit: Unit;
+  /** The limit as set while the field still shows it: an untouched field saves it exactly, not its rounded display. */
+  bytes: number | null;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** A byte limit as the form shows it: the largest unit it is a whole or short decimal number of. */
+/** A byte limit as the rest of the dashboard prints it (formatBytes: 10.4 KB), split into amount and unit. */
 function toField(bytes: number | null, fallback: Unit): Field {
-  if (bytes === null) return { text: '', unit: fallback };
-  for (const [unit, size] of [...UNITS].reverse()) {
-    const value = bytes / size;
-    if (value >= 1 && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6) return { text: String(Math.round(value * 100) / 100), unit };
-  }
-  return { text: String(bytes), unit: 'B' };
+  if (bytes === null) return { text: '', unit: fallback, bytes: null };
+  const [text, unit] = formatBytes(bytes).split(' ') as [string, Unit];
+  return { text, unit, bytes };
 }
 
-const sizeOf = (field: Field) => Math.round(Number(field.text) * UNITS.find(([unit]) => unit === field.unit)![1]);
+/** "1.5", "1.5 GB", "500mb", "2000000 B" → the amount and the unit it names, if any; null when it is not a size. */
+function readSize(text: string): { amount: number; unit?: Unit } | null {
+  const match = /^\s*([0-9]{1,16}(?:\.[0-9]{1,6})?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!match) return null;
+  const unitText = match[2]!.toLowerCase();
+  if (unitText === '') return { amount: Number(match[1]) };
+  const size = UNIT_SIZES[unitText];
+  return size === undefined ? null : { amount: Number(match[1]), unit: UNITS.find(([, s]) => s === size)![0] };
+}
+
+/** The bytes a field asks for: null for no limit (empty), undefined when it is not a size. */
+function sizeOf(field: Field): number | null | undefined {
+  if (field.text.trim() === '') return null;
+  if (field.bytes !== null) return field.bytes;
+  const read = readSize(field.text);
+  if (!read) return undefined;
+  return Math.round(read.amount * UNITS.find(([unit]) => unit === (read.unit ?? field.unit))![1]);
+}
 
 /** One limit against what is used: "42 of 100 images", with a bar that turns to a warning near the limit. */
 function UsageBar({ label, used, limit, format, testId }: { label: string; used: number; limit: number | null; format: (n: number) => string; testId: string }) {
@@ -64,8 +80,8 @@ export function QuotaCard({ clientId }: { clientId: string }) {
   // Only owners and admins may change limits: the others see them, without the form.
   const manages = managesClients(useMe());
   const [images, setImages] = useState('');
-  const [bytes, setBytes] = useState<Field>({ text: '', unit: 'GB' });
-  const [upload, setUpload] = useState<Field>({ text: '', unit: 'MB' });
+  const [bytes, setBytes] = useState<Field>({ text: '', unit: 'GB', bytes: null });
+  const [upload, setUpload] = useState<Field>({ text: '', unit: 'MB', bytes: null });
   const [transforms, setTransforms] = useState('');
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
@@ -91,10 +107,16 @@ export function QuotaCard({ clientId }: { clientId: string }) {
     setBusy(true);
     try {
       const limit = (text: string) => (text.trim() === '' ? null : Number(text));
+      const sizes = { maxBytes: sizeOf(bytes), maxUploadBytes: sizeOf(upload) };
+      if (sizes.maxBytes === undefined || sizes.maxUploadBytes === undefined) {
+        setError(`${sizes.maxBytes === undefined ? 'Originals' : 'Upload size'}: enter a size such as 800 KB, 500 MB or 1.5 GB, or leave it empty for no limit`);
+        setBusy(false);
+        return;
+      }
       const quotas: Record<Name, number | null> = {
         maxImages: limit(images),
-        maxBytes: bytes.text.trim() === '' ? null : sizeOf(bytes),
-        maxUploadBytes: upload.text.trim() === '' ? null : sizeOf(upload),
+        maxBytes: sizes.maxBytes,
+        maxUploadBytes: sizes.maxUploadBytes,
         maxTransformsPerMinute: limit(transforms),
       };
       await call(v1.clients({ id: clientId }).patch({ quotas }));
@@ -126,11 +148,11 @@ export function QuotaCard({ clientId }: { clientId: string }) {
               <dd data-testid="quota-transforms">{q.maxTransformsPerMinute === null ? 'No limit' : `${count(q.maxTransformsPerMinute)} a minute, on each server`}</dd>
             </div>
           </dl>
-          <p class="muted field-help">Over a limit, uploads are refused and nothing is stored. Past the new variants a minute, new sizes are refused for a moment; sizes already made keep being served.</p>
+          <p class="muted field-help">Over a limit, uploads are refused and nothing is stored. Past the new variants a minute, new sizes are refused for a moment and preset variants made in the background wait; sizes already made keep being served.</p>
           {manages && (
             <form class="quota-form" onSubmit={save} data-testid="quota-form">
               <h3>Change the limits</h3>
-              <p class="muted field-help">Leave a field empty for no limit.</p>
+              <p class="muted field-help">Leave a field empty for no limit. Sizes take a unit from the menu or typed with the number (800 KB, 1.5 GB; 1 KB = 1024 bytes).</p>
               <label>
                 <span>Images</span>
                 <input type="number" min={1} step={1} inputMode="numeric" value={images} onInput={(e) => setImages(e.currentTarget.value)} data-testid="quota-max-images" />
@@ -165,21 +187,29 @@ export function QuotaCard({ clientId }: { clientId: string }) {
 function SizeField({ label, field, onChange, testId }: { label: string; field: Field; onChange: (field: Field) => void; testId: string }) {
   // A group named by its label, laid out as a <label> is: the amount and its unit side by side.
   const id = `${testId}-label`;
+  // The display rounds to one decimal: say the exact figure when it is not what the field shows.
+  const shown = Number(field.text) * UNITS.find(([unit]) => unit === field.unit)![1];
+  const exact = field.bytes !== null && shown !== field.bytes ? `${count(field.bytes)} bytes exactly` : '';
   return (
     <div class="quota-size" role="group" aria-labelledby={id}>
       <span id={id}>{label}</span>
       <div class="quota-size-fields">
         <input
-          type="number"
-          min={0}
-          step="any"
+          type="text"
           inputMode="decimal"
-          aria-label={`${label}, amount`}
+          autoComplete="off"
+          aria-describedby={exact ? `${testId}-exact` : undefined}
+          aria-label={`${label}, amount (a unit may be typed too: 500 MB)`}
           value={field.text}
-          onInput={(e) => onChange({ ...field, text: e.currentTarget.value })}
+          onInput={(e) => onChange({ ...field, text: e.currentTarget.value, bytes: null })}
+          // A unit typed with the amount ("1.5 GB") moves to the menu once the field is left.
+          onChange={(e) => {
+            const read = readSize(e.currentTarget.value);
+            if (read?.unit) onChange({ text: String(read.amount), unit: read.unit, bytes: null });
+          }}
           data-testid={testId}
         />
-        <select aria-label={`${label}, unit`} value={field.unit} onChange={(e) => onChange({ ...field, unit: e.currentTarget.value as Unit })} data-testid={`${testId}-unit`}>
+        <select aria-label={`${label}, unit`} value={field.unit} onChange={(e) => onChange({ ...field, unit: e.currentTarget.value as Unit, bytes: null })} data-testid={`${testId}-unit`}>
           {UNITS.map(([unit]) => (
             <option key={unit} value={unit}>
               {unit}
@@ -187,6 +217,11 @@ function SizeField({ label, field, onChange, testId }: { label: string; field: F
           ))}
         </select>
       </div>
+      {exact && (
+        <span id={`${testId}-exact`} class="muted quota-exact" data-testid={`${testId}-exact`}>
+          {exact}
+        </span>
+      )}
     </div>
   );
 }

@@ -46,7 +46,16 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
       await screenshot(page, `quotas-${label}`);
       expect(await accessibilityViolations(page)).toEqual([]);
 
-      // The form shows the limits as set, in units; a new image limit and upload size are saved.
+      // The form shows the limits as set, in units as formatBytes prints them (never a long count
+      // of bytes), with the exact figure beside a rounded one.
+      const [shownBytes, shownUnit] = byteSize(stored * 4).split(' ');
+      expect(shownUnit).not.toBe('B');
+      expect(await card.getByTestId('quota-max-bytes').inputValue()).toBe(shownBytes!);
+      expect(await card.getByTestId('quota-max-bytes-unit').inputValue()).toBe(shownUnit!);
+      const rounded = Number(shownBytes) * { KB: 2 ** 10, MB: 2 ** 20 }[shownUnit as 'KB' | 'MB'] !== stored * 4;
+      expect(await card.getByTestId('quota-max-bytes-exact').count()).toBe(rounded ? 1 : 0);
+      if (rounded) expect(await card.getByTestId('quota-max-bytes-exact').textContent()).toBe(`${(stored * 4).toLocaleString('en-US')} bytes exactly`);
+      // A new image limit and upload size are saved; the untouched originals limit keeps its exact bytes.
       expect(await card.getByTestId('quota-max-images').inputValue()).toBe('4');
       expect(await card.getByTestId('quota-max-transforms').inputValue()).toBe('600');
       await card.getByTestId('quota-max-images').fill('2');
@@ -68,6 +77,28 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
       await screenshot(page, `quotas-${label}-dark`);
       expect(await accessibilityViolations(page)).toEqual([]);
       await page.emulateMedia({ colorScheme: 'light' });
+
+      // A unit typed with the amount moves to the menu when the field is left, and is saved.
+      await card.getByTestId('quota-max-bytes').fill('3.5 gb');
+      await card.getByTestId('quota-max-bytes').blur();
+      expect(await card.getByTestId('quota-max-bytes').inputValue()).toBe('3.5');
+      expect(await card.getByTestId('quota-max-bytes-unit').inputValue()).toBe('GB');
+      await card.getByTestId('quota-max-upload-bytes').fill('800KB');
+      await card.getByTestId('quota-save').click();
+      await card.getByTestId('quota-saved').waitFor();
+      expect(await s.ctx.quotas.of(s.clientId)).toMatchObject({ maxBytes: 3.5 * 2 ** 30, maxUploadBytes: 800 * 2 ** 10 });
+      expect(await card.getByTestId('quota-bytes-text').textContent()).toBe(`${byteSize(stored)} of 3.5 GB`);
+      expect(await card.getByTestId('quota-upload').textContent()).toBe('Up to 800 KB a file');
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(page, `quotas-${label}-units`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      // What is not a size is said so in the card, and nothing is sent.
+      await card.getByTestId('quota-max-bytes').fill('lots');
+      await card.getByTestId('quota-save').click();
+      await card.getByTestId('quota-error').waitFor();
+      expect(await card.getByTestId('quota-error').textContent()).toBe('Originals: enter a size such as 800 KB, 500 MB or 1.5 GB, or leave it empty for no limit');
+      expect((await s.ctx.quotas.of(s.clientId)).maxBytes).toBe(3.5 * 2 ** 30);
+      await card.getByTestId('quota-max-bytes').fill('3.5');
 
       // A value the server refuses is shown, and nothing changes.
       await card.getByTestId('quota-max-images').fill('5000000000');
