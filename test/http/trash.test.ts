@@ -185,8 +185,10 @@ describe('retention', () => {
       expect(Date.parse(json.items[0].purgeAt) - Date.parse(json.items[0].trashedAt)).toBe(Math.round(0.00003 * DAY_MS));
       const dir = (kind: string) => filesUnder(join(short.dataDir, kind, short.clientId, image.id));
       expect(dir('originals').length).toBeGreaterThan(0);
+      // The job drops the row first (delivery answers 404 at once), then the files: wait for both.
       const deadline = Date.now() + 15_000;
-      while ((await short.api('GET', '/trash')).json.total > 0 && Date.now() < deadline) await Bun.sleep(100);
+      const gone = async () => (await short.api('GET', '/trash')).json.total === 0 && dir('originals').length === 0 && dir('cache').length === 0;
+      while (!(await gone()) && Date.now() < deadline) await Bun.sleep(100);
       expect((await short.api('GET', '/trash')).json.total).toBe(0);
       expect(dir('originals')).toEqual([]);
       expect(dir('cache')).toEqual([]);
