@@ -61,3 +61,22 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     },
   };
 }
+
+/**
+ * Another node of the same installation, in this process: its own data directory (caches),
+ * the database and storage `env` names, no client of its own.
+ */
+export async function startNode(env: Record<string, string>): Promise<{ ctx: AppContext; url: string; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'imgapi-node-'));
+  const ctx = await createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', ...env }, { data: dataDir, port: 0 }));
+  const server = listen(ctx, { host: '127.0.0.1', port: 0 });
+  return {
+    ctx,
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await ctx.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../src/config';
-import { createContext, type AppContext } from '../../src/context';
-import { listen, type RunningServer } from '../../src/http/app';
 import { freshDatabase } from '../helpers/postgres';
-import { startServer, type TestServer } from '../helpers/server';
+import { startNode, startServer, type TestServer } from '../helpers/server';
 import { logInCookie, sessionRequest } from '../helpers/sessions';
 
 /**
@@ -15,22 +9,16 @@ import { logInCookie, sessionRequest } from '../helpers/sessions';
  * memory); grants sent to both nodes at once all stay.
  */
 let a: TestServer;
-let ctxB: AppContext;
-let b: RunningServer;
-let dirB: string;
+let b: Awaited<ReturnType<typeof startNode>>;
 
 beforeAll(async () => {
   const database = await freshDatabase();
   a = await startServer({ IMGAPI_DATABASE_URL: database });
-  dirB = mkdtempSync(join(tmpdir(), 'imgapi-node-b-'));
-  ctxB = await createContext(loadConfig({ IMGAPI_CONCURRENCY: '2', IMGAPI_LOG: 'off', IMGAPI_DATABASE_URL: database }, { data: dirB, port: 0 }));
-  b = listen(ctxB, { host: '127.0.0.1', port: 0 });
+  b = await startNode({ IMGAPI_DATABASE_URL: database });
 }, 60_000);
 afterAll(async () => {
   await b.stop();
-  await ctxB.close();
   await a.stop();
-  rmSync(dirB, { recursive: true, force: true });
 });
 
 const call = (url: string, cookie: string, method: string, path: string, body?: unknown) => sessionRequest(url, cookie, null, method, `/api/v1${path}`, body);
