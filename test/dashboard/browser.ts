@@ -54,8 +54,11 @@ export async function logIn(page: Page): Promise<void> {
  */
 export async function showFolders(page: Page): Promise<Locator> {
   const button = page.getByTestId('folders-button');
-  if ((await button.isVisible()) && (await button.getAttribute('aria-expanded')) !== 'true') await button.click();
   const tree = page.getByTestId('folder-tree');
+  // The library renders once the client list has answered: until then there is no button to
+  // look at, and a phone's closed drawer would be waited for forever.
+  await tree.waitFor({ state: 'attached' });
+  if ((await button.isVisible()) && (await button.getAttribute('aria-expanded')) !== 'true') await button.click();
   await tree.waitFor();
   return tree;
 }
