@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isolatedHome, runCli } from '../helpers/cli';
+import { cliTarget, runCli } from '../helpers/cli';
 import { decode, png } from '../helpers/fixtures';
-import { startServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -18,14 +18,7 @@ for (const mode of ['local', 'remote'] as const) {
 
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), `imgapi-usage-${mode}-`));
-      const home = isolatedHome();
-      if (mode === 'local') {
-        env = { HOME: home, IMGAPI_DATA: join(work, 'data') };
-        expect((await runCli(['init', '--yes', '--json'], { env })).code).toBe(0);
-      } else {
-        server = await startServer();
-        env = { HOME: home, IMGAPI_URL: server.url, IMGAPI_KEY: server.apiKey };
-      }
+      ({ env, server } = await cliTarget(mode, work));
       writeFileSync(join(work, 'a.png'), await png(40, 30));
     });
     afterAll(async () => {
