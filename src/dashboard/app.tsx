@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { AcceptLink } from './accept-link';
 import { auth, call, whenSessionEnds } from './api';
 import { readLinkPage } from './link-page';
@@ -24,9 +24,13 @@ export function App() {
       setSessionEnded(true);
       setUser(null);
     });
+    whoAmI().then(setUser, () => setUser(null));
+  }, []);
+  // Attached in the render that read the hash (a plain effect runs after paint, and a link
+  // followed in between would be missed).
+  useLayoutEffect(() => {
     const onHash = () => setLink(readLinkPage());
     addEventListener('hashchange', onHash);
-    whoAmI().then(setUser, () => setUser(null));
     return () => removeEventListener('hashchange', onHash);
   }, []);
   if (link) {

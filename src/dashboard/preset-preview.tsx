@@ -59,17 +59,23 @@ function useMeasured(url: string | undefined): Measured | { url: string; error: 
     if (!url) return;
     const aborter = new AbortController();
     const measure = async (attempt: number): Promise<void> => {
-      const response = await fetch(onThisOrigin(url), { signal: aborter.signal });
-      if (response.status === 503 && attempt < RETRIES) {
+      // A dropped connection is asked again like a busy server: either way, no answer yet.
+      const response = await fetch(onThisOrigin(url), { signal: aborter.signal }).catch((e: unknown) => {
+        if (aborter.signal.aborted || attempt >= RETRIES) throw e;
+        return null;
+      });
+      if (!response || (response.status === 503 && attempt < RETRIES)) {
         await pause(1000 * (attempt + 1));
         if (!aborter.signal.aborted) return measure(attempt + 1);
       }
-      if (aborter.signal.aborted) return;
+      if (aborter.signal.aborted || !response) return;
       if (!response.ok) return setMeasured({ url, error: `The preview could not be made (HTTP ${response.status})` });
       const blob = await response.blob();
       setMeasured({ url, format: blob.type.replace(/^image\//, ''), bytes: blob.size });
     };
-    measure(0).catch(() => undefined);
+    measure(0).catch(() => {
+      if (!aborter.signal.aborted) setMeasured({ url, error: 'The preview could not be measured: delivery did not answer' });
+    });
     return () => aborter.abort();
   }, [url]);
   return measured?.url === url ? measured : null;

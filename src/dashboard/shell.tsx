@@ -118,11 +118,15 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     if (next) choose(next.id);
   };
 
-  useEffect(() => {
-    loadClients().catch(() => onLogout());
+  // Attached in the render that read the route: a plain effect runs after paint, so a link
+  // followed as soon as the shell showed was missed (the page stayed on Images).
+  useLayoutEffect(() => {
     const onHash = () => setTab(readRoute().tab);
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    loadClients().catch(() => onLogout());
   }, []);
 
   // #/users is an owner's page: anyone else who follows a link there gets their own account.

@@ -38,8 +38,20 @@ async function previewBytes(page: Page): Promise<number> {
   return (await (await fetch(src!)).arrayBuffer()).byteLength;
 }
 
-/** The stats line once it names the size the preview shows. */
-const statsFor = (page: Page, size: string) => until(() => page.getByTestId('preset-preview-stats').textContent(), (text) => !!text?.startsWith(size), 30_000);
+/**
+ * The stats line once it names the size the preview shows. While there is none, what the
+ * preview shows instead (an error, "Loading images…"), so a timeout says where it stuck.
+ */
+const statsFor = (page: Page, size: string) =>
+  until(
+    () =>
+      page.evaluate(() => {
+        const stats = document.querySelector('[data-testid="preset-preview-stats"]');
+        return stats ? stats.textContent : `no stats line; the preview shows: ${document.querySelector('.preset-preview')?.textContent ?? document.querySelector('main')?.textContent}`;
+      }),
+    (text) => !!text?.startsWith(size),
+    30_000,
+  );
 
 for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) {
   test(`${label}: edit a preset (Escape and Cancel keep it, a bad transform is refused on the form, Save applies it to its URL at once), with a measured preview and examples`, async () => {

@@ -399,3 +399,26 @@ describe('The tab row at phone width', () => {
     await page.context().close();
   }, 60_000);
 });
+
+describe('Links followed at once', () => {
+  test('a link followed the moment the shell shows, before any effect has run, still opens its page', async () => {
+    const { page, errors } = await openPage(browser, s.url, DESKTOP);
+    // The hash changes in the microtask after the shell's first render is in the DOM: a
+    // listener attached by a plain effect (after paint) missed it and left the page on Images.
+    await page.addInitScript(() => {
+      const watch = new MutationObserver(() => {
+        if (!document.querySelector('[data-testid="logout"]')) return;
+        watch.disconnect();
+        location.hash = '#/presets';
+      });
+      watch.observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${s.url}/#/images`);
+    await logIn(page);
+    await page.getByTestId('preset-name').waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => [location.hash, document.title])).toEqual(['#/presets', 'Presets · imgapi']);
+    expect(await page.getByRole('link', { name: 'Presets' }).getAttribute('aria-current')).toBe('page');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+});
