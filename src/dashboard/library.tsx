@@ -17,7 +17,7 @@ import { Breadcrumbs } from './breadcrumbs';
 import { FolderTiles, subFolders } from './folder-tiles';
 import { ImageTable } from './image-table';
 import { TileContent } from './image-tile';
-import { activeFilters, DEFAULT_LISTING, listingQuery, type Listing } from './listing';
+import { activeFilters, listingQuery, type Listing } from './listing';
 import { ListingControls } from './listing-controls';
 import { useViewMode } from './use-view-mode';
 import { useCanChange } from './me';
@@ -44,9 +44,9 @@ export function Library() {
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   // Bumped after every change, so the list reloads with the state of the next render, not a stale one.
   const [version, setVersion] = useState(0);
-  // Order and filters of the listing, and grid or list (remembered in this browser).
-  const [listing, setListing] = useState<Listing>(DEFAULT_LISTING);
-  const [view, setView] = useViewMode();
+  // Order and filters of the listing, and grid or list (remembered in this browser), as the address says.
+  const [listing, setListing] = useState<Listing>(start.listing);
+  const [view, setView] = useViewMode(start.view);
 
   const loadTree = () =>
     call(v1.folders.get()).then(
@@ -130,7 +130,7 @@ export function Library() {
     const timer = setTimeout(loadImages, q || listing.minWidth || listing.tag ? 200 : 0);
     return () => clearTimeout(timer);
   }, [selected, q, page, version, listing]);
-  useEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q }), [selected, q, page]);
+  useEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q, listing, view }), [selected, q, page, listing, view]);
 
   const select = (s: Selection) => {
     selection.clear();

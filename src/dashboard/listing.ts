@@ -1,4 +1,6 @@
 import type { ListImagesQuery } from '../api/images';
+import { dayBound } from '../core/date-bounds';
+import { parseListing, type ListingParams } from '../core/listing-filters';
 
 type Sort = NonNullable<ListImagesQuery['sort']>;
 type Format = NonNullable<ListImagesQuery['format']>;
@@ -53,4 +55,57 @@ export function listingQuery(listing: Listing): Partial<Pick<ListImagesQuery, 's
     to: text(listing.to),
     tag: text(listing.tag),
   };
+}
+
+/** The server's own checks: a listing read from an address is never one it would refuse. */
+const accepted = (params: ListingParams) => {
+  try {
+    parseListing(params);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** A whole day as the date fields hold it: a date-time the API takes could not be shown in them. */
+const isDay = (text: string, name: 'from' | 'to') => {
+  try {
+    return dayBound(text, name) !== undefined;
+  } catch {
+    return false;
+  }
+};
+/** The API's longest tag filter (its schema's limit); a longer one is a 400, not a search. */
+const MAX_TAG_FILTER = 1000;
+
+/**
+ * The listing an address asks for (`sort=name&format=png&minWidth=800`): a value the server
+ * would refuse, or the controls could not show, is left at its default rather than sent.
+ */
+export function listingOf(params: URLSearchParams): Listing {
+  const listing = { ...DEFAULT_LISTING };
+  const text = (key: keyof Listing) => params.get(key)?.trim() || undefined;
+  const sort = text('sort');
+  if (sort && accepted({ sort })) listing.sort = sort as Sort;
+  const format = text('format');
+  if (format && accepted({ format })) listing.format = format as Format;
+  const orientation = text('orientation');
+  if (orientation && accepted({ orientation })) listing.orientation = orientation as Orientation;
+  const minWidth = text('minWidth');
+  if (minWidth && accepted({ minWidth })) listing.minWidth = minWidth;
+  const tag = text('tag');
+  if (tag && tag.length <= MAX_TAG_FILTER) listing.tag = tag;
+  const from = text('from');
+  const to = text('to');
+  const fromOk = from !== undefined && isDay(from, 'from');
+  const toOk = to !== undefined && isDay(to, 'to');
+  // A range that ends before it starts says neither bound meant.
+  if (fromOk && toOk && !accepted({ from, to })) return listing;
+  if (fromOk) listing.from = from;
+  if (toOk) listing.to = to;
+  return listing;
+}
+
+/** The listing as an address writes it: what `listingQuery` sends, so only what differs from the default. */
+export function writeListing(params: URLSearchParams, listing: Listing): void {
+  for (const [key, value] of Object.entries(listingQuery(listing))) if (value !== undefined) params.set(key, value);
 }

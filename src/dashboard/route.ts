@@ -1,6 +1,12 @@
+import { MAX_PAGE } from '../core/paging';
+import { DEFAULT_LISTING, listingOf, writeListing, type Listing } from './listing';
+import type { ViewMode } from './use-view-mode';
+
 /**
- * Where the user is, kept in the URL's hash (`#/images?folder=summer&page=2`): a reload, or a
- * log-in after the session ended, comes back to the same tab, folder, page and search.
+ * Where the user is, kept in the URL's hash (`#/images?folder=summer&page=2&sort=name&view=list`):
+ * a reload, a log-in after the session ended or a shared link comes back to the same tab, folder,
+ * page, search, order, filters and view. Every value is checked as it is read: a hand-edited or
+ * stale address falls back to the default, never to an error or a refused request.
  */
 
 export type Tab = 'images' | 'presets' | 'webhooks' | 'keys' | 'settings' | 'trash' | 'usage' | 'users' | 'account' | 'audit';
@@ -12,7 +18,16 @@ export interface Route {
   folder: Selection;
   page: number;
   q: string;
+  listing: Listing;
+  /** null: the address does not say, and the view remembered in this browser holds. */
+  view: ViewMode | null;
 }
+
+/** A link into the library: an order, filters or view left out are the defaults. */
+export type RouteLink = Omit<Route, 'listing' | 'view'> & Partial<Pick<Route, 'listing' | 'view'>>;
+
+/** The API's longest search (its schema's limit): a longer one would be a 400. */
+const MAX_SEARCH = 200;
 
 const TABS: Tab[] = ['images', 'presets', 'webhooks', 'keys', 'settings', 'trash', 'usage', 'users', 'account', 'audit'];
 
@@ -20,28 +35,35 @@ export function readRoute(hash: string = location.hash): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(query);
   const folder = params.get('folder');
-  const page = Number(params.get('page'));
+  const page = params.get('page') ?? '';
+  const q = params.get('q') ?? '';
+  const view = params.get('view');
   return {
     // Webhooks are a part of the settings page now: old links open it there.
     tab: path === 'webhooks' ? 'settings' : TABS.includes(path as Tab) ? (path as Tab) : 'images',
     // As the API spells it: `/` is the root.
     folder: folder === null ? null : folder === '/' ? '' : folder,
-    page: Number.isInteger(page) && page > 1 ? page : 1,
-    q: params.get('q') ?? '',
+    // Plain digits, as the API reads them: 1e3 or 2.5 is no page number.
+    page: /^[1-9][0-9]*$/.test(page) && Number(page) <= MAX_PAGE ? Number(page) : 1,
+    q: q.length <= MAX_SEARCH ? q : '',
+    listing: listingOf(params),
+    view: view === 'grid' || view === 'list' ? view : null,
   };
 }
 
-export function routeHash(route: Route): string {
+export function routeHash(route: RouteLink): string {
   const params = new URLSearchParams();
   if (route.folder !== null) params.set('folder', route.folder || '/');
   if (route.page > 1) params.set('page', String(route.page));
   if (route.q) params.set('q', route.q);
+  writeListing(params, route.listing ?? DEFAULT_LISTING);
+  if (route.view === 'list') params.set('view', 'list');
   const query = params.toString();
   return `#/${route.tab}${query ? `?${query}` : ''}`;
 }
 
-/** Records the library's place without a history entry per folder click or keystroke. */
-export function replaceRoute(route: Route): void {
+/** Records the library's place without a history entry per folder click, keystroke or filter. */
+export function replaceRoute(route: RouteLink): void {
   const hash = routeHash(route);
   if (hash !== location.hash) history.replaceState(history.state, '', hash);
 }

@@ -13,9 +13,12 @@ function stored(): ViewMode {
   }
 }
 
-/** The library's grid or list view, remembered in this browser. */
-export function useViewMode(): [ViewMode, (view: ViewMode) => void] {
-  const [view, setView] = useState<ViewMode>(stored);
+/**
+ * The library's grid or list view, remembered in this browser. A view the address names (a
+ * shared link, a reload) is shown first, without becoming this browser's choice.
+ */
+export function useViewMode(fromAddress: ViewMode | null = null): [ViewMode, (view: ViewMode) => void] {
+  const [view, setView] = useState<ViewMode>(() => fromAddress ?? stored());
   const choose = (next: ViewMode) => {
     setView(next);
     try {
