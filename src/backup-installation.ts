@@ -32,7 +32,7 @@ const originalsStore = (installation: Installation): BlobStore =>
  * Backs an installation up, online: SQLite by `VACUUM INTO`, PostgreSQL by `pg_dump` of the
  * snapshot the originals are listed in; originals from the data directory or the bucket.
  */
-export async function backupInstallation(installation: Installation, target: BackupTarget): Promise<BackupReport> {
+export async function backupInstallation(installation: Installation, target: BackupTarget, options: { prune?: boolean } = {}): Promise<BackupReport> {
   const misplaced = target.localPath ? await misplacedBackup(installation.dataDir, target.localPath) : null;
   if (misplaced) throw new AppError('invalid_input', misplaced);
   if (target.localPath) await mkdir(target.localPath, { recursive: true });
@@ -42,6 +42,7 @@ export async function backupInstallation(installation: Installation, target: Bac
     dir: target.dir,
     metadata: installation.databaseUrl ? createPostgresSnapshotter(installation.databaseUrl) : createSqliteSnapshotter(databaseFile(installation.dataDir), scratch),
     originals: originalsStore(installation),
+    prune: options.prune,
   });
 }
 

@@ -29,12 +29,14 @@ export function registerBackup(program: Command): void {
       'back up the installation into <dir> or s3://bucket/prefix while servers run: a database snapshot (SQLite: VACUUM INTO; PostgreSQL: pg_dump) and the originals, by SHA-256 (only new ones are written)',
     )
     .option('--verify', 'write nothing: re-read every file of the backup in <dir> and check it against its manifest')
+    .option('--prune', 'after the new manifest is written, remove the content files it no longer lists (originals deleted since earlier backups)')
     .addHelpText(
       'after',
-      '\nExamples:\n  imgapi backup /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup "s3://backups/imgapi?endpoint=https://s3.example.com&region=auto"   # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n  imgapi backup --verify /srv/backups/imgapi',
+      '\nExamples:\n  imgapi backup /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup "s3://backups/imgapi?endpoint=https://s3.example.com&region=auto"   # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n  imgapi backup --prune /srv/backups/imgapi --data /var/lib/imgapi\n  imgapi backup --verify /srv/backups/imgapi',
     )
-    .action(async (location: string, opts: { verify?: boolean }, cmd: Command) => {
+    .action(async (location: string, opts: { verify?: boolean; prune?: boolean }, cmd: Command) => {
       const options = globals(cmd);
+      if (opts.verify && opts.prune) throw new UsageError('--verify writes nothing and --prune removes files: give one of them (verify after the pruning backup)');
       if (opts.verify) {
         const backup = target(location);
         const report = await verifyBackupTarget(backup);
@@ -50,13 +52,14 @@ export function registerBackup(program: Command): void {
       const backup = target(location);
       const misplaced = backup.localPath ? await misplacedBackup(from.dataDir, backup.localPath) : null;
       if (misplaced) throw new UsageError(misplaced);
-      const report = await backupInstallation(from, backup);
+      const report = await backupInstallation(from, backup, { prune: opts.prune });
       print(
         options,
         report,
         `Backed up the ${from.databaseUrl ? 'PostgreSQL (pg_dump)' : 'SQLite'} database and ${report.originals} original file(s) to ${backup.description}: ` +
           `${report.written} new (${report.bytesWritten} bytes), ${report.kept} already there` +
-          (report.snapshots > 1 ? `; ${report.snapshots} snapshots (originals changed under the first)` : ''),
+          (report.snapshots > 1 ? `; ${report.snapshots} snapshots (originals changed under the first)` : '') +
+          (report.pruned ? `; pruned ${report.pruned.files} file(s) the manifest no longer lists (${report.pruned.bytes} bytes)` : ''),
       );
     });
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BackupDirectory } from '../core/backup/ports';
 import { newId } from '../core/ids';
@@ -37,6 +37,29 @@ export function createBackupDirectory(root: string): BackupDirectory {
     },
     async remove(path) {
       await rm(pathOf(path), { force: true });
+    },
+    async list(prefix) {
+      const found: { path: string; size: number }[] = [];
+      // Symbolic links are neither followed nor listed: what they point to is not the backup's.
+      const walk = async (relative: string) => {
+        let entries;
+        try {
+          entries = await readdir(pathOf(relative), { withFileTypes: true });
+        } catch (error) {
+          if (isMissing(error)) return;
+          throw error;
+        }
+        for (const entry of entries) {
+          const path = `${relative}/${entry.name}`;
+          if (entry.isDirectory()) await walk(path);
+          else if (entry.isFile()) {
+            const info = await lstat(pathOf(path)).catch((error) => (isMissing(error) ? null : Promise.reject(error)));
+            if (info?.isFile()) found.push({ path, size: info.size });
+          }
+        }
+      };
+      await walk(prefix);
+      return found;
     },
   };
 }

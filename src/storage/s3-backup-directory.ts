@@ -26,5 +26,10 @@ export function createS3BackupDirectory(location: S3Location): BackupDirectory {
       await store.delete(path);
       (await listed()).delete(path);
     },
+    async list(prefix) {
+      // The listing this process began with and its own writes since: an object another
+      // process puts meanwhile is not listed, so it is never taken for unused.
+      return [...(await listed())].filter(([path]) => path.startsWith(`${prefix}/`)).map(([path, size]) => ({ path, size }));
+    },
   };
 }

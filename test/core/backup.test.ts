@@ -23,6 +23,7 @@ function memoryDirectory(): BackupDirectory & { files: Map<string, Uint8Array>; 
     remove: async (path) => {
       files.delete(path);
     },
+    list: async (prefix) => [...files].filter(([path]) => path.startsWith(`${prefix}/`)).map(([path, data]) => ({ path, size: data.byteLength })),
   };
 }
 
@@ -270,5 +271,42 @@ test('a second backup reads from the source only keys new since the first; one w
   expect(report).toMatchObject({ originals: 5, written: 2, kept: 3 });
   const manifest = parseManifest(new TextDecoder().decode(dir.files.get('manifest.json')!));
   expect(Object.keys(manifest.originals).sort()).toEqual(['c/a/1', 'c/b/1', 'c/b/1.master', 'c/c/1', 'c/d/1']);
+  expect((await verifyBackup(dir)).problems).toEqual([]);
+});
+
+test('--prune removes unlisted content only after the new manifest is written; a run that fails before it removes nothing', async () => {
+  const originals = memoryStore({ 'c/a/1': 'A', 'c/b/1': 'B', 'c/b/1.master': 'B-master' });
+  const dir = memoryDirectory();
+  let keys = ['c/a/1', 'c/b/1'];
+  const metadata: MetadataSnapshotter = { kind: 'sqlite', snapshot: async () => ({ keys, data: Promise.resolve(bytes(keys.join())), tool: 'test' }) };
+  expect((await runBackup({ dir, metadata, originals, prune: true })).pruned).toEqual({ files: 0, bytes: 0 });
+  keys = ['c/a/1'];
+  const events: string[] = [];
+  const { write, remove } = dir;
+  dir.write = async (path, data) => {
+    if (path === 'manifest.json' && events.includes('fail')) throw new Error('disk full');
+    events.push(`write ${path}`);
+    return write(path, data);
+  };
+  dir.remove = async (path) => {
+    events.push(`remove ${path}`);
+    return remove(path);
+  };
+
+  // The manifest write fails: the previous backup stays whole, B's content included.
+  events.push('fail');
+  await expect(runBackup({ dir, metadata, originals, prune: true })).rejects.toThrow(/disk full/);
+  expect(events.filter((e) => e.startsWith('remove'))).toEqual([]);
+  expect((await verifyBackup(dir)).problems).toEqual([]);
+
+  events.length = 0;
+  const report = await runBackup({ dir, metadata, originals, prune: true });
+  const gone = [blobPath(sha256(bytes('B'))), blobPath(sha256(bytes('B-master')))].sort();
+  expect(report.pruned).toEqual({ files: 2, bytes: 'B'.length + 'B-master'.length });
+  const manifestAt = events.indexOf('write manifest.json');
+  expect(manifestAt).toBeGreaterThan(-1);
+  expect(events.findIndex((e) => e.startsWith('remove'))).toBeGreaterThan(manifestAt);
+  expect(gone.every((path) => !dir.files.has(path))).toBe(true);
+  expect(dir.files.has(blobPath(sha256(bytes('A'))))).toBe(true);
   expect((await verifyBackup(dir)).problems).toEqual([]);
 });

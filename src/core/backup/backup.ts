@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import type { BlobStore } from '../ports';
 import { blobPath, databasePath, MANIFEST, MAX_MANIFEST_BYTES, parseManifest, sha256, type BackupManifest } from './manifest';
 import type { BackupDirectory, MetadataSnapshotter } from './ports';
+import { pruneBackup, type PruneReport } from './prune';
 
 export interface BackupReport {
   /** Originals store keys in the backup (masters included). */
@@ -13,6 +14,8 @@ export interface BackupReport {
   bytesWritten: number;
   /** Snapshots taken: more than one when the data changed under the first. */
   snapshots: number;
+  /** With `prune`: the content files no longer listed, removed after the manifest was written. */
+  pruned?: PruneReport;
 }
 
 /**
@@ -32,6 +35,8 @@ export async function runBackup(deps: {
   maxSnapshots?: number;
   /** Originals read at once (default 8). */
   concurrency?: number;
+  /** Remove the content files the new manifest does not list (originals deleted since earlier backups). */
+  prune?: boolean;
 }): Promise<BackupReport> {
   const { dir, metadata, originals } = deps;
   const maxSnapshots = deps.maxSnapshots ?? 10;
@@ -139,7 +144,8 @@ export async function runBackup(deps: {
     if ((await dir.size(databaseFile)) !== data.byteLength) await dir.write(databaseFile, data);
     await dir.write(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
     if (previous && previous !== databaseFile) await dir.remove(previous);
-    return { originals: Object.keys(mapping).length, ...report, snapshots };
+    const pruned = deps.prune ? await pruneBackup(dir, manifest, concurrency) : undefined;
+    return { originals: Object.keys(mapping).length, ...report, snapshots, ...(pruned ? { pruned } : {}) };
   }
   throw new AppError('unavailable', `Originals kept changing under ${maxSnapshots} snapshots in a row; run the backup again when writes are quieter`);
 }

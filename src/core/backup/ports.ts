@@ -6,6 +6,8 @@ export interface BackupDirectory {
   /** Durable and atomic: the file is whole under `path` or not there. */
   write(path: string, data: Uint8Array): Promise<void>;
   remove(path: string): Promise<void>;
+  /** Every file under the folder `prefix` ('/'-separated, no trailing slash), with its size. */
+  list(prefix: string): Promise<{ path: string; size: number }[]>;
 }
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
