@@ -5,7 +5,7 @@ import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
 import { clientNameKey, isClientId, validateClientId, validateClientName } from './names';
 import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
-import { hashPassword, validateUsername } from './users';
+import { hashPassword, UNKNOWN_USER_HASH, validateUsername } from './users';
 
 export interface AccountDeps {
   repos: Pick<Repositories, 'clients' | 'apiKeys' | 'users' | 'images' | 'trash'>;
@@ -53,7 +53,6 @@ export function createAccountService(deps: AccountDeps) {
   // briefly, because `imgapi client create` in another process may add the client any time.
   const unknownClients = createLru<number>({ maxWeight: 10_000 });
   const UNKNOWN_TTL_MS = 10_000;
-  let dummyHash: Promise<string> | undefined;
 
   async function getClient(id: string): Promise<ClientRecord> {
     const cached = clientCache.get(id);
@@ -227,8 +226,7 @@ export function createAccountService(deps: AccountDeps) {
     async verifyUser(username: string, password: string): Promise<boolean> {
       const user = await repos.users.findByUsername(username);
       // An unknown user costs the same argon2 work as a wrong password: timing tells nothing.
-      dummyHash ??= Bun.password.hash('imgapi-no-such-user', { algorithm: 'argon2id' });
-      if (!user) return Bun.password.verify(password, await dummyHash).then(() => false);
+      if (!user) return Bun.password.verify(password, UNKNOWN_USER_HASH).then(() => false);
       return Bun.password.verify(password, user.passwordHash);
     },
 
