@@ -48,7 +48,7 @@ function checkedRole(value: string): Role {
 function asOperator(ctx: Core, publicUrl?: string): { api: ReturnType<typeof usersApi>; by: UserManager } {
   const base = publicUrl ?? ctx.config.publicUrl;
   if (base !== null && base !== undefined && !/^https?:\/\/[^/]+/.test(base)) throw new UsageError(`--public-url must start with http:// or https://; got "${base}"`);
-  return { api: usersApi({ users: ctx.users, audit: ctx.audit }), by: { actor: LOCAL_ACTOR, address: null, base: base ?? null, session: null } };
+  return { api: usersApi({ users: ctx.users, audit: ctx.audit, accounts: ctx.accounts }), by: { actor: LOCAL_ACTOR, address: null, base: base ?? null, session: null } };
 }
 
 const line = (u: UserView) => [u.username, u.role, u.disabled ? 'disabled' : 'enabled', u.role === 'member' || u.role === 'viewer' ? u.clientIds.join(',') || '-' : '*'].join('\t');
@@ -118,22 +118,33 @@ export function registerUser(program: Command): void {
       );
   }
 
-  for (const [name, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
-    user
-      .command(`${name} <username>`)
-      .description(disabled ? 'stop a user from logging in; their sessions end at once' : 'let a disabled user log in again')
-      .addHelpText('after', `\nExample:\n  imgapi user ${name} bob`)
-      .action(
-        localAction(async (ctx, options, username: string) => {
-          const { api, by } = asOperator(ctx);
-          const changed = await api.change(by, (await ctx.users.byName(username)).id, { disabled });
-          print(options, changed, line(changed));
-        }),
-      );
-  }
+  user
+    .command('disable <username>')
+    .description('stop a user from logging in; their sessions end at once')
+    .option('--revoke-keys', 'also revoke every API key they made in the dashboard, on every client')
+    .addHelpText('after', '\nAPI keys belong to their client and keep working after their maker is disabled, unless --revoke-keys.\n\nExamples:\n  imgapi user disable bob\n  imgapi user disable bob --revoke-keys')
+    .action(
+      localAction(async (ctx, options, username: string, opts: { revokeKeys?: boolean }) => {
+        const { api, by } = asOperator(ctx);
+        const id = (await ctx.users.byName(username)).id;
+        const made = opts.revokeKeys ? (await ctx.accounts.keysMadeBy(id)).length : 0;
+        const changed = await api.change(by, id, { disabled: true, ...(opts.revokeKeys && { revokeKeys: true as const }) });
+        const kept = changed.apiKeys > 0 ? `\n${changed.apiKeys} API key(s) they made still work: imgapi user disable ${username} --revoke-keys` : '';
+        print(options, changed, opts.revokeKeys ? `${line(changed)}\nrevoked ${made} API key(s)` : `${line(changed)}${kept}`);
+      }),
+    );
+
+  user
+    .command('enable <username>')
+    .description('let a disabled user log in again')
+    .addHelpText('after', '\nExample:\n  imgapi user enable bob')
+    .action(
+      localAction(async (ctx, options, username: string) => {
+        const { api, by } = asOperator(ctx);
+        const changed = await api.change(by, (await ctx.users.byName(username)).id, { disabled: false });
+        print(options, changed, line(changed));
+      }),
+    );
 
   user
     .command('invite')

@@ -59,7 +59,7 @@ export function clientsApi(services: Pick<ApiServices, 'accounts' | 'audit' | 'q
       };
     },
     async create(who: InstanceCaller, name: string, id?: string) {
-      const { client, apiKey } = await accounts.createClient(name, id || undefined);
+      const { client, apiKey } = await accounts.createClient(name, id || undefined, who.actor.kind === 'user' ? who.actor.id : null);
       // Its first key is in this answer only: the log names the client.
       await audit(as(who, client), 'client.create', { id: client.id, name: client.name });
       return { ...presentClient(client, NO_QUOTAS), apiKey: apiKey.apiKey };

@@ -9,6 +9,9 @@ const keyFields = {
   prefix: t.String({ description: 'The first characters of the key, to recognise it' }),
   createdAt: t.String({ format: 'date-time' }),
   lastUsedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
+  createdBy: t.Union([t.Object({ id: t.String(), username: t.String() }), t.Null()], {
+    description: 'The dashboard user who made the key (disabling them can revoke it); null when the CLI or another key made it',
+  }),
 };
 export const KeyView = t.Object(keyFields, { title: 'ApiKey' });
 export type KeyView = Static<typeof KeyView>;
@@ -17,18 +20,31 @@ export const CreatedKey = t.Object({ ...keyFields, apiKey: t.String({ descriptio
 export type CreatedKey = Static<typeof CreatedKey>;
 export const CreateKeyBody = t.Optional(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) }));
 
-export const presentKey = (k: ApiKeyRecord): KeyView => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt });
+/** `makers`: user id → user name, for the keys' `createdBy`. */
+export const presentKey = (k: ApiKeyRecord, makers: ReadonlyMap<string, string>): KeyView => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+  createdBy: k.createdBy === null ? null : { id: k.createdBy, username: makers.get(k.createdBy) ?? k.createdBy },
+});
 
 export function keysApi(services: ApiServices) {
-  const { accounts } = services;
+  const { accounts, users } = services;
   const audit = auditRecorder(services.audit);
   return {
-    list: async (caller: Caller) => ({ items: (await accounts.listKeys(caller.clientId)).map(presentKey) }),
+    async list(caller: Caller) {
+      const keys = await accounts.listKeys(caller.clientId);
+      const makers = keys.some((k) => k.createdBy !== null) ? new Map((await users.list()).map((u) => [u.id, u.username])) : new Map<string, string>();
+      return { items: keys.map((k) => presentKey(k, makers)) };
+    },
     async create(caller: Caller, name?: string): Promise<CreatedKey> {
-      const { key, apiKey } = await accounts.createKey(caller.clientId, name);
+      const maker = caller.actor.kind === 'user' ? caller.actor.id : null;
+      const { key, apiKey } = await accounts.createKey(caller.clientId, name, maker);
       // The key's id and name only: the key itself is in this answer and nowhere else.
       await audit(caller, 'key.create', { id: key.id, name: key.name });
-      return { ...presentKey(key), apiKey };
+      return { ...presentKey(key, new Map(maker ? [[maker, caller.actor.name]] : [])), apiKey };
     },
     async revoke(caller: Caller, id: string) {
       const key = (await accounts.listKeys(caller.clientId)).find((k) => k.id === id);

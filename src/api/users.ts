@@ -18,6 +18,7 @@ export const UserView = t.Object(
     role: Role,
     clientIds: ClientIds,
     disabled: t.Boolean(),
+    apiKeys: t.Integer({ minimum: 0, description: 'API keys this user made (in the dashboard) that still work, on every client' }),
     createdAt: t.String({ format: 'date-time' }),
   },
   { title: 'User' },
@@ -47,7 +48,12 @@ export const OneTimeLink = t.Object(
 );
 export const CreatedInvite = t.Object({ invite: InviteView, url: OneTimeLink.properties.url, expiresAt: OneTimeLink.properties.expiresAt }, { title: 'CreatedInvite' });
 export const UserPatch = t.Object(
-  { role: t.Optional(Role), clientIds: t.Optional(ClientIds), disabled: t.Optional(t.Boolean({ description: 'true: cannot log in, every session ends at once' })) },
+  {
+    role: t.Optional(Role),
+    clientIds: t.Optional(ClientIds),
+    disabled: t.Optional(t.Boolean({ description: 'true: cannot log in, every session ends at once' })),
+    revokeKeys: t.Optional(t.Literal(true, { description: 'Revoke every API key this user made, on every client (keys belong to their client and otherwise outlive the user)' })),
+  },
   // An unknown field is refused rather than ignored: a typo must not look like a change that worked.
   { minProperties: 1, additionalProperties: false },
 );
@@ -85,12 +91,13 @@ export interface UserManager {
   session: (SessionUser & { tokenHash?: string }) | null;
 }
 
-export const presentUser = (u: UserRecord): UserView => ({
+export const presentUser = (u: UserRecord, keyCounts: ReadonlyMap<string, number>): UserView => ({
   id: u.id,
   username: u.username,
   role: u.role,
   clientIds: u.role === 'member' || u.role === 'viewer' ? u.clientIds : [],
   disabled: u.disabledAt !== null,
+  apiKeys: keyCounts.get(u.id) ?? 0,
   createdAt: u.createdAt,
 });
 export const presentInvite = (i: InviteRecord): InviteView => ({ id: i.id, role: i.role, clientIds: i.clientIds, createdAt: i.createdAt, expiresAt: i.expiresAt });
@@ -115,21 +122,29 @@ function linkBase(by: UserManager): string {
 }
 
 /** Dashboard users and their roles: the use cases of /api/v1/users and `imgapi user`. */
-export function usersApi(services: Pick<ApiServices, 'users' | 'audit'>) {
-  const { users } = services;
+export function usersApi(services: Pick<ApiServices, 'users' | 'audit' | 'accounts'>) {
+  const { users, accounts } = services;
   /** Users are installation-wide (clientId null) but for a grant of one client. Never a password, token or link. */
   const audit = (by: Pick<UserManager, 'actor' | 'address'>, action: AuditAction, target: { id: string; name: string | null }, clientId: string | null = null) =>
     services.audit.record({ actor: by.actor, clientId, action, target, address: by.address });
   const named = (user: UserView) => ({ id: user.id, name: user.username });
+  const present = async (user: UserRecord) => presentUser(user, await accounts.keyCountsByMaker());
+  /** Each key the user made, revoked and logged under its own client. */
+  async function revokeKeysOf(by: UserManager, userId: string): Promise<void> {
+    for (const key of await accounts.keysMadeBy(userId)) {
+      await accounts.revokeKey(key.clientId, key.id);
+      await audit(by, 'key.revoke', { id: key.id, name: key.name }, key.clientId);
+    }
+  }
   return {
     async list(by: UserManager) {
       ownersOnly(by);
-      const [items, invites] = await Promise.all([users.list(), users.pendingInvites()]);
-      return { items: items.map(presentUser), invites: invites.map(presentInvite) };
+      const [items, invites, keyCounts] = await Promise.all([users.list(), users.pendingInvites(), accounts.keyCountsByMaker()]);
+      return { items: items.map((u) => presentUser(u, keyCounts)), invites: invites.map(presentInvite) };
     },
     async create(by: UserManager, input: { username: string; password: string; role?: UserRecord['role']; clientIds?: readonly string[] }) {
       ownersOnly(by);
-      const user = presentUser(await users.create(input));
+      const user = await present(await users.create(input));
       await audit(by, 'user.create', named(user));
       return user;
     },
@@ -148,23 +163,26 @@ export function usersApi(services: Pick<ApiServices, 'users' | 'audit'>) {
     },
     async change(by: UserManager, userId: string, patch: Static<typeof UserPatch>) {
       ownersOnly(by);
-      const user = presentUser(await users.change(userId, patch, by.session?.userId ?? null));
+      const { revokeKeys, ...change } = patch;
+      // The user's own changes first (a refused one, such as the last owner, revokes nothing).
+      const changed = Object.keys(change).length > 0 ? await users.change(userId, change, by.session?.userId ?? null) : await users.get(userId);
       const actions: AuditAction[] = [];
       if (patch.role !== undefined) actions.push('user.role');
       if (patch.clientIds !== undefined) actions.push('user.grant');
       if (patch.disabled !== undefined) actions.push(patch.disabled ? 'user.disable' : 'user.enable');
-      for (const action of actions) await audit(by, action, named(user));
-      return user;
+      for (const action of actions) await audit(by, action, named(presentUser(changed, new Map())));
+      if (revokeKeys) await revokeKeysOf(by, userId);
+      return present(changed);
     },
     async grant(by: UserManager, userId: string, clientId: string) {
       ownersOnly(by);
-      const user = presentUser(await users.grant(userId, clientId));
+      const user = await present(await users.grant(userId, clientId));
       await audit(by, 'user.grant', named(user), clientId);
       return user;
     },
     async revoke(by: UserManager, userId: string, clientId: string) {
       ownersOnly(by);
-      const user = presentUser(await users.revoke(userId, clientId));
+      const user = await present(await users.revoke(userId, clientId));
       await audit(by, 'user.ungrant', named(user), clientId);
       return user;
     },

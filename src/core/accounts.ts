@@ -80,7 +80,8 @@ export function createAccountService(deps: AccountDeps) {
     return client;
   }
 
-  async function createKey(clientId: string, name = 'default'): Promise<IssuedKey> {
+  /** `createdBy`: the dashboard user making it, so disabling them can revoke it (null for the CLI or a key). */
+  async function createKey(clientId: string, name = 'default', createdBy: string | null = null): Promise<IssuedKey> {
     await getClient(clientId);
     const apiKey = newApiKey();
     const key: ApiKeyRecord = {
@@ -90,6 +91,7 @@ export function createAccountService(deps: AccountDeps) {
       prefix: apiKey.slice(0, 10),
       createdAt: now(),
       lastUsedAt: null,
+      createdBy,
     };
     await repos.apiKeys.insert(key, hashApiKey(apiKey));
     return { key, apiKey };
@@ -117,7 +119,8 @@ export function createAccountService(deps: AccountDeps) {
     if (taken) throw conflict(`A client named "${taken.name}" already exists (${taken.id})`);
   }
 
-  async function createClient(name: string, requestedId?: string): Promise<{ client: ClientRecord; apiKey: IssuedKey }> {
+  /** `createdBy`: the dashboard user making it, who also makes its first key. */
+  async function createClient(name: string, requestedId?: string, createdBy: string | null = null): Promise<{ client: ClientRecord; apiKey: IssuedKey }> {
     const displayName = validateClientName(name);
     const client = await withNameLock(async () => {
       await checkNameFree(displayName);
@@ -131,7 +134,7 @@ export function createAccountService(deps: AccountDeps) {
       return record;
     });
     unknownClients.delete(client.id);
-    return { client, apiKey: await createKey(client.id, 'default') };
+    return { client, apiKey: await createKey(client.id, 'default', createdBy) };
   }
 
   async function renameClient(id: string, name: string): Promise<ClientRecord> {
@@ -206,6 +209,8 @@ export function createAccountService(deps: AccountDeps) {
     listClients: () => repos.clients.list(),
 
     listKeys: (clientId: string) => repos.apiKeys.list(clientId),
+    keysMadeBy: (userId: string) => repos.apiKeys.listByCreator(userId),
+    keyCountsByMaker: () => repos.apiKeys.countByCreator(),
 
     async revokeKey(clientId: string, keyId: string): Promise<void> {
       if (!(await repos.apiKeys.delete(clientId, keyId))) throw notFound('API key');

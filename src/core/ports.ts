@@ -31,6 +31,8 @@ export interface ApiKeyRecord {
   prefix: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** The dashboard user who made the key; null when the CLI or another key made it. */
+  createdBy: string | null;
 }
 
 export interface UserRecord {
@@ -222,6 +224,10 @@ export interface ApiKeyRepository {
   insert(key: ApiKeyRecord, keyHash: string): Promise<void>;
   findByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   list(clientId: string): Promise<ApiKeyRecord[]>;
+  /** The keys a user made, on every client. */
+  listByCreator(userId: string): Promise<ApiKeyRecord[]>;
+  /** How many keys each user made (users with none are left out). */
+  countByCreator(): Promise<Map<string, number>>;
   /** Returns false when no such key belongs to the client. */
   delete(clientId: string, id: string): Promise<boolean>;
   touch(id: string, at: string): Promise<void>;

@@ -56,7 +56,11 @@ export function KeysPage() {
                 <td data-label="Key">
                   <code data-testid="key-prefix">{k.prefix}…</code>
                 </td>
-                <td data-label="Created">{when(k.createdAt)}</td>
+                <td data-label="Created">
+                  {when(k.createdAt)}
+                  {/* Who to ask about a key, and whose departure it should follow. */}
+                  {k.createdBy && <span class="muted key-maker" data-testid="key-maker"> by {k.createdBy.username}</span>}
+                </td>
                 <td data-label="Last used">{when(k.lastUsedAt)}</td>
                 <td class="key-actions">
                   {canChange && (

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { InviteView, UserView } from '../api/users';
 import type { Role } from '../core/roles';
 import { call, messageOf, param, v1, type ClientView } from './api';
-import { confirmDialog } from './confirm-dialog';
+import { confirmDialog, confirmWithChoice } from './confirm-dialog';
 import { useMe } from './me';
 import { SecretBox } from './secret-box';
 
@@ -104,13 +104,28 @@ function UserRow({ user, clients, self, onChanged }: { user: UserView; clients: 
       await onChanged();
     }
   };
-  const patch = (body: { role?: Role; clientIds?: string[]; disabled?: boolean }) => attempt(() => call(v1.users(param(user.id)).patch(body)));
+  const patch = (body: { role?: Role; clientIds?: string[]; disabled?: boolean; revokeKeys?: true }) => attempt(() => call(v1.users(param(user.id)).patch(body)));
+  const keys = user.apiKeys === 1 ? 'the API key' : `the ${user.apiKeys} API keys`;
   const toggle = async () => {
-    if (!user.disabled) {
-      const sure = await confirmDialog({ danger: true, title: 'Disable user?', message: `${user.username} is signed out at once and cannot sign in until enabled again. API keys they created keep working (keys belong to the client): revoke them on the client's Keys page.`, confirmLabel: 'Disable' });
-      if (!sure) return;
+    if (user.disabled) return patch({ disabled: false });
+    const signedOut = `${user.username} is signed out at once and cannot sign in until enabled again.`;
+    if (user.apiKeys === 0) {
+      if (await confirmDialog({ danger: true, title: 'Disable user?', message: signedOut, confirmLabel: 'Disable' })) await patch({ disabled: true });
+      return;
     }
-    await patch({ disabled: !user.disabled });
+    // Keys belong to their client and may be in production: revoking them is asked, not assumed.
+    const answer = await confirmWithChoice({
+      danger: true,
+      title: 'Disable user?',
+      message: `${signedOut} ${user.apiKeys === 1 ? 'One API key they made keeps' : `${user.apiKeys} API keys they made keep`} working unless revoked.`,
+      choice: `Also revoke ${keys} ${user.username} made`,
+      confirmLabel: 'Disable',
+    });
+    if (answer) await patch({ disabled: true, ...(answer.chosen && { revokeKeys: true as const }) });
+  };
+  const revokeKeys = async () => {
+    const sure = await confirmDialog({ danger: true, title: 'Revoke API keys?', message: `Revoke ${keys} ${user.username} made, on every client? Programs using them will get 401.`, confirmLabel: 'Revoke' });
+    if (sure) await patch({ revokeKeys: true });
   };
   const reset = () =>
     attempt(async () => {
@@ -141,6 +156,12 @@ function UserRow({ user, clients, self, onChanged }: { user: UserView; clients: 
         {!user.disabled && (
           <button data-testid="user-reset" onClick={reset}>
             Reset password
+          </button>
+        )}
+        {/* A disabled user's keys can still be revoked later: the dialog's choice is not the only chance. */}
+        {user.apiKeys > 0 && !self && (
+          <button class="ghost" data-testid="user-revoke-keys" onClick={revokeKeys}>
+            Revoke {user.apiKeys === 1 ? 'their API key' : `their ${user.apiKeys} API keys`}
           </button>
         )}
       </div>

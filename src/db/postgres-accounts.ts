@@ -52,8 +52,8 @@ export function createPostgresClientRepository(sql: SQL): ClientRepository {
 export function createPostgresApiKeyRepository(sql: SQL): ApiKeyRepository {
   return {
     async insert(k, keyHash) {
-      await sql`INSERT INTO api_keys (id, client_id, name, prefix, key_hash, created_at, last_used_at)
-        VALUES (${k.id}, ${k.clientId}, ${k.name}, ${k.prefix}, ${keyHash}, ${k.createdAt}, ${k.lastUsedAt})`;
+      await sql`INSERT INTO api_keys (id, client_id, name, prefix, key_hash, created_at, last_used_at, created_by)
+        VALUES (${k.id}, ${k.clientId}, ${k.name}, ${k.prefix}, ${keyHash}, ${k.createdAt}, ${k.lastUsedAt}, ${k.createdBy})`;
     },
     async findByHash(keyHash) {
       const [row] = await sql.unsafe<KeyRow[]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`, [keyHash]);
@@ -62,6 +62,14 @@ export function createPostgresApiKeyRepository(sql: SQL): ApiKeyRepository {
     async list(clientId) {
       const rows = await sql.unsafe<KeyRow[]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE client_id = $1 ORDER BY created_at, id`, [clientId]);
       return rows.map(toKey);
+    },
+    async listByCreator(userId) {
+      const rows = await sql.unsafe<KeyRow[]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE created_by = $1 ORDER BY created_at, id`, [userId]);
+      return rows.map(toKey);
+    },
+    async countByCreator() {
+      const rows = await sql<{ created_by: string; n: string }[]>`SELECT created_by, count(*) AS n FROM api_keys WHERE created_by IS NOT NULL GROUP BY created_by`;
+      return new Map(rows.map((r) => [r.created_by, Number(r.n)]));
     },
     async delete(clientId, id) {
       return (await sql`DELETE FROM api_keys WHERE client_id = ${clientId} AND id = ${id}`).count > 0;

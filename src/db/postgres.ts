@@ -17,6 +17,7 @@ import usersRoles from './migrations/postgres/014_users_roles.sql' with { type: 
 import usageDays from './migrations/postgres/015_usage_days.sql' with { type: 'text' };
 import clientQuotas from './migrations/postgres/016_client_quotas.sql' with { type: 'text' };
 import auditLog from './migrations/postgres/017_audit_log.sql' with { type: 'text' };
+import keyCreators from './migrations/postgres/018_key_creators.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -37,6 +38,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 15, sql: usageDays },
   { version: 16, sql: clientQuotas },
   { version: 17, sql: auditLog },
+  { version: 18, sql: keyCreators },
 ];
 
 // Any constant shared by every node: nodes starting together migrate one after another.

@@ -14,7 +14,7 @@ export interface ClientRow {
   previous_signing_secret: string | null;
   previous_secret_valid_until: string | null;
 }
-export interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null }
+export interface KeyRow { id: string; client_id: string; name: string; prefix: string; created_at: string; last_used_at: string | null; created_by: string | null }
 export interface UserRow { id: string; username: string; password_hash: string; role: string; disabled_at: string | null; created_at: string }
 export interface FolderRow { id: string; client_id: string; parent_id: string | null; name: string; path: string; created_at: string }
 export interface PresetRow {
@@ -59,7 +59,7 @@ export interface ImageRow {
 }
 
 export const FOLDER_COLUMNS = 'id, client_id, parent_id, name, path, created_at';
-export const KEY_COLUMNS = 'id, client_id, name, prefix, created_at, last_used_at';
+export const KEY_COLUMNS = 'id, client_id, name, prefix, created_at, last_used_at, created_by';
 export const IMAGE_SELECT =
   "SELECT i.*, coalesce(f.path, '') AS folder_path FROM images i LEFT JOIN folders f ON f.id = i.folder_id";
 
@@ -73,7 +73,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   }),
 });
 export const toKey = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at,
+  id: r.id, clientId: r.client_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, createdBy: r.created_by,
 });
 export const toUser = (r: UserRow, clientIds: string[]): UserRecord => ({
   id: r.id, username: r.username, passwordHash: r.password_hash, role: r.role as Role, clientIds, disabledAt: r.disabled_at, createdAt: r.created_at,

@@ -47,8 +47,8 @@ export function createSqliteApiKeyRepository(db: Database): ApiKeyRepository {
   );
   return {
     async insert(k, keyHash) {
-      db.query('INSERT INTO api_keys (id, client_id, name, prefix, key_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(k.id, k.clientId, k.name, k.prefix, keyHash, k.createdAt, k.lastUsedAt);
+      db.query('INSERT INTO api_keys (id, client_id, name, prefix, key_hash, created_at, last_used_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(k.id, k.clientId, k.name, k.prefix, keyHash, k.createdAt, k.lastUsedAt, k.createdBy);
     },
     async findByHash(keyHash) {
       const row = byHash.get(keyHash);
@@ -59,6 +59,16 @@ export function createSqliteApiKeyRepository(db: Database): ApiKeyRepository {
         .query<KeyRow, [string]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE client_id = ? ORDER BY created_at, id`)
         .all(clientId)
         .map(toKey);
+    },
+    async listByCreator(userId) {
+      return db
+        .query<KeyRow, [string]>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE created_by = ? ORDER BY created_at, id`)
+        .all(userId)
+        .map(toKey);
+    },
+    async countByCreator() {
+      const rows = db.query<{ created_by: string; n: number }, []>('SELECT created_by, count(*) AS n FROM api_keys WHERE created_by IS NOT NULL GROUP BY created_by').all();
+      return new Map(rows.map((r) => [r.created_by, r.n]));
     },
     async delete(clientId, id) {
       return db.query('DELETE FROM api_keys WHERE client_id = ? AND id = ?').run(clientId, id).changes > 0;

@@ -80,6 +80,18 @@ describe('imgapi user', () => {
       // Disabled from the command line while logged in: the server ends the session at once.
       expect((await imgapi(['user', 'disable', 'max'])).code).toBe(0);
       expect((await sessionRequest(server.url, max, 'acme', 'GET', '/api/v1/images')).status).toBe(401);
+
+      // A key ivy made keeps working when she is disabled (the output says so), until --revoke-keys.
+      const ivy = await logInCookie(server.url, 'ivy', 'ivy password');
+      const key = (await sessionRequest(server.url, ivy, 'shop', 'POST', '/api/v1/keys', { name: 'ivy-build' })).json.apiKey as string;
+      const works = () => fetch(`${server.url}/api/v1/images`, { headers: { 'x-api-key': key } }).then((r) => r.status);
+      const disabled = await imgapi(['user', 'disable', 'ivy']);
+      expect([disabled.code, disabled.stdout.trim().split('\n')]).toEqual([0, ['ivy\tmember\tdisabled\tshop', '1 API key(s) they made still work: imgapi user disable ivy --revoke-keys']]);
+      expect(await works()).toBe(200);
+      const revoked = await imgapi(['user', 'disable', 'ivy', '--revoke-keys', '--json']);
+      expect([revoked.code, JSON.parse(revoked.stdout)]).toEqual([0, expect.objectContaining({ username: 'ivy', disabled: true, apiKeys: 0 })]);
+      expect(await works()).toBe(401);
+      expect((await imgapi(['user', 'disable', 'ivy', '--revoke-keys'])).stdout.trim().split('\n').pop()).toBe('revoked 0 API key(s)');
     } finally {
       await server.stop();
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Browser, Page } from 'playwright-core';
 import { jpeg } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
-import { sessionRequest } from '../helpers/sessions';
+import { logInCookie, sessionRequest } from '../helpers/sessions';
 import { accessibilityViolations, answerConfirm, DESKTOP, launchChromium, logIn, openPage, PHONE, screenshot, unexpected, USER } from './browser';
 
 /** Users and roles in the dashboard, in Chromium at desktop and phone sizes: what each role is offered, invitations, resets, one's own password. */
@@ -118,6 +118,10 @@ describe('Users page and invitations', () => {
     gus.page.setDefaultTimeout(10_000);
     await gus.page.goto(s.url);
     await signIn(gus.page, 'gus', 'gus password');
+    // A key gus makes as a member: it belongs to the client and may outlive his account.
+    const gusKey = (await sessionRequest(s.url, await logInCookie(s.url, 'gus', 'gus password'), s.clientId, 'POST', '/api/v1/keys', { name: 'gus-build' })).json.apiKey as string;
+    const gusKeyWorks = () => s.api('GET', '/images', undefined, gusKey).then((r) => r.status);
+    expect(await gusKeyWorks()).toBe(200);
 
     const { page, errors } = await openPage(browser, s.url, DESKTOP);
     page.setDefaultTimeout(10_000);
@@ -148,11 +152,13 @@ describe('Users page and invitations', () => {
     await page.getByTestId('confirm-dialog').waitFor();
     await screenshot(page, 'desktop-users-disable-confirm');
     expect(await accessibilityViolations(page)).toEqual([]);
+    // Keys are the client's, not the user's: the owner is told the one gus made stays, and may revoke it here.
+    expect(await page.getByTestId('confirm-dialog').getByLabel('Also revoke the API key gus made').isChecked()).toBe(false);
     const warning = await answerConfirm(page);
     expect(warning).toContain('signed out at once');
-    // Keys are the client's, not the user's: the owner is told they stay.
-    expect(warning).toContain('API keys they created keep working');
+    expect(warning).toContain('One API key they made keeps working unless revoked');
     await row.getByTestId('user-disabled').waitFor();
+    expect(await gusKeyWorks()).toBe(200);
     await screenshot(page, 'desktop-users-manage');
     expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -161,6 +167,12 @@ describe('Users page and invitations', () => {
     await gus.page.getByTestId('session-ended').waitFor();
     expect(unexpected(errors, /409/)).toEqual([]);
     await gus.page.context().close();
+
+    // Revoked afterwards from his row: the key answers 401 at once and the button goes.
+    await row.getByTestId('user-revoke-keys').click();
+    expect(await answerConfirm(page)).toContain('Programs using them will get 401');
+    await row.getByTestId('user-revoke-keys').waitFor({ state: 'detached' });
+    expect(await gusKeyWorks()).toBe(401);
 
     // Enabled again, the reset link sets his password.
     await row.getByTestId('user-toggle').click();
@@ -178,6 +190,46 @@ describe('Users page and invitations', () => {
     expect((await sessionRequest(s.url, null, null, 'POST', '/auth/login', { username: 'gus', password: 'gus new password' })).status).toBe(200);
     await page.context().close();
   });
+});
+
+describe('Disabling a user who made API keys', () => {
+  for (const [name, size] of sizes) {
+    test(`${name}: "Also revoke" ticked in the dialog disables the user and revokes the keys they made on every client; the Keys page names each key's maker`, async () => {
+      const username = `ida-${name}`;
+      await s.ctx.users.create({ username, password: 'ida password', role: 'member', clientIds: [s.clientId, 'shop'] });
+      const cookie = await logInCookie(s.url, username, 'ida password');
+      const keys = [
+        (await sessionRequest(s.url, cookie, s.clientId, 'POST', '/api/v1/keys', { name: `${username}-ci` })).json.apiKey as string,
+        (await sessionRequest(s.url, cookie, 'shop', 'POST', '/api/v1/keys', { name: `${username}-shop` })).json.apiKey as string,
+      ];
+      const statuses = () => Promise.all(keys.map((k) => s.api('GET', '/images', undefined, k).then((r) => r.status)));
+      expect(await statuses()).toEqual([200, 200]);
+
+      const { page, errors } = await openPage(browser, s.url, size);
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${s.url}/#/keys`);
+      await logIn(page);
+      const made = page.locator('tr', { has: page.getByText(`${username}-ci`, { exact: true }) });
+      expect(await made.getByTestId('key-maker').textContent()).toBe(` by ${username}`);
+      await screenshot(page, `${name}-keys-maker`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      await page.locator('nav.tabs').getByRole('link', { name: 'Users', exact: true }).click();
+      const row = page.locator(`[data-user="${username}"]`);
+      expect(await row.getByTestId('user-revoke-keys').textContent()).toBe('Revoke their 2 API keys');
+      await row.getByTestId('user-toggle').click();
+      const dialog = page.getByTestId('confirm-dialog');
+      await dialog.getByLabel(`Also revoke the 2 API keys ${username} made`).check();
+      await screenshot(page, `${name}-users-disable-revoke`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(await answerConfirm(page)).toContain('2 API keys they made keep working unless revoked');
+      await row.getByTestId('user-disabled').waitFor();
+      await row.getByTestId('user-revoke-keys').waitFor({ state: 'detached' });
+      expect(await statuses()).toEqual([401, 401]);
+      expect(unexpected(errors)).toEqual([]);
+      await page.context().close();
+    });
+  }
 });
 
 describe('What a viewer is offered, and one\'s own password', () => {

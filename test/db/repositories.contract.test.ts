@@ -138,7 +138,7 @@ describe.each(backends)('repositories on $name', (backend) => {
   });
 
   test('API keys: found by hash only, listed per client, touched, deleted within their client', async () => {
-    const key = { id: id('key'), clientId, name: 'ci', prefix: 'ik_abc', createdAt: at(1), lastUsedAt: null };
+    const key = { id: id('key'), clientId, name: 'ci', prefix: 'ik_abc', createdAt: at(1), lastUsedAt: null, createdBy: null };
     await repos.apiKeys.insert(key, 'hash-1');
     expect(await repos.apiKeys.findByHash('hash-1')).toEqual(key);
     expect(await repos.apiKeys.findByHash('hash-2')).toBeNull();
@@ -148,6 +148,23 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.apiKeys.delete(other, key.id)).toBe(false);
     expect(await repos.apiKeys.delete(clientId, key.id)).toBe(true);
     expect(await repos.apiKeys.findByHash('hash-1')).toBeNull();
+  });
+
+  test('API keys remember the user who made them: listed and counted by maker, across clients', async () => {
+    const maker = id('usr');
+    const mine = { id: id('key'), clientId, name: 'mine', prefix: 'ik_m1', createdAt: at(1), lastUsedAt: null, createdBy: maker };
+    const mineElsewhere = { ...mine, id: id('key'), clientId: other, prefix: 'ik_m2', createdAt: at(2) };
+    const byCli = { ...mine, id: id('key'), prefix: 'ik_c1', createdBy: null };
+    await repos.apiKeys.insert(mine, 'hash-m1');
+    await repos.apiKeys.insert(mineElsewhere, 'hash-m2');
+    await repos.apiKeys.insert(byCli, 'hash-c1');
+    expect(await repos.apiKeys.listByCreator(maker)).toEqual([mine, mineElsewhere]);
+    expect(await repos.apiKeys.listByCreator(id('usr'))).toEqual([]);
+    expect((await repos.apiKeys.countByCreator()).get(maker)).toBe(2);
+    expect([...(await repos.apiKeys.countByCreator()).keys()]).not.toContain(null);
+    expect(await repos.apiKeys.findByHash('hash-c1')).toEqual(byCli);
+    for (const k of [mine, mineElsewhere, byCli]) expect(await repos.apiKeys.delete(k.clientId, k.id)).toBe(true);
+    expect((await repos.apiKeys.countByCreator()).has(maker)).toBe(false);
   });
 
   test('users and sessions: unique names, live sessions only, expiry sweep', async () => {

@@ -42,7 +42,7 @@ describe('users: who may manage them', () => {
   test('owners list users and pending invitations; admins, members and viewers 403; an API key 403; no session 401', async () => {
     const listed = await call(owner, 'GET', '/users');
     expect(listed.status).toBe(200);
-    expect(listed.json.items).toEqual([{ id: expect.any(String), username: 'olivia', role: 'owner', clientIds: [], disabled: false, createdAt: expect.any(String) }]);
+    expect(listed.json.items).toEqual([{ id: expect.any(String), username: 'olivia', role: 'owner', clientIds: [], disabled: false, apiKeys: 0, createdAt: expect.any(String) }]);
     for (const role of ['admin', 'member', 'viewer']) {
       const { cookie } = await invited(role, role === 'admin' ? [] : [s.clientId], `${role}-1`);
       const refused = await call(cookie, 'GET', '/users');
@@ -143,7 +143,7 @@ describe('users: roles, clients, disabling', () => {
     const { id } = await invited('member', [s.clientId], 'hank');
     const refused = await call(owner, 'PATCH', `/users/${id}`, { role: 'viewer', clientIds: ['nope'] });
     expect(refused.status).toBe(404);
-    for (const body of [{}, { role: 'root' }, { disabled: 'yes' }, { clientIds: [null] }, { rolee: 'viewer' }, { role: 'viewer', admin: true }]) {
+    for (const body of [{}, { role: 'root' }, { disabled: 'yes' }, { clientIds: [null] }, { rolee: 'viewer' }, { role: 'viewer', admin: true }, { revokeKeys: false }, { revokeKeys: 'yes' }]) {
       expect([JSON.stringify(body), (await call(owner, 'PATCH', `/users/${id}`, body)).status]).toEqual([JSON.stringify(body), 400]);
     }
     const user = (await call(owner, 'GET', '/users')).json.items.find((u: { id: string }) => u.id === id);
@@ -165,6 +165,41 @@ describe('users: roles, clients, disabling', () => {
     expect(wrong.status).toBe(401);
     expect((await call(owner, 'PATCH', `/users/${id}`, { disabled: false })).json.disabled).toBe(false);
     expect((await call(await logInCookie(s.url, 'dora', 'dora password'), 'GET', '/images', undefined, s.clientId)).status).toBe(200);
+  });
+
+  test('keys a member made name their maker; disabling with revokeKeys revokes them on every client (401 at once), logged per key; without it they keep working', async () => {
+    const { id, cookie } = await invited('member', [s.clientId, 'second'], 'kira', 'kira password');
+    const made = [
+      await call(cookie, 'POST', '/keys', { name: 'kira-ci' }, s.clientId),
+      await call(cookie, 'POST', '/keys', { name: 'kira-shop' }, 'second'),
+    ];
+    for (const key of made) expect([key.status, key.json.createdBy]).toEqual([201, { id, username: 'kira' }]);
+    const byOwner = await call(owner, 'POST', '/keys', { name: 'olivia-deploy' }, s.clientId);
+    const listed = (await call(owner, 'GET', '/keys', undefined, s.clientId)).json.items as { name: string; createdBy: unknown }[];
+    expect(listed.find((k) => k.name === 'kira-ci')!.createdBy).toEqual({ id, username: 'kira' });
+    // The test server's first key was made by no user (the CLI's start-up).
+    expect(listed.filter((k) => k.createdBy === null).length).toBeGreaterThan(0);
+    const kira = () => call(owner, 'GET', '/users').then((r) => r.json.items.find((u: { id: string }) => u.id === id));
+    expect((await kira()).apiKeys).toBe(2);
+    const works = (apiKey: string) => s.api('GET', '/images', undefined, apiKey).then((r) => r.status);
+    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([200, 200]);
+
+    // Disabled alone: out of the dashboard, the keys still work (they belong to their client).
+    expect((await call(owner, 'PATCH', `/users/${id}`, { disabled: true })).json).toMatchObject({ disabled: true, apiKeys: 2 });
+    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([200, 200]);
+    // revokeKeys: every key kira made goes, on both clients; olivia's stays.
+    const revoked = await call(owner, 'PATCH', `/users/${id}`, { disabled: true, revokeKeys: true });
+    expect([revoked.status, revoked.json.disabled, revoked.json.apiKeys]).toEqual([200, true, 0]);
+    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([401, 401]);
+    expect(await works(byOwner.json.apiKey)).toBe(200);
+    expect((await call(owner, 'GET', '/keys', undefined, 'second')).json.items.map((k: { name: string }) => k.name)).not.toContain('kira-shop');
+    const log = (await call(owner, 'GET', '/audit?action=key.revoke')).json.items as { clientId: string; target: { name: string }; actor: { name: string } }[];
+    expect(log.map((e) => [e.clientId, e.target.name, e.actor.name]).sort()).toEqual([
+      ['second', 'kira-shop', 'olivia'],
+      [s.clientId, 'kira-ci', 'olivia'],
+    ]);
+    // A refused change revokes nothing: no such user is a 404.
+    expect((await call(owner, 'PATCH', '/users/nobody', { revokeKeys: true })).status).toBe(404);
   });
 
   test('the last enabled owner cannot be demoted or disabled (409), an owner cannot disable themselves (409)', async () => {

@@ -119,14 +119,14 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
         .patch('/:id', ({ session, actor, address, request, params, body }) => api.users.change(manager({ session, actor, address, request }), params.id, body), {
           params: UserParams,
           body: UserPatch,
-            transform: knownFields(UserPatch),
+          transform: knownFields(UserPatch),
           response: { 200: UserView, ...apiErrors(403, 404, 409) },
           detail: {
             tags,
             operationId: 'updateUser',
             summary: "Change a user's role, granted clients, or disable them",
             description:
-              'Owners only. All checked before anything changes: an unknown client is a 404; leaving no enabled owner, or disabling yourself, a 409. Disabling ends every session of the user at once; a disabled user cannot log in.',
+              'Owners only. All checked before anything changes: an unknown client is a 404; leaving no enabled owner, or disabling yourself, a 409. Disabling ends every session of the user at once; a disabled user cannot log in. API keys the user made keep working (they belong to their client) unless `revokeKeys: true`, which revokes them all, on every client.',
             security: sessionOnly,
           },
         })
