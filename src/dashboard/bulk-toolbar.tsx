@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { downloadZip, messageOf } from './api';
 import type { useBulkRunner } from './bulk-actions';
 import type { ImageSelection } from './use-selection';
@@ -37,7 +37,8 @@ export function BulkToolbar({ selection, pageIds, folders, runner, onDelete }: P
   const count = selection.size;
   const allOnPage = pageIds.length > 0 && pageIds.every((id) => selection.has(id));
 
-  useEffect(() => {
+  // In the render that opens the form: typing right after the click lands in the field, not on the button.
+  useLayoutEffect(() => {
     if (form !== 'none') field.current?.focus();
   }, [form]);
   useEffect(() => {

@@ -46,13 +46,14 @@ export function ImageLabels(props: { image: ImageView; onSaved: (image: ImageVie
   const [saving, setSaving] = useState(false);
   const tagInput = useRef<HTMLInputElement>(null);
 
-  // Another image, or this one changed elsewhere (a save, a bulk tag): show what is stored.
-  useEffect(() => {
-    setTags(image.tags);
-    setAlt(image.alt);
-    setRows(rowsOf(image.meta));
+  const showStored = (stored: ImageView) => {
+    setTags(stored.tags);
+    setAlt(stored.alt);
+    setRows(rowsOf(stored.meta));
     setTyped('');
-  }, [image.id, image.updatedAt]);
+  };
+  // Another image, or this one changed elsewhere (a bulk tag): show what is stored.
+  useEffect(() => showStored(image), [image.id, image.updatedAt]);
 
   /** `current` with the tags in `text` added; shows why a tag was refused. */
   const withTyped = (current: string[], text: string): string[] => {
@@ -117,6 +118,8 @@ export function ImageLabels(props: { image: ImageView; onSaved: (image: ImageVie
     setSaving(true);
     try {
       const saved = await call(v1.images(param(image.id)).patch(body));
+      // What was stored, in the same render as the word "saved" (the effect above would follow a frame later).
+      showStored(saved);
       setError('');
       setStatus('Tags, alt text and metadata saved.');
       onSaved(saved);

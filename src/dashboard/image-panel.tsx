@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type ImageView, type PresetView } from './api';
 import { confirmDialog } from './confirm-dialog';
 import { EmbedTab } from './embed-tab';
@@ -40,8 +40,9 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
     };
   }, [image.id, image.version, image.variants.pending, image.variants.ready]);
 
-  // Opened from a tile: focus follows, so the keyboard (and Escape) works here at once.
-  useEffect(() => panel.current?.focus({ preventScroll: true }), []);
+  // Opened from a tile: focus follows, so the keyboard (and Escape) works here at once; in the
+  // render that opens it, as a key pressed before the next frame would otherwise be lost.
+  useLayoutEffect(() => panel.current?.focus({ preventScroll: true }), []);
 
   useEffect(() => {
     call(v1.presets.get()).then(

@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_SIZE } from '../core/paging';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { call, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
 import { FolderDrawer } from './folder-drawer';
@@ -53,7 +53,10 @@ export function Library() {
       (r) => setTree(r.folders),
       (e) => setError(messageOf(e)),
     );
+  // Answers can arrive out of order (a slow listing, then a quick one for the next filter): only the last asked is shown.
+  const lastAsked = useRef(0);
   const loadImages = async () => {
+    const asked = ++lastAsked.current;
     const query = {
       page: String(page),
       pageSize: String(PAGE_SIZE),
@@ -66,10 +69,14 @@ export function Library() {
     const inScope = (path: string) => !selected || path.startsWith(`${selected}/`);
     const hits = q && selected !== '' ? call(v1.search.get({ query: { q } })).then((r) => r.folders.map((f) => f.path).filter(inScope), () => []) : Promise.resolve([]);
     try {
-      setData(await call(v1.images.get({ query })));
-      setFolderHits(await hits);
+      const answer = await call(v1.images.get({ query }));
+      const folders = await hits;
+      if (asked !== lastAsked.current) return;
+      setData(answer);
+      setFolderHits(folders);
       setError('');
     } catch (e) {
+      if (asked !== lastAsked.current) return;
       // The images of the place the user left would read as the answer for this one.
       setData(null);
       setError(messageOf(e));
@@ -130,7 +137,8 @@ export function Library() {
     const timer = setTimeout(loadImages, q || listing.minWidth || listing.tag ? 200 : 0);
     return () => clearTimeout(timer);
   }, [selected, q, page, version, listing]);
-  useEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q, listing, view }), [selected, q, page, listing, view]);
+  // With the render it describes, so a reload or a copied link right after a change keeps it.
+  useLayoutEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q, listing, view }), [selected, q, page, listing, view]);
 
   const select = (s: Selection) => {
     selection.clear();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import axe from 'axe-core';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { until } from '../helpers/until';
 
 /** What the dashboard's browser tests share: Chromium, a logged-in page, colours of images, axe. */
 
@@ -80,17 +81,7 @@ export async function answerConfirm(page: Page, accept = true): Promise<string> 
 export const unexpected = (errors: string[], expectedStatus: RegExp = /$^/) =>
   errors.filter((e) => !(/Failed to load resource/.test(e) && expectedStatus.test(e)));
 
-/** Reads `read()` until `ok` holds (returning that value), failing with what it last read. */
-export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`Still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await Bun.sleep(50);
-    value = await read();
-  }
-  return value;
-}
+export { until };
 
 export type Colour = 'red' | 'blue' | 'other';
 

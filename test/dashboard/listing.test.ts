@@ -109,9 +109,10 @@ for (const [size, options] of sizes) {
     await page.getByRole('textbox', { name: 'Tag' }).fill('');
     await page.getByLabel('Uploaded from').fill('2999-01-01');
     await page.getByText('No image in all folders matches the filters.').waitFor();
-    const today = new Date().toISOString().slice(0, 10);
-    await page.getByLabel('Uploaded from').fill(today);
-    await page.getByLabel('Uploaded to').fill(today);
+    // The days the uploads were stored on (UTC), from the data: a run that crosses midnight spans two.
+    const days = ((await s.api('GET', '/images?pageSize=100')).json.items as { createdAt: string }[]).map((i) => i.createdAt.slice(0, 10)).sort();
+    await page.getByLabel('Uploaded from').fill(days[0]!);
+    await page.getByLabel('Uploaded to').fill(days.at(-1)!);
     await gridShows(page, ['beach.jpg', 'Apple.png', 'tower.webp', 'zebra.png', 'logo.png']);
     expect(unexpected(errors)).toEqual([]);
     await page.context().close();

@@ -71,7 +71,9 @@ const sizes: [string, BrowserContextOptions][] = [
 
 for (const [size, options] of sizes) {
   test(`${size}: sort, filters and view set through the controls are in the address, and a reload or the link elsewhere shows the same`, async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    // The days the uploads were stored on (UTC), from the data: a run that crosses midnight spans two.
+    const days = ((await s.api('GET', '/images?pageSize=100')).json.items as { createdAt: string }[]).map((i) => i.createdAt.slice(0, 10)).sort();
+    const [from, to] = [days[0]!, days.at(-1)!];
     const { page, errors } = await openPage(browser, s.url, options);
     await page.goto(`${s.url}/#/images?page=2`);
     await logIn(page);
@@ -88,13 +90,13 @@ for (const [size, options] of sizes) {
     await page.getByRole('combobox', { name: 'Orientation' }).selectOption('landscape');
     await page.getByRole('spinbutton', { name: 'Min. width (px)' }).fill('100');
     await page.getByRole('textbox', { name: 'Tag' }).fill('red');
-    await page.getByLabel('Uploaded from').fill(today);
-    await page.getByLabel('Uploaded to').fill(today);
+    await page.getByLabel('Uploaded from').fill(from);
+    await page.getByLabel('Uploaded to').fill(to);
     await gridShows(page, ['Kite.png', 'zebra.png']);
     await page.getByRole('button', { name: 'List' }).click();
     await page.getByTestId('image-table').waitFor();
 
-    const hash = `#/images?sort=name&format=png&orientation=landscape&minWidth=100&from=${today}&to=${today}&tag=red&view=list`;
+    const hash = `#/images?sort=name&format=png&orientation=landscape&minWidth=100&from=${from}&to=${to}&tag=red&view=list`;
     await page.waitForFunction((expected) => location.hash === expected, hash);
     // Replaced, not pushed: Back leaves the dashboard rather than undoing a filter at a time.
     expect(await page.evaluate(() => history.length)).toBe(entries);
@@ -104,12 +106,12 @@ for (const [size, options] of sizes) {
       format: 'png',
       orientation: 'landscape',
       minWidth: '100',
-      from: today,
-      to: today,
+      from,
+      to,
       tag: 'red',
       list: 'true',
     };
-    const asked = { page: '1', sort: 'name', format: 'png', orientation: 'landscape', minWidth: '100', from: today, to: today, tag: 'red' };
+    const asked = { page: '1', sort: 'name', format: 'png', orientation: 'landscape', minWidth: '100', from, to, tag: 'red' };
 
     const reloaded = nextListing(page);
     await page.reload();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { jpeg } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
+import { until } from '../helpers/until';
 import { startReceiver } from '../helpers/webhook-receiver';
 
 const ALL_EVENTS = [
@@ -162,8 +163,9 @@ describe('webhooks on a real server and receiver', () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await server.upload(await jpeg(10 + i, 10), `d${i}.jpg`)).json.id);
     await server.api('DELETE', `/images/${ids[0]}?permanent=true`);
-    await Bun.sleep(700); // several failed attempts meanwhile
-    const failed = (await server.api('GET', `/webhooks/${created.json.id}/deliveries`)).json.items;
+    // Several failed attempts meanwhile: one at least for each of the 5 events (a loaded machine takes longer).
+    const attempts = () => server.api('GET', `/webhooks/${created.json.id}/deliveries`).then((r) => r.json.items);
+    const failed = await until(attempts, (items) => items.length >= 5, 10_000);
     expect(failed.length).toBeGreaterThanOrEqual(5);
     expect(failed.every((a: any) => !a.ok && a.status === null && a.error)).toBe(true);
     receiver.up();
@@ -201,8 +203,11 @@ test('an endpoint failing for the whole window is retried with growing back-off,
     const times = receiver.requests.map((r) => r.at);
     expect(times.length).toBeGreaterThanOrEqual(4);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // 100, 200, 400, 800 ms…: each wait at least about the one before.
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThan(gaps[i - 1]! * 1.5);
+    // 100, 200, 400, 800 ms…: each wait at least its scheduled back-off (a busy machine only
+    // lengthens a wait), and each clearly longer than the one before up to 100 ms of scheduling
+    // noise (a loaded machine once gave 157 ms then 205 ms). Together they rule out a wait that does not grow.
+    for (let i = 0; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(100 * 2 ** i);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThan(gaps[i - 1]! * 1.5 - 100);
     const log = (await server.api('GET', `/webhooks/${created.json.id}/deliveries`)).json.items;
     expect(log[0]).toMatchObject({ ok: false, status: 500, event: 'image.created' });
     expect(log[0].error).toContain('HTTP 500');
