@@ -9,6 +9,7 @@ import type { BlobStore } from './core/ports';
 import { createPostgresSnapshotter } from './db/postgres-snapshot';
 import { checkEmptyDatabase, checkPostgresDump, restorePostgresDump } from './db/postgres-restore';
 import { createSqliteSnapshotter } from './db/sqlite-snapshot';
+import { lockBackupDirectory } from './storage/backup-lock';
 import type { BackupTarget } from './storage/backup-target';
 import { writeDurably } from './storage/durable-write';
 import { createFsBlobStore } from './storage/fs-blob-store';
@@ -36,14 +37,20 @@ export async function backupInstallation(installation: Installation, target: Bac
   const misplaced = target.localPath ? await misplacedBackup(installation.dataDir, target.localPath) : null;
   if (misplaced) throw new AppError('invalid_input', misplaced);
   if (target.localPath) await mkdir(target.localPath, { recursive: true });
-  // The SQLite copy is made beside where it goes (the backup directory), or in the data directory for a bucket.
-  const scratch = target.localPath ? join(target.localPath, 'database', 'snapshot.partial') : join(installation.dataDir, `.backup-snapshot-${newId()}.db`);
-  return runBackup({
-    dir: target.dir,
-    metadata: installation.databaseUrl ? createPostgresSnapshotter(installation.databaseUrl) : createSqliteSnapshotter(databaseFile(installation.dataDir), scratch),
-    originals: originalsStore(installation),
-    prune: options.prune,
-  });
+  // A bucket has no exclusive create to lock with: overlapping runs into one prefix are the user's to avoid (README).
+  const release = target.localPath ? await lockBackupDirectory(target.localPath) : async () => {};
+  try {
+    // The SQLite copy is made beside where it goes (the backup directory), or in the data directory for a bucket.
+    const scratch = target.localPath ? join(target.localPath, 'database', 'snapshot.partial') : join(installation.dataDir, `.backup-snapshot-${newId()}.db`);
+    return await runBackup({
+      dir: target.dir,
+      metadata: installation.databaseUrl ? createPostgresSnapshotter(installation.databaseUrl) : createSqliteSnapshotter(databaseFile(installation.dataDir), scratch),
+      originals: originalsStore(installation),
+      prune: options.prune,
+    });
+  } finally {
+    await release();
+  }
 }
 
 /** The path with symbolic links resolved as far as it exists (a backup directory may not exist yet). */

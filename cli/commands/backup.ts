@@ -61,6 +61,10 @@ export function registerBackup(program: Command): void {
           (report.snapshots > 1 ? `; ${report.snapshots} snapshots (originals changed under the first)` : '') +
           (report.pruned ? `; pruned ${report.pruned.files} file(s) the manifest no longer lists (${report.pruned.bytes} bytes)` : ''),
       );
+      if (report.pruned?.failed) {
+        say(`The backup is complete, but pruning stopped: ${report.pruned.failed} (run it again with --prune)`);
+        process.exitCode = 1;
+      }
     });
 
   program

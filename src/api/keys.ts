@@ -33,6 +33,15 @@ export const presentKey = (k: ApiKeyRecord, makers: ReadonlyMap<string, string>)
 export function keysApi(services: ApiServices) {
   const { accounts, users } = services;
   const audit = auditRecorder(services.audit);
+  /**
+   * The user a new key answers to: the dashboard user making it, or the maker of the key making
+   * it, so a key made with a user's key is revoked with theirs (one request must not outlive them).
+   */
+  async function makerOf(caller: Caller): Promise<string | null> {
+    if (caller.actor.kind === 'user') return caller.actor.id;
+    if (caller.actor.kind !== 'key' || caller.actor.id === null) return null;
+    return (await accounts.listKeys(caller.clientId)).find((k) => k.id === caller.actor.id)?.createdBy ?? null;
+  }
   return {
     async list(caller: Caller) {
       const keys = await accounts.listKeys(caller.clientId);
@@ -40,11 +49,12 @@ export function keysApi(services: ApiServices) {
       return { items: keys.map((k) => presentKey(k, makers)) };
     },
     async create(caller: Caller, name?: string): Promise<CreatedKey> {
-      const maker = caller.actor.kind === 'user' ? caller.actor.id : null;
+      const maker = await makerOf(caller);
       const { key, apiKey } = await accounts.createKey(caller.clientId, name, maker);
       // The key's id and name only: the key itself is in this answer and nowhere else.
       await audit(caller, 'key.create', { id: key.id, name: key.name });
-      return { ...presentKey(key, new Map(maker ? [[maker, caller.actor.name]] : [])), apiKey };
+      const makers = maker ? new Map((await users.list()).filter((u) => u.id === maker).map((u) => [u.id, u.username])) : new Map<string, string>();
+      return { ...presentKey(key, makers), apiKey };
     },
     async revoke(caller: Caller, id: string) {
       const key = (await accounts.listKeys(caller.clientId)).find((k) => k.id === id);

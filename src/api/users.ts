@@ -132,8 +132,12 @@ export function usersApi(services: Pick<ApiServices, 'users' | 'audit' | 'accoun
   /** Each key the user made, revoked and logged under its own client. */
   async function revokeKeysOf(by: UserManager, userId: string): Promise<void> {
     for (const key of await accounts.keysMadeBy(userId)) {
-      await accounts.revokeKey(key.clientId, key.id);
-      await audit(by, 'key.revoke', { id: key.id, name: key.name }, key.clientId);
+      // Revoked meanwhile by someone else (a second click, another owner): gone all the same.
+      const revoked = await accounts.revokeKey(key.clientId, key.id).then(
+        () => true,
+        (error: unknown) => (error instanceof AppError && error.code === 'not_found' ? false : Promise.reject(error)),
+      );
+      if (revoked) await audit(by, 'key.revoke', { id: key.id, name: key.name }, key.clientId);
     }
   }
   return {

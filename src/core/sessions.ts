@@ -34,7 +34,10 @@ export function createSessionService(deps: {
       const keys = [`user:${username.toLowerCase()}`, `ip:${clientAddress}`];
       throttle.check(keys);
       const user = await repos.users.findByUsername(username);
-      if (!user || !(await deps.verifyPassword(username, password))) {
+      // Verified whether or not the name exists (an unknown one against a stand-in hash), so
+      // the answer's time does not tell which user names exist.
+      const verified = await deps.verifyPassword(username, password);
+      if (!user || !verified) {
         throttle.failed(keys);
         throw new AppError('unauthorized', 'Wrong username or password');
       }

@@ -1,5 +1,6 @@
 import type { ListImagesQuery } from '../api/images';
 import { dayBound } from '../core/date-bounds';
+import { normalizeTag } from '../core/image-labels';
 import { parseListing, type ListingParams } from '../core/listing-filters';
 
 type Sort = NonNullable<ListImagesQuery['sort']>;
@@ -57,25 +58,21 @@ export function listingQuery(listing: Listing): Partial<Pick<ListImagesQuery, 's
   };
 }
 
-/** The server's own checks: a listing read from an address is never one it would refuse. */
-const accepted = (params: ListingParams) => {
+/** Whether the server's own check takes it: a listing read from an address is never one it would refuse. */
+const passes = (check: () => boolean) => {
   try {
-    parseListing(params);
-    return true;
+    return check();
   } catch {
     return false;
   }
 };
+const accepted = (params: ListingParams) => passes(() => !!parseListing(params));
 /** A whole day as the date fields hold it: a date-time the API takes could not be shown in them. */
-const isDay = (text: string, name: 'from' | 'to') => {
-  try {
-    return dayBound(text, name) !== undefined;
-  } catch {
-    return false;
-  }
-};
+const isDay = (text: string, name: 'from' | 'to') => passes(() => dayBound(text, name) !== undefined);
 /** The API's longest tag filter (its schema's limit); a longer one is a 400, not a search. */
 const MAX_TAG_FILTER = 1000;
+/** A tag the listing normalizes as tags are; `red,blue`, a control character or 65 characters are refused. */
+const isTag = (text: string) => text.length <= MAX_TAG_FILTER && passes(() => !!normalizeTag(text));
 
 /**
  * The listing an address asks for (`sort=name&format=png&minWidth=800`): a value the server
@@ -93,7 +90,7 @@ export function listingOf(params: URLSearchParams): Listing {
   const minWidth = text('minWidth');
   if (minWidth && accepted({ minWidth })) listing.minWidth = minWidth;
   const tag = text('tag');
-  if (tag && tag.length <= MAX_TAG_FILTER) listing.tag = tag;
+  if (tag && isTag(tag)) listing.tag = tag;
   const from = text('from');
   const to = text('to');
   const fromOk = from !== undefined && isDay(from, 'from');

@@ -41,6 +41,13 @@ export function createBackupDirectory(root: string): BackupDirectory {
     async list(prefix) {
       const found: { path: string; size: number }[] = [];
       // Symbolic links are neither followed nor listed: what they point to is not the backup's.
+      // readdir follows links in the path it is given, so the prefix's own folders are checked
+      // first (a `blobs` linked to a store another backup shares would be pruned through).
+      const parts = prefix.split('/').filter(Boolean);
+      for (let i = 1; i <= parts.length; i++) {
+        const info = await lstat(pathOf(parts.slice(0, i).join('/'))).catch((error) => (isMissing(error) ? null : Promise.reject(error)));
+        if (!info?.isDirectory()) return found;
+      }
       const walk = async (relative: string) => {
         let entries;
         try {

@@ -310,3 +310,19 @@ test('--prune removes unlisted content only after the new manifest is written; a
   expect(dir.files.has(blobPath(sha256(bytes('A'))))).toBe(true);
   expect((await verifyBackup(dir)).problems).toEqual([]);
 });
+
+test('a removal that fails stops the prune and is reported, not thrown: the backup written is whole', async () => {
+  const originals = memoryStore({ 'c/a/1': 'A', 'c/b/1': 'B', 'c/c/1': 'C' });
+  const dir = memoryDirectory();
+  let keys = ['c/a/1', 'c/b/1', 'c/c/1'];
+  const metadata: MetadataSnapshotter = { kind: 'sqlite', snapshot: async () => ({ keys, data: Promise.resolve(bytes(keys.join())), tool: 'test' }) };
+  await runBackup({ dir, metadata, originals });
+  keys = ['c/a/1'];
+  dir.remove = async () => {
+    throw new Error('read-only file system');
+  };
+  const report = await runBackup({ dir, metadata, originals, prune: true, concurrency: 1 });
+  expect(report.pruned).toEqual({ files: 0, bytes: 0, failed: 'read-only file system' });
+  expect((await verifyBackup(dir)).problems).toEqual([]);
+  expect(parseManifest(new TextDecoder().decode(dir.files.get('manifest.json')!)).originals).toEqual({ 'c/a/1': sha256(bytes('A')) });
+});

@@ -61,6 +61,15 @@ test('a tag or a search longer than the API takes is ignored', () => {
   expect(readRoute(`#/images?q=${'x'.repeat(201)}`)).toEqual(DEFAULT);
 });
 
+test.each(['red,blue', 'red;blue', '%01red', 'x'.repeat(65)])('a tag the listing would refuse (%s) is ignored', (tag) => {
+  expect(readRoute(`#/images?tag=${tag}`)).toEqual(DEFAULT);
+});
+
+test('a tag as typed (any case, spaces) is kept for the server to normalize', () => {
+  expect(readRoute('#/images?tag=Red+Shoes').listing.tag).toBe('Red Shoes');
+  expect(readRoute(`#/images?tag=${'x'.repeat(64)}`).listing.tag).toBe('x'.repeat(64));
+});
+
 test('a bad value leaves the good ones beside it', () => {
   const route = readRoute('#/images?folder=summer&sort=evil&format=png&minWidth=-5&from=notadate&to=2026-03-31&tag=red&view=zzz');
   expect(route).toEqual({ ...DEFAULT, folder: 'summer', listing: { ...DEFAULT_LISTING, format: 'png', to: '2026-03-31', tag: 'red' } });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test';
 import { startServer, type TestServer } from '../helpers/server';
 
 let s: TestServer;
@@ -31,6 +31,19 @@ describe('dashboard sessions', () => {
     expect(cookie).not.toContain('Secure');
     const proxied = await login('alice', 'correct horse battery', { 'x-forwarded-proto': 'https' });
     expect(proxied.headers.get('set-cookie')).toContain('; Secure');
+  });
+
+  test('an unknown user name costs the same argon2 verify as a wrong password: the answer\'s time does not tell which names exist', async () => {
+    const verify = spyOn(Bun.password, 'verify');
+    try {
+      for (const [username, password] of [['alice', 'wrong horse battery'], ['nobody', 'wrong horse battery'], ['nobody', 'correct horse battery']]) {
+        verify.mockClear();
+        const refused = await login(username!, password!);
+        expect([username, refused.status, verify.mock.calls.length]).toEqual([username, 401, 1]);
+      }
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   test('wrong password → 401 with a clear message; /auth/me says who is logged in', async () => {

@@ -173,30 +173,35 @@ describe('users: roles, clients, disabling', () => {
       await call(cookie, 'POST', '/keys', { name: 'kira-ci' }, s.clientId),
       await call(cookie, 'POST', '/keys', { name: 'kira-shop' }, 'second'),
     ];
+    // A key made with one of kira's keys answers to kira too: one request must not outlive her.
+    made.push(await s.api('POST', '/keys', { name: 'kira-via-key' }, made[0]!.json.apiKey));
     for (const key of made) expect([key.status, key.json.createdBy]).toEqual([201, { id, username: 'kira' }]);
+    // The server's first key has no maker, nor has one it makes.
+    expect((await s.api('POST', '/keys', { name: 'by-the-first-key' })).json.createdBy).toBeNull();
     const byOwner = await call(owner, 'POST', '/keys', { name: 'olivia-deploy' }, s.clientId);
     const listed = (await call(owner, 'GET', '/keys', undefined, s.clientId)).json.items as { name: string; createdBy: unknown }[];
     expect(listed.find((k) => k.name === 'kira-ci')!.createdBy).toEqual({ id, username: 'kira' });
     // The test server's first key was made by no user (the CLI's start-up).
     expect(listed.filter((k) => k.createdBy === null).length).toBeGreaterThan(0);
     const kira = () => call(owner, 'GET', '/users').then((r) => r.json.items.find((u: { id: string }) => u.id === id));
-    expect((await kira()).apiKeys).toBe(2);
+    expect((await kira()).apiKeys).toBe(3);
     const works = (apiKey: string) => s.api('GET', '/images', undefined, apiKey).then((r) => r.status);
-    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([200, 200]);
+    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([200, 200, 200]);
 
     // Disabled alone: out of the dashboard, the keys still work (they belong to their client).
-    expect((await call(owner, 'PATCH', `/users/${id}`, { disabled: true })).json).toMatchObject({ disabled: true, apiKeys: 2 });
-    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([200, 200]);
+    expect((await call(owner, 'PATCH', `/users/${id}`, { disabled: true })).json).toMatchObject({ disabled: true, apiKeys: 3 });
+    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([200, 200, 200]);
     // revokeKeys: every key kira made goes, on both clients; olivia's stays.
     const revoked = await call(owner, 'PATCH', `/users/${id}`, { disabled: true, revokeKeys: true });
     expect([revoked.status, revoked.json.disabled, revoked.json.apiKeys]).toEqual([200, true, 0]);
-    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([401, 401]);
+    expect(await Promise.all(made.map((k) => works(k.json.apiKey)))).toEqual([401, 401, 401]);
     expect(await works(byOwner.json.apiKey)).toBe(200);
     expect((await call(owner, 'GET', '/keys', undefined, 'second')).json.items.map((k: { name: string }) => k.name)).not.toContain('kira-shop');
     const log = (await call(owner, 'GET', '/audit?action=key.revoke')).json.items as { clientId: string; target: { name: string }; actor: { name: string } }[];
     expect(log.map((e) => [e.clientId, e.target.name, e.actor.name]).sort()).toEqual([
       ['second', 'kira-shop', 'olivia'],
       [s.clientId, 'kira-ci', 'olivia'],
+      [s.clientId, 'kira-via-key', 'olivia'],
     ]);
     // A refused change revokes nothing: no such user is a 404.
     expect((await call(owner, 'PATCH', '/users/nobody', { revokeKeys: true })).status).toBe(404);

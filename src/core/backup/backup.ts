@@ -143,7 +143,8 @@ export async function runBackup(deps: {
     // Until the manifest is written the previous backup stays whole: its database is another file.
     if ((await dir.size(databaseFile)) !== data.byteLength) await dir.write(databaseFile, data);
     await dir.write(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
-    if (previous && previous !== databaseFile) await dir.remove(previous);
+    // The backup is complete from here on: a snapshot left behind is only space (--prune takes it later).
+    if (previous && previous !== databaseFile) await dir.remove(previous).catch(() => undefined);
     const pruned = deps.prune ? await pruneBackup(dir, manifest, concurrency) : undefined;
     return { originals: Object.keys(mapping).length, ...report, snapshots, ...(pruned ? { pruned } : {}) };
   }

@@ -4,6 +4,8 @@ import type { BackupDirectory } from './ports';
 export interface PruneReport {
   files: number;
   bytes: number;
+  /** Why the prune stopped early (the backup itself is whole: only unlisted files are ever removed). */
+  failed?: string;
 }
 
 const HASH_NAME = /^[0-9a-f]{64}$/;
@@ -30,12 +32,19 @@ export async function pruneBackup(dir: BackupDirectory, manifest: BackupManifest
   const unused = (await Promise.all(['blobs/sha256', 'database'].map((folder) => dir.list(folder))))
     .flat()
     .filter((file) => isContentFile(file.path) && !listed.has(file.path));
-  const report = { files: 0, bytes: 0 };
+  const report: PruneReport = { files: 0, bytes: 0 };
   let next = 0;
+  // A removal that fails stops the prune and is reported, not thrown: the backup it follows is
+  // complete, and must not read as failed.
   const worker = async () => {
-    while (next < unused.length) {
+    while (next < unused.length && report.failed === undefined) {
       const file = unused[next++]!;
-      await dir.remove(file.path);
+      try {
+        await dir.remove(file.path);
+      } catch (error) {
+        report.failed ??= error instanceof Error ? error.message : String(error);
+        return;
+      }
       report.files++;
       report.bytes += file.size;
     }
