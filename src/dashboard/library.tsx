@@ -46,7 +46,7 @@ export function Library() {
   const [version, setVersion] = useState(0);
   // Order and filters of the listing, and grid or list (remembered in this browser), as the address says.
   const [listing, setListing] = useState<Listing>(start.listing);
-  const [view, setView] = useViewMode(start.view);
+  const [view, setView, showView] = useViewMode(start.view);
 
   const loadTree = () =>
     call(v1.folders.get()).then(
@@ -139,6 +139,23 @@ export function Library() {
   }, [selected, q, page, version, listing]);
   // With the render it describes, so a reload or a copied link right after a change keeps it.
   useLayoutEffect(() => replaceRoute({ tab: 'images', folder: selected, page, q, listing, view }), [selected, q, page, listing, view]);
+  // The library writes its place with replaceState, which fires no hashchange: one fired is the
+  // user going somewhere (the Images tab, a link pasted or edited), and the library follows.
+  useLayoutEffect(() => {
+    const follow = () => {
+      const route = readRoute();
+      if (route.tab !== 'images') return;
+      selection.clear();
+      setOpen(null);
+      setSelected(route.folder);
+      setQ(route.q);
+      setPage(route.page);
+      setListing(route.listing);
+      if (route.view) showView(route.view);
+    };
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
 
   const select = (s: Selection) => {
     selection.clear();

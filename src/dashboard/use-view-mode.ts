@@ -15,9 +15,10 @@ function stored(): ViewMode {
 
 /**
  * The library's grid or list view, remembered in this browser. A view the address names (a
- * shared link, a reload) is shown first, without becoming this browser's choice.
+ * shared link, a reload) is shown first, without becoming this browser's choice: `[view,
+ * choose (remembered), show (this page only)]`.
  */
-export function useViewMode(fromAddress: ViewMode | null = null): [ViewMode, (view: ViewMode) => void] {
+export function useViewMode(fromAddress: ViewMode | null = null): [ViewMode, (view: ViewMode) => void, (view: ViewMode) => void] {
   const [view, setView] = useState<ViewMode>(() => fromAddress ?? stored());
   const choose = (next: ViewMode) => {
     setView(next);
@@ -27,5 +28,5 @@ export function useViewMode(fromAddress: ViewMode | null = null): [ViewMode, (vi
       // Not remembered: the choice still holds on this page.
     }
   };
-  return [view, choose];
+  return [view, choose, setView];
 }

@@ -159,4 +159,29 @@ for (const [size, options] of sizes) {
     expect(unexpected(errors)).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  test(`${size}: the library follows the address when it changes: a link pasted or edited applies, the Images tab goes back to every image`, async () => {
+    const { page, errors } = await openPage(browser, s.url, options);
+    await page.goto(`${s.url}/#/images`);
+    await logIn(page);
+    await page.getByText('Page 1 of 2').waitFor();
+    const defaults = await page.getByTestId('image-tile').locator('.name').allInnerTexts();
+
+    // An address typed or pasted while the library is open: the same listing as a reload of it.
+    const asked = nextListing(page);
+    await page.evaluate(() => (location.hash = '#/images?folder=shop&sort=name&tag=red&view=list'));
+    expect(await asked).toMatchObject({ folder: 'shop', sort: 'name', tag: 'red' });
+    await gridShows(page, ['Apple.png', 'Kite.png', 'moon.png', 'zebra.png']);
+    await page.getByTestId('image-table').waitFor();
+    expect((await controls(page)).sort).toBe('name');
+
+    // The Images tab is the library's start: every image, newest first, no filter; the view is
+    // a way of looking, not a filter, so the list stays (and the address says so).
+    await page.locator('nav.tabs').getByRole('link', { name: 'Images', exact: true }).click();
+    await gridShows(page, defaults);
+    expect(await controls(page)).toEqual({ summary: 'Filters', sort: 'newest', format: '', orientation: '', minWidth: '', from: '', to: '', tag: '', list: 'true' });
+    expect(await hashOf(page)).toBe('#/images?view=list');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 }
