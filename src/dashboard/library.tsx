@@ -1,6 +1,6 @@
 import { DEFAULT_PAGE_SIZE } from '../core/paging';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { call, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
+import { ApiError, call, messageOf, v1, type FolderTreeView, type ImagePage, type ImageView } from './api';
 import { useWindowFileDrop } from './file-drop';
 import { FolderDrawer } from './folder-drawer';
 import { FolderTree } from './folder-tree';
@@ -38,6 +38,7 @@ export function Library() {
   // Folders whose names match the search, inside the folder searched.
   const [folderHits, setFolderHits] = useState<string[]>([]);
   const [error, setError] = useState('');
+  const [missingFolder, setMissingFolder] = useState(false);
   const [open, setOpen] = useState<ImageView | null>(null);
   // The tile the panel was opened from, where focus goes back when it closes.
   const opener = useRef<HTMLElement | null>(null);
@@ -74,11 +75,14 @@ export function Library() {
       if (asked !== lastAsked.current) return;
       setData(answer);
       setFolderHits(folders);
+      setMissingFolder(false);
       setError('');
     } catch (e) {
       if (asked !== lastAsked.current) return;
       // The images of the place the user left would read as the answer for this one.
       setData(null);
+      // A link to a folder since moved or deleted: said plainly, with the way out beside it.
+      setMissingFolder(e instanceof ApiError && e.status === 404 && selected !== null && selected !== '');
       setError(messageOf(e));
     }
   };
@@ -228,7 +232,17 @@ export function Library() {
         />
         {canChange && <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>}
         <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
-        {error && <p class="error">{error}</p>}
+        {error &&
+          (missingFolder ? (
+            <p class="error" role="alert" data-testid="missing-folder">
+              There is no folder “{selected}”: it may have been moved, renamed or deleted.{' '}
+              <button type="button" class="small" onClick={() => select(null)}>
+                Show every image
+              </button>
+            </p>
+          ) : (
+            <p class="error">{error}</p>
+          ))}
         <BulkToolbar selection={selection} pageIds={pageIds} folders={flatten(tree)} runner={bulk} onDelete={deleteImages} />
         {folderHits.length > 0 && (
           <nav class="folder-hits" aria-label="Matching folders">

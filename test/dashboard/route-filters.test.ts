@@ -184,4 +184,21 @@ for (const [size, options] of sizes) {
     expect(unexpected(errors)).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  test(`${size}: a link to a folder that is gone says so, with a way back to every image`, async () => {
+    const { page, errors } = await openPage(browser, s.url, options);
+    await page.goto(`${s.url}/#/images?folder=closed-shop&sort=name`);
+    await logIn(page);
+    const missing = page.getByTestId('missing-folder');
+    expect(await missing.textContent()).toBe('There is no folder “closed-shop”: it may have been moved, renamed or deleted. Show every image');
+    await screenshot(page, `route-missing-folder-${size}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await missing.getByRole('button', { name: 'Show every image' }).click();
+    await page.getByText('Page 1 of 2').waitFor();
+    expect(await missing.count()).toBe(0);
+    // The order asked for stays: only the folder was wrong.
+    expect(await hashOf(page)).toBe('#/images?sort=name');
+    expect(unexpected(errors, /404/)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 }
