@@ -46,6 +46,15 @@ const hashOf = (page: Page) => page.evaluate(() => location.hash);
 const nextListing = (page: Page) =>
   page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/images' && r.method() === 'GET').then((r) => Object.fromEntries(new URL(r.url()).searchParams));
 
+/** A logged-in page on the library's start, and the names its first page shows. */
+async function openLibrary(options: BrowserContextOptions) {
+  const { page, errors } = await openPage(browser, s.url, options);
+  await page.goto(`${s.url}/#/images`);
+  await logIn(page);
+  await page.getByText('Page 1 of 2').waitFor();
+  return { page, errors, defaults: await page.getByTestId('image-tile').locator('.name').allInnerTexts() };
+}
+
 /** What the controls show: the order, each filter and the view. */
 async function controls(page: Page) {
   const summary = page.getByTestId('listing-filters');
@@ -139,11 +148,7 @@ for (const [size, options] of sizes) {
   }, 60_000);
 
   test(`${size}: an address with bad values shows the default view, asks nothing the API refuses and says nothing is wrong`, async () => {
-    const { page, errors } = await openPage(browser, s.url, options);
-    await page.goto(`${s.url}/#/images`);
-    await logIn(page);
-    await page.getByText('Page 1 of 2').waitFor();
-    const defaults = await page.getByTestId('image-tile').locator('.name').allInnerTexts();
+    const { page, errors, defaults } = await openLibrary(options);
 
     const asked = nextListing(page);
     await page.goto(`${s.url}/#/images?sort=evil&minWidth=-5&from=notadate&to=2026-02-30&format=bmp&orientation=round&page=1e3&view=zzz`);
@@ -161,11 +166,7 @@ for (const [size, options] of sizes) {
   }, 60_000);
 
   test(`${size}: the library follows the address when it changes: a link pasted or edited applies, the Images tab goes back to every image`, async () => {
-    const { page, errors } = await openPage(browser, s.url, options);
-    await page.goto(`${s.url}/#/images`);
-    await logIn(page);
-    await page.getByText('Page 1 of 2').waitFor();
-    const defaults = await page.getByTestId('image-tile').locator('.name').allInnerTexts();
+    const { page, errors, defaults } = await openLibrary(options);
 
     // An address typed or pasted while the library is open: the same listing as a reload of it.
     const asked = nextListing(page);
