@@ -64,7 +64,7 @@ export async function createCore(config: Config, storage: Storage = openStorage(
 
   const accounts = createAccountService({ repos, feed, now });
   /** Each client's limits (owners and admins set them); uploads and misses over one are refused. */
-  const quotas = createQuotaService({ repo: repos.quotas, feed, now });
+  const quotas = createQuotaService({ repo: repos.quotas, feed, now, budget: repos.transformBudget });
   /** Every management change, recorded by the API's use cases and the trash's expiry job. */
   const audit = createAuditLog({ repo: repos.audit, now, retentionMs: auditRetentionMs(config.auditDays) });
   /** Webhooks and purge targets: private addresses refused unless IMGAPI_WEBHOOK_ALLOW_PRIVATE=1. */

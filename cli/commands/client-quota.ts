@@ -38,7 +38,7 @@ function plain(status: QuotaStatus): string {
     `images:                 ${count(usage.images)} of ${shown(q.maxImages, count)}`,
     `originals:              ${byteSize(usage.originalsBytes)} of ${shown(q.maxBytes, byteSize)}`,
     `upload size:            ${shown(q.maxUploadBytes, byteSize)}`,
-    `transforms per minute:  ${shown(q.maxTransformsPerMinute, count)} (each node)`,
+    `transforms per minute:  ${shown(q.maxTransformsPerMinute, count)}`,
   ].join('\n');
 }
 
@@ -56,7 +56,7 @@ export function registerClientQuota(client: Command): void {
     .option('--max-images <n>', 'images in the library (the trash not counted); none: no limit')
     .option('--max-bytes <size>', 'bytes of the originals, e.g. 500MB, 20GB; none: no limit')
     .option('--max-upload-bytes <size>', "one file's size, e.g. 25MB; none: no limit")
-    .option('--max-transforms-per-minute <n>', 'new variants a minute, on each node: misses past it are refused, eager and warmed variants wait (hits are never limited); none: no limit')
+    .option('--max-transforms-per-minute <n>', 'new variants a minute (all nodes together): misses past it are refused, eager and warmed variants wait (hits are never limited); none: no limit')
     .addHelpText(
       'after',
       '\nSizes are bytes, or a number with KB, MB, GB, TB (1 KB = 1024 B). Flags not given keep their value.\n' +

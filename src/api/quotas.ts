@@ -11,7 +11,7 @@ export const QuotasView = t.Object(
     maxImages: limit('Images in the library (the trash not counted)'),
     maxBytes: limit('Bytes of the originals'),
     maxUploadBytes: limit("One upload's file size in bytes (the server's IMGAPI_MAX_UPLOAD_BYTES applies too)"),
-    maxTransformsPerMinute: limit('New variants made a minute, on each node: misses past it are refused, eager and warmed variants wait (hits are never limited)'),
+    maxTransformsPerMinute: limit('New variants made a minute, all nodes together: misses past it are refused, eager and warmed variants wait (hits are never limited)'),
   },
   { title: 'Quotas' },
 );
@@ -26,7 +26,7 @@ export const QuotasPatch = t.Object(
     maxImages: settable(QUOTA_MAXIMUM.maxImages, 'Images in the library'),
     maxBytes: settable(QUOTA_MAXIMUM.maxBytes, 'Bytes of the originals'),
     maxUploadBytes: settable(QUOTA_MAXIMUM.maxUploadBytes, "One upload's file size in bytes"),
-    maxTransformsPerMinute: settable(QUOTA_MAXIMUM.maxTransformsPerMinute, 'New variants a minute, per node'),
+    maxTransformsPerMinute: settable(QUOTA_MAXIMUM.maxTransformsPerMinute, 'New variants a minute, all nodes together'),
   },
   { additionalProperties: false, title: 'QuotasPatch' },
 );

@@ -12,6 +12,7 @@ import type { PurgeTargetRepository } from './purge/ports';
 import type { OutputFormat } from './transform/types';
 import type { UsageRepository } from './usage';
 import type { QuotaRepository, StoredGuard } from './quotas';
+import type { TransformBudget } from './transform-budget';
 import type { AuditRepository } from './audit/ports';
 
 export interface ClientRecord {
@@ -418,6 +419,8 @@ export interface Repositories {
   quotas: QuotaRepository;
   trash: TrashRepository;
   audit: AuditRepository;
+  /** A transform budget every node shares (PostgreSQL); without one, each process keeps its own. */
+  transformBudget?: TransformBudget;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { byteSize } from './byte-size';
 import type { ChangeFeed } from './change-feed';
 import { AppError, invalid } from './errors';
+import { createMemoryTransformBudget, type TransformBudget } from './transform-budget';
 
 /** A client's limits, set by owners and admins; null: no limit. */
 export interface Quotas {
@@ -10,7 +11,7 @@ export interface Quotas {
   maxBytes: number | null;
   /** One upload's (or replace's) file size. */
   maxUploadBytes: number | null;
-  /** New variants made a minute, on each node: delivery misses (refused past it) and eager work (held back past it). */
+  /** New variants made a minute (every node together on PostgreSQL): delivery misses (refused past it) and eager work (held back past it). */
   maxTransformsPerMinute: number | null;
 }
 
@@ -119,31 +120,40 @@ export function checkUploadSize(quotas: Quotas, bytes: number, what = 'This file
 
 /**
  * Clients' limits, cached until changed here or on another node (the change feed's `client`
- * change says so), and the per-node budget of transforms a minute.
+ * change says so), and each client's budget of transforms a minute (`budget`: shared by every
+ * node on PostgreSQL, this process's own otherwise).
  */
-export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<ChangeFeed, 'publish' | 'subscribe'>; now: () => string; clock?: () => number }) {
+export function createQuotaService(deps: {
+  repo: QuotaRepository;
+  feed: Pick<ChangeFeed, 'publish' | 'subscribe'>;
+  now: () => string;
+  clock?: () => number;
+  budget?: TransformBudget;
+}) {
   const { repo } = deps;
   const clock = deps.clock ?? Date.now;
+  const budget = deps.budget ?? createMemoryTransformBudget();
   const cache = new Map<string, Promise<Quotas>>();
-  // Token buckets: a client may make its whole minute's transforms in a burst, then one every 60/N s.
-  // Misses and eager work (uploads' presets, warms) draw on the same bucket.
-  const buckets = new Map<string, { tokens: number; at: number; perMinute: number }>();
+  // Clients whose budget this node saw run out, until when: their eager jobs wait meanwhile.
+  const pacedUntil = new Map<string, number>();
   deps.feed.subscribe((change) => {
     if (change.kind === 'client') {
       cache.delete(change.clientId);
       // New limits start a new bucket: eager work held for the old one is not held for a raised or cleared one.
-      buckets.delete(change.clientId);
+      pacedUntil.delete(change.clientId);
+      budget.changedElsewhere(change.clientId);
     } else if (change.kind === 'external') cache.clear();
   });
 
-  /** The client's bucket as of `now`, refilled since it was last drawn on. */
-  function bucketOf(clientId: string, perMinute: number, now: number) {
-    const bucket = buckets.get(clientId) ?? { tokens: perMinute, at: now, perMinute };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
-    bucket.at = now;
-    bucket.perMinute = perMinute;
-    buckets.set(clientId, bucket);
-    return bucket;
+  /** Draws one of the client's transforms (or, forced, counts it); notes when the bucket is empty. */
+  async function draw(clientId: string, perMinute: number, force: boolean) {
+    const now = clock();
+    const drawn = await budget.take(clientId, perMinute, now, force);
+    // Below one token: the next is a (1 − tokens) / rate away.
+    const waitMs = ((1 - drawn.tokens) * 60_000) / perMinute;
+    if (drawn.tokens < 1) pacedUntil.set(clientId, now + waitMs);
+    else pacedUntil.delete(clientId);
+    return { ...drawn, waitMs };
   }
 
   function of(clientId: string): Promise<Quotas> {
@@ -168,6 +178,7 @@ export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<Cha
       for (const name of QUOTA_NAMES) if (patch[name] !== undefined) next[name] = patch[name]!;
       await repo.set(clientId, next, deps.now());
       cache.delete(clientId);
+      if (patch.maxTransformsPerMinute !== undefined) await budget.reset(clientId);
       await deps.feed.publish({ kind: 'client', clientId });
       return next;
     },
@@ -189,24 +200,20 @@ export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<Cha
     },
 
     /**
-     * Takes one of the client's transforms of this minute on this node, or refuses with 403
-     * quota_exceeded and the seconds until the next. Only new variants count: hits never ask.
+     * Takes one of the client's transforms of this minute, or refuses with 403 quota_exceeded
+     * and the seconds until the next. Only new variants count: hits never ask.
      */
     async admitTransform(clientId: string): Promise<void> {
       const perMinute = (await of(clientId)).maxTransformsPerMinute;
-      if (perMinute === null) {
-        buckets.delete(clientId);
-        return;
-      }
-      const bucket = bucketOf(clientId, perMinute, clock());
-      if (bucket.tokens < 1) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(((1 - bucket.tokens) * 60_000) / perMinute / 1000));
+      if (perMinute === null) return;
+      const drawn = await draw(clientId, perMinute, false);
+      if (!drawn.taken) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(drawn.waitMs / 1000));
         throw quotaExceeded(
           `This client's transform limit (${perMinute.toLocaleString('en-US')} new variants per minute) is reached; cached variants are still served, retry in ${retryAfterSeconds} s`,
           retryAfterSeconds,
         );
       }
-      bucket.tokens -= 1;
     },
 
     /**
@@ -216,18 +223,17 @@ export function createQuotaService(deps: { repo: QuotaRepository; feed: Pick<Cha
      */
     async chargeTransform(clientId: string): Promise<void> {
       const perMinute = (await of(clientId)).maxTransformsPerMinute;
-      if (perMinute === null) {
-        buckets.delete(clientId);
-        return;
-      }
-      bucketOf(clientId, perMinute, clock()).tokens -= 1;
+      if (perMinute !== null) await draw(clientId, perMinute, true);
     },
 
-    /** Clients whose transforms of this minute are used up on this node: their eager jobs wait in the queue. */
+    /** Clients whose transforms of this minute this node saw used up: their eager jobs wait in the queue. */
     pacedClients(): string[] {
       const now = clock();
       const paced: string[] = [];
-      for (const [clientId, bucket] of buckets) if (bucketOf(clientId, bucket.perMinute, now).tokens < 1) paced.push(clientId);
+      for (const [clientId, until] of pacedUntil) {
+        if (until > now) paced.push(clientId);
+        else pacedUntil.delete(clientId);
+      }
       return paced;
     },
   };

@@ -145,7 +145,7 @@ export function QuotaCard({ clientId }: { clientId: string }) {
             </div>
             <div>
               <dt>New variants</dt>
-              <dd data-testid="quota-transforms">{q.maxTransformsPerMinute === null ? 'No limit' : `${count(q.maxTransformsPerMinute)} a minute, on each server`}</dd>
+              <dd data-testid="quota-transforms">{q.maxTransformsPerMinute === null ? 'No limit' : `${count(q.maxTransformsPerMinute)} a minute`}</dd>
             </div>
           </dl>
           <p class="muted field-help">Over a limit, uploads are refused and nothing is stored. Past the new variants a minute, new sizes are refused for a moment and preset variants made in the background wait; sizes already made keep being served.</p>

@@ -8,6 +8,7 @@ import { createPostgresImageRepository } from './postgres-images';
 import { createPostgresPresetRepository } from './postgres-presets';
 import { createPostgresUsageRepository } from './postgres-usage';
 import { createPostgresQuotaRepository } from './postgres-quotas';
+import { createPostgresTransformBudget } from './postgres-transform-budget';
 import { createPostgresOutboxRepository } from './postgres-outbox';
 import { createPostgresWebhookRepository } from './postgres-webhooks';
 import { createPostgresPurgeTargetRepository } from './postgres-purge-targets';
@@ -52,5 +53,6 @@ export function createPostgresRepositories(sql: SQL, counts: ImageCounts): Repos
     eagerJobs: createPostgresEagerJobRepository(sql),
     trash: createPostgresTrashRepository(sql, counts),
     audit: createPostgresAuditRepository(sql),
+    transformBudget: createPostgresTransformBudget(sql),
   });
 }

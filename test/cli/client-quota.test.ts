@@ -45,7 +45,7 @@ describe('imgapi client quota, local mode', () => {
     expect(shown.stdout).toContain('images:                 1 of 1');
     expect(shown.stdout).toContain('of 500 MB');
     expect(shown.stdout).toContain('upload size:            25 MB');
-    expect(shown.stdout).toContain('transforms per minute:  600 (each node)');
+    expect(shown.stdout).toContain('transforms per minute:  600\n');
   });
 
   test('none clears one limit and keeps the others; then the upload passes', async () => {

@@ -37,7 +37,7 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
       expect(await card.getByTestId('quota-images-text').textContent()).toBe('2 of 4');
       expect(await card.getByTestId('quota-bytes-text').textContent()).toBe(`${byteSize(stored)} of ${byteSize(stored * 4)}`);
       expect(await card.getByTestId('quota-upload').textContent()).toBe('No limit');
-      expect(await card.getByTestId('quota-transforms').textContent()).toBe('600 a minute, on each server');
+      expect(await card.getByTestId('quota-transforms').textContent()).toBe('600 a minute');
       // The bar is drawn to the share used: half of the images.
       const barShare = async (testId: string) =>
         card.getByTestId(testId).locator('.quota-bar').evaluate((bar) => (bar.firstElementChild as HTMLElement).getBoundingClientRect().width / bar.getBoundingClientRect().width);
