@@ -133,6 +133,9 @@ export function createQuotaService(deps: {
   const { repo } = deps;
   const clock = deps.clock ?? Date.now;
   const budget = deps.budget ?? createMemoryTransformBudget();
+  // While a shared budget cannot be reached (the database away a moment), each node counts its own:
+  // the limit holds per node rather than refusing every miss or lifting it.
+  const ownBudget = createMemoryTransformBudget();
   const cache = new Map<string, Promise<Quotas>>();
   // Clients whose budget this node saw run out, until when: their eager jobs wait meanwhile.
   const pacedUntil = new Map<string, number>();
@@ -148,7 +151,7 @@ export function createQuotaService(deps: {
   /** Draws one of the client's transforms (or, forced, counts it); notes when the bucket is empty. */
   async function draw(clientId: string, perMinute: number, force: boolean) {
     const now = clock();
-    const drawn = await budget.take(clientId, perMinute, now, force);
+    const drawn = await budget.take(clientId, perMinute, now, force).catch(() => ownBudget.take(clientId, perMinute, now, force));
     // Below one token: the next is a (1 − tokens) / rate away.
     const waitMs = ((1 - drawn.tokens) * 60_000) / perMinute;
     if (drawn.tokens < 1) pacedUntil.set(clientId, now + waitMs);
@@ -178,7 +181,8 @@ export function createQuotaService(deps: {
       for (const name of QUOTA_NAMES) if (patch[name] !== undefined) next[name] = patch[name]!;
       await repo.set(clientId, next, deps.now());
       cache.delete(clientId);
-      if (patch.maxTransformsPerMinute !== undefined) await budget.reset(clientId);
+      // The limits are stored: a bucket that cannot be reset now only keeps its tokens (capped by the new limit).
+      if (patch.maxTransformsPerMinute !== undefined) await Promise.all([budget.reset(clientId).catch(() => undefined), ownBudget.reset(clientId)]);
       await deps.feed.publish({ kind: 'client', clientId });
       return next;
     },
