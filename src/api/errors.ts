@@ -17,6 +17,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'The body is larger than its limit',
   414: 'The URL is longer than 8 KB',
   415: 'Not a supported image',
+  416: 'The Range header starts past the end of the file',
   422: 'The image is refused by a limit (pixels, sides, frames)',
   429: 'Rate limited (see Retry-After)',
   503: 'Overloaded, or the database or bucket unreachable (see Retry-After)',

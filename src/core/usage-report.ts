@@ -8,6 +8,8 @@ const DAY_MS = 86_400_000;
 export const DEFAULT_DAYS = 30;
 /** A range holds at most a year and a day (a leap year, either end included). */
 export const MAX_DAYS = 366;
+const FIRST_DAY = Date.parse('0000-01-01T00:00:00Z');
+const LAST_DAY = Date.parse('9999-12-31T00:00:00Z');
 
 export interface UsageReport {
   images: number;
@@ -29,8 +31,9 @@ export function usageRange(input: { from?: string; to?: string }, nowMs: number)
   const from = dayBound(input.from, 'from');
   const today = Date.parse(`${utcDate(nowMs)}T00:00:00Z`);
   // Only `from`: the 30 days from it, not past today (a future `from` still gets its 30 days).
-  const to = dayBound(input.to, 'to') ?? (from === undefined ? today : from + (DEFAULT_DAYS - 1) * DAY_MS > today && from <= today ? today : from + (DEFAULT_DAYS - 1) * DAY_MS);
-  const start = from ?? to - (DEFAULT_DAYS - 1) * DAY_MS;
+  const to = dayBound(input.to, 'to') ?? Math.min(from === undefined ? today : from + (DEFAULT_DAYS - 1) * DAY_MS > today && from <= today ? today : from + (DEFAULT_DAYS - 1) * DAY_MS, LAST_DAY);
+  // A defaulted end stays within 4-digit years: past them a day has no YYYY-MM-DD to answer.
+  const start = from ?? Math.max(to - (DEFAULT_DAYS - 1) * DAY_MS, FIRST_DAY);
   if (start > to) throw invalid(rangeOrderMessage(utcDate(start), utcDate(to)));
   const days = (to - start) / DAY_MS + 1;
   if (days > MAX_DAYS) throw invalid(`A range holds at most ${MAX_DAYS} days; from ${utcDate(start)} to ${utcDate(to)} is ${days}`);

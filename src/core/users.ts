@@ -166,6 +166,9 @@ export function createUserService(deps: UserDeps) {
     const role = wanted.role === undefined ? undefined : parseRole(wanted.role);
     const clientIds = wanted.clientIds === undefined ? undefined : await existingClients(wanted.clientIds);
     const user = await get(userId);
+    // As for an invitation: a list an owner or admin would not use is refused, not kept unseen.
+    const finalRole = role ?? user.role;
+    if (clientIds !== undefined && clientIds.length > 0 && reachesEveryClient(finalRole)) throw invalid(`clientIds: an ${finalRole} reaches every client; grant clients to a member or viewer only`);
     const disabled = wanted.disabled ?? user.disabledAt !== null;
     if (disabled && user.disabledAt === null && by === user.id) throw conflict('You cannot disable yourself');
     const disabledAt = disabled === (user.disabledAt !== null) ? undefined : disabled ? now() : null;
@@ -184,6 +187,7 @@ export function createUserService(deps: UserDeps) {
   /** One row added: two grants at once both stay (no read-modify-write of the list). */
   async function grant(userId: string, clientId: string): Promise<UserRecord> {
     const user = await get(userId);
+    if (reachesEveryClient(user.role)) throw invalid(`"${user.username}" is an ${user.role} and reaches every client; grant clients to a member or viewer only`);
     await existingClients([clientId]);
     if (!user.clientIds.includes(clientId) && user.clientIds.length >= MAX_GRANTS) throw invalid(`At most ${MAX_GRANTS} clients may be granted`);
     await repos.users.grant(user.id, clientId);

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { BulkBody, BulkResults, ZipBody } from '../../api/bulk-images';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/users';
 import { byteSize } from '../../core/byte-size';
 import { LIMITS } from '../../core/limits';
 import { callerAuth, type AuthDeps } from '../auth';
@@ -12,6 +13,8 @@ export const bulkImageRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia({ prefix: '/images' })
     .use(callerAuth(auth))
     .post('/bulk', ({ caller, body }) => api.bulk.change(caller, body), {
+      // A mistyped `permanent` would otherwise send the images to the trash, answered ok.
+      transform: knownFields(BulkBody),
       body: BulkBody,
       response: { 200: BulkResults, ...apiErrors() },
       detail: {

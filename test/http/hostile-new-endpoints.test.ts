@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { fileForm } from '../helpers/api';
+import { jpeg } from '../helpers/fixtures';
+import { startServer, type TestServer } from '../helpers/server';
+import { logInCookie, sessionRequest } from '../helpers/sessions';
+
+/**
+ * The newer routes (usage, downloads, grants, bulk changes) under input no client sends, over
+ * real HTTP: each is a 4xx in the error shape that changes nothing, never a bare status or a
+ * 200 that did something else.
+ */
+let s: TestServer;
+let owner: string;
+const PASSWORD = 'a long enough password';
+
+beforeAll(async () => {
+  s = await startServer();
+  await s.ctx.users.create({ username: 'olga', password: PASSWORD });
+  await s.ctx.users.create({ username: 'adam', password: PASSWORD, role: 'admin' });
+  await s.ctx.users.create({ username: 'mia', password: PASSWORD, role: 'member', clientIds: [] });
+  owner = await logInCookie(s.url, 'olga', PASSWORD);
+});
+afterAll(() => s.stop());
+
+const asOwner = (method: string, path: string, body?: unknown) => sessionRequest(s.url, owner, null, method, `/api/v1${path}`, body);
+
+async function userNamed(username: string): Promise<{ id: string; role: string; clientIds: string[] }> {
+  return (await asOwner('GET', '/users')).json.items.find((u: { username: string }) => u.username === username);
+}
+
+async function uploaded(name: string): Promise<{ id: string; downloadUrl: string }> {
+  const answer = await s.api('POST', '/images', fileForm(await jpeg(16, 16), name));
+  expect(answer.status).toBe(201);
+  return answer.json;
+}
+
+describe('usage: a range defaulted past the 4-digit years', () => {
+  test('from 9999-12-31 alone is that one day, to 0000-01-01 alone that one day: every date YYYY-MM-DD', async () => {
+    const late = await s.api('GET', '/usage?from=9999-12-31');
+    expect([late.status, late.json.days.map((d: { date: string }) => d.date)]).toEqual([200, ['9999-12-31']]);
+    const early = await s.api('GET', '/usage?to=0000-01-01');
+    expect([early.status, early.json.days.map((d: { date: string }) => d.date)]).toEqual([200, ['0000-01-01']]);
+    const nearEnd = await s.api('GET', '/usage?from=9999-12-20');
+    expect(nearEnd.json.days.length).toBe(12);
+    for (const day of [...late.json.days, ...early.json.days, ...nearEnd.json.days]) expect(day.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('download: Range', () => {
+  test('a range past the end is a 416 in the error shape; one it cannot read is the whole file; a good one still a 206', async () => {
+    const image = await uploaded('ranged.jpg');
+    const url = new URL(image.downloadUrl, s.url).toString();
+    const whole = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    for (const range of ['bytes=999999-', `bytes=${whole.length}-`, 'bytes=-0']) {
+      const answer = await fetch(url, { headers: { range } });
+      expect([range, answer.status, answer.headers.get('content-range'), ((await answer.json()) as any).error.code]).toEqual([range, 416, `bytes */${whole.length}`, 'range_not_satisfiable']);
+    }
+    for (const range of ['bytes=300-5', 'bytes= 300-', 'BYTES=300-', 'bytes=0-1,5-6', 'items=0-1']) {
+      const answer = await fetch(url, { headers: { range } });
+      expect([range, answer.status, new Uint8Array(await answer.arrayBuffer())]).toEqual([range, 200, whole]);
+    }
+    const first = await fetch(url, { headers: { range: 'bytes=0-0' } });
+    expect([first.status, first.headers.get('content-range'), new Uint8Array(await first.arrayBuffer())]).toEqual([206, `bytes 0-0/${whole.length}`, whole.slice(0, 1)]);
+  });
+});
+
+describe('grants: owners and admins reach every client', () => {
+  test('granting a client to an owner or admin is a 400 and stores nothing (a later demotion shows no grant)', async () => {
+    const adam = await userNamed('adam');
+    const olga = await userNamed('olga');
+    for (const id of [adam.id, olga.id]) {
+      const refused = await asOwner('PUT', `/users/${id}/clients/${s.clientId}`);
+      expect([refused.status, refused.json.error.code]).toEqual([400, 'invalid_input']);
+      expect(refused.json.error.message).toContain('reaches every client');
+    }
+    const patched = await asOwner('PATCH', `/users/${adam.id}`, { clientIds: [s.clientId] });
+    expect([patched.status, patched.json.error.code]).toEqual([400, 'invalid_input']);
+    const demoted = await asOwner('PATCH', `/users/${adam.id}`, { role: 'member' });
+    expect([demoted.status, demoted.json.role, demoted.json.clientIds]).toEqual([200, 'member', []]);
+  });
+
+  test('a member promoted with a list of clients in the same change: 400, still a member with the same grants', async () => {
+    const mia = await userNamed('mia');
+    const refused = await asOwner('PATCH', `/users/${mia.id}`, { role: 'admin', clientIds: [s.clientId] });
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'invalid_input']);
+    expect(await userNamed('mia')).toMatchObject({ role: 'member', clientIds: [] });
+    // Promoting with an empty list, and granting a member, still work.
+    expect((await asOwner('PUT', `/users/${mia.id}/clients/${s.clientId}`)).json.clientIds).toEqual([s.clientId]);
+    expect((await asOwner('PATCH', `/users/${mia.id}`, { role: 'admin', clientIds: [] })).status).toBe(200);
+  });
+});
+
+describe('bulk: an unknown field', () => {
+  test('a mistyped "permanent" is a 400 naming it, and the image stays where it was', async () => {
+    const image = await uploaded('typo.jpg');
+    const refused = await s.api('POST', '/images/bulk', { ids: [image.id], action: 'delete', permanant: true });
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'invalid_input']);
+    expect(refused.json.error.message).toContain('permanant');
+    expect((await s.api('GET', `/images/${image.id}`)).status).toBe(200);
+    expect((await s.api('GET', '/trash')).json.total).toBe(0);
+    expect((await s.api('POST', '/images/bulk', { ids: [image.id], action: 'tag', tags: ['kept'] })).json.results).toEqual([{ id: image.id, ok: true }]);
+  });
+});
