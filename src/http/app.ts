@@ -66,7 +66,8 @@ export function createApp(ctx: AppContext, observability: Observability = create
     // Every JSON body of this API is an object; Elysia would coerce an array into one (`["a"]` →
     // `{ "0": "a" }`) before the schema sees it, so an array or scalar could pass as an empty patch.
     .onTransform({ as: 'global' }, ({ body }) => {
-      if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      // An octet-stream body arrives as an ArrayBuffer, an object with no fields: an empty patch too.
+      if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body) || body instanceof ArrayBuffer)) {
         throw invalid('Invalid input: the request body must be a JSON object');
       }
     })

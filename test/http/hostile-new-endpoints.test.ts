@@ -101,3 +101,20 @@ describe('bulk: an unknown field', () => {
     expect((await s.api('POST', '/images/bulk', { ids: [image.id], action: 'tag', tags: ['kept'] })).json.results).toEqual([{ id: image.id, ok: true }]);
   });
 });
+
+describe('PATCH /images/:id: a body that is not the patch it looks like', () => {
+  test('an unknown field, JSON sent as a form or as octet-stream: 400, the image unchanged; a form with known fields still works', async () => {
+    const image = await uploaded('named.jpg');
+    const typo = await s.api('PATCH', `/images/${image.id}`, { orignalName: 'renamed.jpg' });
+    expect([typo.status, typo.json.error.code]).toEqual([400, 'invalid_input']);
+    expect(typo.json.error.message).toContain('orignalName');
+    const send = (type: string, body: string) => fetch(`${s.url}/api/v1/images/${image.id}`, { method: 'PATCH', headers: { 'x-api-key': s.apiKey, 'content-type': type }, body });
+    for (const type of ['application/x-www-form-urlencoded', 'application/octet-stream']) {
+      const answer = await send(type, '{"originalName":"renamed.jpg"}');
+      expect([type, answer.status, ((await answer.json()) as any).error.code]).toEqual([type, 400, 'invalid_input']);
+    }
+    expect((await s.api('GET', `/images/${image.id}`)).json.originalName).toBe('named.jpg');
+    const form = await send('application/x-www-form-urlencoded', 'originalName=formed.jpg');
+    expect([form.status, ((await form.json()) as any).originalName]).toEqual([200, 'formed.jpg']);
+  });
+});

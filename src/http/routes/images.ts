@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/users';
 import { EmbedQuery, EmbedView } from '../../api/embed';
 import { DeleteImageQuery } from '../../api/trash';
 import { ImagePage, ImagePatch, ImageView, ListImagesQuery, ReplaceBody, UploadBody } from '../../api/images';
@@ -69,6 +70,8 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     })
     .patch('/:id', ({ caller, params, body }) => api.images.update(caller, params.id, body), {
       params: IdParams,
+      // A mistyped field (or a form body's) would otherwise be a 200 that changed nothing.
+      transform: knownFields(ImagePatch),
       body: ImagePatch,
       response: { 200: ImageView, ...apiErrors(404, 409) },
       detail: {
