@@ -3,6 +3,7 @@
  * normalized here, once, for the API, the CLI, bulk tagging and CSV import alike.
  */
 import { invalid } from './errors';
+import { DECEPTIVE, LONE_SURROGATE } from './names';
 
 export const MAX_TAGS = 50;
 export const MAX_TAG_LENGTH = 64;
@@ -30,7 +31,11 @@ export const TAG_SEPARATORS = /[,;]/;
 export function normalizeTag(raw: string): string {
   if (CONTROL.test(raw)) throw invalid(`Tag ${describe(raw)} contains a control character`);
   if (TAG_SEPARATORS.test(raw)) throw invalid(`Tag ${describe(raw)} contains "," or ";", which separate tags`);
-  const tag = raw.trim().toLowerCase().replace(/\s+/g, ' ');
+  // As for client names: a tag that shows as another (bidi, invisible, `e` + accent beside `é`)
+  // or that no URL can carry (a lone surrogate) could never be told apart or filtered on.
+  if (LONE_SURROGATE.test(raw)) throw invalid('A tag is not valid Unicode text');
+  if (new RegExp(DECEPTIVE.source, 'u').test(raw)) throw invalid(`Tag ${describe(raw)} contains a bidi or invisible character`);
+  const tag = raw.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
   if (tag === '') throw invalid('A tag must not be empty');
   if ([...tag].length > MAX_TAG_LENGTH) throw invalid(`Tag ${describe(tag)} is longer than ${MAX_TAG_LENGTH} characters`);
   return tag;
@@ -38,15 +43,22 @@ export function normalizeTag(raw: string): string {
 
 /** Normalized and deduplicated, first occurrence first; at most MAX_TAGS. */
 export function normalizeTags(raw: readonly string[]): string[] {
-  const tags = [...new Set(raw.map(normalizeTag))];
+  return atMostMaxTags([...new Set(raw.map(normalizeTag))]);
+}
+
+function atMostMaxTags(tags: string[]): string[] {
   if (tags.length > MAX_TAGS) throw invalid(`An image has at most ${MAX_TAGS} tags (got ${tags.length})`);
   return tags;
 }
 
-/** `current` with `add` and without `remove` (both normalized first); the result must fit MAX_TAGS. */
+/**
+ * `current` with `add` and without `remove` (both normalized first); the result must fit
+ * MAX_TAGS. The current tags were normalized when stored and stay as they are: one stored
+ * under older rules does not make every later edit of the image a 400.
+ */
 export function editTags(current: readonly string[], change: { add?: readonly string[]; remove?: readonly string[] }): string[] {
   const removed = new Set((change.remove ?? []).map(normalizeTag));
-  return normalizeTags([...current, ...(change.add ?? [])].filter((tag) => !removed.has(normalizeTag(tag))));
+  return atMostMaxTags([...new Set([...current, ...(change.add ?? []).map(normalizeTag)])].filter((tag) => !removed.has(tag)));
 }
 
 export function checkAlt(alt: string): string {

@@ -6,8 +6,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 // and every default-ignorable code point: variation selectors, the combining grapheme joiner,
 // tags), line and paragraph separators, the Hangul fillers and the blank Braille pattern make
 // a name display as something it is not: `\u202egnp.exe` shows as `exe.png`.
-const DECEPTIVE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\u2800]/gu;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const DECEPTIVE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\u2800]/gu;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Invisible characters go first: normalising around them would keep two spellings apart. */
 const visible = (text: string) => text.replace(DECEPTIVE, '').normalize('NFC');

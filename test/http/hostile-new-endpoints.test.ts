@@ -118,3 +118,22 @@ describe('PATCH /images/:id: a body that is not the patch it looks like', () => 
     expect([form.status, ((await form.json()) as any).originalName]).toEqual([200, 'formed.jpg']);
   });
 });
+
+describe('tags that show as something else', () => {
+  test('bidi, zero-width and lone-surrogate tags are 400 in a PATCH, a bulk tag and the listing filter, nothing changed; NFD and NFC are one tag', async () => {
+    const image = await uploaded('tagged.jpg');
+    expect((await s.api('PATCH', `/images/${image.id}`, { tags: ['kept'] })).status).toBe(200);
+    for (const tag of ['\u202egnp.exe', 'a\u200bb', '\u200b', '\ud800']) {
+      const patched = await s.api('PATCH', `/images/${image.id}`, { tags: [tag] });
+      expect([JSON.stringify(tag), patched.status, patched.json.error.code]).toEqual([JSON.stringify(tag), 400, 'invalid_input']);
+      const bulk = await s.api('POST', '/images/bulk', { ids: [image.id], action: 'tag', tags: [tag] });
+      expect([JSON.stringify(tag), bulk.status]).toEqual([JSON.stringify(tag), 400]);
+    }
+    const filtered = await s.api('GET', `/images?tag=${encodeURIComponent('a\u200bb')}`);
+    expect([filtered.status, filtered.json.error.code]).toEqual([400, 'invalid_input']);
+    expect((await s.api('GET', `/images/${image.id}`)).json.tags).toEqual(['kept']);
+    const both = await s.api('PATCH', `/images/${image.id}`, { tags: ['cafe\u0301', 'caf\u00e9'] });
+    expect([both.status, both.json.tags]).toEqual([200, ['caf\u00e9']]);
+    expect((await s.api('GET', `/images?tag=${encodeURIComponent('cafe\u0301')}`)).json.total).toBe(1);
+  });
+});
