@@ -27,6 +27,13 @@ export interface BulkResult {
   error?: { code: string; message: string };
 }
 
+const FOREIGN_FIELDS: Record<BulkAction, readonly ('folder' | 'tags' | 'permanent')[]> = {
+  move: ['tags', 'permanent'],
+  delete: ['folder', 'tags'],
+  tag: ['folder', 'permanent'],
+  untag: ['folder', 'permanent'],
+};
+
 /** A request's ids, checked, once each, in the order first given. */
 export function checkIds(ids: readonly string[]): string[] {
   if (!Array.isArray(ids) || ids.length === 0) throw invalid('ids must be a non-empty array of image ids');
@@ -45,6 +52,9 @@ export function checkBulkRequest(request: BulkRequest): string[] {
   const { action } = request;
   const ids = checkIds(request.ids);
   if (!(BULK_ACTIONS as readonly string[]).includes(action)) throw invalid(`action must be one of ${BULK_ACTIONS.join(', ')}`);
+  // Another action's field means the caller wanted something else (tags sent with delete).
+  const foreign = FOREIGN_FIELDS[action].filter((field) => request[field] !== undefined);
+  if (foreign.length > 0) throw invalid(`${action} takes no ${foreign.join(' or ')}`);
   if (action === 'move') {
     if (typeof request.folder !== 'string') throw invalid('move needs folder: the folder path ("" for the root)');
     parseFolderPath(request.folder);

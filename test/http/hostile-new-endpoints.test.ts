@@ -137,3 +137,20 @@ describe('tags that show as something else', () => {
     expect((await s.api('GET', `/images?tag=${encodeURIComponent('cafe\u0301')}`)).json.total).toBe(1);
   });
 });
+
+describe('bulk: another action\'s field', () => {
+  test('delete with tags, tag with a folder, move with permanent: 400 naming it, the image neither moved, tagged nor trashed', async () => {
+    const image = await uploaded('foreign.jpg');
+    const cases: [object, string][] = [
+      [{ action: 'delete', tags: ['a'] }, 'delete takes no tags'],
+      [{ action: 'tag', tags: ['a'], folder: 'elsewhere' }, 'tag takes no folder'],
+      [{ action: 'move', folder: 'elsewhere', permanent: true }, 'move takes no permanent'],
+    ];
+    for (const [body, message] of cases) {
+      const refused = await s.api('POST', '/images/bulk', { ids: [image.id], ...body });
+      expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([400, 'invalid_input', message]);
+    }
+    expect((await s.api('GET', `/images/${image.id}`)).json).toMatchObject({ folder: '', tags: [] });
+    expect((await s.api('GET', '/trash')).json.total).toBe(0);
+  });
+});
