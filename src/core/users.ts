@@ -82,7 +82,18 @@ export function createUserService(deps: UserDeps) {
     return unique;
   }
 
+  /**
+   * `Admin` beside `admin` would read as the same person in the users list and the audit log
+   * (whose actor filter ignores case): a name is taken whatever its case. Checked before the
+   * insert, whose unique index still refuses an exact repeat made meanwhile.
+   */
+  async function refuseTakenName(name: string): Promise<void> {
+    const taken = (await repos.users.list()).find((u) => u.username.toLowerCase() === name.toLowerCase());
+    if (taken) throw conflict(`User "${taken.username}" already exists (user names are unique ignoring case)`);
+  }
+
   async function create(input: { username: string; password: string; role?: Role; clientIds?: readonly string[] }): Promise<UserRecord> {
+    await refuseTakenName(validateUsername(input.username));
     const record: UserRecord = {
       id: newId(),
       username: validateUsername(input.username),
@@ -150,6 +161,8 @@ export function createUserService(deps: UserDeps) {
     const name = validateUsername(username);
     validatePassword(password);
     const hash = await usableToken('Invitation link', token, address, (h) => repos.invites.findByHash(h));
+    // After the token: only someone holding a link learns which names exist.
+    await refuseTakenName(name);
     const passwordHash = await hashPassword(password);
     const at = now();
     const user = { id: newId(), username: name, passwordHash, disabledAt: null, createdAt: at };

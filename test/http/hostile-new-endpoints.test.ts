@@ -154,3 +154,18 @@ describe('bulk: another action\'s field', () => {
     expect((await s.api('GET', '/trash')).json.total).toBe(0);
   });
 });
+
+describe('user names: unique ignoring case', () => {
+  test('accepting an invitation as "OLGA" beside "olga" is a 409 naming her; the link still works for another name', async () => {
+    const invite = await asOwner('POST', '/users/invites', { role: 'viewer' });
+    const token = /#\/invite\/([A-Za-z0-9_-]+)$/.exec(invite.json.url)![1];
+    const before = (await asOwner('GET', '/users')).json.items.length;
+    const accept = (username: string) => sessionRequest(s.url, null, null, 'POST', '/api/v1/users/invites/accept', { token, username, password: 'long enough pw' });
+    for (const name of ['OLGA', 'Olga']) {
+      const clash = await accept(name);
+      expect([clash.status, clash.json.error.code, clash.json.error.message]).toEqual([409, 'conflict', 'User "olga" already exists (user names are unique ignoring case)']);
+    }
+    expect((await asOwner('GET', '/users')).json.items.length).toBe(before);
+    expect((await accept('olga2')).status).toBe(201);
+  });
+});
