@@ -169,3 +169,15 @@ describe('user names: unique ignoring case', () => {
     expect((await accept('olga2')).status).toBe(201);
   });
 });
+
+describe('POST /clients: limits at creation', () => {
+  test('quotas (or any unknown field) in the create body is a 400 and no client is made, rather than one made without the limits', async () => {
+    const count = async () => (await asOwner('GET', '/clients')).json.items.length;
+    const before = await count();
+    const refused = await asOwner('POST', '/clients', { name: 'Limited', quotas: { maxImages: 1 } });
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'invalid_input']);
+    expect(refused.json.error.message).toContain('quotas');
+    expect(await count()).toBe(before);
+    expect((await asOwner('POST', '/clients', { name: 'Limited' })).status).toBe(201);
+  });
+});
