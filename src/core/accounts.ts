@@ -3,7 +3,7 @@ import type { ChangeFeed } from './change-feed';
 import { AppError, conflict, invalid, notFound } from './errors';
 import { newApiKey, newId, newPassword, newSigningSecret } from './ids';
 import { createLru } from './lru';
-import { clientNameKey, isClientId, validateClientId, validateClientName } from './names';
+import { clientNameKey, isClientId, validateClientId, validateClientName, validateKeyName } from './names';
 import type { ApiKeyRecord, ClientRecord, Repositories } from './ports';
 import { hashPassword, UNKNOWN_USER_HASH, validateUsername } from './users';
 
@@ -82,12 +82,13 @@ export function createAccountService(deps: AccountDeps) {
 
   /** `createdBy`: the dashboard user making it, so disabling them can revoke it (null for the CLI or a key). */
   async function createKey(clientId: string, name = 'default', createdBy: string | null = null): Promise<IssuedKey> {
+    const keyName = validateKeyName(name);
     await getClient(clientId);
     const apiKey = newApiKey();
     const key: ApiKeyRecord = {
       id: newId(),
       clientId,
-      name: name.trim().slice(0, 100) || 'default',
+      name: keyName,
       prefix: apiKey.slice(0, 10),
       createdAt: now(),
       lastUsedAt: null,

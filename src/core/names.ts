@@ -87,3 +87,16 @@ export function validatePresetName(name: string): string {
 }
 
 export const isClientId = (id: string) => CLIENT_ID.test(id);
+
+/**
+ * An API key's name: trimmed, at most 100 characters (cut, not refused), `default` when empty.
+ * It is the actor's name in the audit log: no control, bidi or invisible characters, which
+ * would make one key's entries read as another's.
+ */
+export function validateKeyName(input: string): string {
+  if (LONE_SURROGATE.test(input)) throw invalid('Key name is not valid Unicode text');
+  if (new RegExp(CONTROL.source).test(input) || new RegExp(DECEPTIVE.source, 'u').test(input)) {
+    throw invalid('Key name must not contain control, bidi or invisible characters');
+  }
+  return firstChars(input.trim(), 100) || 'default';
+}

@@ -181,3 +181,16 @@ describe('POST /clients: limits at creation', () => {
     expect((await asOwner('POST', '/clients', { name: 'Limited' })).status).toBe(201);
   });
 });
+
+describe('POST /keys: the name the audit log shows', () => {
+  test('a name with a control, bidi or invisible character, or an unknown field, is a 400 and no key is made', async () => {
+    const count = async () => (await s.api('GET', '/keys')).json.items.length;
+    const before = await count();
+    for (const body of [{ name: 'ci\u0000' }, { name: '\u202eyek-yolped' }, { name: 'a\u200bb' }, { name: 'ci', scope: 'read' }]) {
+      const refused = await s.api('POST', '/keys', body);
+      expect([JSON.stringify(body), refused.status, refused.json.error.code]).toEqual([JSON.stringify(body), 400, 'invalid_input']);
+    }
+    expect(await count()).toBe(before);
+    expect((await s.api('POST', '/keys', { name: '  deploy  ' })).json.name).toBe('deploy');
+  });
+});
