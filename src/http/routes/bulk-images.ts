@@ -40,6 +40,7 @@ export const bulkImageRoutes = (api: Api, auth: AuthDeps) =>
         });
       },
       {
+        transform: knownFields(ZipBody),
         body: ZipBody,
         response: { 200: t.File({ type: 'application/zip', description: 'The ZIP archive, streamed' }), ...apiErrors(404) },
         detail: {

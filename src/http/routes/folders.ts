@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/users';
 import { CreateFolderBody, FolderTree, FolderView, RenameFolderBody } from '../../api/folders';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -10,6 +11,7 @@ const tags = ['folders'];
 export const folderRoutes = (api: Api, auth: AuthDeps) => {
   const rename = {
     params: IdParams,
+    transform: knownFields(RenameFolderBody),
     body: RenameFolderBody,
     response: { 200: FolderView, ...apiErrors(404, 409) },
   };
@@ -26,6 +28,7 @@ export const folderRoutes = (api: Api, auth: AuthDeps) => {
         return created ? status(201, folder) : status(200, folder);
       },
       {
+        transform: knownFields(CreateFolderBody),
         body: CreateFolderBody,
         response: { 200: FolderView, 201: FolderView, ...apiErrors(409) },
         detail: { tags, operationId: 'createFolder', summary: 'Create a folder path', description: 'Creates every missing level; 201 when the leaf is new, 200 when it existed.' },

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/users';
 import { CreatePresetBody, PresetList, PresetView, UpdatePresetBody, WarmBody, WarmProgress } from '../../api/presets';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -20,6 +21,7 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
     })
     .patch('/:id', ({ caller, params, body }) => api.presets.update(caller, params.id, body), {
       params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+      transform: knownFields(UpdatePresetBody),
       body: UpdatePresetBody,
       response: { 200: PresetView, ...apiErrors(404, 409) },
       detail: {

@@ -1,11 +1,14 @@
 import { Elysia } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/users';
 import { SignBody, SignedUrl } from '../../api/sign';
 import { callerAuth, type AuthDeps } from '../auth';
 
 export const signRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia().use(callerAuth(auth)).post('/sign', ({ caller, body }) => api.sign.sign(caller, body), {
+    // A mistyped expiresIn would sign a URL that never expires, answered 200.
+    transform: knownFields(SignBody),
     body: SignBody,
     response: { 200: SignedUrl, ...apiErrors(404) },
     detail: {
