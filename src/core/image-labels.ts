@@ -73,6 +73,8 @@ export function checkMeta(meta: unknown): ImageMeta {
   for (const [key, value] of Object.entries(meta)) {
     if (key === '' || [...key].length > MAX_META_KEY_LENGTH) throw invalid(`meta keys must be 1 to ${MAX_META_KEY_LENGTH} characters`);
     if (CONTROL.test(key)) throw invalid(`meta key ${describe(key)} contains a control character`);
+    // Copied into a plain object on its way to storage, it would set the prototype, not a key: lost unsaid.
+    if (key === '__proto__') throw invalid('meta key "__proto__" is reserved');
     const scalar = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
     if (!scalar) throw invalid(`meta.${key} must be a string, number, boolean or null (metadata is flat)`);
   }

@@ -215,3 +215,14 @@ describe('older routes: a mistyped field', () => {
     expect((await s.api('GET', '/folders')).json.folders.map((f: { name: string }) => f.name)).toContain('kept');
   });
 });
+
+describe('meta: a key that cannot be stored', () => {
+  test('"__proto__" as a meta key is a 400, the meta unchanged (it was a 200 that dropped the key)', async () => {
+    const image = await uploaded('meta.jpg');
+    expect((await s.api('PATCH', `/images/${image.id}`, { meta: { kept: 'yes' } })).status).toBe(200);
+    const refused = await s.api('PATCH', `/images/${image.id}`, JSON.parse('{"meta":{"__proto__":"x","constructor":"y"}}'));
+    expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([400, 'invalid_input', 'meta key "__proto__" is reserved']);
+    expect((await s.api('GET', `/images/${image.id}`)).json.meta).toEqual({ kept: 'yes' });
+    expect((await s.api('PATCH', `/images/${image.id}`, { meta: { constructor: 'y', toString: 'z' } })).json.meta).toEqual({ constructor: 'y', toString: 'z' });
+  });
+});
