@@ -93,6 +93,9 @@ export const callerAuth = (deps: AuthDeps) =>
     const base = publicBase(deps.publicUrl, request);
     if (who.key) {
       const { key } = who;
+      // A key acts for its own client only: naming another must not quietly act on this one.
+      const named = headers['x-imgapi-client'];
+      if (named && named !== key.clientId) throw notFound('Client');
       return { caller: { clientId: key.clientId, base, actor: { kind: 'key', id: key.id, name: key.name }, address } };
     }
     const { session } = who;

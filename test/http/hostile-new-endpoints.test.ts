@@ -226,3 +226,21 @@ describe('meta: a key that cannot be stored', () => {
     expect((await s.api('PATCH', `/images/${image.id}`, { meta: { constructor: 'y', toString: 'z' } })).json.meta).toEqual({ constructor: 'y', toString: 'z' });
   });
 });
+
+describe('an API key naming another client in X-Imgapi-Client', () => {
+  test('is a 404 and nothing is stored for either client; naming its own client is fine', async () => {
+    const other = (await s.ctx.accounts.createClient('Elsewhere', 'elsewhere')).client.id;
+    const count = async () => (await s.api('GET', '/images')).json.total;
+    const before = await count();
+    const send = (client: string) => fetch(`${s.url}/api/v1/images`, { method: 'POST', headers: { 'x-api-key': s.apiKey, 'x-imgapi-client': client }, body: fileForm(new Uint8Array(0), 'x.jpg') });
+    for (const client of [other, 'nope']) {
+      const answer = await send(client);
+      expect([JSON.stringify(client), answer.status, ((await answer.json()) as any).error.code]).toEqual([JSON.stringify(client), 404, 'not_found']);
+    }
+    const listed = await fetch(`${s.url}/api/v1/images`, { headers: { 'x-api-key': s.apiKey, 'x-imgapi-client': other } });
+    expect(listed.status).toBe(404);
+    expect(await count()).toBe(before);
+    const own = await fetch(`${s.url}/api/v1/images`, { headers: { 'x-api-key': s.apiKey, 'x-imgapi-client': s.clientId } });
+    expect(own.status).toBe(200);
+  });
+});
