@@ -43,8 +43,9 @@ export function TrashPage() {
     try {
       await run();
       setError('');
-      setStatus(done);
+      // Said once the list shows it: "Restored …" beside the same row still listed read as a failure.
       await load();
+      setStatus(done);
     } catch (e) {
       setError(messageOf(e));
     }
