@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { BulkBody, BulkResults, ZipBody } from '../../api/bulk-images';
 import { apiErrors } from '../../api/errors';
-import { knownFields } from '../../api/users';
+import { knownFields } from '../../api/known-fields';
 import { byteSize } from '../../core/byte-size';
 import { LIMITS } from '../../core/limits';
 import { callerAuth, type AuthDeps } from '../auth';

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { ClientList, ClientParams, ClientView, CreateClientBody, CreatedClient, UpdateClientBody, checkUpdateClientBody } from '../../api/clients';
 import { apiErrors } from '../../api/errors';
-import { knownFields } from '../../api/users';
+import { knownFields } from '../../api/known-fields';
 import { assertManagesClients, sessionAuth, type AuthDeps } from '../auth';
 
 const tags = ['clients'];

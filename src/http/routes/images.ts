@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
-import { knownFields } from '../../api/users';
+import { knownFields } from '../../api/known-fields';
 import { EmbedQuery, EmbedView } from '../../api/embed';
 import { DeleteImageQuery } from '../../api/trash';
 import { ImagePage, ImagePatch, ImageView, ListImagesQuery, ReplaceBody, UploadBody } from '../../api/images';

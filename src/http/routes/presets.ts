@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
-import { knownFields } from '../../api/users';
+import { knownFields } from '../../api/known-fields';
 import { CreatePresetBody, PresetList, PresetView, UpdatePresetBody, WarmBody, WarmProgress } from '../../api/presets';
 import { callerAuth, type AuthDeps } from '../auth';
 

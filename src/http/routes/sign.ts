@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
-import { knownFields } from '../../api/users';
+import { knownFields } from '../../api/known-fields';
 import { SignBody, SignedUrl } from '../../api/sign';
 import { callerAuth, type AuthDeps } from '../auth';
 

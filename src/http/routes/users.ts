@@ -14,9 +14,9 @@ import {
   UserPatch,
   UserView,
   Welcomed,
-  knownFields,
   type UserManager,
 } from '../../api/users';
+import { knownFields } from '../../api/known-fields';
 import type { LiveSession } from '../../core/sessions';
 import { publicBase, sessionAuth, type AuthDeps } from '../auth';
 
