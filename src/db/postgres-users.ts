@@ -7,7 +7,7 @@ async function insertUser(tx: SQL, u: UserRecord): Promise<void> {
   await insertUnique(
     () => tx`INSERT INTO users (id, username, password_hash, role, disabled_at, created_at)
              VALUES (${u.id}, ${u.username}, ${u.passwordHash}, ${u.role}, ${u.disabledAt}, ${u.createdAt})`,
-    `User "${u.username}" already exists`,
+    `User "${u.username}" already exists (user names are unique ignoring case)`,
   );
   await grant(tx, u.id, u.clientIds);
 }

@@ -19,6 +19,7 @@ import clientQuotas from './migrations/postgres/016_client_quotas.sql' with { ty
 import auditLog from './migrations/postgres/017_audit_log.sql' with { type: 'text' };
 import keyCreators from './migrations/postgres/018_key_creators.sql' with { type: 'text' };
 import transformBudgets from './migrations/postgres/019_transform_budgets.sql' with { type: 'text' };
+import userNames from './migrations/postgres/020_user_names.sql' with { type: 'text' };
 
 /** Versioned migrations for PostgreSQL, beside the SQLite ones and embedded the same way. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -41,6 +42,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 17, sql: auditLog },
   { version: 18, sql: keyCreators },
   { version: 19, sql: transformBudgets },
+  { version: 20, sql: userNames },
 ];
 
 // Any constant shared by every node: nodes starting together migrate one after another.

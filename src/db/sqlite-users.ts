@@ -13,7 +13,7 @@ function insertUser(db: Database, u: UserRecord): void {
       u.id, u.username, u.passwordHash, u.role, u.disabledAt, u.createdAt,
     );
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`User "${u.username}" already exists`);
+    if (isUniqueViolation(error)) throw conflict(`User "${u.username}" already exists (user names are unique ignoring case)`);
     throw error;
   }
   for (const clientId of u.clientIds) db.query(GRANT).run(u.id, clientId);

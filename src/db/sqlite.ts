@@ -19,6 +19,7 @@ import usageDays from './migrations/017_usage_days.sql' with { type: 'text' };
 import clientQuotas from './migrations/018_client_quotas.sql' with { type: 'text' };
 import auditLog from './migrations/019_audit_log.sql' with { type: 'text' };
 import keyCreators from './migrations/020_key_creators.sql' with { type: 'text' };
+import userNames from './migrations/021_user_names.sql' with { type: 'text' };
 
 /** Versioned migrations, embedded as text so they ship inside the single executable. */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -42,6 +43,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 18, sql: clientQuotas },
   { version: 19, sql: auditLog },
   { version: 20, sql: keyCreators },
+  { version: 21, sql: userNames },
 ];
 
 export function openSqlite(file: string): Database {

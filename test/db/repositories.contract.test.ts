@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../src/core/errors';
+import { validateUsername } from '../../src/core/users';
 import type { FolderRecord, ImageRecord, Repositories } from '../../src/core/ports';
 import type { PurgeTargetRecord } from '../../src/core/purge/ports';
 import { openPostgres } from '../../src/db/postgres';
@@ -172,6 +173,8 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.users.count()).toBe(0);
     await repos.users.insert(user);
     await expectConflict(repos.users.insert({ ...user, id: id('usr') }));
+    // The database's own rule, not only the service's check before it: two nodes racing.
+    await expectConflict(repos.users.insert({ ...user, id: id('usr'), username: 'ADMIN' }));
     expect(await repos.users.findByUsername('admin')).toEqual(user);
     expect(await repos.users.findByUsername('Admin')).toBeNull();
     expect(await repos.users.count()).toBe(1);
@@ -255,6 +258,7 @@ describe.each(backends)('repositories on $name', (backend) => {
     expect(await repos.invites.listPending(at(100))).toEqual([]);
     const newcomer = (username: string) => ({ id: id('usr'), username, passwordHash: 'h', disabledAt: null, createdAt: at(2) });
     await expectConflict(repos.invites.accept('inv-hash', at(2), newcomer('admin')));
+    await expectConflict(repos.invites.accept('inv-hash', at(2), newcomer('Admin')));
     expect((await repos.invites.findByHash('inv-hash'))!.usedAt).toBeNull();
     expect(await repos.invites.accept('inv-hash', at(100), newcomer('late'))).toBe(false);
     const accepted = newcomer('nia');
@@ -909,11 +913,11 @@ describe.each(backends)('repositories on $name', (backend) => {
   });
 });
 
-/** A database as migration 11 left it: no name index yet, and room for names that clash. */
+/** A database whose name indexes can be dropped again: room for names that clash. */
 interface RawDatabase {
   name: string;
-  /** The client names migration's version on this backend. */
-  version: number;
+  /** The versions of the client names and user names migrations on this backend. */
+  version: { clientNames: number; userNames: number };
   /** Opens (migrating), runs the statements, closes; answers the last statement's rows. */
   session(statements: string[]): Promise<unknown[]>;
 }
@@ -921,7 +925,7 @@ interface RawDatabase {
 const rawDatabases: RawDatabase[] = [
   {
     name: 'SQLite',
-    version: 12,
+    version: { clientNames: 12, userNames: 21 },
     session: (() => {
       const dir = mkdtempSync(join(tmpdir(), 'imgapi-names-'));
       afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -939,7 +943,7 @@ const rawDatabases: RawDatabase[] = [
   },
   {
     name: 'PostgreSQL',
-    version: 10,
+    version: { clientNames: 10, userNames: 20 },
     session: (() => {
       let url: Promise<string> | null = null;
       return async (statements: string[]) => {
@@ -956,7 +960,7 @@ const rawDatabases: RawDatabase[] = [
   },
 ];
 
-describe.each(rawDatabases)('client names migration on $name', (database) => {
+describe.each(rawDatabases)('name migrations on $name', (database) => {
   test('names that differ only in case (stored before the index): the oldest keeps its name, later ones get " (<id>)", even onto a name already taken; then the index holds', async () => {
     const clients = [
       ['c3', 'shop', at(3)],
@@ -969,7 +973,7 @@ describe.each(rawDatabases)('client names migration on $name', (database) => {
     ];
     await database.session([
       'DROP INDEX clients_name_lower',
-      `DELETE FROM schema_migrations WHERE version = ${database.version}`,
+      `DELETE FROM schema_migrations WHERE version = ${database.version.clientNames}`,
       ...clients.map(([id, name, created]) => `INSERT INTO clients (id, name, signing_secret, created_at) VALUES ('${id}', '${name}', 's', '${created}')`),
     ]);
     // Opening again runs the migration over these rows.
@@ -987,6 +991,32 @@ describe.each(rawDatabases)('client names migration on $name', (database) => {
       (e: Error) => e.message,
     );
     expect(clash).toContain('clients_name_lower');
+  });
+
+  test('user names that differ only in case (stored before the index): the oldest keeps its name, later ones become "<name cut to 41>.<id>", a valid name; then the index holds', async () => {
+    const long = 'x'.repeat(60);
+    const users = [
+      ['u3', 'bob', at(3)],
+      ['u1', 'Bob', at(1)],
+      ['u2', 'BOB', at(2)],
+      ['u4', 'carol', at(4)],
+      ['u5', long, at(5)],
+      ['u6', long.toUpperCase(), at(6)],
+    ];
+    await database.session([
+      'DROP INDEX users_username_lower',
+      `DELETE FROM schema_migrations WHERE version = ${database.version.userNames}`,
+      ...users.map(([id, name, created]) => `INSERT INTO users (id, username, password_hash, created_at) VALUES ('${id}', '${name}', 'h', '${created}')`),
+    ]);
+    const rows = (await database.session(['SELECT id, username FROM users ORDER BY id'])) as { id: string; username: string }[];
+    const names = Object.fromEntries(rows.map((r) => [r.id, r.username]));
+    expect(names).toEqual({ u1: 'Bob', u2: 'BOB.u2', u3: 'bob.u3', u4: 'carol', u5: long, u6: `${'X'.repeat(41)}.u6` });
+    for (const name of Object.values(names)) expect(validateUsername(name)).toBe(name);
+    const clash = await database.session(["INSERT INTO users (id, username, password_hash, created_at) VALUES ('u7', 'CAROL', 'h', 'x')"]).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(clash).toContain('users_username_lower');
   });
 });
 
