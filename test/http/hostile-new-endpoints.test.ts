@@ -216,6 +216,51 @@ describe('older routes: a mistyped field', () => {
   });
 });
 
+describe('the remaining bodies: a mistyped field', () => {
+  const refusedNaming = async (answer: Promise<{ status: number; json: any }>, field: string) => {
+    const { status, json } = await answer;
+    expect([field, status, json.error.code, json.error.message.startsWith(`Unknown field "${field}"`)]).toEqual([field, 400, 'invalid_input', true]);
+  };
+
+  test('a new preset, key, webhook or purge target, a rotation and a warm refuse an unknown field and store nothing (a mistyped "eagre" made a preset that never warms)', async () => {
+    const listed = async (path: string) => (await s.api('GET', path)).json.items.length;
+    const before = { presets: await listed('/presets'), keys: await listed('/keys'), webhooks: await listed('/webhooks'), targets: await listed('/purge-targets') };
+    await refusedNaming(s.api('POST', '/presets', { name: 'card', params: 'w_100', eagre: true }), 'eagre');
+    await refusedNaming(s.api('POST', '/keys', { name: 'ci', expires: '1d' }), 'expires');
+    await refusedNaming(s.api('POST', '/webhooks', { url: 'https://example.com/hook', events: ['image.created'], secret: 'mine' }), 'secret');
+    // Each kind takes its own fields: a Fastly serviceId sent with a Cloudflare target is not one of them.
+    await refusedNaming(s.api('POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'z', apiToken: 't', serviceId: 's' }), 'serviceId');
+    await refusedNaming(s.api('POST', '/purge-targets', { kind: 'http', url: 'https://example.com/purge', apiToken: 't' }), 'apiToken');
+    expect({ presets: await listed('/presets'), keys: await listed('/keys'), webhooks: await listed('/webhooks'), targets: await listed('/purge-targets') }).toEqual(before);
+
+    const secret = (await s.api('GET', '/signing-secret')).json.secret;
+    await refusedNaming(s.api('POST', '/signing-secret/rotate', { graceSeconds: 0, grace_seconds: 3600 }), 'grace_seconds');
+    expect((await s.api('GET', '/signing-secret')).json.secret).toBe(secret);
+    const preset = await s.api('POST', '/presets', { name: 'warmed', params: 'w_20', eager: true });
+    expect(preset.status).toBe(201);
+    await refusedNaming(s.api('POST', `/presets/${preset.json.id}/warm`, { folders: 'x' }), 'folders');
+
+    // The same bodies with known fields only still work.
+    expect((await s.api('POST', '/keys', { name: 'ci' })).status).toBe(201);
+    expect((await s.api('POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'z', apiToken: 'tok' })).status).toBe(201);
+    expect((await s.api('POST', '/presets', { name: 'card', params: 'w_100' })).status).toBe(201);
+  });
+
+  test('who may not use the route hears that first: no key 401, a viewer 403, a client not granted 404, before the unknown field', async () => {
+    await s.ctx.users.create({ username: 'vera', password: PASSWORD, role: 'viewer', clientIds: [s.clientId] });
+    const viewer = await logInCookie(s.url, 'vera', PASSWORD);
+    await s.ctx.users.create({ username: 'nils', password: PASSWORD, role: 'member', clientIds: [] });
+    const member = await logInCookie(s.url, 'nils', PASSWORD);
+    const body = { name: 'ci', expires: '1d' };
+    expect((await sessionRequest(s.url, null, s.clientId, 'POST', '/api/v1/keys', body)).status).toBe(401);
+    const asViewer = await sessionRequest(s.url, viewer, s.clientId, 'POST', '/api/v1/keys', body);
+    expect([asViewer.status, asViewer.json.error.code]).toEqual([403, 'forbidden']);
+    const notGranted = await sessionRequest(s.url, member, s.clientId, 'POST', '/api/v1/presets', { name: 'x', params: 'w_1', eagre: true });
+    expect([notGranted.status, notGranted.json.error.message]).toEqual([404, 'Client not found']);
+    expect((await sessionRequest(s.url, viewer, s.clientId, 'POST', '/api/v1/sign', { imageId: 'x', transform: 'w_1', expires_in: 1 })).status).toBe(400);
+  });
+});
+
 describe('meta: a key that cannot be stored', () => {
   test('"__proto__" as a meta key is a 400, the meta unchanged (it was a 200 that dropped the key)', async () => {
     const image = await uploaded('meta.jpg');

@@ -14,7 +14,7 @@ export const bulkImageRoutes = (api: Api, auth: AuthDeps) =>
     .use(callerAuth(auth))
     .post('/bulk', ({ caller, body }) => api.bulk.change(caller, body), {
       // A mistyped `permanent` would otherwise send the images to the trash, answered ok.
-      transform: knownFields(BulkBody),
+      ...knownFields(BulkBody),
       body: BulkBody,
       response: { 200: BulkResults, ...apiErrors() },
       detail: {
@@ -40,7 +40,7 @@ export const bulkImageRoutes = (api: Api, auth: AuthDeps) =>
         });
       },
       {
-        transform: knownFields(ZipBody),
+        ...knownFields(ZipBody),
         body: ZipBody,
         response: { 200: t.File({ type: 'application/zip', description: 'The ZIP archive, streamed' }), ...apiErrors(404) },
         detail: {

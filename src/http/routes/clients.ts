@@ -29,7 +29,7 @@ export const clientRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('', async ({ actor, address, body, status }) => status(201, await api.clients.create({ actor, address }, body.name, body.id)), {
       // `quotas` here would be dropped unseen: limits are set with PATCH once the client exists.
-      transform: knownFields(CreateClientBody),
+      ...knownFields(CreateClientBody),
       body: CreateClientBody,
       response: { 201: CreatedClient, ...apiErrors(403, 409) },
       detail: { tags, operationId: 'createClient', summary: 'Create a client', description: 'Owner or admin session. Answers its first API key, once.', security: [{ session: [] }] },

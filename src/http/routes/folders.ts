@@ -11,7 +11,7 @@ const tags = ['folders'];
 export const folderRoutes = (api: Api, auth: AuthDeps) => {
   const rename = {
     params: IdParams,
-    transform: knownFields(RenameFolderBody),
+    ...knownFields(RenameFolderBody),
     body: RenameFolderBody,
     response: { 200: FolderView, ...apiErrors(404, 409) },
   };
@@ -28,7 +28,7 @@ export const folderRoutes = (api: Api, auth: AuthDeps) => {
         return created ? status(201, folder) : status(200, folder);
       },
       {
-        transform: knownFields(CreateFolderBody),
+        ...knownFields(CreateFolderBody),
         body: CreateFolderBody,
         response: { 200: FolderView, 201: FolderView, ...apiErrors(409) },
         detail: { tags, operationId: 'createFolder', summary: 'Create a folder path', description: 'Creates every missing level; 201 when the leaf is new, 200 when it existed.' },

@@ -71,7 +71,7 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     .patch('/:id', ({ caller, params, body }) => api.images.update(caller, params.id, body), {
       params: IdParams,
       // A mistyped field (or a form body's) would otherwise be a 200 that changed nothing.
-      transform: knownFields(ImagePatch),
+      ...knownFields(ImagePatch),
       body: ImagePatch,
       response: { 200: ImageView, ...apiErrors(404, 409) },
       detail: {

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/known-fields';
 import { CreatedKey, CreateKeyBody, KeyList } from '../../api/keys';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -14,6 +15,7 @@ export const keyRoutes = (api: Api, auth: AuthDeps) =>
       detail: { tags, operationId: 'listKeys', summary: 'List API keys', description: 'Names and prefixes, never the keys.' },
     })
     .post('', async ({ caller, body, status }) => status(201, await api.keys.create(caller, body?.name)), {
+      ...knownFields(CreateKeyBody),
       body: CreateKeyBody,
       response: { 201: CreatedKey, ...apiErrors() },
       detail: { tags, operationId: 'createKey', summary: 'Create an API key', description: 'The key is in the answer, and only there.' },

@@ -15,13 +15,14 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
       detail: { tags, operationId: 'listPresets', summary: 'List presets' },
     })
     .post('', async ({ caller, body, status }) => status(201, await api.presets.create(caller, body)), {
+      ...knownFields(CreatePresetBody),
       body: CreatePresetBody,
       response: { 201: PresetView, ...apiErrors(409) },
       detail: { tags, operationId: 'createPreset', summary: 'Create a preset', description: 'A named transform; its URLs need no signature. Params are stored canonical. With widths, its URLs may carry w_<N> for one of them.' },
     })
     .patch('/:id', ({ caller, params, body }) => api.presets.update(caller, params.id, body), {
       params: t.Object({ id: t.String({ description: 'Preset id' }) }),
-      transform: knownFields(UpdatePresetBody),
+      ...knownFields(UpdatePresetBody),
       body: UpdatePresetBody,
       response: { 200: PresetView, ...apiErrors(404, 409) },
       detail: {
@@ -34,6 +35,7 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('/:id/warm', ({ caller, params, body }) => api.presets.warm(caller, params.id, body ?? {}), {
       params: t.Object({ id: t.String({ description: 'Preset id' }) }),
+      ...knownFields(WarmBody),
       body: t.Optional(WarmBody),
       response: { 200: WarmProgress, ...apiErrors(404) },
       detail: {

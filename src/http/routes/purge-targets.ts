@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/known-fields';
 import { CreatePurgeTargetBody, PurgeAttemptList, PurgeTargetList, PurgeTargetView } from '../../api/purge-targets';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -14,6 +15,7 @@ export const purgeTargetRoutes = (api: Api, auth: AuthDeps) =>
       detail: { tags, operationId: 'listPurgeTargets', summary: 'List CDN purge targets', description: 'Tokens and secrets are never returned: secretHint shows their last 4 characters.' },
     })
     .post('', async ({ caller, body, status }) => status(201, await api.purgeTargets.create(caller, body)), {
+      ...knownFields(CreatePurgeTargetBody),
       body: CreatePurgeTargetBody,
       response: { 201: PurgeTargetView, ...apiErrors() },
       detail: {

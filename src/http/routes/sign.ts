@@ -8,7 +8,7 @@ import { callerAuth, type AuthDeps } from '../auth';
 export const signRoutes = (api: Api, auth: AuthDeps) =>
   new Elysia().use(callerAuth(auth)).post('/sign', ({ caller, body }) => api.sign.sign(caller, body), {
     // A mistyped expiresIn would sign a URL that never expires, answered 200.
-    transform: knownFields(SignBody),
+    ...knownFields(SignBody),
     body: SignBody,
     response: { 200: SignedUrl, ...apiErrors(404) },
     detail: {

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/known-fields';
 import { RotatedSecret, RotateSecretBody, SigningSecretView } from '../../api/signing-secret';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -21,6 +22,7 @@ export const signingSecretRoutes = (api: Api, auth: AuthDeps) =>
       },
     })
     .post('/rotate', ({ caller, body }) => api.signingSecret.rotate(caller, body), {
+      ...knownFields(RotateSecretBody),
       body: RotateSecretBody,
       response: { 200: RotatedSecret, ...apiErrors(404) },
       detail: {

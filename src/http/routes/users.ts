@@ -31,7 +31,7 @@ const linkRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('/invites/accept', async ({ body, status, request, server }) => status(201, await api.users.acceptInvite(body, { address: server?.requestIP(request)?.address ?? null })), {
       body: AcceptInviteBody,
-      transform: knownFields(AcceptInviteBody),
+      ...knownFields(AcceptInviteBody),
       response: { 201: Welcomed, ...apiErrors(404, 409, 410) },
       detail: {
         tags,
@@ -43,7 +43,7 @@ const linkRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('/password-reset/accept', ({ body, request, server }) => api.users.acceptReset(body, { address: server?.requestIP(request)?.address ?? null }), {
       body: AcceptResetBody,
-      transform: knownFields(AcceptResetBody),
+      ...knownFields(AcceptResetBody),
       response: { 200: Welcomed, ...apiErrors(404, 409, 410) },
       detail: {
         tags,
@@ -83,7 +83,7 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
           },
           {
             body: ChangePasswordBody,
-            transform: knownFields(ChangePasswordBody),
+            ...knownFields(ChangePasswordBody),
             response: { 204: t.Void({ description: 'Changed; your other sessions ended' }), ...apiErrors(403) },
             detail: { tags, operationId: 'changeOwnPassword', summary: 'Change your own password', description: 'Any role. 403 when the current password is wrong; after 5 wrong ones, 429 for a while (as log-in).', security: sessionOnly },
           },
@@ -94,7 +94,7 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
         })
         .post('/invites', async ({ session, actor, address, request, body, status }) => status(201, await api.users.invite(manager({ session, actor, address, request }), body)), {
           body: InviteBody,
-            transform: knownFields(InviteBody),
+            ...knownFields(InviteBody),
           response: { 201: CreatedInvite, ...apiErrors(403, 404) },
           detail: {
             tags,
@@ -119,7 +119,7 @@ export const userRoutes = (api: Api, auth: AuthDeps) => {
         .patch('/:id', ({ session, actor, address, request, params, body }) => api.users.change(manager({ session, actor, address, request }), params.id, body), {
           params: UserParams,
           body: UserPatch,
-          transform: knownFields(UserPatch),
+          ...knownFields(UserPatch),
           response: { 200: UserView, ...apiErrors(403, 404, 409) },
           detail: {
             tags,

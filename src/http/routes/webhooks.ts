@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { apiErrors } from '../../api/errors';
+import { knownFields } from '../../api/known-fields';
 import { CreatedWebhook, CreateWebhookBody, DeliveryList, TestEventQueued, WebhookList } from '../../api/webhooks';
 import { callerAuth, type AuthDeps } from '../auth';
 
@@ -23,6 +24,7 @@ export const webhookRoutes = (api: Api, auth: AuthDeps) =>
         return status(201, created);
       },
       {
+      ...knownFields(CreateWebhookBody),
       body: CreateWebhookBody,
       response: { 201: CreatedWebhook, ...apiErrors() },
       detail: {
