@@ -62,8 +62,14 @@ export function routeHash(route: RouteLink): string {
   return `#/${route.tab}${query ? `?${query}` : ''}`;
 }
 
-/** Records the library's place without a history entry per folder click, keystroke or filter. */
+/**
+ * Records the library's place without a history entry per folder click, keystroke or filter;
+ * only while the address still names its page. A link followed changes the address at once but
+ * dispatches its hashchange later: a render in between (a listing answering) wrote its place
+ * over the link, and the shell then read the old page.
+ */
 export function replaceRoute(route: RouteLink): void {
+  if (readRoute().tab !== route.tab) return;
   const hash = routeHash(route);
   if (hash !== location.hash) history.replaceState(history.state, '', hash);
 }
