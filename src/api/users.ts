@@ -1,5 +1,5 @@
 import { t, type Static } from 'elysia';
-import { AppError } from '../core/errors';
+import { AppError, invalid } from '../core/errors';
 import type { InviteRecord, UserRecord } from '../core/ports';
 import { managesUsers, type SessionUser } from '../core/roles';
 import type { AuditAction } from '../core/audit/actions';
@@ -54,8 +54,9 @@ export const UserPatch = t.Object(
     disabled: t.Optional(t.Boolean({ description: 'true: cannot log in, every session ends at once' })),
     revokeKeys: t.Optional(t.Literal(true, { description: 'Revoke every API key this user made, on every client (keys belong to their client and otherwise outlive the user)' })),
   },
-  // An unknown field is refused rather than ignored: a typo must not look like a change that worked.
-  { minProperties: 1, additionalProperties: false },
+  // An unknown field is refused by the route (knownFields, naming it) and an empty change by
+  // change(): a typo must not look like a change that worked.
+  { description: 'At least one of role, clientIds, disabled and revokeKeys; any other field is a 400' },
 );
 const Token = t.String({ maxLength: 200, description: 'The token from the one-time link (after #/invite/ or #/reset/)' });
 const Username = t.String({ maxLength: 200, description: '1–64 letters, digits or _ . @ -' });
@@ -156,6 +157,7 @@ export function usersApi(services: Pick<ApiServices, 'users' | 'audit' | 'accoun
     },
     async change(by: UserManager, userId: string, patch: Static<typeof UserPatch>) {
       ownersOnly(by);
+      if (Object.keys(patch).length === 0) throw invalid('Nothing to change: give role, clientIds, disabled or revokeKeys');
       const { revokeKeys, ...change } = patch;
       // The user's own changes first (a refused one, such as the last owner, revokes nothing).
       const changed = Object.keys(change).length > 0 ? await users.change(userId, change, by.session?.userId ?? null) : await users.get(userId);

@@ -193,6 +193,9 @@ export function createUserService(deps: UserDeps) {
       if (outcome === 'last_owner') throw conflict('This is the last enabled owner: make another user owner first');
     }
     if (clientIds !== undefined) await repos.users.setClients(user.id, clientIds);
+    // An owner or admin reaches every client, so grants are not shown for one: kept, they came
+    // back unseen with a later demotion. A demoted user starts with none, granted afresh.
+    else if (role !== undefined && reachesEveryClient(role) && user.clientIds.length > 0) await repos.users.setClients(user.id, []);
     if (disabledAt) await repos.sessions.deleteForUser(user.id);
     return get(user.id);
   }

@@ -139,6 +139,25 @@ describe('users: roles, clients, disabling', () => {
     expect((await call(cookie, 'GET', '/images', undefined, 'second')).status).toBe(200);
   });
 
+  test('promoting to admin or owner drops the grants (unseen while promoted, they came back with a demotion); a demoted user starts with none', async () => {
+    const { id, cookie } = await invited('member', [s.clientId], 'petra');
+    const promoted = await call(owner, 'PATCH', `/users/${id}`, { role: 'admin' });
+    expect([promoted.status, promoted.json.clientIds]).toEqual([200, []]);
+    const demoted = await call(owner, 'PATCH', `/users/${id}`, { role: 'viewer' });
+    expect([demoted.status, demoted.json.role, demoted.json.clientIds]).toEqual([200, 'viewer', []]);
+    expect((await call(cookie, 'GET', '/images', undefined, s.clientId)).status).toBe(404);
+    expect((await call(owner, 'PUT', `/users/${id}/clients/${s.clientId}`)).json.clientIds).toEqual([s.clientId]);
+    expect((await call(cookie, 'GET', '/images', undefined, s.clientId)).status).toBe(200);
+  });
+
+  test('a PATCH with only a mistyped field names it; an empty one says what it takes', async () => {
+    const { id } = await invited('member', [s.clientId], 'ivan');
+    const typo = await call(owner, 'PATCH', `/users/${id}`, { revokekeys: true });
+    expect([typo.status, typo.json.error.message]).toEqual([400, 'Unknown field "revokekeys": expected role, clientIds, disabled, revokeKeys']);
+    const empty = await call(owner, 'PATCH', `/users/${id}`, {});
+    expect([empty.status, empty.json.error.message]).toEqual([400, 'Nothing to change: give role, clientIds, disabled or revokeKeys']);
+  });
+
   test('a PATCH is checked whole: an unknown client or a bad field changes nothing', async () => {
     const { id } = await invited('member', [s.clientId], 'hank');
     const refused = await call(owner, 'PATCH', `/users/${id}`, { role: 'viewer', clientIds: ['nope'] });
