@@ -159,10 +159,25 @@ export function createQuotaService(deps: {
     return { ...drawn, waitMs };
   }
 
+  // The transforms-a-minute limit last read per client. A change seen only as 'external' (the
+  // CLI on this data directory: which client is not said) shows here, when the limits are read
+  // again, and starts a full bucket as a change on this node does.
+  const perMinuteSeen = new Map<string, number | null>();
+  function noteLimit(clientId: string, quotas: Quotas): Quotas {
+    const before = perMinuteSeen.get(clientId);
+    perMinuteSeen.set(clientId, quotas.maxTransformsPerMinute);
+    if (before !== undefined && before !== quotas.maxTransformsPerMinute) {
+      pacedUntil.delete(clientId);
+      budget.changedElsewhere(clientId);
+      void ownBudget.reset(clientId);
+    }
+    return quotas;
+  }
+
   function of(clientId: string): Promise<Quotas> {
     let quotas = cache.get(clientId);
     if (!quotas) {
-      quotas = repo.get(clientId);
+      quotas = repo.get(clientId).then((read) => noteLimit(clientId, read));
       cache.set(clientId, quotas);
       quotas.catch(() => cache.delete(clientId));
     }

@@ -108,4 +108,36 @@ describe('imgapi client quota next to a running server on the same data director
     }
     expect(status).toBe(403);
   });
+
+  test('a transforms-a-minute limit changed by the CLI starts a full bucket on the server, as one changed over HTTP does', async () => {
+    const env = { HOME: isolatedHome(), IMGAPI_DATA: server.dataDir };
+    // The test before left an image limit of 1: cleared, and heard by the server.
+    expect((await runCli(['client', 'quota', server.clientId, '--max-images', 'none'], { env })).code).toBe(0);
+    let uploaded = await server.upload(await jpeg(64, 48), 'budget.jpg');
+    for (let i = 0; i < 30 && uploaded.status === 403; i++) {
+      await Bun.sleep(100);
+      uploaded = await server.upload(await jpeg(64, 48), 'budget.jpg');
+    }
+    expect(uploaded.status).toBe(201);
+    const image = uploaded.json;
+    let width = 10;
+    // A new variant each time: a miss, drawn from the bucket.
+    const miss = async () => (await fetch((await server.api('POST', '/sign', { imageId: image.id, transform: `w_${width++}` })).json.url)).status;
+    expect((await runCli(['client', 'quota', server.clientId, '--max-transforms-per-minute', '2'], { env })).code).toBe(0);
+    // Until the server has heard of the limit, misses are not counted against it.
+    let statuses: number[] = [];
+    for (let i = 0; i < 50 && !statuses.includes(403); i++) {
+      statuses.push(await miss());
+      await Bun.sleep(50);
+    }
+    expect(statuses.slice(-3)).toEqual([200, 200, 403]);
+    expect((await runCli(['client', 'quota', server.clientId, '--max-transforms-per-minute', '3'], { env })).code).toBe(0);
+    // Once it has, three misses at once: the bucket is full again, not still empty and refilling at 3 a minute.
+    let first = 403;
+    for (let i = 0; i < 30 && first === 403; i++) {
+      await Bun.sleep(100);
+      first = await miss();
+    }
+    expect([first, await miss(), await miss(), await miss()]).toEqual([200, 200, 200, 403]);
+  });
 });
