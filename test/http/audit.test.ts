@@ -172,6 +172,15 @@ describe.each(backends)('audit log on $name', (backend) => {
       const refused = await s.api('GET', `/audit?clientId=${other}`);
       expect([refused.status, refused.json.error.code]).toEqual([404, 'not_found']);
     }
+
+    // X-Imgapi-Client naming a client the caller does not reach is a 404, as on every per-client
+    // route (it was ignored: the key's own entries answered 200 under another client's name).
+    const header = (key: string, client: string) => fetch(`${s.url}/api/v1/audit`, { headers: { 'x-api-key': key, 'x-imgapi-client': client } });
+    expect((await header(s.apiKey, 'blue')).status).toBe(404);
+    expect((await header(s.apiKey, 'test')).status).toBe(200);
+    expect((await asUser(s, cookie, 'GET', '/audit', undefined, 'nobody')).status).toBe(404);
+    // A session naming a client it reaches still reads across its clients (the page filters with clientId).
+    expect((await asUser(s, cookie, 'GET', '/audit?pageSize=100', undefined, 'test')).json.total).toBe(all.total);
   });
 
   test('bad filters are 400 in the error shape; no credentials 401; an unknown key 401', async () => {
@@ -212,6 +221,8 @@ describe.each(backends)('audit log on $name', (backend) => {
     expect(bobReads.total).toBe((await s.api('GET', '/audit')).json.total);
     expect(bobReads.items.every((e: any) => e.clientId === 'test')).toBe(true);
     expect((await asUser(s, bobCookie, 'GET', '/audit?clientId=blue')).status).toBe(404);
+    expect((await asUser(s, bobCookie, 'GET', '/audit', undefined, 'blue')).status).toBe(404);
+    expect((await asUser(s, bobCookie, 'GET', '/audit', undefined, 'test')).status).toBe(200);
 
     expect((await asUser(s, cookie, 'PATCH', `/users/${bob.id}`, { role: 'viewer' })).status).toBe(200);
     expect((await asUser(s, cookie, 'DELETE', `/users/${bob.id}/clients/test`)).status).toBe(200);

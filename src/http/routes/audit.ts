@@ -2,16 +2,25 @@ import { Elysia } from 'elysia';
 import type { Api } from '../../api';
 import { AuditPage, AuditQuery, type AuditReader } from '../../api/audit';
 import { apiErrors } from '../../api/errors';
+import { notFound } from '../../core/errors';
+import { reaches } from '../../core/roles';
 import { authenticate, type AuthDeps } from '../auth';
 
 /**
  * Who reads the audit log and what they see: an API key its own client's entries; an owner's or
  * admin's session every client's and the installation-wide ones (users); a member's or viewer's
- * session the clients granted. No X-Imgapi-Client: a session reads across the clients it reaches.
+ * session the clients granted. A session reads across the clients it reaches (the dashboard's
+ * page filters with `clientId`); an X-Imgapi-Client sent all the same must name a client the
+ * caller reaches, or it is a 404 as on every per-client route, never quietly ignored.
  */
 const auditReader = (deps: AuthDeps) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ request, server }): Promise<{ reader: AuditReader }> => {
+  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request, server }): Promise<{ reader: AuditReader }> => {
     const who = await authenticate(deps, request, server?.requestIP(request)?.address ?? null);
+    const named = headers['x-imgapi-client'];
+    if (named) {
+      if (who.key ? named !== who.key.clientId : !reaches(who.session, named)) throw notFound('Client');
+      if (who.session) await deps.accounts.getClient(named);
+    }
     return { reader: { visibleClients: who.key ? [who.key.clientId] : who.session.clientIds } };
   });
 
