@@ -75,7 +75,11 @@ export async function authenticate(deps: AuthDeps, request: Request, address: st
     return { address, key };
   }
   const session = await sessionOf(deps, request);
-  if (!session) throw new AppError('unauthorized', 'Missing X-Api-Key header');
+  if (!session) {
+    // A cookie that no longer opens a session (expired, logged out, the user disabled): say so.
+    if (readCookie(request.headers.get('cookie'), SESSION_COOKIE)) throw new AppError('unauthorized', 'Your session has ended: log in again');
+    throw new AppError('unauthorized', 'Missing X-Api-Key header');
+  }
   assertSameOrigin(deps.publicUrl, request);
   return { address, session };
 }
@@ -115,6 +119,7 @@ export const sessionAuth = (deps: AuthDeps) =>
     const session = await sessionOf(deps, request);
     if (!session) {
       if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'This needs a dashboard session, not an API key');
+      if (readCookie(request.headers.get('cookie'), SESSION_COOKIE)) throw new AppError('unauthorized', 'Your session has ended: log in again');
       throw new AppError('unauthorized', 'Log in first');
     }
     assertSameOrigin(deps.publicUrl, request);

@@ -49,7 +49,7 @@ const onTripPage2 = (page: Page) =>
   );
 
 /** What the dashboard said before, wrongly, when the session had ended. */
-const STALE = ['Missing X-Api-Key', 'Log in first', 'No presets yet'];
+const STALE = ['Missing X-Api-Key', 'Log in first', 'session has ended: log in again', 'No presets yet'];
 
 test('an ended session shows the login form, then returns to the same folder and page', async () => {
   const { page, errors } = await openPage(browser, s.url);

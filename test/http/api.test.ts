@@ -21,6 +21,13 @@ describe('authentication', () => {
     }
   });
 
+  test('a session cookie that opens no session (ended, logged out, made up) is told so, not asked for an API key', async () => {
+    for (const path of ['/api/v1/images', '/api/v1/users', '/api/v1/audit']) {
+      const answer = await fetch(`${s.url}${path}`, { headers: { cookie: 'imgapi_session=ended', origin: s.url, 'x-imgapi-client': s.clientId } });
+      expect([path, answer.status, await answer.json()]).toEqual([path, 401, { error: { code: 'unauthorized', message: 'Your session has ended: log in again' } }]);
+    }
+  });
+
   test('unknown routes → 404 JSON', async () => {
     const { status, json, headers } = await s.api('GET', '/nothing-here');
     expect([status, json.error.code]).toEqual([404, 'not_found']);
