@@ -225,8 +225,8 @@ export function imagesApi(services: ApiServices) {
     },
     /** Moves the image to the trash; `permanent` deletes it (or a trashed one) for good. */
     async delete(caller: Caller, id: string, options: { permanent?: boolean } = {}) {
-      // Read first for the log's name; an image already in the trash is named by its id alone.
-      const before = await images.get(caller.clientId, id).catch(() => null);
+      // Read first for the log's name: from the library, or from the trash when purging it there.
+      const before = (await images.get(caller.clientId, id).catch(() => null)) ?? (await services.trash.get(caller.clientId, id))?.image ?? null;
       await images.delete(caller.clientId, id, options);
       await audit(caller, deleteAction(services, options.permanent), before ? imageTarget(before) : { id });
     },

@@ -71,6 +71,9 @@ export function createTrash(deps: TrashDeps) {
       await changed(image);
     },
 
+    /** A trashed image, or null when it is not in the trash. */
+    get: (clientId: string, id: string): Promise<TrashedImage | null> => repos.trash.get(clientId, id),
+
     /** Deletes a trashed image for good; false when it is not in the trash. */
     async purgeOne(clientId: string, id: string): Promise<boolean> {
       const trashed = await repos.trash.get(clientId, id);

@@ -301,6 +301,14 @@ describe.each(backends)('audit log on $name', (backend) => {
       expect(answered.includes(secret)).toBe(false);
     }
   });
+
+  test('an image deleted for good from the trash is named in its image.purge entry, as one deleted for good at once', async () => {
+    const d = (await s.upload(await jpeg(12, 12), 'd.jpg', 'bin')).json;
+    expect((await s.api('DELETE', `/images/${d.id}`)).status).toBe(204);
+    expect((await s.api('DELETE', `/images/${d.id}?permanent=true`)).status).toBe(204);
+    const [purged] = (await s.api('GET', '/audit?action=image.purge&pageSize=1')).json.items;
+    expect(purged.target).toEqual({ id: d.id, name: 'bin/d.jpg' });
+  });
 });
 
 describe('audit log: retention, trash expiry, a failed write', () => {
