@@ -91,11 +91,22 @@ export function PresetsPage() {
                     <code id={`preset-name-${p.id}`}>{p.name}</code>
                   </td>
                   <td>
-                    <code>{p.params}</code>
+                    {/* Breaks only after a comma, between two keys, never inside one (w_2|00). */}
+                    <code class="transform-text">
+                      {p.params.split(',').map((part, i) => (
+                        <>
+                          {i > 0 && ','}
+                          {i > 0 && <wbr />}
+                          {part}
+                        </>
+                      ))}
+                    </code>
                   </td>
                   <td data-testid="preset-widths-cell">{p.widths ? p.widths.join(', ') : <span class="muted">—</span>}</td>
                   <td data-testid="preset-eager-cell">{p.eager ? p.formats.join(', ') : <span class="muted">—</span>}</td>
-                  <td class="preset-actions">
+                  {/* A flex box inside the cell: a flex cell is no table cell, and its row's border broke. */}
+                  <td>
+                    <div class="preset-actions">
                     {canChange && p.eager && <WarmPreset preset={p} />}
                     {canChange && (
                     <>
@@ -118,6 +129,7 @@ export function PresetsPage() {
                     </button>
                     </>
                     )}
+                    </div>
                   </td>
                 </tr>
               ))}

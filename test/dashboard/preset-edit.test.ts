@@ -123,3 +123,26 @@ for (const [label, viewport] of [['desktop', WIDE], ['phone', PHONE]] as const) 
     }
   }, 90_000);
 }
+
+test('phone: an image with a long name in the preview menu does not widen the page (it scrolled sideways, cutting off the form and the table)', async () => {
+  const s = await startServer();
+  try {
+    await s.ctx.accounts.createUser(USER.username, USER.password);
+    await s.upload(await halves(400, 200), `a-really-long-file-name-for-testing-truncation-in-tiles-and-lists-${'x'.repeat(40)}.png`);
+    await s.api('POST', '/presets', { name: 'card', params: 'w_200,h_100,c_fill,f_webp' });
+    const { page, errors } = await openPage(browser, s.url, PHONE);
+    await page.goto(`${s.url}/`);
+    await logIn(page);
+    await page.goto(`${s.url}/#/presets`);
+    await row(page, 'card').waitFor();
+    await page.getByTestId('preset-preview-image').waitFor();
+    expect(await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth])).toEqual([PHONE.viewport.width, PHONE.viewport.width]);
+    const select = (await page.getByTestId('preset-preview-image').boundingBox())!;
+    expect(select.x + select.width).toBeLessThanOrEqual(PHONE.viewport.width);
+    await screenshot(page, 'presets-phone-long-name');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  } finally {
+    await s.stop();
+  }
+}, 60_000);

@@ -79,7 +79,7 @@ test('phone: the Warm action fits the screen; with a paused queue the bar stays 
     await bar.scrollIntoViewIfNeeded();
     expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
     // Not cut off by its card either: the actions cell ends inside the card.
-    const cell = (await row.locator('td.preset-actions').boundingBox())!;
+    const cell = (await row.locator('.preset-actions').boundingBox())!;
     const card = (await page.locator('section.card').first().boundingBox())!;
     expect(cell.x + cell.width).toBeLessThanOrEqual(card.x + card.width);
     await screenshot(page, 'warm-phone-presets');
