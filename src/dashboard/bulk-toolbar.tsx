@@ -77,7 +77,8 @@ export function BulkToolbar({ selection, pageIds, folders, runner, onDelete }: P
 
   // The outcome stays announced (and shown) when the page is left empty: after deleting all of it, say.
   return (
-    <div class="bulk">
+    // With a selection the toolbar sticks under the header: chosen far down the grid, its actions stay in sight.
+    <div class={count > 0 ? 'bulk has-selection' : 'bulk'}>
       {(pageIds.length > 0 || count > 0) && (
         <div class="bulk-bar" role="group" aria-label="Selected images">
           {count > 0 && <span class="bulk-count">{count} selected</span>}

@@ -88,6 +88,16 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [tab, setTab] = useState<Tab>(() => readRoute().tab);
   const [adding, setAdding] = useState(false);
   const addButton = useRef<HTMLButtonElement>(null);
+  // The header is sticky and one or two lines high: what sticks under it (the selection's
+  // toolbar) reads its height from --topbar-height.
+  const header = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const element = header.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => document.documentElement.style.setProperty('--topbar-height', `${element.offsetHeight}px`));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const closeNewClient = () => {
     setAdding(false);
     addButton.current?.focus();
@@ -148,7 +158,7 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
   return (
     <div class="shell">
-      <header class="topbar">
+      <header class="topbar" ref={header}>
         <a class="brand" href="#/images">
           imgapi
         </a>

@@ -126,6 +126,31 @@ for (const [size, options] of SIZES) {
   }, 120_000);
 }
 
+for (const [size, options] of SIZES) {
+  test(`${size}: a tile chosen far down the grid keeps the selection's toolbar in sight, under the header`, async () => {
+    const folder = `long-${size}`;
+    await folderOf(folder, 24);
+    const { page, errors } = await start(options, folder);
+    const names = await tileNames(page);
+    const last = page.getByRole('checkbox', { name: `Select ${names[names.length - 1]}` });
+    await last.scrollIntoViewIfNeeded();
+    await last.click();
+    await page.getByText('1 selected').waitFor();
+    const height = options.viewport!.height;
+    const header = (await page.locator('header.topbar').boundingBox())!;
+    const toolbar = (await bar(page).boundingBox())!;
+    // The tile was far below the toolbar's place at the top of the grid: the page did scroll.
+    expect(await page.evaluate(() => scrollY)).toBeGreaterThan(200);
+    expect(toolbar.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
+    expect(toolbar.y + toolbar.height).toBeLessThanOrEqual(height);
+    await screenshot(page, `bulk-sticky-${size}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await bar(page).getByRole('button', { name: 'Clear selection' }).click();
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+}
+
 test('desktop: arrow keys move between tiles by column and by row; Delete on a tile asks, then deletes it', async () => {
   const folder = 'keys';
   await folderOf(folder, 9);
