@@ -1,4 +1,5 @@
 import { byteSize } from './byte-size';
+import { downloadName } from './download-name';
 import { AppError } from './errors';
 import type { ImageService } from './images';
 import { LIMITS } from './limits';
@@ -65,7 +66,7 @@ export function createImageArchive(deps: ImageArchiveDeps) {
       if (bytes > maxBytes) {
         throw new AppError('too_large', `These originals add up to ${byteSize(bytes)}; one ZIP holds at most ${byteSize(maxBytes)}: download them in parts`);
       }
-      const names = archiveNames(images.map((image) => image.originalName));
+      const names = archiveNames(images.map(downloadName));
       const entries = images.map((image, i) => ({
         name: names[i]!,
         modifiedAt: new Date(image.updatedAt),

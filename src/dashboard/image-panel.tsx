@@ -1,3 +1,4 @@
+import { downloadName } from '../core/download-name';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { call, formatBytes, messageOf, param, signUrl, uploadFile, v1, type ImageView, type PresetView } from './api';
 import { confirmDialog } from './confirm-dialog';
@@ -139,7 +140,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                 <PublicUrl image={image} presets={presets} />
 
                 {!canChange && (
-                  <a class="button" href={image.downloadUrl} download={image.originalName} data-testid="image-download">
+                  <a class="button" href={image.downloadUrl} download={downloadName(image)} data-testid="image-download">
                     Download
                   </a>
                 )}
@@ -175,7 +176,7 @@ export function ImagePanel(props: { image: ImageView; folders: string[]; onClose
                       }}
                     />
                   </label>
-                  <a class="button" href={image.downloadUrl} download={image.originalName} data-testid="image-download">
+                  <a class="button" href={image.downloadUrl} download={downloadName(image)} data-testid="image-download">
                     Download
                   </a>
                   <button

@@ -40,7 +40,7 @@ test('the API contract knows nothing of HTTP routes or the CLI; the dashboard ta
     // Pure core code it shares: paging, byte sizes, tag normalization and limits, the listing's checks (an address's filters are read with the server's own), the audit log's action list, and the transform parser with its registry (the
     // playground reads a typed string with the server's own parser; the executor and sharp stay out).
     runtimeImports(text)
-      .filter((from) => /\.\.\/(api|core\/(?!paging|byte-size|limits|image-labels|listing-filters$|date-bounds$|audit\/actions$|transform\/(?:parse|registry|types|ops\/[a-z-]+)$))/.test(from) || from === 'elysia')
+      .filter((from) => /\.\.\/(api|core\/(?!paging|byte-size|download-name$|limits|image-labels|listing-filters$|date-bounds$|audit\/actions$|transform\/(?:parse|registry|types|ops\/[a-z-]+)$))/.test(from) || from === 'elysia')
       .map((from) => `${file}: ${from}`),
   );
   expect(dashboard).toEqual([]);

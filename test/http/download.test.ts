@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { fileForm } from '../helpers/api';
 import { decode, jpeg, png } from '../helpers/fixtures';
 import { startServer, type TestServer } from '../helpers/server';
 import { attachment } from '../../src/http/content-disposition';
@@ -35,6 +36,14 @@ describe('downloadUrl: the original, signed', () => {
     expect(await again.text()).toBe('');
     // The same object from GET and from a listing carries the same URL.
     expect((await s.api('GET', `/images/${image.id}`)).json.downloadUrl).toBe(image.downloadUrl);
+  });
+
+  test('a replace in another format keeps the name but not its extension: logo.png replaced by a JPEG downloads as logo.jpg', async () => {
+    const { json: image } = await s.upload(await png(20, 20), 'logo.png');
+    const replaced = await s.api('PUT', `/images/${image.id}`, fileForm(await jpeg(20, 20), 'new.jpg'));
+    expect([replaced.status, replaced.json.originalName, replaced.json.format]).toEqual([200, 'logo.png', 'jpeg']);
+    const res = await fetch(replaced.json.downloadUrl);
+    expect([res.headers.get('content-type'), res.headers.get('content-disposition')]).toEqual(['image/jpeg', attachment('logo.jpg')]);
   });
 
   test('a tampered signature, another image, another version: 403; no or a malformed v: 400; an unknown client: 404', async () => {

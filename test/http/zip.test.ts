@@ -34,7 +34,7 @@ function unzip(archive: Uint8Array, name: string): { files: Map<string, Buffer>;
 }
 
 describe('POST /images/zip', () => {
-  test('the originals, byte for byte, named by originalName made distinct; streamed as an attachment', async () => {
+  test('the originals, byte for byte, named by originalName (with the extension of their format) made distinct; streamed as an attachment', async () => {
     const uploads: [Uint8Array, string][] = [
       [await jpeg(40, 30), 'a.jpg'],
       [await png(20, 10), 'a.jpg'],
@@ -52,7 +52,8 @@ describe('POST /images/zip', () => {
     // Streamed: no length known up front.
     expect(response.headers.get('content-length')).toBeNull();
     const { files, listing } = unzip(new Uint8Array(await response.arrayBuffer()), 'names');
-    const expected = ['a.jpg', 'a (2).jpg', 'A (3).JPG', 'photo', 'photo (2)', 'crème brûlée.png'];
+    // The PNG uploaded as a.jpg is named for what it is (a.png); names are then made distinct.
+    const expected = ['a.jpg', 'a.png', 'A (2).JPG', 'photo', 'photo (2)', 'crème brûlée.png'];
     expect([...files.keys()].sort()).toEqual([...expected].sort());
     expected.forEach((name, i) => expect(Buffer.compare(files.get(name)!, Buffer.from(uploads[i]![0]))).toBe(0));
     // Stored, not deflated again: images are compressed already.

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { Api } from '../../api';
 import { errors } from '../../api/errors';
+import { downloadName } from '../../core/download-name';
 import { attachment } from '../content-disposition';
 import { errorResponse } from '../errors';
 
@@ -54,7 +55,7 @@ export const downloadRoutes = (api: Api) =>
         if (range === 'ignored') payload = payload.stream().pipeThrough(new TransformStream());
       }
       return new Response(payload, {
-        headers: { ...common, 'content-type': contentType, 'content-disposition': attachment(image.originalName) },
+        headers: { ...common, 'content-type': contentType, 'content-disposition': attachment(downloadName(image)) },
       });
     },
     {
