@@ -41,6 +41,7 @@ export function ImageLabels(props: { image: ImageView; onSaved: (image: ImageVie
   const [typed, setTyped] = useState('');
   const [alt, setAlt] = useState(image.alt);
   const [rows, setRows] = useState(() => rowsOf(image.meta));
+  const focusRow = useRef<number | null>(null);
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
   const [saving, setSaving] = useState(false);
@@ -186,7 +187,19 @@ export function ImageLabels(props: { image: ImageView; onSaved: (image: ImageVie
           const label = row.key.trim() || `field ${n + 1}`;
           return (
             <div class="meta-row" key={row.id}>
-              <input aria-label={`Key of field ${n + 1}`} placeholder="key" value={row.key} onInput={(e) => updateRow(row.id, { key: e.currentTarget.value })} />
+              <input
+                aria-label={`Key of field ${n + 1}`}
+                placeholder="key"
+                value={row.key}
+                onInput={(e) => updateRow(row.id, { key: e.currentTarget.value })}
+                ref={(input) => {
+                  // A row just added takes the focus: typing goes on into its key.
+                  if (input && focusRow.current === row.id) {
+                    focusRow.current = null;
+                    input.focus();
+                  }
+                }}
+              />
               <input aria-label={`Value of ${label}`} placeholder="value" value={row.text} onInput={(e) => updateRow(row.id, { text: e.currentTarget.value })} />
               <button type="button" class="chip-remove" aria-label={`Remove ${label}`} onClick={() => setRows((current) => current.filter((r) => r.id !== row.id))}>
                 ×
@@ -194,7 +207,14 @@ export function ImageLabels(props: { image: ImageView; onSaved: (image: ImageVie
             </div>
           );
         })}
-        <button type="button" onClick={() => setRows((current) => [...current, { id: nextRow++, key: '', text: '' }])}>
+        <button
+          type="button"
+          onClick={() => {
+            const id = nextRow++;
+            focusRow.current = id;
+            setRows((current) => [...current, { id, key: '', text: '' }]);
+          }}
+        >
           + Field
         </button>
       </fieldset>

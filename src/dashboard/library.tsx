@@ -230,7 +230,7 @@ export function Library() {
           view={view}
           onView={setView}
         />
-        {canChange && <p class="muted hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>}
+        {canChange && <p class="muted hint drop-hint">Drop images anywhere on the page to upload them into {selected === null ? 'the root folder' : where}.</p>}
         <UploadList items={uploads} onClear={() => setUploads((list) => list.filter((i) => i.status === 'uploading'))} />
         {error &&
           (missingFolder ? (
@@ -258,7 +258,8 @@ export function Library() {
         {data && data.items.length === 0 && (
           <div class="empty">
             <p>{q ? `No image in ${where} matches “${q}”.` : activeFilters(listing) > 0 ? `No image in ${where} matches the filters.` : `No images in ${where} yet.`}</p>
-            {canChange && <p class="muted">Drag files here or use Upload.</p>}
+            {/* An upload is the way on only where the folder is empty, not where a search or filter found nothing. */}
+            {canChange && !q && activeFilters(listing) === 0 && <p class="muted">Drop files here or use Upload.</p>}
           </div>
         )}
         {view === 'list' && data && data.items.length > 0 && (

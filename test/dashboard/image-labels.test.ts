@@ -65,7 +65,9 @@ test('desktop 1440×900: chips added with Enter, a comma or a paste, removed wit
   await panel.getByRole('textbox', { name: 'Alt text' }).fill('A red shoe on a white floor');
   expect(await panel.getByText('27/500').count()).toBe(1);
   await panel.getByRole('button', { name: '+ Field' }).click();
-  await panel.getByRole('textbox', { name: 'Key of field 1' }).fill('sku');
+  // The new row's key has the focus: typing goes on into it (it stayed on the button).
+  await page.keyboard.type('sku');
+  expect(await panel.getByRole('textbox', { name: 'Key of field 1' }).inputValue()).toBe('sku');
   await panel.getByRole('textbox', { name: 'Value of sku' }).fill('A-100');
   // A tag typed but not added yet goes with the save.
   await tagInput.fill('new in');
