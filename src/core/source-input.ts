@@ -1,4 +1,5 @@
 import { masterKeyOf } from './blob-keys';
+import { AppError } from './errors';
 import { makeHeicMaster } from './heic/heic-master';
 import type { BlobStore, ImageRecord } from './ports';
 import { renderSvg } from './svg/render-svg';
@@ -27,6 +28,9 @@ export interface SourceReaderDeps {
  */
 export const MAX_SVG_RENDER_PIXELS = 8192 * 4096;
 
+/** How many SVG versions too costly to draw are remembered per process (then forgotten all at once). */
+const TOO_COSTLY_KEPT = 10_000;
+
 /**
  * Turns an image record into what the pipeline reads. Raster originals are read as they are
  * (a file path when the store has one, so libvips can shrink JPEGs on load). A HEIC original is
@@ -36,6 +40,8 @@ export const MAX_SVG_RENDER_PIXELS = 8192 * 4096;
  */
 export function createSourceReader(deps: SourceReaderDeps) {
   const { originals, maxPixels } = deps;
+  // Per image version: the fewest pixels an SVG rendering of it ran past its deadline at.
+  const tooCostly = new Map<string, number>();
   const fileOf = async (key: string) => originals.localPath(key) ?? (await originals.get(key));
   const bytesOf = async (key: string) => {
     const local = originals.localPath(key);
@@ -64,7 +70,20 @@ export function createSourceReader(deps: SourceReaderDeps) {
         const document = await bytesOf(image.originalKey);
         if (document === null) return null;
         const { scale, width, height } = renderSize(image, plan, maxPixels);
-        const { data } = await renderSvg(document, width, height, { deadline });
+        const version = `${image.id}/${image.version}`;
+        const failedAt = tooCostly.get(version);
+        if (failedAt !== undefined && width * height >= failedAt) {
+          throw new AppError('limit_exceeded', `This SVG takes longer than the transform time limit to draw at ${width}×${height} px; ask for a smaller size`);
+        }
+        const { data } = await renderSvg(document, width, height, { deadline }).catch((error: unknown) => {
+          // Past its deadline the render held its slot to the end (see runOnce): remembered, so
+          // this size and larger are refused at once instead of costing as much again.
+          if (error instanceof AppError && error.code === 'overloaded') {
+            if (tooCostly.size >= TOO_COSTLY_KEPT) tooCostly.clear();
+            tooCostly.set(version, Math.min(width * height, failedAt ?? Infinity));
+          }
+          throw error;
+        });
         return { input: { pixels: data, width, height }, source: { width, height }, plan: scaledPlan(plan, scale, width, height) };
       }
       const input = await fileOf(image.originalKey);

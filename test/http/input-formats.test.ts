@@ -233,4 +233,32 @@ describe('SVG bounds', () => {
       await bounded.stop();
     }
   });
+
+  test('an SVG too costly to draw in time: 503 once, then 422 at once for that size and larger (no second render), a smaller size still drawn', async () => {
+    const bounded = await startServer({ IMGAPI_TRANSFORM_TIMEOUT_SECONDS: '1', IMGAPI_CONCURRENCY: '1' });
+    try {
+      // feMorphology costs its radius squared per pixel: at 400 px this is seconds of work, at 40 px nothing.
+      const costly = `<svg xmlns="http://www.w3.org/2000/svg" width="8000" height="8000"><filter id="f"><feMorphology radius="1000"/></filter><rect width="8000" height="8000" fill="#336699" filter="url(#f)"/></svg>`;
+      const { json: image } = await bounded.upload(encode(costly), 'costly.svg');
+      const url = async (transform: string) => (await bounded.client.v1.sign.post({ imageId: image.id, transform })).data!.url;
+      const first = await fetch(await url('w_400,f_png'));
+      expect([first.status, (await first.json()).error.code]).toEqual([503, 'overloaded']);
+      // The render past its deadline keeps the only slot until it has really stopped (misses
+      // meanwhile wait for it, 503 at their own deadline); then the size is known too costly.
+      let status = 503;
+      for (let i = 0; i < 60 && status === 503; i++) {
+        status = (await fetch(await url('w_400,f_jpeg'))).status;
+        if (status === 503) await Bun.sleep(250);
+      }
+      for (const transform of ['w_400,f_jpeg', 'w_800,f_png']) {
+        const again = await fetch(await url(transform));
+        expect([transform, again.status, (await again.json()).error.code]).toEqual([transform, 422, 'limit_exceeded']);
+      }
+      const small = await fetch(await url('w_40,f_png'));
+      expect(small.status).toBe(200);
+      expect((await sharp(new Uint8Array(await small.arrayBuffer())).metadata()).width).toBe(40);
+    } finally {
+      await bounded.stop();
+    }
+  }, 60_000);
 });
