@@ -1,4 +1,5 @@
 import { t } from 'elysia';
+import { searchText } from '../core/images';
 import { FolderView, presentFolder } from './folders';
 import { ImageView, imagesApi } from './images';
 import type { ApiServices, Caller } from './services';
@@ -13,6 +14,8 @@ export function searchApi(services: ApiServices) {
   const images = imagesApi(services);
   return {
     async search(caller: Caller, q: string) {
+      // Checked once, before either search reaches the database.
+      searchText(q);
       const [found, folders] = await Promise.all([
         services.images.search(caller.clientId, q, SEARCH_LIMIT),
         services.folders.search(caller.clientId, q, SEARCH_LIMIT),

@@ -83,6 +83,16 @@ const fileFields = (c: CheckedUpload) => ({
   placeholder: c.placeholder,
 });
 
+/**
+ * What a search looks for. Names, tags and alt text hold no control character, so one in a
+ * search could only match nothing; it is refused instead of reaching the database, where a NUL
+ * ends SQLite's full-text query early and is no text at all to PostgreSQL (both were a 500).
+ */
+export function searchText(q: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(q)) throw invalid('q must not contain control characters');
+  return q.toLowerCase();
+}
+
 export function createImageService(deps: ImageDeps) {
   const { repos, folders, stores, limits, now, feed, transforms } = deps;
   const outbox = deps.outbox ?? noChangeOutbox;
@@ -239,7 +249,7 @@ export function createImageService(deps: ImageDeps) {
         scope,
         sort,
         filters,
-        nameContains: input.q ? input.q.toLowerCase() : undefined,
+        nameContains: input.q ? searchText(input.q) : undefined,
         tag: input.tag ? normalizeTag(input.tag) : undefined,
         limit: input.pageSize,
         offset: (input.page - 1) * input.pageSize,
@@ -248,7 +258,7 @@ export function createImageService(deps: ImageDeps) {
     },
 
     async search(clientId: string, q: string, limit: number): Promise<ImageRecord[]> {
-      const { items } = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: q.toLowerCase(), limit, offset: 0 });
+      const { items } = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: searchText(q), limit, offset: 0 });
       return items;
     },
   };

@@ -45,7 +45,8 @@ export function readRoute(hash: string = location.hash): Route {
     folder: folder === null ? null : folder === '/' ? '' : folder,
     // Plain digits, as the API reads them: 1e3 or 2.5 is no page number.
     page: /^[1-9][0-9]*$/.test(page) && Number(page) <= MAX_PAGE ? Number(page) : 1,
-    q: q.length <= MAX_SEARCH ? q : '',
+    // As the API takes it: no longer than its limit, no control character.
+    q: q.length <= MAX_SEARCH && !/[\u0000-\u001f\u007f]/.test(q) ? q : '',
     listing: listingOf(params),
     view: view === 'grid' || view === 'list' ? view : null,
   };

@@ -56,6 +56,11 @@ test.each([
   expect(readRoute(`#/images?${query}`)).toEqual(DEFAULT);
 });
 
+test('a search with a control character (which the API refuses) is ignored', () => {
+  expect(readRoute('#/images?q=a%00b')).toEqual(DEFAULT);
+  expect(readRoute('#/images?q=a%09b')).toEqual(DEFAULT);
+});
+
 test('a tag or a search longer than the API takes is ignored', () => {
   expect(readRoute(`#/images?tag=${'x'.repeat(1001)}`)).toEqual(DEFAULT);
   expect(readRoute(`#/images?q=${'x'.repeat(201)}`)).toEqual(DEFAULT);

@@ -261,6 +261,19 @@ describe('the remaining bodies: a mistyped field', () => {
   });
 });
 
+describe('search: a control character', () => {
+  test('a NUL or another control character in q is a 400 on the listing and /search (a NUL was a 500 from the full-text query)', async () => {
+    await uploaded('needle.jpg');
+    for (const q of ['x%00y', 'ab%00c', 'gz%00', 'a%00', '%00b', 'tab%09x', 'del%7Fx']) {
+      for (const path of [`/images?q=${q}`, `/search?q=${q}`]) {
+        const answer = await s.api('GET', path);
+        expect([path, answer.status, answer.json.error.message]).toEqual([path, 400, 'q must not contain control characters']);
+      }
+    }
+    expect((await s.api('GET', '/search?q=needle')).json.images.map((i: { originalName: string }) => i.originalName)).toEqual(['needle.jpg']);
+  });
+});
+
 describe('meta: a key that cannot be stored', () => {
   test('"__proto__" as a meta key is a 400, the meta unchanged (it was a 200 that dropped the key)', async () => {
     const image = await uploaded('meta.jpg');
