@@ -261,6 +261,26 @@ describe('the remaining bodies: a mistyped field', () => {
   });
 });
 
+describe('optional JSON bodies that are not JSON', () => {
+  test('POST /keys and a warm refuse a malformed body with 400 and do nothing (it counted as no body: a key named "default", the whole library warmed); no body still works', async () => {
+    const raw = (path: string, body: string) =>
+      fetch(`${s.url}/api/v1${path}`, { method: 'POST', headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json' }, body });
+    const keys = async () => (await s.api('GET', '/keys')).json.items.length;
+    const before = await keys();
+    for (const body of ['{"name":"a', '\u0000\u0001', '{"a":1,}', '{"x":NaN}']) {
+      const answer = await raw('/keys', body);
+      expect([body, answer.status, ((await answer.json()) as any).error.message]).toEqual([body, 400, 'Malformed request body']);
+    }
+    expect(await keys()).toBe(before);
+    const preset = await s.api('POST', '/presets', { name: 'warm-me', params: 'w_30', eager: true });
+    const warm = await raw(`/presets/${preset.json.id}/warm`, '{"folder":"nope');
+    expect([warm.status, ((await warm.json()) as any).error.message]).toEqual([400, 'Malformed request body']);
+    expect((await raw('/keys', '')).status).toBe(201);
+    expect((await raw(`/presets/${preset.json.id}/warm`, '')).status).toBe(200);
+    expect((await fetch(`${s.url}/api/v1/keys`, { method: 'POST', headers: { 'x-api-key': s.apiKey } })).status).toBe(201);
+  });
+});
+
 describe('search: a control character', () => {
   test('a NUL or another control character in q is a 400 on the listing and /search (a NUL was a 500 from the full-text query)', async () => {
     await uploaded('needle.jpg');

@@ -4,6 +4,7 @@ import { apiErrors } from '../../api/errors';
 import { knownFields } from '../../api/known-fields';
 import { CreatedKey, CreateKeyBody, KeyList } from '../../api/keys';
 import { callerAuth, type AuthDeps } from '../auth';
+import { optionalJsonBody } from '../optional-json-body';
 
 const tags = ['keys'];
 
@@ -16,6 +17,7 @@ export const keyRoutes = (api: Api, auth: AuthDeps) =>
     })
     .post('', async ({ caller, body, status }) => status(201, await api.keys.create(caller, body?.name)), {
       ...knownFields(CreateKeyBody),
+      parse: optionalJsonBody,
       body: CreateKeyBody,
       response: { 201: CreatedKey, ...apiErrors() },
       detail: { tags, operationId: 'createKey', summary: 'Create an API key', description: 'The key is in the answer, and only there.' },

@@ -4,6 +4,7 @@ import { apiErrors } from '../../api/errors';
 import { knownFields } from '../../api/known-fields';
 import { CreatePresetBody, PresetList, PresetView, UpdatePresetBody, WarmBody, WarmProgress } from '../../api/presets';
 import { callerAuth, type AuthDeps } from '../auth';
+import { optionalJsonBody } from '../optional-json-body';
 
 const tags = ['presets'];
 
@@ -36,6 +37,7 @@ export const presetRoutes = (api: Api, auth: AuthDeps) =>
     .post('/:id/warm', ({ caller, params, body }) => api.presets.warm(caller, params.id, body ?? {}), {
       params: t.Object({ id: t.String({ description: 'Preset id' }) }),
       ...knownFields(WarmBody),
+      parse: optionalJsonBody,
       body: t.Optional(WarmBody),
       response: { 200: WarmProgress, ...apiErrors(404) },
       detail: {
