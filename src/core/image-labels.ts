@@ -75,6 +75,10 @@ export function checkMeta(meta: unknown): ImageMeta {
     if (CONTROL.test(key)) throw invalid(`meta key ${describe(key)} contains a control character`);
     // Copied into a plain object on its way to storage, it would set the prototype, not a key: lost unsaid.
     if (key === '__proto__') throw invalid('meta key "__proto__" is reserved');
+    // A lone surrogate is no Unicode: stored, it made every listing of the image JSON that
+    // strict parsers (jq) refuse.
+    if (LONE_SURROGATE.test(key)) throw invalid('A meta key is not valid Unicode text');
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) throw invalid(`meta.${describe(key)} is not valid Unicode text`);
     const scalar = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
     if (!scalar) throw invalid(`meta.${key} must be a string, number, boolean or null (metadata is flat)`);
   }

@@ -302,6 +302,12 @@ describe('meta: a key that cannot be stored', () => {
     expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([400, 'invalid_input', 'meta key "__proto__" is reserved']);
     expect((await s.api('GET', `/images/${image.id}`)).json.meta).toEqual({ kept: 'yes' });
     expect((await s.api('PATCH', `/images/${image.id}`, { meta: { constructor: 'y', toString: 'z' } })).json.meta).toEqual({ constructor: 'y', toString: 'z' });
+    // Lone surrogates, in a key or a value: 400, nothing stored (stored, the listings were JSON jq refused).
+    for (const body of ['{"meta":{"k\\udc00":"v"}}', '{"meta":{"k":"v\\ud800"}}']) {
+      const lone = await s.api('PATCH', `/images/${image.id}`, JSON.parse(body));
+      expect([body, lone.status, lone.json.error.message]).toEqual([body, 400, expect.stringContaining('not valid Unicode text')]);
+    }
+    expect((await s.api('GET', `/images/${image.id}`)).json.meta).toEqual({ constructor: 'y', toString: 'z' });
   });
 });
 
