@@ -281,6 +281,24 @@ describe('optional JSON bodies that are not JSON', () => {
   });
 });
 
+describe('uploads: a form field they do not take', () => {
+  test('an upload with tags=red or a replace with folder=x is a 400 naming the field, nothing stored or changed (both were a 201/200 that dropped it)', async () => {
+    const count = async () => (await s.api('GET', '/images')).json.total;
+    const before = await count();
+    const form = fileForm(await jpeg(16, 16), 'tagged.jpg');
+    form.append('tags', 'red');
+    const upload = await s.api('POST', '/images', form);
+    expect([upload.status, upload.json.error.message]).toEqual([400, 'Unknown field "tags": expected file, folder']);
+    expect(await count()).toBe(before);
+    const image = await uploaded('kept.jpg');
+    const replace = fileForm(await jpeg(20, 20), 'new.jpg');
+    replace.append('folder', 'zz');
+    const replaced = await s.api('PUT', `/images/${image.id}`, replace);
+    expect([replaced.status, replaced.json.error.message]).toEqual([400, 'Unknown field "folder": expected file']);
+    expect((await s.api('GET', `/images/${image.id}`)).json).toMatchObject({ version: 1, width: 16, folder: '' });
+  });
+});
+
 describe('search: a control character', () => {
   test('a NUL or another control character in q is a 400 on the listing and /search (a NUL was a 500 from the full-text query)', async () => {
     await uploaded('needle.jpg');

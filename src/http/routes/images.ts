@@ -26,6 +26,8 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
       async ({ caller, body, status }) =>
         status(201, await api.images.upload(caller, { data: await bytesOf(body.file), fileName: multipartFileName(body.file.name), folder: body.folder })),
       {
+        // A form field the upload does not take (tags=red, say) is refused, not dropped unseen.
+        ...knownFields(UploadBody),
         body: UploadBody,
         response: { 201: ImageView, ...apiErrors(403, 409, 415, 422, 507) },
         detail: {
@@ -59,6 +61,7 @@ export const imageRoutes = (api: Api, auth: AuthDeps) =>
     })
     .put('/:id', async ({ caller, params, body }) => api.images.replace(caller, params.id, await bytesOf(body.file)), {
       params: IdParams,
+      ...knownFields(ReplaceBody),
       body: ReplaceBody,
       response: { 200: ImageView, ...apiErrors(403, 404, 409, 415, 422, 507) },
       detail: {
