@@ -78,8 +78,12 @@ export function validateClientName(input: string): string {
   return name;
 }
 
-/** Two client names that differ only in case (or Unicode normal form) are the same name. */
-export const clientNameKey = (name: string) => name.normalize('NFC').toLocaleLowerCase('en-US');
+/**
+ * Two client names that differ only in case or in compatibility form are the same name:
+ * NFKC folds look-alikes such as fullwidth letters (`Ｄｅｆａｕｌｔ` beside `Default` read
+ * as one client in the picker).
+ */
+export const clientNameKey = (name: string) => name.normalize('NFKC').toLocaleLowerCase('en-US');
 
 export function validatePresetName(name: string): string {
   if (!PRESET_NAME.test(name)) throw invalid(`Preset name "${name}" must match [a-z0-9][a-z0-9_-]{0,63}`);

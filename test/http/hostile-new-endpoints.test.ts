@@ -180,6 +180,11 @@ describe('POST /clients: limits at creation', () => {
     expect(await count()).toBe(before);
     expect((await asOwner('POST', '/clients', { name: 'Limited' })).status).toBe(201);
   });
+
+  test('a look-alike of a taken name (fullwidth letters) is a 409 naming the client that has it', async () => {
+    const lookAlike = await asOwner('POST', '/clients', { name: 'Ｌｉｍｉｔｅｄ' });
+    expect([lookAlike.status, lookAlike.json.error.message]).toEqual([409, expect.stringContaining('"Limited"')]);
+  });
 });
 
 describe('POST /keys: the name the audit log shows', () => {
