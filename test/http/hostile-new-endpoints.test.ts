@@ -304,6 +304,22 @@ describe('uploads: a form field they do not take', () => {
   });
 });
 
+describe('purge targets: a token no request can carry', () => {
+  test('a CR/LF or tab in a token or id is a 400 naming the field, nothing stored (it was a 201 whose every purge would fail)', async () => {
+    const count = async () => (await s.api('GET', '/purge-targets')).json.items.length;
+    const before = await count();
+    for (const body of [
+      { kind: 'fastly', serviceId: 'svc', apiToken: 'tok\r\nX-Injected: 1' },
+      { kind: 'cloudflare', zoneId: 'zone\t1', apiToken: 'tok' },
+      { kind: 'bunny', accessKey: 'key\n' + 'more' },
+    ]) {
+      const answer = await s.api('POST', '/purge-targets', body);
+      expect([body.kind, answer.status, answer.json.error.message]).toEqual([body.kind, 400, expect.stringContaining('must not contain control characters')]);
+    }
+    expect(await count()).toBe(before);
+  });
+});
+
 describe('search: a control character', () => {
   test('a NUL or another control character in q is a 400 on the listing and /search (a NUL was a 500 from the full-text query)', async () => {
     await uploaded('needle.jpg');
