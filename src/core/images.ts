@@ -9,7 +9,7 @@ import { newId } from './ids';
 import type { Limiter } from './limiter';
 import { storedGuard, type QuotaService } from './quotas';
 import { checkUpload, removeImageFiles, type CheckedUpload, type MediaLimits, type MediaStores } from './media-store';
-import { sanitizeFileName } from './names';
+import { hasControlCharacter, sanitizeFileName } from './names';
 import { parseListing, type ListingParams } from './listing-filters';
 import { checkPaging } from './paging';
 import type { Trash } from './trash';
@@ -89,7 +89,7 @@ const fileFields = (c: CheckedUpload) => ({
  * ends SQLite's full-text query early and is no text at all to PostgreSQL (both were a 500).
  */
 export function searchText(q: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(q)) throw invalid('q must not contain control characters');
+  if (hasControlCharacter(q)) throw invalid('q must not contain control characters');
   return q.toLowerCase();
 }
 

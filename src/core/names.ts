@@ -7,6 +7,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 // tags), line and paragraph separators, the Hangul fillers and the blank Braille pattern make
 // a name display as something it is not: `\u202egnp.exe` shows as `exe.png`.
 export const DECEPTIVE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\u2800]/gu;
+/** Whether text holds a C0 or C1 control character (a NUL, a line break, a tab…). */
+export const hasControlCharacter = (text: string) => new RegExp(CONTROL.source).test(text);
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Invisible characters go first: normalising around them would keep two spellings apart. */

@@ -2,6 +2,7 @@ import { AppError, invalid, notFound } from '../errors';
 
 const isForbidden = (error: unknown): boolean => error instanceof AppError && error.code === 'forbidden_target';
 import { newId } from '../ids';
+import { hasControlCharacter } from '../names';
 import type { ChangeEvent, ChangeSubscriber } from '../outbox/change-events';
 import { newMessageId } from '../outbox/change-events';
 import type { OutboxSender } from '../outbox/dispatcher';
@@ -34,7 +35,7 @@ const text = (value: unknown, field: string, max = 500): string => {
   if (typeof value !== 'string' || value.trim() === '' || value.length > max) throw invalid(`Expected a non-empty string of at most ${max} characters for ${field}`);
   // Tokens and ids go into request headers and URLs, where a CR or LF could never be sent:
   // such a target would fail every purge, retried for a day.
-  if (/[\u0000-\u001f\u007f]/.test(value.trim())) throw invalid(`${field} must not contain control characters (a line break, a tab)`);
+  if (hasControlCharacter(value.trim())) throw invalid(`${field} must not contain control characters (a line break, a tab)`);
   return value.trim();
 };
 
