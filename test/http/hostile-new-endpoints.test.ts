@@ -318,6 +318,13 @@ describe('purge targets: a token no request can carry', () => {
     }
     expect(await count()).toBe(before);
   });
+
+  test('an unknown kind or an empty token is named as such, not as a field of another kind', async () => {
+    const evil = await s.api('POST', '/purge-targets', { kind: 'evil' });
+    expect([evil.status, evil.json.error.message]).toEqual([400, 'Expected cloudflare, fastly, bunny or http for kind but received "evil"']);
+    const empty = await s.api('POST', '/purge-targets', { kind: 'cloudflare', zoneId: 'z', apiToken: '' });
+    expect([empty.status, empty.json.error.message]).toEqual([400, 'Expected a non-empty string of at most 500 characters for apiToken']);
+  });
 });
 
 describe('search: a control character', () => {
