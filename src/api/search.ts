@@ -1,5 +1,5 @@
 import { t } from 'elysia';
-import { searchText } from '../core/images';
+import { searchTerm } from '../core/images';
 import { FolderView, presentFolder } from './folders';
 import { ImageView, imagesApi } from './images';
 import type { ApiServices, Caller } from './services';
@@ -15,7 +15,7 @@ export function searchApi(services: ApiServices) {
   return {
     async search(caller: Caller, q: string) {
       // Checked once, before either search reaches the database.
-      searchText(q);
+      searchTerm(q);
       const [found, folders] = await Promise.all([
         services.images.search(caller.clientId, q, SEARCH_LIMIT),
         services.folders.search(caller.clientId, q, SEARCH_LIMIT),

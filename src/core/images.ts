@@ -88,7 +88,7 @@ const fileFields = (c: CheckedUpload) => ({
  * search could only match nothing; it is refused instead of reaching the database, where a NUL
  * ends SQLite's full-text query early and is no text at all to PostgreSQL (both were a 500).
  */
-export function searchText(q: string): string {
+export function searchTerm(q: string): string {
   if (hasControlCharacter(q)) throw invalid('q must not contain control characters');
   return q.toLowerCase();
 }
@@ -249,7 +249,7 @@ export function createImageService(deps: ImageDeps) {
         scope,
         sort,
         filters,
-        nameContains: input.q ? searchText(input.q) : undefined,
+        nameContains: input.q ? searchTerm(input.q) : undefined,
         tag: input.tag ? normalizeTag(input.tag) : undefined,
         limit: input.pageSize,
         offset: (input.page - 1) * input.pageSize,
@@ -258,7 +258,7 @@ export function createImageService(deps: ImageDeps) {
     },
 
     async search(clientId: string, q: string, limit: number): Promise<ImageRecord[]> {
-      const { items } = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: searchText(q), limit, offset: 0 });
+      const { items } = await repos.images.list({ clientId, scope: { kind: 'all' }, nameContains: searchTerm(q), limit, offset: 0 });
       return items;
     },
   };

@@ -54,6 +54,10 @@ async function sessionOf(deps: AuthDeps, request: Request): Promise<LiveSession 
   return deps.sessions.verify(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
 }
 
+/** A cookie that no longer opens a session (expired, logged out, the user disabled) is told so. */
+const endedSession = (request: Request): AppError | null =>
+  readCookie(request.headers.get('cookie'), SESSION_COOKIE) ? new AppError('unauthorized', 'Your session has ended: log in again') : null;
+
 const sessionActor = (session: LiveSession): Actor => userActor(session.userId, session.username);
 
 /** Who a request authenticates as: an API key, or else a dashboard session (same-origin checked). */
@@ -75,11 +79,7 @@ export async function authenticate(deps: AuthDeps, request: Request, address: st
     return { address, key };
   }
   const session = await sessionOf(deps, request);
-  if (!session) {
-    // A cookie that no longer opens a session (expired, logged out, the user disabled): say so.
-    if (readCookie(request.headers.get('cookie'), SESSION_COOKIE)) throw new AppError('unauthorized', 'Your session has ended: log in again');
-    throw new AppError('unauthorized', 'Missing X-Api-Key header');
-  }
+  if (!session) throw endedSession(request) ?? new AppError('unauthorized', 'Missing X-Api-Key header');
   assertSameOrigin(deps.publicUrl, request);
   return { address, session };
 }
@@ -119,8 +119,7 @@ export const sessionAuth = (deps: AuthDeps) =>
     const session = await sessionOf(deps, request);
     if (!session) {
       if (request.headers.get('x-api-key')) throw new AppError('forbidden', 'This needs a dashboard session, not an API key');
-      if (readCookie(request.headers.get('cookie'), SESSION_COOKIE)) throw new AppError('unauthorized', 'Your session has ended: log in again');
-      throw new AppError('unauthorized', 'Log in first');
+      throw endedSession(request) ?? new AppError('unauthorized', 'Log in first');
     }
     assertSameOrigin(deps.publicUrl, request);
     return { session, actor: sessionActor(session), address: server?.requestIP(request)?.address ?? null };
